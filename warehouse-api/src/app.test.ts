@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestWarehouse, type TestWarehouse } from "./testing.js";
+import { jsonRequest, orderInput, readLogLines } from "./test/fixtures.js";
+
+let warehouse: TestWarehouse | undefined;
+afterEach(() => warehouse?.close());
+
+function logLines(w: TestWarehouse) {
+  return readLogLines(w.logFile ? readFileSync(w.logFile, "utf8") : "");
+}
+
+describe("correlation IDs", () => {
+  it("mints an ID when the caller sends none and returns it", async () => {
+    warehouse = createTestWarehouse();
+    const res = await warehouse.app.request("/healthz");
+
+    expect(res.headers.get("x-correlation-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("replaces a hostile ID and logs only its length, never its content", async () => {
+    warehouse = createTestWarehouse({ logFile: true });
+    const hostile = "evil\u001b[31m\"}injected".padEnd(300, "x");
+    const res = await warehouse.app.request("/healthz", { headers: { "x-correlation-id": hostile } });
+
+    const id = res.headers.get("x-correlation-id");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const lines = logLines(warehouse);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: "warn", correlationId: id, invalidLength: hostile.length, msg: "invalid inbound correlation ID replaced" }),
+    );
+    expect(JSON.stringify(lines)).not.toContain("evil");
+  });
+
+  it("writes service and correlation ID on every line of a request, including one access line", async () => {
+    warehouse = createTestWarehouse({ logFile: true });
+    await warehouse.app.request("/api/orders", jsonRequest(orderInput(), { "x-correlation-id": "trace-me" }));
+
+    const lines = logLines(warehouse).filter((line) => line.correlationId === "trace-me");
+    expect(lines.map((line) => line.msg)).toEqual(["order received", "request completed"]);
+    expect(lines.every((line) => line.service === "warehouse-api")).toBe(true);
+    expect(lines[1]).toMatchObject({ method: "POST", path: "/api/orders", status: 201, durationMs: expect.any(Number) });
+  });
+});
+
+describe("errors", () => {
+  it("answers an unknown route with 404 in the error shape", async () => {
+    warehouse = createTestWarehouse();
+    const res = await warehouse.app.request("/nope", { headers: { "x-correlation-id": "lost" } });
+
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: "not_found", message: "No route for GET /nope.", correlationId: "lost" });
+  });
+
+  it("turns an unexpected failure into a 500 without a stack trace", async () => {
+    warehouse = createTestWarehouse();
+    warehouse.db.$client.exec("DROP TABLE order_lines");
+    const res = await warehouse.app.request("/api/orders", jsonRequest(orderInput(), { "x-correlation-id": "boom" }));
+
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: "internal_error", message: "Something went wrong.", correlationId: "boom" });
+  });
+});
+
+describe("GET /healthz", () => {
+  it("is 200 while the database answers and 503 when it does not", async () => {
+    warehouse = createTestWarehouse();
+    expect((await warehouse.app.request("/healthz")).status).toBe(200);
+
+    warehouse.db.$client.close();
+    const res = await warehouse.app.request("/healthz");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: "unavailable" });
+    warehouse = undefined;
+  });
+});
+
+describe("GET /openapi.json", () => {
+  it("documents the order routes", async () => {
+    warehouse = createTestWarehouse();
+    const doc = (await (await warehouse.app.request("/openapi.json")).json()) as { paths: Record<string, unknown> };
+
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/orders", "/api/orders/{id}", "/healthz"]));
+  });
+});

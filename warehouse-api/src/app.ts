@@ -1,0 +1,75 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { healthRoutes } from "./health/health.routes.js";
+import type { AppDeps, AppEnv } from "./lib/app-env.js";
+import { jsonError, toIssues } from "./lib/errors.js";
+import { HTTP } from "./lib/http-status.js";
+import { correlation } from "./middleware/correlation.js";
+import { ordersRoutes } from "./orders/orders.routes.js";
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+// Error codes for the statuses Hono's own middleware raises (malformed JSON, wrong content type, ...).
+const ERROR_CODES: Partial<Record<number, string>> = {
+  [HTTP.BAD_REQUEST]: "bad_request",
+  [HTTP.NOT_FOUND]: "not_found",
+  [HTTP.PAYLOAD_TOO_LARGE]: "payload_too_large",
+  [HTTP.UNSUPPORTED_MEDIA_TYPE]: "unsupported_media_type",
+};
+
+/** Builds the warehouse's HTTP app. It opens nothing itself: the caller owns the database and the logger. */
+export function createApp(deps: AppDeps) {
+  const { logger, exposeErrors = false } = deps;
+
+  const app = new OpenAPIHono<AppEnv>({
+    // Schema violations anywhere (body, params, query) come back in the API's one error shape.
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        return jsonError(c, HTTP.BAD_REQUEST, "validation_failed", "The request is not valid.", toIssues(result.error));
+      }
+      return undefined;
+    },
+  });
+
+  app.use(correlation(logger));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: (c) => {
+        throw new HTTPException(HTTP.PAYLOAD_TOO_LARGE, { message: `The body is over ${BODY_LIMIT_BYTES} bytes.` });
+      },
+    }),
+  );
+
+  app.route("/", healthRoutes(deps));
+  app.route("/", ordersRoutes(deps));
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "fishtag Warehouse API",
+      version: "1.0.0",
+      description: "Every request may carry `X-Correlation-Id` (1–128 of `[A-Za-z0-9._:-]`); every response carries the ID in use.",
+    },
+  });
+
+  app.notFound((c) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${c.req.path}.`));
+
+  // The one error handler: known HTTP errors keep their status, everything else is a logged 500.
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode;
+      return jsonError(c, status, ERROR_CODES[status] ?? "http_error", error.message);
+    }
+    logger.error({ err: error }, "unhandled error");
+    const message = exposeErrors && error instanceof Error ? (error.stack ?? error.message) : "Something went wrong.";
+    return jsonError(c, HTTP.INTERNAL_SERVER_ERROR, "internal_error", message);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+// The one place the warehouse reads process.env: parsed once at start-up, typed everywhere else.
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  WAREHOUSE_PORT: z.coerce.number().int().min(1).max(65_535).default(9000),
+  WAREHOUSE_DB_PATH: z.string().min(1).default("./data/warehouse.db"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FILE: z.string().min(1).optional(),
+  // Orders whose reference starts with this (case-insensitive) are rejected: the seed's failure switch.
+  // Empty disables it.
+  WAREHOUSE_REJECT_PREFIX: z.string().max(16).regex(/^\S*$/, "must not contain spaces").default("F"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+    throw new Error(`Invalid warehouse environment:\n${problems}`);
+  }
+  return result.data;
+}
+
+/** For the entry point: the parsed environment, or each bad variable printed and exit code 1. */
+export function loadEnvOrExit(): Env {
+  try {
+    return parseEnv(process.env);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}

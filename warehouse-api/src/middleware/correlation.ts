@@ -1,0 +1,28 @@
+import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
+import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../lib/app-env.js";
+
+/**
+ * Fish tagging for every request: accept a valid inbound `X-Correlation-Id` or mint one, echo it on
+ * the response, and run the rest of the request inside its logging context. Ends with the one access
+ * line per request. (Hono's own requestId middleware has a different charset and no replacement warning.)
+ */
+export function correlation(logger: Logger) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const started = performance.now();
+    const { id, replaced } = resolveCorrelationId(c.req.header(CORRELATION_HEADER));
+    c.set("correlationId", id);
+
+    await runWithCorrelationId(id, async () => {
+      if (replaced) logger.warn({ invalidLength: replaced.length }, "invalid inbound correlation ID replaced");
+      await next();
+      c.header(CORRELATION_HEADER, id);
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      logger.info(
+        { method: c.req.method, path: c.req.path, status: c.res.status, durationMs },
+        "request completed",
+      );
+    });
+  });
+}

@@ -1,0 +1,121 @@
+import { z } from "@hono/zod-openapi";
+import { createInsertSchema, createSelectSchema } from "drizzle-zod";
+import { ORDER_STATUSES, orderLines, orders } from "../db/schema.js";
+import { ISO_COUNTRY_CODES } from "../lib/iso-countries.js";
+
+// Field rules derive from the tables (drizzle-zod) plus the bounds the API promises; the request and
+// response shapes below are assembled from these fields, so a column change shows up here as a type error.
+
+const text = (max: number) => z.string().min(1).max(max);
+
+const orderFields = createInsertSchema(orders, {
+  storeOrderId: text(64),
+  reference: text(64),
+  customerName: text(200),
+  customerEmail: z.email().max(254),
+  shippingLine1: text(200),
+  shippingLine2: z.string().max(200),
+  shippingCity: text(100),
+  shippingPostalCode: text(20),
+  shippingCountry: z
+    .string()
+    .length(2)
+    .refine((code) => ISO_COUNTRY_CODES.has(code), "must be an ISO 3166-1 alpha-2 country code, upper case"),
+}).shape;
+
+const lineFields = createInsertSchema(orderLines, {
+  sku: text(64),
+  name: text(200),
+  quantity: z.int().min(1).max(999),
+  unitPriceCents: z.int().min(0).max(100_000_000),
+}).shape;
+
+export const OrderLineSchema = z
+  .object({
+    sku: lineFields.sku,
+    name: lineFields.name,
+    quantity: lineFields.quantity,
+    unitPriceCents: lineFields.unitPriceCents,
+  })
+  .openapi("OrderLine");
+
+const CustomerSchema = z.object({ name: orderFields.customerName, email: orderFields.customerEmail });
+
+const ShippingAddressSchema = z.object({
+  line1: orderFields.shippingLine1,
+  line2: orderFields.shippingLine2.optional(),
+  city: orderFields.shippingCity,
+  postalCode: orderFields.shippingPostalCode,
+  country: orderFields.shippingCountry,
+});
+
+export const CreateOrderSchema = z
+  .object({
+    storeOrderId: orderFields.storeOrderId,
+    reference: orderFields.reference.openapi({
+      description: "The customer's PO reference. One starting with the reject prefix (default F) is rejected.",
+      example: "PO-1001",
+    }),
+    customer: CustomerSchema,
+    shippingAddress: ShippingAddressSchema,
+    lines: z.array(OrderLineSchema).min(1).max(50),
+  })
+  .openapi("CreateOrder");
+
+export type CreateOrderInput = z.infer<typeof CreateOrderSchema>;
+
+const statusField = createSelectSchema(orders).shape.status;
+
+export const OrderSchema = z
+  .object({
+    id: z.uuid(),
+    storeOrderId: z.string(),
+    reference: z.string(),
+    status: statusField,
+    customer: CustomerSchema,
+    shippingAddress: ShippingAddressSchema,
+    lines: z.array(OrderLineSchema),
+    totalCents: z.int(),
+    correlationId: z.string().openapi({ description: "The correlation ID of the request that created the order." }),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("Order");
+
+export type Order = z.infer<typeof OrderSchema>;
+
+export const RejectedOrderSchema = z
+  .object({
+    error: z.literal("order_rejected"),
+    message: z.string(),
+    correlationId: z.string(),
+    order: OrderSchema,
+  })
+  .openapi("RejectedOrder");
+
+export const OrderIdParamsSchema = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const ListOrdersQuerySchema = z.object({
+  status: z
+    .enum(ORDER_STATUSES)
+    .optional()
+    .openapi({ param: { name: "status", in: "query" } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: "limit", in: "query" } }),
+  cursor: z
+    .uuid()
+    .optional()
+    .openapi({ param: { name: "cursor", in: "query" }, description: "The `nextCursor` of the previous page." }),
+});
+
+export type ListOrdersQuery = z.infer<typeof ListOrdersQuerySchema>;
+
+export const OrderPageSchema = z
+  .object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() })
+  .openapi("OrderPage");

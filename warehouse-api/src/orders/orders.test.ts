@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestWarehouse, type TestWarehouse } from "../testing.js";
+import { jsonRequest, orderInput } from "../test/fixtures.js";
+import type { Order } from "./orders.schemas.js";
+
+let warehouse: TestWarehouse;
+beforeAll(() => {
+  warehouse = createTestWarehouse();
+});
+afterAll(() => warehouse.close());
+
+const post = (body: unknown, headers?: Record<string, string>) =>
+  warehouse.app.request("/api/orders", jsonRequest(body, headers));
+
+type ErrorJson = { error: string; message: string; correlationId: string; issues?: { path: string; message: string }[] };
+
+describe("POST /api/orders", () => {
+  it("stores the order as received, with its total and the correlation ID of the request", async () => {
+    const input = orderInput();
+    const res = await post(input, { "x-correlation-id": "checkout-123" });
+
+    expect(res.status).toBe(201);
+    expect(res.headers.get("x-correlation-id")).toBe("checkout-123");
+    const order = (await res.json()) as Order;
+    expect(order).toMatchObject({
+      storeOrderId: input.storeOrderId,
+      reference: "PO-1001",
+      status: "received",
+      customer: input.customer,
+      shippingAddress: input.shippingAddress,
+      lines: input.lines,
+      totalCents: 2 * 1250 + 2400,
+      correlationId: "checkout-123",
+    });
+    expect(Date.parse(order.createdAt)).not.toBeNaN();
+
+    const stored = await warehouse.app.request(`/api/orders/${order.id}`);
+    expect(await stored.json()).toEqual(order);
+  });
+
+  it.each(["F-100", "f-100", "Fast please"])("rejects reference %s with 422 and keeps the order as rejected", async (reference) => {
+    const res = await post(orderInput({ reference }), { "x-correlation-id": "reject-me" });
+
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as ErrorJson & { order: Order };
+    expect(body).toMatchObject({ error: "order_rejected", correlationId: "reject-me", order: { reference, status: "rejected" } });
+    expect(body.message).toMatch(/"F"/);
+
+    const stored = await warehouse.app.request(`/api/orders/${body.order.id}`);
+    expect(await stored.json()).toMatchObject({ status: "rejected", correlationId: "reject-me" });
+  });
+
+  it.each<[string, unknown, string]>([
+    ["an empty reference", orderInput({ reference: "" }), "reference"],
+    ["a reference over 64 characters", orderInput({ reference: "P".repeat(65) }), "reference"],
+    ["an invalid email", orderInput({ customer: { name: "Ada", email: "not-an-email" } }), "customer.email"],
+    ["a made-up country", orderInput({ shippingAddress: { ...orderInput().shippingAddress, country: "UK" } }), "shippingAddress.country"],
+    ["no lines", orderInput({ lines: [] }), "lines"],
+    ["51 lines", orderInput({ lines: Array.from({ length: 51 }, () => ({ sku: "A", name: "A", quantity: 1, unitPriceCents: 1 })) }), "lines"],
+    ["a zero quantity", orderInput({ lines: [{ sku: "A", name: "A", quantity: 0, unitPriceCents: 1 }] }), "lines.0.quantity"],
+    ["a quantity of 1000", orderInput({ lines: [{ sku: "A", name: "A", quantity: 1000, unitPriceCents: 1 }] }), "lines.0.quantity"],
+    ["negative cents", orderInput({ lines: [{ sku: "A", name: "A", quantity: 1, unitPriceCents: -1 }] }), "lines.0.unitPriceCents"],
+    ["fractional cents", orderInput({ lines: [{ sku: "A", name: "A", quantity: 1, unitPriceCents: 1.5 }] }), "lines.0.unitPriceCents"],
+    ["a missing customer", { ...orderInput(), customer: undefined }, "customer"],
+    ["an array body", [], ""],
+  ])("answers 400 with the failing field for %s", async (_, body, path) => {
+    const res = await post(body, { "x-correlation-id": "bad-input" });
+
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as ErrorJson;
+    expect(json).toMatchObject({ error: "validation_failed", correlationId: "bad-input" });
+    expect(json.issues?.map((issue) => issue.path)).toContain(path);
+  });
+
+  it("answers 400 to malformed JSON", async () => {
+    const res = await post('{"reference": ', { "x-correlation-id": "broken-json" });
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: "bad_request", correlationId: "broken-json" });
+  });
+
+  it("answers 415 to a body that is not JSON", async () => {
+    const res = await warehouse.app.request("/api/orders", { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" });
+
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ error: "unsupported_media_type", correlationId: expect.any(String) });
+  });
+
+  it("answers 413 to a body over 64 KB without storing anything", async () => {
+    const before = (await (await warehouse.app.request("/api/orders?limit=100")).json()) as { items: Order[] };
+    const res = await post(orderInput({ customer: { name: "x".repeat(70_000), email: "a@b.co" } }));
+
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: "payload_too_large", correlationId: expect.any(String) });
+    const after = (await (await warehouse.app.request("/api/orders?limit=100")).json()) as { items: Order[] };
+    expect(after.items).toHaveLength(before.items.length);
+  });
+});
+
+describe("GET /api/orders/:id", () => {
+  it("answers 404 for an unknown order", async () => {
+    const res = await warehouse.app.request(`/api/orders/${crypto.randomUUID()}`, { headers: { "x-correlation-id": "where-is-it" } });
+
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: "not_found", correlationId: "where-is-it" });
+  });
+
+  it("answers 400 for an id that is not a UUID", async () => {
+    const res = await warehouse.app.request("/api/orders/not-an-id");
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: "validation_failed" });
+  });
+});
+
+describe("GET /api/orders", () => {
+  it("pages through every order newest first, none skipped or repeated, even as new ones arrive", async () => {
+    const list = createTestWarehouse();
+    try {
+      const created: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        const res = await list.app.request("/api/orders", jsonRequest(orderInput({ reference: `PO-${i}` })));
+        created.push(((await res.json()) as Order).id);
+      }
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await list.app.request(`/api/orders?limit=3${cursor ? `&cursor=${cursor}` : ""}`);
+        expect(res.status).toBe(200);
+        const page = (await res.json()) as { items: Order[]; nextCursor: string | null };
+        seen.push(...page.items.map((order) => order.id));
+        cursor = page.nextCursor;
+        // An order placed mid-way is newer than the cursor, so it belongs to a fresh first page, not this walk.
+        if (seen.length === 3) await list.app.request("/api/orders", jsonRequest(orderInput()));
+      } while (cursor);
+
+      expect(seen).toEqual([...created].reverse());
+    } finally {
+      list.close();
+    }
+  });
+
+  it("filters by status", async () => {
+    const list = createTestWarehouse();
+    try {
+      await list.app.request("/api/orders", jsonRequest(orderInput({ reference: "PO-ok" })));
+      await list.app.request("/api/orders", jsonRequest(orderInput({ reference: "F-no" })));
+
+      const res = await list.app.request("/api/orders?status=rejected");
+      const page = (await res.json()) as { items: Order[]; nextCursor: string | null };
+      expect(page.items.map((order) => order.reference)).toEqual(["F-no"]);
+      expect(page.nextCursor).toBeNull();
+    } finally {
+      list.close();
+    }
+  });
+
+  it.each(["limit=0", "limit=101", "limit=abc", "status=lost", "cursor=nope"])("answers 400 to %s", async (query) => {
+    const res = await warehouse.app.request(`/api/orders?${query}`);
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: "validation_failed", correlationId: expect.any(String) });
+  });
+});
