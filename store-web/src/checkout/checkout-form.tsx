@@ -1,0 +1,208 @@
+"use client";
+
+import { useActionState, useEffect, useRef } from "react";
+import { CATALOG, formatCents, MAX_QUANTITY, SHIPPING_COUNTRIES } from "../lib/catalog";
+import { placeOrderAction } from "./actions";
+import { quantityFieldName, type CheckoutField, type CheckoutValues, type FieldErrors } from "./checkout.schema";
+import type { CheckoutState } from "./place-order";
+
+const initialState: CheckoutState = { status: "idle" };
+
+export function CheckoutForm() {
+  // Works without JavaScript too: the form posts to the server action and the page renders its result.
+  const [state, formAction, pending] = useActionState(placeOrderAction, initialState);
+  const values = "values" in state ? state.values : undefined;
+  const fieldErrors: FieldErrors = state.status === "invalid" ? state.fieldErrors : {};
+
+  return (
+    <>
+      <Outcome state={state} />
+      <form action={formAction} className="checkout" noValidate aria-describedby="checkout-help">
+        <p id="checkout-help" className="visually-hidden">
+          All fields except address line 2 are required.
+        </p>
+        <fieldset className="items" aria-describedby={fieldErrors.items ? "items-error" : undefined}>
+          <legend>Items</legend>
+          {fieldErrors.items && <FieldError id="items-error" message={fieldErrors.items} />}
+          <ul>
+            {CATALOG.map((product) => {
+              const id = `qty-${product.sku}`;
+              return (
+                <li key={product.sku} className="item">
+                  <span className="swatch" style={{ background: product.swatch }} aria-hidden="true" />
+                  <div className="item-text">
+                    <label htmlFor={id}>{product.name}</label>
+                    <p className="muted">{product.description}</p>
+                  </div>
+                  <span className="price">{formatCents(product.priceCents)}</span>
+                  <input
+                    id={id}
+                    name={quantityFieldName(product.sku)}
+                    type="number"
+                    inputMode="numeric"
+                    min={0}
+                    max={MAX_QUANTITY}
+                    step={1}
+                    defaultValue={values?.quantities[product.sku] ?? "0"}
+                    aria-invalid={fieldErrors.items ? true : undefined}
+                    className="qty"
+                  />
+                </li>
+              );
+            })}
+          </ul>
+        </fieldset>
+
+        <fieldset>
+          <legend>Your details</legend>
+          <TextField name="name" label="Full name" autoComplete="name" values={values} errors={fieldErrors} />
+          <TextField name="email" label="Email" type="email" autoComplete="email" values={values} errors={fieldErrors} />
+          <TextField
+            name="reference"
+            label="PO reference"
+            hint="Your purchase order number, up to 64 characters."
+            values={values}
+            errors={fieldErrors}
+          />
+        </fieldset>
+
+        <fieldset>
+          <legend>Shipping address</legend>
+          <TextField name="line1" label="Address line 1" autoComplete="address-line1" values={values} errors={fieldErrors} />
+          <TextField name="line2" label="Address line 2 (optional)" autoComplete="address-line2" values={values} errors={fieldErrors} />
+          <div className="row">
+            <TextField name="city" label="Town or city" autoComplete="address-level2" values={values} errors={fieldErrors} />
+            <TextField name="postalCode" label="Postcode" autoComplete="postal-code" values={values} errors={fieldErrors} />
+          </div>
+          <div className="field">
+            <label htmlFor="country">Country</label>
+            {fieldErrors.country && <FieldError id="country-error" message={fieldErrors.country} />}
+            <select
+              id="country"
+              name="country"
+              autoComplete="country"
+              defaultValue={values?.country ?? "GB"}
+              aria-invalid={fieldErrors.country ? true : undefined}
+              aria-describedby={fieldErrors.country ? "country-error" : undefined}
+            >
+              {SHIPPING_COUNTRIES.map((country) => (
+                <option key={country.code} value={country.code}>
+                  {country.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        </fieldset>
+
+        <button type="submit" className="button" disabled={pending} aria-disabled={pending}>
+          {pending ? "Placing order…" : "Place order"}
+        </button>
+      </form>
+    </>
+  );
+}
+
+function TextField({
+  name,
+  label,
+  hint,
+  type = "text",
+  autoComplete,
+  values,
+  errors,
+}: {
+  name: CheckoutField;
+  label: string;
+  hint?: string;
+  type?: "text" | "email";
+  autoComplete?: string;
+  values: CheckoutValues | undefined;
+  errors: FieldErrors;
+}) {
+  const error = errors[name];
+  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ");
+  return (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      {hint && (
+        <p id={`${name}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+      {error && <FieldError id={`${name}-error`} message={error} />}
+      <input
+        id={name}
+        name={name}
+        type={type}
+        autoComplete={autoComplete}
+        defaultValue={values?.[name] ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+      />
+    </div>
+  );
+}
+
+function FieldError({ id, message }: { id: string; message: string }) {
+  return (
+    <p id={id} className="field-error">
+      {message}
+    </p>
+  );
+}
+
+function Reference({ id }: { id: string }) {
+  return (
+    <p className="reference">
+      Reference: <code data-testid="reference">{id}</code>
+    </p>
+  );
+}
+
+/** The result of the last submission, announced to screen readers and focused so keyboard users land on it. */
+function Outcome({ state }: { state: CheckoutState }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (state.status !== "idle") ref.current?.focus();
+  }, [state]);
+
+  if (state.status === "idle") return null;
+  const common = { ref, tabIndex: -1 };
+  switch (state.status) {
+    case "placed":
+      return (
+        <div {...common} className="outcome outcome-success" role="status">
+          <h2>Order placed</h2>
+          <p>
+            Thank you. Your order number is <strong data-testid="order-id">{state.orderId}</strong>, total{" "}
+            {formatCents(state.totalCents)}.
+          </p>
+          <Reference id={state.reference} />
+        </div>
+      );
+    case "rejected":
+      return (
+        <div {...common} className="outcome outcome-error" role="alert">
+          <h2>The warehouse rejected this order</h2>
+          <p>{state.message} Change the PO reference and try again, or contact us quoting the reference below.</p>
+          <Reference id={state.reference} />
+        </div>
+      );
+    case "invalid":
+      return (
+        <div {...common} className="outcome outcome-error" role="alert">
+          <h2>Please correct the highlighted fields</h2>
+          <p>{Object.keys(state.fieldErrors).length === 1 ? "One field needs" : "Some fields need"} your attention.</p>
+          <Reference id={state.reference} />
+        </div>
+      );
+    case "unavailable":
+      return (
+        <div {...common} className="outcome outcome-error" role="alert">
+          <h2>We couldn’t reach the warehouse</h2>
+          <p>Your order was not placed. Nothing was charged. Please try again in a minute; your details are kept below.</p>
+          <Reference id={state.reference} />
+        </div>
+      );
+  }
+}

@@ -1,0 +1,57 @@
+import type { Logger } from "@fishtag/tracing/logger";
+import { findProduct } from "../lib/catalog";
+import { checkoutValues, parseCheckout, type CheckoutValues, type FieldErrors } from "./checkout.schema";
+import type { WarehouseClient } from "./warehouse-client.server";
+
+/** Every outcome a customer can see, as data: the page renders each one; nothing here throws for them. */
+export type CheckoutState =
+  | { status: "idle" }
+  | { status: "placed"; reference: string; orderId: string; totalCents: number }
+  | { status: "rejected"; reference: string; message: string; values: CheckoutValues }
+  | { status: "invalid"; reference: string; fieldErrors: FieldErrors; values: CheckoutValues }
+  | { status: "unavailable"; reference: string; values: CheckoutValues };
+
+/**
+ * The checkout: validate the form on the server, price it from the catalog, send it to the warehouse.
+ * Free of Next so that it can be tested directly against a real warehouse.
+ */
+export async function placeOrder(
+  form: FormData,
+  { correlationId, warehouse, logger }: { correlationId: string; warehouse: WarehouseClient; logger: Logger },
+): Promise<CheckoutState> {
+  const values = checkoutValues(form);
+  const parsed = parseCheckout(values);
+  if (!parsed.success) {
+    logger.info({ fields: Object.keys(parsed.fieldErrors) }, "checkout input invalid");
+    return { status: "invalid", reference: correlationId, fieldErrors: parsed.fieldErrors, values };
+  }
+
+  const { data } = parsed;
+  const lines = data.items.flatMap(({ sku, quantity }) => {
+    const product = findProduct(sku);
+    return product ? [{ sku, name: product.name, quantity, unitPriceCents: product.priceCents }] : [];
+  });
+  const result = await warehouse.createOrder({
+    storeOrderId: crypto.randomUUID(),
+    reference: data.reference,
+    customer: { name: data.name, email: data.email },
+    shippingAddress: {
+      line1: data.line1,
+      ...(data.line2 ? { line2: data.line2 } : {}),
+      city: data.city,
+      postalCode: data.postalCode,
+      country: data.country,
+    },
+    lines,
+  });
+
+  switch (result.kind) {
+    case "placed":
+      return { status: "placed", reference: correlationId, orderId: result.order.id, totalCents: result.order.totalCents };
+    case "rejected":
+      return { status: "rejected", reference: correlationId, message: result.message, values };
+    case "unavailable":
+    case "failed":
+      return { status: "unavailable", reference: correlationId, values };
+  }
+}

@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+// The one place the store reads process.env. next.config.ts imports this module, so a bad value fails
+// `next build` and the server's start, each with a message naming the variable.
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  STORE_PORT: z.coerce.number().int().min(1).max(65_535).default(8000),
+  WAREHOUSE_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:9000"),
+  // No unbounded waits on the warehouse: a checkout gives up after this and tells the customer to retry.
+  WAREHOUSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FILE: z.string().min(1).optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+    throw new Error(`Invalid store environment:\n${problems}`);
+  }
+  return result.data;
+}
+
+export const env = parseEnv(process.env);

@@ -1,0 +1,22 @@
+import type { Instrumentation } from "next";
+
+/**
+ * Next calls this for every error thrown while rendering or in an action. Logged with the request's
+ * correlation ID and the digest the error page shows, so either leads to the stack trace.
+ */
+export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const [{ logger }, { resolveCorrelationId, CORRELATION_HEADER }, { runWithCorrelationId }] = await Promise.all([
+    import("./lib/logger.server"),
+    import("@fishtag/tracing/correlation"),
+    import("@fishtag/tracing/logger"),
+  ]);
+  const header = request.headers[CORRELATION_HEADER];
+  const { id } = resolveCorrelationId(typeof header === "string" ? header : undefined);
+  runWithCorrelationId(id, () => {
+    logger.error(
+      { err: error, digest: (error as { digest?: string }).digest, path: request.path, route: context.routePath },
+      "request failed",
+    );
+  });
+};
