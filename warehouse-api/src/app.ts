@@ -1,7 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { healthRoutes } from "./health/health.routes.js";
 import type { AppDeps, AppEnv } from "./lib/app-env.js";
 import { jsonError, toIssues } from "./lib/errors.js";
@@ -38,7 +37,7 @@ export function createApp(deps: AppDeps) {
     "/api/*",
     bodyLimit({
       maxSize: BODY_LIMIT_BYTES,
-      onError: (c) => {
+      onError: () => {
         throw new HTTPException(HTTP.PAYLOAD_TOO_LARGE, { message: `The body is over ${BODY_LIMIT_BYTES} bytes.` });
       },
     }),
@@ -61,7 +60,7 @@ export function createApp(deps: AppDeps) {
   // The one error handler: known HTTP errors keep their status, everything else is a logged 500.
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
-      const status = error.status as ContentfulStatusCode;
+      const { status } = error;
       return jsonError(c, status, ERROR_CODES[status] ?? "http_error", error.message);
     }
     logger.error({ err: error }, "unhandled error");

@@ -8,7 +8,11 @@ import pretty from "pino-pretty";
  */
 export type RequestContext = { correlationId: string };
 
-const requestContext = new AsyncLocalStorage<RequestContext>();
+// One store per process, even when a bundler includes this module twice (Next bundles its own copy next
+// to the one server.ts loads): a second AsyncLocalStorage would hide the ID from the other copy's logger.
+const CONTEXT_KEY = Symbol.for("fishtag.requestContext");
+const globalStore = globalThis as typeof globalThis & { [CONTEXT_KEY]?: AsyncLocalStorage<RequestContext> };
+const requestContext = (globalStore[CONTEXT_KEY] ??= new AsyncLocalStorage<RequestContext>());
 
 /** Runs `fn` with `correlationId` in scope for every log line written inside it, across awaits. */
 export function runWithCorrelationId<T>(correlationId: string, fn: () => T): T {

@@ -31,8 +31,10 @@ export async function placeOrder(
     const product = findProduct(sku);
     return product ? [{ sku, name: product.name, quantity, unitPriceCents: product.priceCents }] : [];
   });
+  const storeOrderId = crypto.randomUUID();
+  logger.info({ storeOrderId, lines: lines.length }, "checkout: sending the order to the warehouse");
   const result = await warehouse.createOrder({
-    storeOrderId: crypto.randomUUID(),
+    storeOrderId,
     reference: data.reference,
     customer: { name: data.name, email: data.email },
     shippingAddress: {

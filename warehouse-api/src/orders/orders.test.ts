@@ -7,7 +7,9 @@ let warehouse: TestWarehouse;
 beforeAll(() => {
   warehouse = createTestWarehouse();
 });
-afterAll(() => warehouse.close());
+afterAll(() => {
+  warehouse.close();
+});
 
 const post = (body: unknown, headers?: Record<string, string>) =>
   warehouse.app.request("/api/orders", jsonRequest(body, headers));

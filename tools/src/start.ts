@@ -1,0 +1,76 @@
+/**
+ * `npm start`: both services in production mode, as two processes, the way they would be deployed.
+ * SQLite files and JSON log files go under ./data; the logs also stream to this terminal.
+ * (The root script builds first: `turbo run build`.)
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { DATA_DIR, LOG_DIR, REPO_ROOT } from "./paths.js";
+
+const warehousePort = process.env.WAREHOUSE_PORT ?? "9000";
+const storePort = process.env.STORE_PORT ?? "8000";
+
+const services = [
+  {
+    name: "warehouse-api",
+    entry: join(REPO_ROOT, "warehouse-api/dist/index.js"),
+    env: {
+      WAREHOUSE_PORT: warehousePort,
+      WAREHOUSE_DB_PATH: process.env.WAREHOUSE_DB_PATH ?? join(DATA_DIR, "warehouse.db"),
+      LOG_FILE: join(LOG_DIR, "warehouse-api.log"),
+    },
+  },
+  {
+    name: "store-web",
+    entry: join(REPO_ROOT, "store-web/dist/server.js"),
+    env: {
+      STORE_PORT: storePort,
+      WAREHOUSE_URL: process.env.WAREHOUSE_URL ?? `http://localhost:${warehousePort}`,
+      LOG_FILE: join(LOG_DIR, "store-web.log"),
+    },
+  },
+];
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function stopAll(code: number) {
+  if (stopping) return;
+  stopping = true;
+  process.exitCode = code;
+  for (const child of children.values()) child.kill("SIGTERM");
+}
+
+for (const service of services) {
+  const child = spawn(process.execPath, [service.entry], {
+    cwd: join(REPO_ROOT, service.name),
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...service.env },
+    stdio: "inherit",
+  });
+  children.set(service.name, child);
+  child.on("exit", (code, signal) => {
+    children.delete(service.name);
+    if (!stopping) {
+      console.error(`${service.name} stopped (${signal ?? `exit code ${String(code)}`}); stopping the other service.`);
+      stopAll(1);
+    }
+  });
+}
+
+console.log(
+  [
+    "",
+    `  Store      http://localhost:${storePort}/orders/new`,
+    `  Warehouse  http://localhost:${warehousePort}/healthz  (API: /api/orders, contract: /openapi.json)`,
+    `  Logs       ${LOG_DIR}`,
+    "  Follow an order's reference across both services: npm run trace -- <reference>",
+    "",
+  ].join("\n"),
+);
+
+process.once("SIGINT", () => {
+  stopAll(0);
+});
+process.once("SIGTERM", () => {
+  stopAll(0);
+});

@@ -1,0 +1,44 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { collectTimeline, formatTimeline, logFiles } from "./timeline.js";
+
+const line = (fields: Record<string, unknown>) => JSON.stringify(fields);
+
+function logFolder(files: Record<string, string[]>): string {
+  const dir = mkdtempSync(join(tmpdir(), "trace-"));
+  for (const [name, lines] of Object.entries(files)) writeFileSync(join(dir, name), `${lines.join("\n")}\n`);
+  return dir;
+}
+
+describe("trace timeline", () => {
+  it("merges both services' lines for one ID in time order and leaves out everything else", async () => {
+    const dir = logFolder({
+      "store-web.log": [
+        line({ time: "2026-11-22T10:00:00.000Z", service: "store-web", level: "info", correlationId: "abc", msg: "checkout started" }),
+        line({ time: "2026-11-22T10:00:00.300Z", service: "store-web", level: "info", correlationId: "abc", msg: "request completed", method: "POST", path: "/orders/new", status: 200, durationMs: 301 }),
+        line({ time: "2026-11-22T10:00:00.100Z", service: "store-web", level: "info", correlationId: "abcd", msg: "a different request" }),
+      ],
+      "warehouse-api.log": [
+        line({ time: "2026-11-22T10:00:00.200Z", service: "warehouse-api", level: "info", correlationId: "abc", msg: "order received", orderId: "o-1" }),
+        '{"torn line from a killed process", "abc',
+        line({ time: "2026-11-22T10:00:00.050Z", service: "warehouse-api", level: "info", msg: "started, mentions abc but has no ID" }),
+      ],
+      "notes.txt": [line({ time: "2026-11-22T10:00:00.000Z", service: "x", level: "info", correlationId: "abc", msg: "not a log file" })],
+    });
+
+    const entries = await collectTimeline(await logFiles(dir), "abc");
+
+    expect(entries.map((entry) => `${entry.service}: ${entry.msg}`)).toEqual([
+      "store-web: checkout started",
+      "warehouse-api: order received",
+      "store-web: request completed",
+    ]);
+    expect(formatTimeline(entries).split("\n")).toEqual([
+      "2026-11-22T10:00:00.000Z  store-web      INFO   checkout started",
+      "2026-11-22T10:00:00.200Z  warehouse-api  INFO   order received (orderId=o-1)",
+      "2026-11-22T10:00:00.300Z  store-web      INFO   request completed: POST /orders/new → 200 in 301 ms",
+    ]);
+  });
+});
