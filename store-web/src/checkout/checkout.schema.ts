@@ -14,7 +14,7 @@ const required = (label: string, max: number) =>
     .string()
     .trim()
     .min(1, `Enter ${label}.`)
-    .max(max, `${label[0]?.toUpperCase()}${label.slice(1)} must be at most ${max} characters.`);
+    .max(max, `Use at most ${max} characters.`);
 
 const countryCodes = SHIPPING_COUNTRIES.map((country) => country.code);
 
@@ -22,7 +22,7 @@ export const CheckoutSchema = z.object({
   name: required("your name", 200),
   email: z.string().trim().pipe(z.email("Enter an email address like name@example.com.").max(254)),
   line1: required("the first line of the address", 200),
-  line2: z.string().trim().max(200, "Address line 2 must be at most 200 characters."),
+  line2: z.string().trim().max(200, "Use at most 200 characters."),
   city: required("a town or city", 100),
   postalCode: required("a postcode", 20),
   country: z.string().refine((code) => countryCodes.includes(code as (typeof countryCodes)[number]), "Choose a country we ship to."),

@@ -1,4 +1,4 @@
-import type { Logger } from "@fishtag/tracing/logger";
+import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
 import { findProduct } from "../lib/catalog";
 import { checkoutValues, parseCheckout, type CheckoutValues, type FieldErrors } from "./checkout.schema";
 import type { WarehouseClient } from "./warehouse-client.server";
@@ -11,14 +11,18 @@ export type CheckoutState =
   | { status: "invalid"; reference: string; fieldErrors: FieldErrors; values: CheckoutValues }
   | { status: "unavailable"; reference: string; values: CheckoutValues };
 
+type PlaceOrderDeps = { correlationId: string; warehouse: WarehouseClient; logger: Logger };
+
 /**
  * The checkout: validate the form on the server, price it from the catalog, send it to the warehouse.
- * Free of Next so that it can be tested directly against a real warehouse.
+ * Free of Next so that it can be tested directly against a real warehouse. Everything inside runs with
+ * the request's correlation ID in scope: every log line and the warehouse call carry it.
  */
-export async function placeOrder(
-  form: FormData,
-  { correlationId, warehouse, logger }: { correlationId: string; warehouse: WarehouseClient; logger: Logger },
-): Promise<CheckoutState> {
+export function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutState> {
+  return runWithCorrelationId(deps.correlationId, () => checkout(form, deps));
+}
+
+async function checkout(form: FormData, { correlationId, warehouse, logger }: PlaceOrderDeps): Promise<CheckoutState> {
   const values = checkoutValues(form);
   const parsed = parseCheckout(values);
   if (!parsed.success) {

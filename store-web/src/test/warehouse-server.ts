@@ -1,0 +1,52 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createTestWarehouse, type TestWarehouse } from "warehouse-api/testing";
+
+export type RunningServer = { url: string; close: () => Promise<void> };
+
+function urlOf(address: AddressInfo | string | null): string {
+  if (address === null || typeof address === "string") throw new Error("server has no TCP address");
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** The real warehouse app on a free port with its own database: the other side of the contract. */
+export async function startWarehouse(): Promise<RunningServer & { warehouse: TestWarehouse }> {
+  const warehouse = createTestWarehouse();
+  const server = serve({ fetch: warehouse.app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  return {
+    warehouse,
+    url: urlOf(server.address()),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          warehouse.close();
+          resolve();
+        });
+      }),
+  };
+}
+
+/** A stand-in that misbehaves on purpose: answers with `handler`, or never answers at all. */
+export async function startFakeWarehouse(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<RunningServer> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: urlOf(server.address()),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+/** An address nothing listens on: a port that was free a moment ago. */
+export async function unusedUrl(): Promise<string> {
+  const fake = await startFakeWarehouse(() => undefined);
+  await fake.close();
+  return fake.url;
+}
