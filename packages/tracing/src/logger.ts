@@ -42,7 +42,7 @@ export function createLogger({ service, level, file, pretty: prettyOutput = fals
   const streams: pino.StreamEntry[] = [];
   if (stdout) {
     const stream = prettyOutput
-      ? pretty({ colorize: true, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" })
+      ? pretty({ colorize: true, singleLine: true, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" })
       : pino.destination({ dest: 1, sync: true });
     streams.push({ level: streamLevel, stream });
   }
