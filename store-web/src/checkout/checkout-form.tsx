@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState, useEffect, useRef, type ReactNode, type Ref } from "react";
 import { CATALOG, formatCents, MAX_QUANTITY, SHIPPING_COUNTRIES } from "../lib/catalog";
 import { placeOrderAction } from "./actions";
 import { quantityFieldName, type CheckoutField, type CheckoutValues, type FieldErrors } from "./checkout.schema";
@@ -167,11 +167,10 @@ function Outcome({ state }: { state: CheckoutState }) {
   }, [state]);
 
   if (state.status === "idle") return null;
-  const common = { ref, tabIndex: -1 };
   switch (state.status) {
     case "placed":
       return (
-        <div {...common} className="outcome outcome-success" role="status">
+        <div ref={ref} tabIndex={-1} className="outcome outcome-success" role="status">
           <h2>Order placed</h2>
           <p>
             Thank you. Your order number is <strong data-testid="order-id">{state.orderId}</strong>, total{" "}
@@ -182,27 +181,41 @@ function Outcome({ state }: { state: CheckoutState }) {
       );
     case "rejected":
       return (
-        <div {...common} className="outcome outcome-error" role="alert">
-          <h2>The warehouse rejected this order</h2>
-          <p>{state.message} Change the PO reference and try again, or contact us quoting the reference below.</p>
-          <Reference id={state.reference} />
-        </div>
+        <Problem focusRef={ref} title="The warehouse rejected this order" reference={state.reference}>
+          {state.message} Change the PO reference and try again, or contact us quoting the reference below.
+        </Problem>
       );
     case "invalid":
       return (
-        <div {...common} className="outcome outcome-error" role="alert">
-          <h2>Please correct the highlighted fields</h2>
-          <p>{Object.keys(state.fieldErrors).length === 1 ? "One field needs" : "Some fields need"} your attention.</p>
-          <Reference id={state.reference} />
-        </div>
+        <Problem focusRef={ref} title="Please correct the highlighted fields" reference={state.reference}>
+          {Object.keys(state.fieldErrors).length === 1 ? "One field needs" : "Some fields need"} your attention.
+        </Problem>
       );
     case "unavailable":
       return (
-        <div {...common} className="outcome outcome-error" role="alert">
-          <h2>We couldn’t reach the warehouse</h2>
-          <p>Your order was not placed. Nothing was charged. Please try again in a minute; your details are kept below.</p>
-          <Reference id={state.reference} />
-        </div>
+        <Problem focusRef={ref} title="We couldn’t reach the warehouse" reference={state.reference}>
+          Your order was not placed. Please try again in a minute; your details are kept below.
+        </Problem>
       );
   }
+}
+
+function Problem({
+  focusRef,
+  title,
+  reference,
+  children,
+}: {
+  focusRef: Ref<HTMLDivElement>;
+  title: string;
+  reference: string;
+  children: ReactNode;
+}) {
+  return (
+    <div ref={focusRef} tabIndex={-1} className="outcome outcome-error" role="alert">
+      <h2>{title}</h2>
+      <p>{children}</p>
+      <Reference id={reference} />
+    </div>
+  );
 }
