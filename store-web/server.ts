@@ -21,10 +21,10 @@ const server = createServer((req, res) => {
     // Build assets bypass the proxy and carry no ID: not worth a line each.
     if (typeof correlationId !== "string") return;
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
-    logger.info(
-      { correlationId, method: req.method, path: req.url?.split("?")[0], status: res.statusCode, durationMs },
-      "request completed",
-    );
+    const path = req.url?.split("?")[0];
+    // Every open page polls the health route: keep those lines out of the info log.
+    const level = path === "/api/health" ? "debug" : "info";
+    logger[level]({ correlationId, method: req.method, path, status: res.statusCode, durationMs }, "request completed");
   });
   void handle(req, res);
 });

@@ -19,10 +19,9 @@ export function correlation(logger: Logger) {
       await next();
       c.header(CORRELATION_HEADER, id);
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
-      logger.info(
-        { method: c.req.method, path: c.req.path, status: c.res.status, durationMs },
-        "request completed",
-      );
+      // Health probes come every few seconds from the store and the orchestrator: not worth an info line each.
+      const level = c.req.path === "/healthz" ? "debug" : "info";
+      logger[level]({ method: c.req.method, path: c.req.path, status: c.res.status, durationMs }, "request completed");
     });
   });
 }
