@@ -1,10 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { healthRoutes } from "./health/health.routes.js";
 import type { AppDeps, AppEnv } from "./lib/app-env.js";
 import { jsonError, toIssues } from "./lib/errors.js";
 import { HTTP } from "./lib/http-status.js";
+import { bodyLimit } from "./middleware/body-limit.js";
 import { correlation } from "./middleware/correlation.js";
 import { ordersRoutes } from "./orders/orders.routes.js";
 
@@ -33,15 +33,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.use(correlation(logger));
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new HTTPException(HTTP.PAYLOAD_TOO_LARGE, { message: `The body is over ${BODY_LIMIT_BYTES} bytes.` });
-      },
-    }),
-  );
+  app.use("/api/*", bodyLimit(BODY_LIMIT_BYTES));
 
   app.route("/", healthRoutes(deps));
   app.route("/", ordersRoutes(deps));

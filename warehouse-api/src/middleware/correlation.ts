@@ -13,11 +13,13 @@ export function correlation(logger: Logger) {
     const started = performance.now();
     const { id, replaced } = resolveCorrelationId(c.req.header(CORRELATION_HEADER));
     c.set("correlationId", id);
+    // Set before the handler runs: every response built from the context (errors included) carries it,
+    // and @hono/node-server keeps its fast response path, which a header added afterwards would undo.
+    c.header(CORRELATION_HEADER, id);
 
     await runWithCorrelationId(id, async () => {
       if (replaced) logger.warn({ invalidLength: replaced.length }, "invalid inbound correlation ID replaced");
       await next();
-      c.header(CORRELATION_HEADER, id);
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       // Health probes come every few seconds from the store and the orchestrator: not worth an info line each.
       const level = c.req.path === "/healthz" ? "debug" : "info";

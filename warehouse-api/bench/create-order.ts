@@ -1,0 +1,473 @@
+// Create-order throughput: the full warehouse app (validation, correlation middleware, drizzle, JSON logs
+// to a file) against a raw node:http + better-sqlite3 server doing the same storage work. A measurement,
+// not a test: it exits 0 whatever the ratio, and 1 only when the benchmark itself is broken (a response
+// other than 201, a connection error, a server that does not answer).
+//
+//   npm run bench -- [--rounds 3] [--duration 5] [--connections 10] [--warmup 2] [--profile]
+//
+// Each server is a child process (bench/server.ts); autocannon runs here, so the load generator never
+// shares an event loop with the server it measures. Rounds alternate raw, app, raw, app, ... so slow
+// drift on a shared machine hits both alike.
+
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import type { Order } from "../src/orders/orders.schemas.js";
+import { mainThreadProfile, summariseCpuProfile } from "./cpu-profile.js";
+import { isChildMessage, orderBody, type ChildMessage, type ParentMessage, type ServerKind } from "./protocol.js";
+
+const SERVER_SCRIPT = fileURLToPath(new URL("./server.ts", import.meta.url));
+const HOST = "127.0.0.1";
+const CHILD_TIMEOUT_MS = 30_000;
+
+type Options = { rounds: number; duration: number; connections: number; warmup: number; profile: boolean };
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: "string", default: "3" },
+      duration: { type: "string", default: "5" },
+      connections: { type: "string", default: "10" },
+      warmup: { type: "string", default: "2" },
+      profile: { type: "boolean", default: false },
+    },
+  });
+  const number = (name: string, raw: string, min: number, integer: boolean) => {
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+      throw new Error(`--${name} must be ${integer ? "an integer" : "a number"} >= ${min}, got "${raw}"`);
+    }
+    return value;
+  };
+  return {
+    rounds: number("rounds", values.rounds, 1, true),
+    duration: number("duration", values.duration, 1, false),
+    connections: number("connections", values.connections, 1, true),
+    warmup: number("warmup", values.warmup, 0, false),
+    profile: values.profile,
+  };
+}
+
+// ---- child processes -------------------------------------------------------------------------------
+
+type Server = { kind: ServerKind; child: ChildProcess; port: number };
+
+const children = new Set<ChildProcess>();
+
+function waitFor<T extends ChildMessage["type"]>(
+  server: { kind: ServerKind; child: ChildProcess },
+  type: T,
+  timeoutMs = CHILD_TIMEOUT_MS,
+): Promise<Extract<ChildMessage, { type: T }>> {
+  const { kind, child } = server;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`${kind} server: no "${type}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (message: unknown) => {
+      if (!isChildMessage(message) || message.type !== type) return;
+      done();
+      resolve(message as Extract<ChildMessage, { type: T }>);
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      done();
+      reject(new Error(`${kind} server exited (${signal ?? `code ${code ?? "?"}`}) while the bench waited for "${type}"`));
+    };
+    function done() {
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+    }
+    child.on("message", onMessage);
+    child.on("exit", onExit);
+  });
+}
+
+function tell(server: Server, message: ParentMessage) {
+  if (!server.child.connected) throw new Error(`${server.kind} server is gone (exit ${server.child.exitCode ?? server.child.signalCode ?? "?"})`);
+  // A failed send shows up as the child's exit, which every waitFor() rejects on.
+  server.child.send(message, () => undefined);
+}
+
+async function startServer(kind: ServerKind, root: string, profileRoot: string | undefined): Promise<Server> {
+  const dir = join(root, kind);
+  mkdirSync(dir);
+  const profile = profileRoot ? ["--cpu-prof", `--cpu-prof-dir=${join(profileRoot, kind)}`] : [];
+  const child = fork(SERVER_SCRIPT, [kind, dir], {
+    execArgv: ["--import", "tsx", ...profile],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  // Without a listener, an IPC error on a dying child would crash the bench before it can clean up.
+  child.on("error", (error) => {
+    console.error(`${kind} server: ${error.message}`);
+  });
+  const { port } = await waitFor({ kind, child }, "ready");
+  return { kind, child, port };
+}
+
+async function closeServer(server: Server) {
+  tell(server, { type: "close" });
+  const closed = await waitFor(server, "closed");
+  await exited(server.child, 10_000);
+  return closed;
+}
+
+function exited(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function killChildren() {
+  await Promise.all(
+    [...children].map((child) => {
+      child.kill("SIGKILL");
+      return exited(child, 5_000);
+    }),
+  );
+}
+
+// ---- load ------------------------------------------------------------------------------------------
+
+type Load = {
+  reqPerSec: number;
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+  non201: Record<string, number>;
+  errors: number;
+  firstError: string | undefined;
+  loadGenCpuPct: number;
+};
+
+const runId = Date.now().toString(36);
+
+/** One autocannon run; `label` keeps the storeOrderIds and correlation IDs unique across the whole run. */
+function load(server: Server, options: Options, seconds: number, label: string): Promise<Load> {
+  let sequence = 0;
+  // autocannon's own latency histogram has whole-millisecond resolution; these requests take about one.
+  const latencies: number[] = [];
+  let firstError: string | undefined;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `http://${HOST}:${server.port}/api/orders`,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        connections: options.connections,
+        duration: seconds,
+        timeout: 10,
+        requests: [
+          {
+            setupRequest: (request) => {
+              sequence++;
+              return {
+                ...request,
+                headers: { ...request.headers, "x-correlation-id": `bench-${runId}-${label}-${sequence}` },
+                body: orderBody(`st-${runId}-${label}-${sequence}`),
+              };
+            },
+          },
+        ],
+      },
+      (error, result) => {
+        clearTimeout(watchdog);
+        if (error) {
+          reject(error);
+          return;
+        }
+        const cpu = process.cpuUsage(cpuBefore);
+        const wallMicros = (performance.now() - started) * 1000;
+        const non201: Record<string, number> = {};
+        for (const [status, stats] of Object.entries(result.statusCodeStats)) {
+          if (status !== "201" && stats) non201[status] = stats.count;
+        }
+        latencies.sort((a, b) => a - b);
+        resolve({
+          reqPerSec: result.requests.total / result.duration,
+          requests: result.requests.total,
+          p50Ms: percentile(latencies, 0.5),
+          p99Ms: percentile(latencies, 0.99),
+          non201,
+          errors: result.errors + result.mismatches,
+          firstError,
+          loadGenCpuPct: (100 * (cpu.user + cpu.system)) / wallMicros,
+        });
+      },
+    );
+    instance.on("response", (_client, _status, _bytes, responseTimeMs) => {
+      latencies.push(responseTimeMs);
+    });
+    instance.on("reqError", (error) => {
+      firstError ??= error.message;
+    });
+    // autocannon stops itself after `duration`; this is for a server that stops answering altogether.
+    const watchdog = setTimeout(() => {
+      instance.stop();
+    }, (seconds + 15) * 1000);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const upper = sorted[middle] ?? Number.NaN;
+  return sorted.length % 2 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
+}
+
+/** One real request before any load: proves the server stores and answers, and shows the two answer alike. */
+async function checkOnce(server: Server): Promise<Order> {
+  const storeOrderId = `st-${runId}-${server.kind}-check`;
+  const correlationId = `bench-${runId}-${server.kind}-check`;
+  const response = await fetch(`http://${HOST}:${server.port}/api/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-correlation-id": correlationId },
+    body: orderBody(storeOrderId),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`${server.kind} server answered ${response.status} to a valid order: ${text.slice(0, 500)}`);
+  const order = JSON.parse(text) as Order;
+  if (order.storeOrderId !== storeOrderId || order.correlationId !== correlationId || response.headers.get("x-correlation-id") !== correlationId) {
+    throw new Error(`${server.kind} server's answer does not match the order sent: ${text.slice(0, 500)}`);
+  }
+  return order;
+}
+
+/** The JSON's structure with every value replaced by its type, to compare the two servers' answers. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shape);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shape(item)]));
+  }
+  return typeof value;
+}
+
+// ---- report ----------------------------------------------------------------------------------------
+
+type Round = {
+  round: number;
+  kind: ServerKind;
+  load: Load;
+  cpuMicrosPerRequest: number;
+  /** Can pass 100: process.cpuUsage() counts every thread (GC helpers, libuv), not just the event loop. */
+  serverCpuPct: number;
+};
+
+const COLUMNS = [
+  ["round", 6],
+  ["server", 6],
+  ["req/s", 8],
+  ["app/raw", 8],
+  ["srv µs/req", 11],
+  ["srv cpu%", 9],
+  ["gen cpu%", 9],
+  ["p50 ms", 7],
+  ["p99 ms", 7],
+  ["requests", 9],
+  ["non-201", 8],
+  ["errors", 7],
+] as const;
+
+function row(cells: string[]): string {
+  return cells.map((cell, i) => (i < 2 ? cell.padEnd(COLUMNS[i]?.[1] ?? 0) : cell.padStart(COLUMNS[i]?.[1] ?? 0))).join(" ");
+}
+
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
+const count = (non201: Record<string, number>) => Object.values(non201).reduce((sum, n) => sum + n, 0);
+
+function roundRow(r: Round, ratio: number | undefined): string {
+  return row([
+    String(r.round),
+    r.kind,
+    fixed(r.load.reqPerSec, 0),
+    ratio === undefined ? "" : fixed(ratio, 2),
+    fixed(r.cpuMicrosPerRequest, 0),
+    fixed(r.serverCpuPct, 0),
+    fixed(r.load.loadGenCpuPct, 0),
+    fixed(r.load.p50Ms, 2),
+    fixed(r.load.p99Ms, 2),
+    String(r.load.requests),
+    String(count(r.load.non201)),
+    String(r.load.errors),
+  ]);
+}
+
+function medianRow(kind: ServerKind, rounds: Round[], ratio: number | undefined): string {
+  const of = (pick: (r: Round) => number) => median(rounds.map(pick));
+  return row([
+    "median",
+    kind,
+    fixed(of((r) => r.load.reqPerSec), 0),
+    ratio === undefined ? "" : fixed(ratio, 2),
+    fixed(of((r) => r.cpuMicrosPerRequest), 0),
+    fixed(of((r) => r.serverCpuPct), 0),
+    fixed(of((r) => r.load.loadGenCpuPct), 0),
+    fixed(of((r) => r.load.p50Ms), 2),
+    fixed(of((r) => r.load.p99Ms), 2),
+    fixed(of((r) => r.load.requests), 0),
+    "",
+    "",
+  ]);
+}
+
+function problems(label: string, l: Load): string[] {
+  const lines: string[] = [];
+  if (count(l.non201) > 0) lines.push(`${label}: non-201 responses ${JSON.stringify(l.non201)}`);
+  if (l.errors > 0) lines.push(`${label}: ${l.errors} errors (first: ${l.firstError ?? "?"})`);
+  return lines;
+}
+
+// ---- main ------------------------------------------------------------------------------------------
+
+async function main(options: Options, root: string): Promise<number> {
+  console.log(
+    `create-order bench: ${options.rounds} rounds × ${options.duration}s per server, ${options.connections} connections, ` +
+      `${options.warmup}s warm-up each; body ${Buffer.byteLength(orderBody(`st-${runId}-raw1-1`))} bytes, 2 lines, ` +
+      `unique storeOrderId and x-correlation-id per request`,
+  );
+  // Outside `root`, which is removed at the end: the profiles are for reading afterwards.
+  const profileRoot = options.profile ? mkdtempSync(join(tmpdir(), "warehouse-bench-profile-")) : undefined;
+  // Started one after the other: two module graphs loading at once would only slow both.
+  const raw = await startServer("raw", root, profileRoot);
+  const app = await startServer("app", root, profileRoot);
+  const servers = [raw, app];
+
+  const [rawOrder, appOrder] = [await checkOnce(raw), await checkOnce(app)];
+  if (JSON.stringify(shape(rawOrder)) !== JSON.stringify(shape(appOrder))) {
+    throw new Error(`the raw and app answers differ in shape:\n  raw ${JSON.stringify(rawOrder)}\n  app ${JSON.stringify(appOrder)}`);
+  }
+
+  const issues: string[] = [];
+  if (options.warmup > 0) {
+    for (const server of servers) issues.push(...problems(`${server.kind} warm-up`, await load(server, options, options.warmup, `${server.kind}-warmup`)));
+  }
+
+  console.log(row(COLUMNS.map(([title]) => title)));
+
+  const rounds: Round[] = [];
+  const ratios: number[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const server of servers) {
+      tell(server, { type: "begin" });
+      await waitFor(server, "begun");
+      const result = await load(server, options, options.duration, `${server.kind}${round}`);
+      tell(server, { type: "end" });
+      const ended = await waitFor(server, "ended");
+      const r: Round = {
+        round,
+        kind: server.kind,
+        load: result,
+        cpuMicrosPerRequest: ended.cpuMicros / ended.requests,
+        serverCpuPct: (100 * ended.cpuMicros) / ended.wallMicros,
+      };
+      rounds.push(r);
+      issues.push(...problems(`round ${round} ${server.kind}`, result));
+      const rawThisRound = rounds.find((x) => x.round === round && x.kind === "raw");
+      const ratio = server.kind === "app" && rawThisRound ? result.reqPerSec / rawThisRound.load.reqPerSec : undefined;
+      if (ratio !== undefined) ratios.push(ratio);
+      console.log(roundRow(r, ratio));
+    }
+  }
+
+  const rawRounds = rounds.filter((r) => r.kind === "raw");
+  const appRounds = rounds.filter((r) => r.kind === "app");
+  // Each app round is compared with the raw round just before it, so drift on a shared machine cancels out.
+  const throughputRatio = median(ratios);
+  const cpuRatio = median(appRounds.map((r) => r.cpuMicrosPerRequest)) / median(rawRounds.map((r) => r.cpuMicrosPerRequest));
+  console.log(medianRow("raw", rawRounds, undefined));
+  console.log(medianRow("app", appRounds, throughputRatio));
+
+  const rawClosed = await closeServer(raw);
+  const appClosed = await closeServer(app);
+  console.log(
+    `stored: raw ${rawClosed.orders} orders (${rawClosed.distinctStoreOrderIds} distinct storeOrderIds), ` +
+      `app ${appClosed.orders} orders (${appClosed.distinctStoreOrderIds} distinct), app log ${appClosed.logLines ?? 0} JSON lines`,
+  );
+  console.log(`app/raw CPU per request: ${fixed(cpuRatio, 2)}x (medians of ${options.rounds} rounds)`);
+  console.log(`app/raw throughput ratio: ${fixed(throughputRatio, 2)} (median of ${options.rounds} rounds)`);
+
+  if (profileRoot) {
+    console.log("\n(profiled run: both servers ran under --cpu-prof, so the figures above are lower than usual)");
+    for (const [kind, closed] of [["raw", rawClosed], ["app", appClosed]] as const) {
+      const file = mainThreadProfile(join(profileRoot, kind));
+      console.log(`\n${kind} server CPU profile: ${file ?? "(not written)"}`);
+      if (file) for (const line of summariseCpuProfile(file, closed.handled)) console.log(line);
+    }
+  }
+
+  if (issues.length > 0) {
+    console.error(`\nBENCHMARK BROKEN: not every response was a 201\n  ${issues.join("\n  ")}`);
+    return 1;
+  }
+  return 0;
+}
+
+function run() {
+  let options: Options;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    console.error("usage: npm run bench -- [--rounds 3] [--duration 5] [--connections 10] [--warmup 2] [--profile]");
+    process.exit(2);
+  }
+
+  const root = mkdtempSync(join(tmpdir(), "warehouse-bench-"));
+  // However the process ends (done, Ctrl-C, over budget, a crash): no servers or files left behind.
+  process.once("exit", () => {
+    for (const child of children) child.kill("SIGKILL");
+    rmSync(root, { recursive: true, force: true });
+  });
+  const abandon = (why: string, code: number) => {
+    console.error(`\n${why}: stopping the servers and removing ${root}`);
+    process.exit(code);
+  };
+  process.once("SIGINT", () => {
+    abandon("interrupted", 130);
+  });
+  process.once("SIGTERM", () => {
+    abandon("terminated", 143);
+  });
+  const budgetSeconds = 2 * (options.warmup + options.rounds * (options.duration + 1)) + 120;
+  setTimeout(() => {
+    abandon(`the benchmark took over its ${budgetSeconds}s budget`, 1);
+  }, budgetSeconds * 1000).unref();
+
+  main(options, root)
+    .catch((error: unknown) => {
+      console.error("\nBENCHMARK FAILED:", error instanceof Error ? error.message : error);
+      return 1;
+    })
+    .then(async (code) => {
+      // Killed and awaited here so they are gone before the exit handler removes their files.
+      await killChildren();
+      process.exit(code);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
+
+run();

@@ -1,0 +1,188 @@
+// One server of the create-order benchmark, run as a child process of create-order.ts so it has an event
+// loop (and, on a multi-core machine, a core) of its own: `server.ts raw|app <dir>`.
+//
+//   app: the full warehouse app as production runs it with LOG_FILE set (JSON log lines at info, no stdout).
+//   raw: the floor under it: node:http and better-sqlite3 doing the same storage work per request, with
+//        no framework, validation or logging, on a database opened the same way (schema, pragmas).
+
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { createLogger, type Logger } from "@fishtag/tracing/logger";
+import { serve } from "@hono/node-server";
+import { v7 as uuidv7 } from "uuid";
+import { createApp } from "../src/app.js";
+import { openDatabase, type Db } from "../src/db/client.js";
+import type { CreateOrderInput, Order } from "../src/orders/orders.schemas.js";
+import { isParentMessage, SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
+
+function parseArgv(): { kind: ServerKind; dir: string } {
+  const [kindArg, dirArg] = process.argv.slice(2);
+  const kind = SERVER_KINDS.find((k) => k === kindArg);
+  if (!kind || !dirArg || !process.send) {
+    console.error("usage: forked by create-order.ts as `server.ts raw|app <dir>`");
+    process.exit(2);
+  }
+  return { kind, dir: dirArg };
+}
+
+const { kind, dir } = parseArgv();
+
+function send(message: ChildMessage, then?: () => void) {
+  process.send?.(message, undefined, undefined, then);
+}
+
+type Running = { server: Server; db: Db; logger: Logger | undefined; logFile: string | undefined };
+
+function startApp(): Running {
+  const logFile = join(dir, "app.log");
+  const logger = createLogger({ service: "warehouse-api", level: "info", file: logFile, stdout: false });
+  const db = openDatabase(join(dir, "app.db"));
+  // "F" is the production default, and the benchmark's reference does not start with it: every order is received.
+  const app = createApp({ db, logger, rejectPrefix: "F" });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, listening) as Server;
+  return { server, db, logger, logFile };
+}
+
+function startRaw(): Running {
+  const db = openDatabase(join(dir, "raw.db"));
+  const sqlite = db.$client;
+  const insertOrder = sqlite.prepare(
+    `INSERT INTO orders (id, store_order_id, reference, status, customer_name, customer_email, shipping_line1,
+       shipping_line2, shipping_city, shipping_postal_code, shipping_country, total_cents, correlation_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertLine = sqlite.prepare(
+    "INSERT INTO order_lines (order_id, line_no, sku, name, quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  // Same shape as the repo's create: the order row and its lines commit together or not at all.
+  const store = sqlite.transaction((order: Order, createdAtMs: number) => {
+    const { shippingAddress: address } = order;
+    insertOrder.run(
+      order.id,
+      order.storeOrderId,
+      order.reference,
+      order.status,
+      order.customer.name,
+      order.customer.email,
+      address.line1,
+      address.line2 ?? null,
+      address.city,
+      address.postalCode,
+      address.country,
+      order.totalCents,
+      order.correlationId,
+      createdAtMs,
+    );
+    order.lines.forEach((line, index) => {
+      insertLine.run(order.id, index + 1, line.sku, line.name, line.quantity, line.unitPriceCents);
+    });
+  });
+
+  const server = createServer((req, res) => {
+    if (req.method !== "POST" || req.url !== "/api/orders") {
+      res.writeHead(404).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      let input: CreateOrderInput;
+      try {
+        // Trusted input on purpose: the baseline measures the floor, validation is part of what the app adds.
+        input = JSON.parse(Buffer.concat(chunks).toString("utf8")) as CreateOrderInput;
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      const correlationId = req.headers["x-correlation-id"];
+      const createdAt = Date.now();
+      const order: Order = {
+        id: uuidv7(),
+        storeOrderId: input.storeOrderId,
+        reference: input.reference,
+        status: "received",
+        customer: input.customer,
+        shippingAddress: input.shippingAddress,
+        lines: input.lines,
+        totalCents: input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
+        correlationId: typeof correlationId === "string" ? correlationId : crypto.randomUUID(),
+        createdAt: new Date(createdAt).toISOString(),
+      };
+      store(order, createdAt);
+      res
+        .writeHead(201, { "content-type": "application/json", "x-correlation-id": order.correlationId })
+        .end(JSON.stringify(order));
+    });
+  });
+  server.listen(0, "127.0.0.1", () => {
+    listening(server.address() as AddressInfo);
+  });
+  return { server, db, logger: undefined, logFile: undefined };
+}
+
+function listening({ port }: AddressInfo) {
+  send({ type: "ready", port });
+}
+
+const running: Running = kind === "app" ? startApp() : startRaw();
+
+// Counted here rather than taken from autocannon, so CPU time is divided by exactly the requests this
+// process handled between "begin" and "end" (autocannon drops the ones in flight when it stops).
+let handled = 0;
+running.server.on("request", () => {
+  handled++;
+});
+
+let roundStart: { cpu: NodeJS.CpuUsage; wallMs: number; handled: number } | undefined;
+
+function close() {
+  running.server.close();
+  running.server.closeAllConnections();
+  const sqlite = running.db.$client;
+  const counts = sqlite.prepare("SELECT count(*) AS orders, count(DISTINCT store_order_id) AS ids FROM orders").get() as {
+    orders: number;
+    ids: number;
+  };
+  sqlite.close();
+  const finish = () => {
+    const logLines = running.logFile ? countLines(running.logFile) : null;
+    // Exit only once the message is out; a CPU profile (--cpu-prof) is written on this exit too.
+    send({ type: "closed", orders: counts.orders, distinctStoreOrderIds: counts.ids, logLines, handled }, () => process.exit(0));
+  };
+  if (running.logger) running.logger.flush(finish);
+  else finish();
+}
+
+function countLines(file: string): number {
+  const contents = readFileSync(file);
+  let lines = 0;
+  for (let i = contents.indexOf(10); i !== -1; i = contents.indexOf(10, i + 1)) lines++;
+  return lines;
+}
+
+process.on("message", (message: unknown) => {
+  if (!isParentMessage(message)) return;
+  switch (message.type) {
+    case "begin":
+      roundStart = { cpu: process.cpuUsage(), wallMs: performance.now(), handled };
+      send({ type: "begun" });
+      break;
+    case "end": {
+      const start = roundStart ?? { cpu: process.cpuUsage(), wallMs: performance.now(), handled };
+      const cpu = process.cpuUsage(start.cpu);
+      const wallMicros = Math.round((performance.now() - start.wallMs) * 1000);
+      send({ type: "ended", cpuMicros: cpu.user + cpu.system, wallMicros, requests: handled - start.handled });
+      break;
+    }
+    case "close":
+      close();
+      break;
+  }
+});
+
+// The parent going away (crash, Ctrl-C) must not leave a server behind.
+process.on("disconnect", () => {
+  process.exit(0);
+});
