@@ -188,14 +188,14 @@ function load(server: Server, options: Options, seconds: number, label: string):
       (error, result) => {
         clearTimeout(watchdog);
         if (error) {
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
           return;
         }
         const cpu = process.cpuUsage(cpuBefore);
         const wallMicros = (performance.now() - started) * 1000;
         const non201: Record<string, number> = {};
-        for (const [status, stats] of Object.entries(result.statusCodeStats)) {
-          if (status !== "201" && stats) non201[status] = stats.count;
+        for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) {
+          if (status !== "201") non201[status] = stats.count ?? 0;
         }
         latencies.sort((a, b) => a - b);
         resolve({
@@ -213,8 +213,8 @@ function load(server: Server, options: Options, seconds: number, label: string):
     instance.on("response", (_client, _status, _bytes, responseTimeMs) => {
       latencies.push(responseTimeMs);
     });
-    instance.on("reqError", (error) => {
-      firstError ??= error.message;
+    instance.on("reqError", (error: unknown) => {
+      firstError ??= error instanceof Error ? error.message : String(error);
     });
     // autocannon stops itself after `duration`; this is for a server that stops answering altogether.
     const watchdog = setTimeout(() => {
