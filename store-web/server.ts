@@ -16,7 +16,8 @@ await app.prepare();
 
 const server = createServer((req, res) => {
   const started = performance.now();
-  res.on("finish", () => {
+  // "close" rather than "finish": a request the client abandoned gets its line too.
+  res.on("close", () => {
     const correlationId = res.getHeader(CORRELATION_HEADER);
     // Build assets bypass the proxy and carry no ID: not worth a line each.
     if (typeof correlationId !== "string") return;
@@ -24,7 +25,11 @@ const server = createServer((req, res) => {
     const path = req.url?.split("?")[0];
     // Every open page polls the health route: keep those lines out of the info log.
     const level = path === "/api/health" ? "debug" : "info";
-    logger[level]({ correlationId, method: req.method, path, status: res.statusCode, durationMs }, "request completed");
+    const aborted = !res.writableFinished;
+    logger[level](
+      { correlationId, method: req.method, path, status: res.statusCode, durationMs, ...(aborted ? { aborted } : {}) },
+      "request completed",
+    );
   });
   void handle(req, res);
 });
@@ -38,8 +43,6 @@ function shutdown(signal: NodeJS.Signals) {
   server.close(() => {
     void app.close().finally(() => process.exit(0));
   });
-  // Keep-alive connections from browsers would hold close() open; they carry no unfinished work.
-  server.closeIdleConnections();
 }
 process.once("SIGTERM", shutdown);
 process.once("SIGINT", shutdown);

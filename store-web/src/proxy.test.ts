@@ -13,15 +13,9 @@ describe("proxy", () => {
     expect(forwarded(response)).toBe("from-client.1");
   });
 
-  it.each([["a\r\nb"], ["x".repeat(129)], ["quote\""]])("replaces an invalid inbound ID (%j) with a fresh one", (inbound) => {
-    const headers = new Headers();
-    // Headers refuses CR/LF itself, so the raw value is smuggled in the way a proxy in front might.
-    try {
-      headers.set("x-correlation-id", inbound);
-    } catch {
-      headers.set("x-correlation-id", encodeURIComponent(inbound));
-    }
-    const response = proxy(new NextRequest("http://store.test/orders/new", { headers }));
+  // (CR/LF never get this far: Node's HTTP parser and the Headers class refuse them.)
+  it.each([["x".repeat(129)], ['quote"'], ["a b"], ["%0d%0a"], ["<script>"]])("replaces an invalid inbound ID (%j) with a fresh one", (inbound) => {
+    const response = proxy(new NextRequest("http://store.test/orders/new", { headers: { "x-correlation-id": inbound } }));
 
     const id = response.headers.get("x-correlation-id");
     expect(id).toMatch(/^[0-9a-f-]{36}$/);

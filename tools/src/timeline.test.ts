@@ -41,4 +41,16 @@ describe("trace timeline", () => {
       "2026-11-22T10:00:00.300Z  store-web      INFO   request completed: POST /orders/new → 200 in 301 ms",
     ]);
   });
+
+  it("prints text a client chose without its control characters", async () => {
+    const dir = logFolder({
+      "warehouse-api.log": [
+        line({ time: "2026-11-22T10:00:00.000Z", service: "warehouse-api", level: "warn", correlationId: "x1", msg: "order rejected", reference: "F\u001b[31m\r\n2026 fake line" }),
+      ],
+    });
+
+    const output = formatTimeline(await collectTimeline(await logFiles(dir), "x1"));
+
+    expect(output).toBe("2026-11-22T10:00:00.000Z  warehouse-api  WARN   order rejected (reference=F\uFFFD[31m\uFFFD\uFFFD2026 fake line)");
+  });
 });

@@ -60,10 +60,19 @@ function describe(entry: LogEntry): string {
   return details.length ? `${entry.msg} (${details.join(", ")})` : entry.msg;
 }
 
+// Log fields can hold text a client chose (a reference, a name). In the JSON file it is escaped; printed
+// to a terminal it is not, so control characters would fake lines or recolour the screen.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+const printable = (text: string) => text.replace(CONTROL_CHARACTERS, "\uFFFD");
+
 /** The timeline as aligned text: time, service, level, message. */
 export function formatTimeline(entries: LogEntry[]): string {
   const serviceWidth = Math.max(...entries.map((entry) => entry.service.length));
   return entries
-    .map((entry) => [entry.time, entry.service.padEnd(serviceWidth), entry.level.toUpperCase().padEnd(5), describe(entry)].join("  "))
+    .map((entry) =>
+      printable([entry.time, entry.service.padEnd(serviceWidth), entry.level.toUpperCase().padEnd(5), describe(entry)].join("  ")),
+    )
     .join("\n");
 }

@@ -11,13 +11,21 @@ import { isValidCorrelationId } from "@fishtag/tracing/correlation";
 import { LOG_DIR } from "./paths.js";
 import { collectTimeline, formatTimeline, logFiles } from "./timeline.js";
 
-const USAGE = "usage: npm run trace -- <correlationId> [--logs <file-or-folder>]...";
+const USAGE = "usage: npm run trace -- [--logs <file-or-folder>]... [--] <correlationId>";
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { logs: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { logs: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    // e.g. an ID that starts with "-": it has to come after "--" to be read as an ID.
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   const [correlationId] = positionals;
   if (values.help || correlationId === undefined || positionals.length > 1) {
     console.error(USAGE);

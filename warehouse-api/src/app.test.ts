@@ -36,14 +36,24 @@ describe("correlation IDs", () => {
     warehouse = createTestWarehouse({ logFile: true });
     await warehouse.app.request("/api/orders", jsonRequest(orderInput(), { "x-correlation-id": "trace-me" }));
 
-    const lines = logLines(warehouse).filter((line) => line.correlationId === "trace-me");
+    const lines = logLines(warehouse);
     expect(lines.map((line) => line.msg)).toEqual(["order received", "request completed"]);
-    expect(lines.every((line) => line.service === "warehouse-api")).toBe(true);
+    for (const line of lines) expect(line).toMatchObject({ service: "warehouse-api", correlationId: "trace-me" });
     expect(lines[1]).toMatchObject({ method: "POST", path: "/api/orders", status: 201, durationMs: expect.any(Number) });
   });
 });
 
 describe("errors", () => {
+  it("logs a hostile path still percent-encoded, never with raw control characters", async () => {
+    warehouse = createTestWarehouse({ logFile: true });
+    const res = await warehouse.app.request("/%1b%5b31m%0d%0afake", { headers: { "x-correlation-id": "odd-path" } });
+
+    expect(res.status).toBe(404);
+    const [line] = logLines(warehouse);
+    expect(line).toMatchObject({ correlationId: "odd-path", path: "/%1b%5b31m%0d%0afake", status: 404 });
+    expect(JSON.stringify(await res.json())).not.toMatch(/\\u001b|\\r|\\n/);
+  });
+
   it("answers an unknown route with 404 in the error shape", async () => {
     warehouse = createTestWarehouse();
     const res = await warehouse.app.request("/nope", { headers: { "x-correlation-id": "lost" } });
@@ -71,7 +81,6 @@ describe("GET /healthz", () => {
     const res = await warehouse.app.request("/healthz");
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: "unavailable" });
-    warehouse = undefined;
   });
 });
 

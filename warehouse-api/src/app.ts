@@ -13,7 +13,6 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 // Error codes for the statuses Hono's own middleware raises (malformed JSON, wrong content type, ...).
 const ERROR_CODES: Partial<Record<number, string>> = {
   [HTTP.BAD_REQUEST]: "bad_request",
-  [HTTP.NOT_FOUND]: "not_found",
   [HTTP.PAYLOAD_TOO_LARGE]: "payload_too_large",
   [HTTP.UNSUPPORTED_MEDIA_TYPE]: "unsupported_media_type",
 };
@@ -47,7 +46,9 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.notFound((c) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${c.req.path}.`));
+  app.notFound((c) =>
+    jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
+  );
 
   // The one error handler: known HTTP errors keep their status, everything else is a logged 500.
   app.onError((error, c) => {

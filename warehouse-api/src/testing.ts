@@ -30,7 +30,7 @@ export function createTestWarehouse(options: { rejectPrefix?: string; logFile?: 
     logger,
     logFile,
     close: () => {
-      db.$client.close();
+      if (db.$client.open) db.$client.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -9,10 +9,10 @@ export const CORRELATION_HEADER = "x-correlation-id";
 
 export const CORRELATION_ID_MAX_LENGTH = 128;
 
-// A conservative charset: safe in a header, a log line, a URL and a shell argument without escaping.
-// A client that sends anything else gets a fresh ID rather than an error, because tracing must never
-// be the reason a request fails.
-const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+// A conservative charset: safe in a header, a log line and a URL without escaping. A client that sends
+// anything else gets a fresh ID rather than an error, because tracing must never be the reason a
+// request fails.
+const CORRELATION_ID_PATTERN = new RegExp(`^[A-Za-z0-9._:-]{1,${CORRELATION_ID_MAX_LENGTH}}$`);
 
 export function isValidCorrelationId(value: string): boolean {
   return CORRELATION_ID_PATTERN.test(value);

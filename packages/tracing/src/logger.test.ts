@@ -14,7 +14,7 @@ function readLines(file: string): Record<string, unknown>[] {
 describe("createLogger", () => {
   it("stamps the service on every line and the correlation ID on lines written in a request's scope", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "tracing-")), "logs", "test.log");
-    const logger = createLogger({ service: "test-service", level: "info", file });
+    const logger = createLogger({ service: "test-service", level: "info", file, stdout: false });
 
     logger.info("outside any request");
     await runWithCorrelationId("req-1", async () => {

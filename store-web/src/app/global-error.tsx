@@ -10,7 +10,7 @@ export default function GlobalError({ error }: { error: Error & { digest?: strin
           <p>Sorry, the store failed to load this page. Please reload in a moment.</p>
           {error.digest && (
             <p>
-              Reference: <code>{error.digest}</code>
+              Error digest: <code>{error.digest}</code> (the store's log line for this error carries it)
             </p>
           )}
         </main>

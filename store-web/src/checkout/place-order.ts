@@ -1,5 +1,5 @@
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
-import { findProduct } from "../lib/catalog";
+import { CATALOG } from "../lib/catalog";
 import { checkoutValues, parseCheckout, type CheckoutValues, type FieldErrors } from "./checkout.schema";
 import type { WarehouseClient } from "./warehouse-client.server";
 
@@ -31,9 +31,11 @@ async function checkout(form: FormData, { correlationId, warehouse, logger }: Pl
   }
 
   const { data } = parsed;
-  const lines = data.items.flatMap(({ sku, quantity }) => {
-    const product = findProduct(sku);
-    return product ? [{ sku, name: product.name, quantity, unitPriceCents: product.priceCents }] : [];
+  // Priced here from the catalog: the form carries quantities only.
+  const quantities = new Map(data.items.map((item) => [item.sku, item.quantity]));
+  const lines = CATALOG.flatMap((product) => {
+    const quantity = quantities.get(product.sku);
+    return quantity ? [{ sku: product.sku, name: product.name, quantity, unitPriceCents: product.priceCents }] : [];
   });
   const storeOrderId = crypto.randomUUID();
   logger.info({ storeOrderId, lines: lines.length }, "checkout: sending the order to the warehouse");

@@ -46,11 +46,14 @@ export type WarehouseClientOptions = {
 export type WarehouseClient = ReturnType<typeof createWarehouseClient>;
 
 export function createWarehouseClient({ baseUrl, timeoutMs, logger, fetch = globalThis.fetch }: WarehouseClientOptions) {
+  // Joined as text, not with new URL(path, base), which would drop a base path such as /warehouse.
+  const base = baseUrl.replace(/\/+$/, "");
+
   /** Every call forwards the correlation ID in scope: this is where the fish tag crosses the service boundary. */
   async function call(path: string, init: RequestInit & { timeoutMs?: number } = {}) {
     const headers = new Headers(init.headers);
     headers.set(CORRELATION_HEADER, currentCorrelationId() ?? crypto.randomUUID());
-    return fetch(new URL(path, baseUrl), { ...init, headers, signal: AbortSignal.timeout(init.timeoutMs ?? timeoutMs) });
+    return fetch(`${base}${path}`, { ...init, headers, signal: AbortSignal.timeout(init.timeoutMs ?? timeoutMs) });
   }
 
   return {
@@ -91,7 +94,9 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, fetch = glob
         logger.error(fields, "checkout failed: warehouse error");
         return { kind: "unavailable", reason: "server_error" };
       }
-      logger.error({ ...fields, body }, "checkout failed: unexpected answer from the warehouse");
+      // The code and size only: the body may be large or repeat the customer's details.
+      const error = typeof body === "object" && body !== null && "error" in body ? String(body.error) : undefined;
+      logger.error({ ...fields, error, bodyLength: JSON.stringify(body ?? null).length }, "checkout failed: unexpected answer from the warehouse");
       return { kind: "failed", reason: `unexpected ${response.status} from the warehouse` };
     },
 
@@ -99,6 +104,8 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, fetch = glob
     async isHealthy(): Promise<boolean> {
       try {
         const response = await call("/healthz", { timeoutMs: Math.min(timeoutMs, 2000) });
+        // Unread, the body would hold the pooled connection until garbage collection.
+        await response.body?.cancel();
         return response.ok;
       } catch {
         return false;

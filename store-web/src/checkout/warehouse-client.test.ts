@@ -1,6 +1,6 @@
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeWarehouse, startWarehouse, unusedUrl, type RunningServer } from "../test/warehouse-server";
+import { startFakeWarehouse, startWarehouse, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
 import { createWarehouseClient, type WarehouseOrderRequest } from "./warehouse-client.server";
 
 const logger = createLogger({ service: "store-web", level: "silent" });
@@ -53,7 +53,7 @@ describe("warehouse client when the warehouse misbehaves", () => {
   }
 
   it("reports unreachable when nothing listens", async () => {
-    const client = createWarehouseClient({ baseUrl: await unusedUrl(), timeoutMs: 2000, logger });
+    const client = createWarehouseClient({ baseUrl: UNUSED_URL, timeoutMs: 2000, logger });
 
     expect(await client.createOrder(order())).toEqual({ kind: "unavailable", reason: "unreachable" });
     expect(await client.isHealthy()).toBe(false);
@@ -82,6 +82,17 @@ describe("warehouse client when the warehouse misbehaves", () => {
     const client = createWarehouseClient({ baseUrl: odd.url, timeoutMs: 2000, logger });
 
     expect(await client.createOrder(order())).toMatchObject({ kind: "failed" });
+  });
+
+  it("keeps a base path in the warehouse URL", async () => {
+    let path: string | undefined;
+    const behindPrefix = await fake((req, res) => {
+      path = req.url;
+      res.writeHead(200).end("{}");
+    });
+
+    expect(await createWarehouseClient({ baseUrl: `${behindPrefix.url}/warehouse/`, timeoutMs: 2000, logger }).isHealthy()).toBe(true);
+    expect(path).toBe("/warehouse/healthz");
   });
 
   it("sends a fresh valid correlation ID when none is in scope", async () => {

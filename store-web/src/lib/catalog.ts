@@ -17,10 +17,6 @@ export const CATALOG: readonly Product[] = [
 
 export const MAX_QUANTITY = 99;
 
-export function findProduct(sku: string): Product | undefined {
-  return CATALOG.find((product) => product.sku === sku);
-}
-
 /** Where the store ships, with the names shown to customers (ISO 3166-1 alpha-2 codes). */
 export const SHIPPING_COUNTRIES = [
   { code: "GB", name: "United Kingdom" },

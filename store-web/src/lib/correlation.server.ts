@@ -11,7 +11,7 @@ export async function requestCorrelationId(): Promise<string> {
 }
 
 /**
- * Runs a server action or route handler body with the request's ID in scope for every log line and every
+ * Runs a route handler or action body with the request's ID in scope for every log line and every
  * warehouse call inside it. (An AsyncLocalStorage context set in the proxy does not reach the render:
  * vercel/next.js#69298, so each entry point starts its own from the header.)
  */

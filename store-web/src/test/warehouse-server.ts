@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createTestWarehouse, type TestWarehouse } from "warehouse-api/testing";
+import { createTestWarehouse } from "warehouse-api/testing";
 
 export type RunningServer = { url: string; close: () => Promise<void> };
 
@@ -11,12 +11,11 @@ function urlOf(address: AddressInfo | string | null): string {
 }
 
 /** The real warehouse app on a free port with its own database: the other side of the contract. */
-export async function startWarehouse(): Promise<RunningServer & { warehouse: TestWarehouse }> {
+export async function startWarehouse(): Promise<RunningServer> {
   const warehouse = createTestWarehouse();
   const server = serve({ fetch: warehouse.app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", resolve));
   return {
-    warehouse,
     url: urlOf(server.address()),
     close: () =>
       new Promise<void>((resolve) => {
@@ -44,9 +43,8 @@ export async function startFakeWarehouse(handler: (req: IncomingMessage, res: Se
   };
 }
 
-/** An address nothing listens on: a port that was free a moment ago. */
-export async function unusedUrl(): Promise<string> {
-  const fake = await startFakeWarehouse(() => undefined);
-  await fake.close();
-  return fake.url;
-}
+/**
+ * An address nothing listens on. Port 1 (tcpmux) is privileged and unused on any machine that runs
+ * these tests; a port freed a moment ago could be taken again by a parallel test file.
+ */
+export const UNUSED_URL = "http://127.0.0.1:1";

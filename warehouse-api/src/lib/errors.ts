@@ -13,11 +13,11 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
-export type ErrorBody = z.infer<typeof ErrorSchema>;
+type ErrorBody = z.infer<typeof ErrorSchema>;
 
-export type ValidationIssue = { path: string; message: string };
+type ValidationIssue = NonNullable<ErrorBody["issues"]>[number];
 
-export function errorBody(
+function errorBody(
   c: Context<AppEnv>,
   error: string,
   message: string,

@@ -21,9 +21,11 @@ export function correlation(logger: Logger) {
       if (replaced) logger.warn({ invalidLength: replaced.length }, "invalid inbound correlation ID replaced");
       await next();
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      // The path as sent, still percent-encoded: decoded, a client could put control characters in it.
+      const path = new URL(c.req.url).pathname;
       // Health probes come every few seconds from the store and the orchestrator: not worth an info line each.
-      const level = c.req.path === "/healthz" ? "debug" : "info";
-      logger[level]({ method: c.req.method, path: c.req.path, status: c.res.status, durationMs }, "request completed");
+      const level = path === "/healthz" ? "debug" : "info";
+      logger[level]({ method: c.req.method, path, status: c.res.status, durationMs }, "request completed");
     });
   });
 }
