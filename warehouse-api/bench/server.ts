@@ -50,13 +50,22 @@ function startRaw(): Running {
   const sqlite = db.$client;
   const insertOrder = sqlite.prepare(
     `INSERT INTO orders (id, store_order_id, reference, status, customer_name, customer_email, shipping_line1,
-       shipping_line2, shipping_city, shipping_postal_code, shipping_country, total_cents, correlation_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       shipping_line2, shipping_city, shipping_postal_code, shipping_country, total_cents, correlation_id, created_at,
+       updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertEvent = sqlite.prepare(
+    `INSERT INTO order_events (order_id, type, from_status, to_status, actor, reason, correlation_id, at)
+     VALUES (?, 'created', NULL, ?, 'store', NULL, ?, ?)`,
+  );
+  const countIn = sqlite.prepare(
+    "INSERT INTO order_status_counts (status, count) VALUES (?, 1) ON CONFLICT(status) DO UPDATE SET count = count + 1",
   );
   const insertLine = sqlite.prepare(
     "INSERT INTO order_lines (order_id, line_no, sku, name, quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?, ?)",
   );
-  // Same shape as the repo's create: the order row and its lines commit together or not at all.
+  // Same work as the repo's create: the order, its lines, its first event and the status count, in one
+  // transaction.
   const store = sqlite.transaction((order: Order, createdAtMs: number) => {
     const { shippingAddress: address } = order;
     insertOrder.run(
@@ -74,10 +83,13 @@ function startRaw(): Running {
       order.totalCents,
       order.correlationId,
       createdAtMs,
+      createdAtMs,
     );
     order.lines.forEach((line, index) => {
       insertLine.run(order.id, index + 1, line.sku, line.name, line.quantity, line.unitPriceCents);
     });
+    insertEvent.run(order.id, order.status, order.correlationId, createdAtMs);
+    countIn.run(order.status);
   });
 
   const server = createServer((req, res) => {
@@ -109,6 +121,7 @@ function startRaw(): Running {
         totalCents: input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
         correlationId: typeof correlationId === "string" ? correlationId : crypto.randomUUID(),
         createdAt: new Date(createdAt).toISOString(),
+        updatedAt: new Date(createdAt).toISOString(),
       };
       store(order, createdAt);
       res

@@ -3,8 +3,10 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
 // The tables are the single source of truth: request and response schemas derive from them
 // (see orders/orders.schemas.ts). Columns are snake_case in SQL through drizzle's `casing` option.
 
-export const ORDER_STATUSES = ["received", "rejected"] as const;
+export const ORDER_STATUSES = ["received", "picking", "packed", "shipped", "cancelled", "rejected"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const ORDER_EVENT_TYPES = ["created", "rejected", "status_changed"] as const;
 
 export const orders = sqliteTable(
   "orders",
@@ -25,8 +27,16 @@ export const orders = sqliteTable(
     // The ID of the request that created the order: the fish tag, kept with the data it explains.
     correlationId: text().notNull(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("orders_status_id_idx").on(t.status, t.id), index("orders_store_order_id_idx").on(t.storeOrderId)],
+  // The list is always newest first (id DESC): each index ends in id so a filtered page is an index range.
+  (t) => [
+    index("orders_status_id_idx").on(t.status, t.id),
+    index("orders_store_order_id_idx").on(t.storeOrderId),
+    index("orders_reference_idx").on(t.reference, t.id),
+    index("orders_customer_email_idx").on(t.customerEmail, t.id),
+    index("orders_correlation_id_idx").on(t.correlationId, t.id),
+  ],
 );
 
 export const orderLines = sqliteTable(
@@ -43,3 +53,32 @@ export const orderLines = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
 );
+
+/** The audit trail: one row per creation, rejection and status change, written with the change itself. */
+export const orderEvents = sqliteTable(
+  "order_events",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    orderId: text()
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    type: text({ enum: ORDER_EVENT_TYPES }).notNull(),
+    fromStatus: text({ enum: ORDER_STATUSES }),
+    toStatus: text({ enum: ORDER_STATUSES }).notNull(),
+    /** "store" for orders the Store placed, a staff member's email for their actions. */
+    actor: text().notNull(),
+    reason: text(),
+    correlationId: text().notNull(),
+    at: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("order_events_order_id_idx").on(t.orderId, t.id)],
+);
+
+/**
+ * Orders per status, kept in step with `orders` inside the same transactions: the dashboard's tab
+ * counts stay one indexed read however many orders there are (a GROUP BY would scan them all).
+ */
+export const orderStatusCounts = sqliteTable("order_status_counts", {
+  status: text({ enum: ORDER_STATUSES }).primaryKey(),
+  count: integer().notNull(),
+});

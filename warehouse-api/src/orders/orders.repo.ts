@@ -1,11 +1,13 @@
-import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 import type { Db } from "../db/client.js";
-import { orderLines, orders, type OrderStatus } from "../db/schema.js";
-import type { CreateOrderInput, ListOrdersQuery, Order } from "./orders.schemas.js";
+import { ORDER_STATUSES, orderEvents, orderLines, orders, orderStatusCounts, type OrderStatus } from "../db/schema.js";
+import { canTransition } from "./lifecycle.js";
+import type { CreateOrderInput, ListOrdersQuery, Order, OrderEvent, StatusCounts } from "./orders.schemas.js";
 
 type OrderRow = typeof orders.$inferSelect;
 type LineRow = typeof orderLines.$inferSelect;
+type EventRow = typeof orderEvents.$inferSelect;
 
 function toOrder(row: OrderRow, lines: LineRow[]): Order {
   return {
@@ -25,15 +27,33 @@ function toOrder(row: OrderRow, lines: LineRow[]): Order {
     totalCents: row.totalCents,
     correlationId: row.correlationId,
     createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-export type OrdersRepo = ReturnType<typeof createOrdersRepo>;
+function toEvent(row: EventRow): OrderEvent {
+  return { ...row, at: row.at.toISOString() };
+}
+
+/** Who did it and under which request: stamped on the event each change writes. */
+export type Actor = { actor: string; correlationId: string };
+
+export type TransitionChange = Actor & { to: OrderStatus; reason: string | null };
+
+export type TransitionResult =
+  | { kind: "changed"; order: Order }
+  | { kind: "not_found" }
+  | { kind: "not_allowed"; from: OrderStatus };
+
+// The upper bound of a prefix range: every string that starts with the prefix sorts below prefix + this.
+const PREFIX_END = "\u{10FFFF}";
 
 const p = sql.placeholder;
 
+export type OrdersRepo = ReturnType<typeof createOrdersRepo>;
+
 export function createOrdersRepo(db: Db) {
-  // Prepared once, run per order: built per call, drizzle would rebuild and re-prepare both statements for
+  // Prepared once, run per order: built per call, drizzle would rebuild and re-prepare the statements for
   // every order (most of the ORM's cost in `npm run bench`).
   const insertOrder = db
     .insert(orders)
@@ -52,6 +72,7 @@ export function createOrdersRepo(db: Db) {
       totalCents: p("totalCents"),
       correlationId: p("correlationId"),
       createdAt: p("createdAt"),
+      updatedAt: p("updatedAt"),
     })
     .prepare();
   const insertLine = db
@@ -65,15 +86,106 @@ export function createOrdersRepo(db: Db) {
       unitPriceCents: p("unitPriceCents"),
     })
     .prepare();
-  // The order and its lines commit together or not at all.
-  const insertOrderWithLines = db.$client.transaction((row: OrderRow, lines: LineRow[]) => {
+  const insertEvent = db
+    .insert(orderEvents)
+    .values({
+      orderId: p("orderId"),
+      type: p("type"),
+      fromStatus: p("fromStatus"),
+      toStatus: p("toStatus"),
+      actor: p("actor"),
+      reason: p("reason"),
+      correlationId: p("correlationId"),
+      at: p("at"),
+    })
+    .prepare();
+  const countIn = db
+    .insert(orderStatusCounts)
+    .values({ status: p("status"), count: 1 })
+    .onConflictDoUpdate({ target: orderStatusCounts.status, set: { count: sql`${orderStatusCounts.count} + 1` } })
+    .prepare();
+  const countOut = db
+    .update(orderStatusCounts)
+    .set({ count: sql`${orderStatusCounts.count} - 1` })
+    .where(eq(orderStatusCounts.status, p("status")))
+    .prepare();
+  // Conditioned on the status the caller saw: of two staff moving the same order at once, only the first
+  // matches; the second changes nothing and is told so, instead of silently overwriting the first.
+  const updateStatus = db
+    .update(orders)
+    .set({ status: sql`${p("to")}`, updatedAt: sql`${p("updatedAt")}` })
+    .where(and(eq(orders.id, p("id")), eq(orders.status, p("from"))))
+    .prepare();
+
+  const insertOrderWithLines = db.$client.transaction((row: OrderRow, lines: LineRow[], actor: string) => {
     insertOrder.run(row);
     for (const line of lines) insertLine.run(line);
+    insertEvent.run({
+      orderId: row.id,
+      type: row.status === "rejected" ? "rejected" : "created",
+      fromStatus: null,
+      toStatus: row.status,
+      actor,
+      reason: null,
+      correlationId: row.correlationId,
+      at: row.createdAt,
+    });
+    countIn.run({ status: row.status });
   });
 
+  const linesOf = (ids: string[]) => {
+    const rows = ids.length
+      ? db
+          .select()
+          .from(orderLines)
+          .where(inArray(orderLines.orderId, ids))
+          .orderBy(asc(orderLines.orderId), asc(orderLines.lineNo))
+          .all()
+      : [];
+    const byOrder = new Map<string, LineRow[]>();
+    for (const line of rows) {
+      const group = byOrder.get(line.orderId);
+      if (group) group.push(line);
+      else byOrder.set(line.orderId, [line]);
+    }
+    return byOrder;
+  };
+
+  function findById(id: string): Order | undefined {
+    const row = db.select().from(orders).where(eq(orders.id, id)).get();
+    return row && toOrder(row, linesOf([id]).get(id) ?? []);
+  }
+
+  /**
+   * The write half of a transition, for a caller that has read `from`: changes nothing and returns
+   * undefined when the order is no longer in `from` (someone else moved it first).
+   */
+  function applyTransition(id: string, from: OrderStatus, change: TransitionChange): Order | undefined {
+    const at = new Date();
+    const { changes } = updateStatus.run({ id, from, to: change.to, updatedAt: at.getTime() });
+    if (changes === 0) return undefined;
+    insertEvent.run({
+      orderId: id,
+      type: "status_changed",
+      fromStatus: from,
+      toStatus: change.to,
+      actor: change.actor,
+      reason: change.reason,
+      correlationId: change.correlationId,
+      at,
+    });
+    countOut.run({ status: from });
+    countIn.run({ status: change.to });
+    return findById(id);
+  }
+
   return {
-    /** Stores the order and its lines in one transaction and returns it as the API shows it. */
-    create(input: CreateOrderInput, meta: { status: OrderStatus; correlationId: string }): Order {
+    findById,
+    applyTransition,
+
+    /** Stores the order, its lines and its first event in one transaction; returns it as the API shows it. */
+    create(input: CreateOrderInput, meta: Actor & { status: OrderStatus }): Order {
+      const now = new Date();
       const row: OrderRow = {
         id: uuidv7(),
         storeOrderId: input.storeOrderId,
@@ -88,25 +200,62 @@ export function createOrdersRepo(db: Db) {
         shippingCountry: input.shippingAddress.country,
         totalCents: input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
         correlationId: meta.correlationId,
-        createdAt: new Date(),
+        createdAt: now,
+        updatedAt: now,
       };
       const lines: LineRow[] = input.lines.map((line, index) => ({ orderId: row.id, lineNo: index + 1, ...line }));
-      insertOrderWithLines(row, lines);
+      insertOrderWithLines(row, lines, meta.actor);
       return toOrder(row, lines);
     },
 
-    findById(id: string): Order | undefined {
-      const row = db.select().from(orders).where(eq(orders.id, id)).get();
-      if (!row) return undefined;
-      const lines = db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.lineNo)).all();
-      return toOrder(row, lines);
+    /**
+     * Moves an order to `to` if the lifecycle allows it from the status it has now, writing the event and the
+     * counts in the same transaction.
+     */
+    transition(id: string, change: TransitionChange): TransitionResult {
+      // IMMEDIATE takes the write lock before the read, so no other connection can move the order between
+      // the check and the update; the conditional UPDATE guards the same rule without it.
+      return db.$client
+        .transaction((): TransitionResult => {
+          const current = db.select({ status: orders.status }).from(orders).where(eq(orders.id, id)).get();
+          if (!current) return { kind: "not_found" };
+          if (!canTransition(current.status, change.to)) return { kind: "not_allowed", from: current.status };
+          const order = applyTransition(id, current.status, change);
+          return order ? { kind: "changed", order } : { kind: "not_allowed", from: current.status };
+        })
+        .immediate();
     },
 
-    /** Newest first, keyset-paginated on the time-ordered id: stable while new orders arrive. */
-    list({ status, limit, cursor }: ListOrdersQuery): { items: Order[]; nextCursor: string | null } {
-      const conditions: SQL[] = [];
+    events(orderId: string): OrderEvent[] {
+      return db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.id)).all().map(toEvent);
+    },
+
+    counts(): StatusCounts {
+      const counts = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0])) as StatusCounts;
+      for (const { status, count } of db.select().from(orderStatusCounts).all()) counts[status] = count;
+      return counts;
+    },
+
+    /**
+     * Newest first, keyset-paginated on the time-ordered id: stable while new orders arrive. `q` finds an
+     * order by its id or correlation ID (exact), or by reference or customer email (prefix; emails are
+     * stored lower-case). Each branch is an index range ending in id, so a page stays fast at any size.
+     */
+    list({ status, q, limit, cursor }: ListOrdersQuery): { items: Order[]; nextCursor: string | null } {
+      const conditions: (SQL | undefined)[] = [];
       if (status) conditions.push(eq(orders.status, status));
       if (cursor) conditions.push(lt(orders.id, cursor));
+      if (q) {
+        const email = q.toLowerCase();
+        conditions.push(
+          or(
+            eq(orders.id, q),
+            eq(orders.correlationId, q),
+            and(gte(orders.reference, q), lt(orders.reference, q + PREFIX_END)),
+            and(gte(orders.customerEmail, email), lt(orders.customerEmail, email + PREFIX_END)),
+          ),
+        );
+      }
       const rows = db
         .select()
         .from(orders)
@@ -115,27 +264,9 @@ export function createOrdersRepo(db: Db) {
         .limit(limit + 1)
         .all();
       const page = rows.slice(0, limit);
-      const lines = page.length
-        ? db
-            .select()
-            .from(orderLines)
-            .where(
-              inArray(
-                orderLines.orderId,
-                page.map((row) => row.id),
-              ),
-            )
-            .orderBy(asc(orderLines.orderId), asc(orderLines.lineNo))
-            .all()
-        : [];
-      const linesByOrder = new Map<string, LineRow[]>();
-      for (const line of lines) {
-        const group = linesByOrder.get(line.orderId);
-        if (group) group.push(line);
-        else linesByOrder.set(line.orderId, [line]);
-      }
+      const lines = linesOf(page.map((row) => row.id));
       return {
-        items: page.map((row) => toOrder(row, linesByOrder.get(row.id) ?? [])),
+        items: page.map((row) => toOrder(row, lines.get(row.id) ?? [])),
         nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
       };
     },

@@ -54,6 +54,9 @@ const listOrders = createRoute({
   },
 });
 
+// Until services authenticate (a later issue), the Store is the one caller of order creation.
+const STORE_ACTOR = "store";
+
 export function ordersRoutes({ db, logger, rejectPrefix }: AppDeps) {
   const repo = createOrdersRepo(db);
   const rejects = (reference: string) =>
@@ -66,13 +69,13 @@ export function ordersRoutes({ db, logger, rejectPrefix }: AppDeps) {
 
       if (rejects(input.reference)) {
         // Rejected orders are kept, not dropped: staff can see what was refused and why.
-        const order = repo.create(input, { status: "rejected", correlationId });
+        const order = repo.create(input, { status: "rejected", actor: STORE_ACTOR, correlationId });
         const message = `The warehouse does not accept references starting with "${rejectPrefix}".`;
         logger.warn({ orderId: order.id, storeOrderId: order.storeOrderId, reference: order.reference }, "order rejected");
         return c.json({ error: "order_rejected" as const, message, correlationId, order }, HTTP.UNPROCESSABLE_ENTITY);
       }
 
-      const order = repo.create(input, { status: "received", correlationId });
+      const order = repo.create(input, { status: "received", actor: STORE_ACTOR, correlationId });
       logger.info(
         { orderId: order.id, storeOrderId: order.storeOrderId, lines: order.lines.length, totalCents: order.totalCents },
         "order received",
@@ -85,5 +88,5 @@ export function ordersRoutes({ db, logger, rejectPrefix }: AppDeps) {
       if (!order) return jsonError(c, HTTP.NOT_FOUND, "not_found", `No order with id ${id}.`);
       return c.json(order, HTTP.OK);
     })
-    .openapi(listOrders, (c) => c.json(repo.list(c.req.valid("query")), HTTP.OK));
+    .openapi(listOrders, (c) => c.json({ ...repo.list(c.req.valid("query")), counts: repo.counts() }, HTTP.OK));
 }

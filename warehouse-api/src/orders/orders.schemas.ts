@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { createInsertSchema, createSelectSchema } from "drizzle-zod";
-import { ORDER_STATUSES, orderLines, orders } from "../db/schema.js";
+import { ORDER_STATUSES, orderEvents, orderLines, orders } from "../db/schema.js";
 import { ISO_COUNTRY_CODES } from "../lib/iso-countries.js";
 
 // Field rules derive from the tables (drizzle-zod) plus the bounds the API promises; the request and
@@ -12,7 +12,8 @@ const orderFields = createInsertSchema(orders, {
   storeOrderId: text(64),
   reference: text(64),
   customerName: text(200),
-  customerEmail: z.email().max(254),
+  // Stored lower-case so that staff find an order by email however the customer typed it.
+  customerEmail: z.email().max(254).toLowerCase(),
   shippingLine1: text(200),
   shippingLine2: z.string().max(200),
   shippingCity: text(100),
@@ -78,6 +79,7 @@ export const OrderSchema = z
     totalCents: z.int(),
     correlationId: z.string().openapi({ description: "The correlation ID of the request that created the order." }),
     createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
   })
   .openapi("Order");
 
@@ -101,6 +103,16 @@ export const ListOrdersQuerySchema = z.object({
     .enum(ORDER_STATUSES)
     .optional()
     .openapi({ param: { name: "status", in: "query" } }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    .optional()
+    .openapi({
+      param: { name: "q", in: "query" },
+      description: "An order id or correlation ID (exact), or the start of a reference or customer email.",
+    }),
   limit: z.coerce
     .number()
     .int()
@@ -116,6 +128,39 @@ export const ListOrdersQuerySchema = z.object({
 
 export type ListOrdersQuery = z.infer<typeof ListOrdersQuerySchema>;
 
+export const StatusCountsSchema = z.record(z.enum(ORDER_STATUSES), z.int()).openapi("StatusCounts");
+
+export type StatusCounts = z.infer<typeof StatusCountsSchema>;
+
 export const OrderPageSchema = z
-  .object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() })
+  .object({
+    items: z.array(OrderSchema),
+    nextCursor: z.string().nullable(),
+    counts: StatusCountsSchema.openapi({ description: "Orders per status, over all orders (the dashboard's tabs)." }),
+  })
   .openapi("OrderPage");
+
+const eventFields = createSelectSchema(orderEvents).shape;
+
+export const OrderEventSchema = z
+  .object({
+    id: z.int(),
+    orderId: eventFields.orderId,
+    type: eventFields.type,
+    fromStatus: eventFields.fromStatus,
+    toStatus: eventFields.toStatus,
+    actor: eventFields.actor,
+    reason: eventFields.reason,
+    correlationId: eventFields.correlationId,
+    at: z.iso.datetime(),
+  })
+  .openapi("OrderEvent");
+
+export type OrderEvent = z.infer<typeof OrderEventSchema>;
+
+export const TransitionSchema = z
+  .object({
+    to: z.enum(ORDER_STATUSES),
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .openapi("Transition");

@@ -162,7 +162,36 @@ describe("GET /api/orders", () => {
     }
   });
 
-  it.each(["limit=0", "limit=101", "limit=abc", "status=lost", "cursor=nope"])("answers 400 to %s", async (query) => {
+  it("finds orders by id, correlation ID, reference prefix or email prefix in any case, with counts for the tabs", async () => {
+    const list = createTestWarehouse();
+    try {
+      const place = async (reference: string, email: string, correlationId: string) => {
+        const res = await list.app.request(
+          "/api/orders",
+          jsonRequest(orderInput({ reference, customer: { name: "A", email } }), { "x-correlation-id": correlationId }),
+        );
+        return (await res.json()) as Order;
+      };
+      const ada = await place("PO-77-A", "Ada@Example.com", "corr-ada");
+      const bob = await place("PO-78", "bob@example.com", "corr-bob");
+      await place("F-9", "carol@example.com", "corr-carol");
+      const search = async (q: string) => {
+        const res = await list.app.request(`/api/orders?q=${encodeURIComponent(q)}`);
+        return (await res.json()) as { items: Order[]; counts: Record<string, number> };
+      };
+
+      expect((await search(ada.id)).items.map((o) => o.id)).toEqual([ada.id]);
+      expect((await search("corr-bob")).items.map((o) => o.id)).toEqual([bob.id]);
+      expect((await search("PO-7")).items.map((o) => o.id)).toEqual([bob.id, ada.id]);
+      expect((await search("ADA@exa")).items.map((o) => o.customer.email)).toEqual(["ada@example.com"]);
+      expect((await search("nobody")).items).toEqual([]);
+      expect((await search("PO")).counts).toEqual({ received: 2, picking: 0, packed: 0, shipped: 0, cancelled: 0, rejected: 1 });
+    } finally {
+      list.close();
+    }
+  });
+
+  it.each(["limit=0", "limit=101", "limit=abc", "status=lost", "cursor=nope", `q=${"x".repeat(255)}`])("answers 400 to %s", async (query) => {
     const res = await warehouse.app.request(`/api/orders?${query}`);
 
     expect(res.status).toBe(400);

@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ORDER_STATUSES, type OrderStatus } from "../db/schema.js";
+import { orderInput } from "../test/fixtures.js";
+import { createTestWarehouse, type TestWarehouse } from "../testing.js";
+import { NEXT_STATUSES } from "./lifecycle.js";
+import { createOrdersRepo } from "./orders.repo.js";
+
+let warehouse: TestWarehouse | undefined;
+afterEach(() => {
+  warehouse?.close();
+});
+
+function repo() {
+  warehouse = createTestWarehouse();
+  return createOrdersRepo(warehouse.db);
+}
+
+const staff = (correlationId: string) => ({ actor: "ada@warehouse.test", correlationId, reason: null });
+
+// The shortest walk from `received` to each status, through the lifecycle itself.
+const PATH_TO: Record<Exclude<OrderStatus, "rejected">, OrderStatus[]> = {
+  received: [],
+  picking: ["picking"],
+  packed: ["picking", "packed"],
+  shipped: ["picking", "packed", "shipped"],
+  cancelled: ["cancelled"],
+};
+
+describe("order lifecycle", () => {
+  const pairs = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.map((to) => [from, to] as const));
+
+  it.each(pairs)("%s → %s is allowed only where the lifecycle says so", (from, to) => {
+    const orders = repo();
+    const created = orders.create(orderInput(), { status: from === "rejected" ? "rejected" : "received", actor: "store", correlationId: "c0" });
+    if (from !== "rejected") {
+      for (const step of PATH_TO[from]) orders.transition(created.id, { ...staff("walk"), to: step, reason: "walk" });
+    }
+    expect(orders.findById(created.id)?.status).toBe(from);
+
+    const result = orders.transition(created.id, { ...staff("move"), to, reason: "because" });
+
+    if (NEXT_STATUSES[from].includes(to)) {
+      expect(result).toMatchObject({ kind: "changed", order: { status: to } });
+    } else {
+      expect(result).toEqual({ kind: "not_allowed", from });
+      expect(orders.findById(created.id)?.status).toBe(from);
+    }
+  });
+
+  it("answers not_found for an unknown order", () => {
+    expect(repo().transition(crypto.randomUUID(), { ...staff("x"), to: "picking" })).toEqual({ kind: "not_found" });
+  });
+
+  it("writes the trail: creation by the store, then each move with its actor, reason and correlation ID", () => {
+    const orders = repo();
+    const { id } = orders.create(orderInput(), { status: "received", actor: "store", correlationId: "checkout-1" });
+    orders.transition(id, { ...staff("staff-1"), to: "picking" });
+    orders.transition(id, { ...staff("staff-2"), to: "cancelled", reason: "customer called" });
+
+    expect(orders.events(id)).toEqual([
+      expect.objectContaining({ orderId: id, type: "created", fromStatus: null, toStatus: "received", actor: "store", correlationId: "checkout-1" }),
+      expect.objectContaining({ type: "status_changed", fromStatus: "received", toStatus: "picking", actor: "ada@warehouse.test", correlationId: "staff-1", reason: null }),
+      expect.objectContaining({ type: "status_changed", fromStatus: "picking", toStatus: "cancelled", correlationId: "staff-2", reason: "customer called" }),
+    ]);
+  });
+
+  it("records a rejection as the order's first event", () => {
+    const orders = repo();
+    const { id } = orders.create(orderInput({ reference: "F-1" }), { status: "rejected", actor: "store", correlationId: "checkout-f" });
+
+    expect(orders.events(id)).toEqual([expect.objectContaining({ type: "rejected", toStatus: "rejected", correlationId: "checkout-f" })]);
+  });
+
+  it("keeps the status counts in step with the orders", () => {
+    const orders = repo();
+    const a = orders.create(orderInput(), { status: "received", actor: "store", correlationId: "a" });
+    orders.create(orderInput(), { status: "received", actor: "store", correlationId: "b" });
+    orders.create(orderInput({ reference: "F-2" }), { status: "rejected", actor: "store", correlationId: "c" });
+    orders.transition(a.id, { ...staff("d"), to: "picking" });
+
+    expect(orders.counts()).toEqual({ received: 1, picking: 1, packed: 0, shipped: 0, cancelled: 0, rejected: 1 });
+  });
+
+  it("never overwrites a move made after the caller read the status: the stale write changes nothing", () => {
+    const orders = repo();
+    const { id } = orders.create(orderInput(), { status: "received", actor: "store", correlationId: "a" });
+    // Two staff both saw "received"; the first cancels, the second's "picking" arrives late.
+    expect(orders.applyTransition(id, "received", { ...staff("first"), to: "cancelled", reason: "duplicate" })?.status).toBe("cancelled");
+
+    expect(orders.applyTransition(id, "received", { ...staff("second"), to: "picking" })).toBeUndefined();
+    expect(orders.findById(id)?.status).toBe("cancelled");
+    expect(orders.events(id).map((event) => event.correlationId)).toEqual(["a", "first"]);
+    expect(orders.counts()).toMatchObject({ received: 0, picking: 0, cancelled: 1 });
+  });
+});
