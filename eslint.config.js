@@ -36,6 +36,13 @@ export default tseslint.config(
     rules: { "no-restricted-properties": "off" },
   },
   {
+    // The warehouse's staff dashboard: a React app built by Vite, served by the warehouse itself.
+    files: ["warehouse-api/dashboard/**/*.{ts,tsx}"],
+    plugins: { "react-hooks": reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
     files: ["store-web/**/*.{ts,tsx}"],
     plugins: { "@next/next": nextPlugin, "react-hooks": reactHooks },
     languageOptions: { globals: { ...globals.browser } },

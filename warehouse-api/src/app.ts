@@ -7,6 +7,9 @@ import { HTTP } from "./lib/http-status.js";
 import { bodyLimit } from "./middleware/body-limit.js";
 import { correlation } from "./middleware/correlation.js";
 import { ordersRoutes } from "./orders/orders.routes.js";
+import { requireStaff, SESSION_COOKIE } from "./staff/require-staff.js";
+import { sessionRoutes } from "./staff/session.routes.js";
+import { createStaffRepo } from "./staff/staff.repo.js";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -34,8 +37,18 @@ export function createApp(deps: AppDeps) {
   app.use(correlation(logger));
   app.use("/api/*", bodyLimit(BODY_LIMIT_BYTES));
 
+  const staff = createStaffRepo(deps.db);
+  const staffGate = requireStaff(staff);
+  app.openAPIRegistry.registerComponent("securitySchemes", "staffSession", {
+    type: "apiKey",
+    in: "cookie",
+    name: SESSION_COOKIE,
+    description: "Set by POST /api/session. State-changing calls also need the session's X-CSRF-Token.",
+  });
+
   app.route("/", healthRoutes(deps));
-  app.route("/", ordersRoutes(deps));
+  app.route("/", sessionRoutes(deps, staff, staffGate));
+  app.route("/", ordersRoutes(deps, staffGate));
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

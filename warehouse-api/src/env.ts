@@ -10,6 +10,13 @@ const EnvSchema = z.object({
   // Orders whose reference starts with this (case-insensitive) are rejected: the seed's failure switch.
   // Empty disables it.
   WAREHOUSE_REJECT_PREFIX: z.string().max(16).regex(/^\S*$/, "must not contain spaces").default("F"),
+  // The first staff account, created at start-up when no account has this email yet.
+  WAREHOUSE_ADMIN_EMAIL: z.email().optional(),
+  WAREHOUSE_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(200).optional(),
+  WAREHOUSE_SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(8),
+}).refine((env) => (env.WAREHOUSE_ADMIN_EMAIL === undefined) === (env.WAREHOUSE_ADMIN_PASSWORD === undefined), {
+  path: ["WAREHOUSE_ADMIN_PASSWORD"],
+  message: "set both WAREHOUSE_ADMIN_EMAIL and WAREHOUSE_ADMIN_PASSWORD, or neither",
 });
 
 export type Env = z.infer<typeof EnvSchema>;

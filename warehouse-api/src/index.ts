@@ -3,6 +3,8 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { openDatabase } from "./db/client.js";
 import { loadEnvOrExit } from "./env.js";
+import { ensureAdmin } from "./staff/admin.js";
+import { createStaffRepo } from "./staff/staff.repo.js";
 
 const env = loadEnvOrExit();
 
@@ -14,11 +16,22 @@ const logger = createLogger({
 });
 
 const db = openDatabase(env.WAREHOUSE_DB_PATH);
+const staff = createStaffRepo(db);
+await ensureAdmin(
+  staff,
+  logger,
+  env.WAREHOUSE_ADMIN_EMAIL && env.WAREHOUSE_ADMIN_PASSWORD ? { email: env.WAREHOUSE_ADMIN_EMAIL, password: env.WAREHOUSE_ADMIN_PASSWORD } : undefined,
+);
+// Expired sessions are already refused when read; this only keeps the table from growing.
+const sweepSessions = setInterval(() => staff.deleteExpiredSessions(), 60 * 60 * 1000).unref();
+staff.deleteExpiredSessions();
+
 const app = createApp({
   db,
   logger,
   rejectPrefix: env.WAREHOUSE_REJECT_PREFIX,
   exposeErrors: env.NODE_ENV === "development",
+  sessionTtlMs: env.WAREHOUSE_SESSION_TTL_HOURS * 60 * 60 * 1000,
 });
 
 const server = serve({ fetch: app.fetch, port: env.WAREHOUSE_PORT }, ({ port }) => {
@@ -28,6 +41,7 @@ const server = serve({ fetch: app.fetch, port: env.WAREHOUSE_PORT }, ({ port }) 
 // Stop taking connections, let in-flight requests finish, then close the database and flush the logs.
 function shutdown(signal: NodeJS.Signals) {
   logger.info({ signal }, "shutting down");
+  clearInterval(sweepSessions);
   server.close(() => {
     db.$client.close();
     logger.flush(() => process.exit(0));

@@ -45,7 +45,7 @@ describe("placeOrder against the real warehouse", () => {
 
     expect(state).toMatchObject({ status: "placed", reference: "ref-placed", totalCents: 2 * 1450 + 500 });
     const orderId = state.status === "placed" ? state.orderId : "";
-    const stored = (await (await fetch(`${real.url}/api/orders/${orderId}`)).json()) as { lines: unknown[]; correlationId: string };
+    const stored = (await (await fetch(`${real.url}/api/orders/${orderId}`, { headers: await real.staffHeaders() })).json()) as { lines: unknown[]; correlationId: string };
     expect(stored.correlationId).toBe("ref-placed");
     expect(stored.lines).toEqual([
       { sku: "MUG-TEAL", name: "Enamel mug", quantity: 2, unitPriceCents: 1450 },
@@ -60,7 +60,7 @@ describe("placeOrder against the real warehouse", () => {
   });
 
   it("returns field errors without calling the warehouse, keeping every value", async () => {
-    const before = (await (await fetch(`${real.url}/api/orders?limit=100`)).json()) as { items: unknown[] };
+    const before = (await (await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() })).json()) as { items: unknown[] };
     const state = await placeOrder(
       checkoutForm({ email: "nope", city: " ", [quantityFieldName("MUG-TEAL")]: "0", [quantityFieldName("STK-PACK")]: "" }),
       deps("ref-invalid"),
@@ -72,7 +72,7 @@ describe("placeOrder against the real warehouse", () => {
       fieldErrors: { email: expect.any(String), city: expect.any(String), items: "Choose at least one item." },
       values: { email: "nope", name: "Ada Lovelace", quantities: { "MUG-TEAL": "0" } },
     });
-    const after = (await (await fetch(`${real.url}/api/orders?limit=100`)).json()) as { items: unknown[] };
+    const after = (await (await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() })).json()) as { items: unknown[] };
     expect(after.items).toHaveLength(before.items.length);
   });
 });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createTestWarehouse } from "warehouse-api/testing";
+import { createTestWarehouse, type TestWarehouse } from "warehouse-api/testing";
 
 export type RunningServer = { url: string; close: () => Promise<void> };
 
@@ -11,12 +11,14 @@ function urlOf(address: AddressInfo | string | null): string {
 }
 
 /** The real warehouse app on a free port with its own database: the other side of the contract. */
-export async function startWarehouse(): Promise<RunningServer> {
+export async function startWarehouse(): Promise<RunningServer & { staffHeaders: TestWarehouse["staffHeaders"] }> {
   const warehouse = createTestWarehouse();
   const server = serve({ fetch: warehouse.app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", resolve));
   return {
     url: urlOf(server.address()),
+    // Reading orders back is the staff API's job: tests sign in like the dashboard does.
+    staffHeaders: warehouse.staffHeaders,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {

@@ -82,3 +82,43 @@ export const orderStatusCounts = sqliteTable("order_status_counts", {
   status: text({ enum: ORDER_STATUSES }).primaryKey(),
   count: integer().notNull(),
 });
+
+/** Warehouse staff who sign in to the dashboard. */
+export const staffUsers = sqliteTable("staff_users", {
+  id: text().primaryKey(),
+  /** Stored lower-case: sign-in ignores the case of the email. */
+  email: text().notNull().unique(),
+  name: text().notNull(),
+  /** scrypt, self-describing: `scrypt$N$r$p$salt$hash` (see staff/password.ts). Never logged. */
+  passwordHash: text().notNull(),
+  createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * Signed-in sessions. The cookie holds a random token; only its SHA-256 is stored, so a copy of the
+ * database does not hand out live sessions.
+ */
+export const staffSessions = sqliteTable(
+  "staff_sessions",
+  {
+    tokenHash: text().primaryKey(),
+    userId: text()
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: "cascade" }),
+    /** Sent back by the dashboard in X-CSRF-Token on every state-changing request. */
+    csrfToken: text().notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("staff_sessions_expires_at_idx").on(t.expiresAt)],
+);
+
+/**
+ * Failed sign-ins per key ("account:<email>" or "client:<address>") within the current window: kept in
+ * the database so a restart does not reset the throttle.
+ */
+export const signInFailures = sqliteTable("sign_in_failures", {
+  key: text().primaryKey(),
+  failures: integer().notNull(),
+  windowStartedAt: integer({ mode: "timestamp_ms" }).notNull(),
+});

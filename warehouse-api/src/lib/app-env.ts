@@ -1,5 +1,7 @@
 import type { Logger } from "@fishtag/tracing/logger";
+import type { HttpBindings } from "@hono/node-server";
 import type { Db } from "../db/client.js";
+import type { Session } from "../staff/staff.repo.js";
 
 /** What the app is built from: everything with a side effect is passed in, so tests can pass their own. */
 export type AppDeps = {
@@ -9,11 +11,17 @@ export type AppDeps = {
   rejectPrefix: string;
   /** Stack traces in 500 answers: development only. */
   exposeErrors?: boolean;
+  /** How long a staff sign-in lasts (default 8 hours). */
+  sessionTtlMs?: number;
 };
 
 /** Hono's typed context: what middleware puts on `c` for the handlers. */
 export type AppEnv = {
+  // Absent when the app is called in-process (tests use app.request).
+  Bindings: Partial<HttpBindings>;
   Variables: {
     correlationId: string;
+    /** Set by requireStaff on the staff routes. */
+    session?: Session;
   };
 };

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { createInsertSchema, createSelectSchema } from "drizzle-zod";
 import { ORDER_STATUSES, orderEvents, orderLines, orders } from "../db/schema.js";
 import { ISO_COUNTRY_CODES } from "../lib/iso-countries.js";
+import { REASON_REQUIRED } from "./lifecycle.js";
 
 // Field rules derive from the tables (drizzle-zod) plus the bounds the API promises; the request and
 // response shapes below are assembled from these fields, so a column change shows up here as a type error.
@@ -163,4 +164,10 @@ export const TransitionSchema = z
     to: z.enum(ORDER_STATUSES),
     reason: z.string().trim().min(1).max(500).optional(),
   })
+  .refine((transition) => !REASON_REQUIRED.has(transition.to) || transition.reason !== undefined, {
+    path: ["reason"],
+    message: "A reason is required to cancel an order.",
+  })
   .openapi("Transition");
+
+export const OrderEventsSchema = z.object({ items: z.array(OrderEventSchema) }).openapi("OrderEvents");

@@ -4,8 +4,10 @@ import { jsonRequest, orderInput } from "../test/fixtures.js";
 import type { Order } from "./orders.schemas.js";
 
 let warehouse: TestWarehouse;
-beforeAll(() => {
+let staff: Record<string, string>;
+beforeAll(async () => {
   warehouse = createTestWarehouse();
+  staff = await warehouse.staffHeaders();
 });
 afterAll(() => {
   warehouse.close();
@@ -13,6 +15,8 @@ afterAll(() => {
 
 const post = (body: unknown, headers?: Record<string, string>) =>
   warehouse.app.request("/api/orders", jsonRequest(body, headers));
+/** A staff API read, as the signed-in dashboard makes it. */
+const get = (path: string, headers: Record<string, string> = {}) => warehouse.app.request(path, { headers: { ...staff, ...headers } });
 
 type ErrorJson = { error: string; message: string; correlationId: string; issues?: { path: string; message: string }[] };
 
@@ -36,7 +40,7 @@ describe("POST /api/orders", () => {
     });
     expect(Date.parse(order.createdAt)).not.toBeNaN();
 
-    const stored = await warehouse.app.request(`/api/orders/${order.id}`);
+    const stored = await get(`/api/orders/${order.id}`);
     expect(await stored.json()).toEqual(order);
   });
 
@@ -48,7 +52,7 @@ describe("POST /api/orders", () => {
     expect(body).toMatchObject({ error: "order_rejected", correlationId: "reject-me", order: { reference, status: "rejected" } });
     expect(body.message).toMatch(/"F"/);
 
-    const stored = await warehouse.app.request(`/api/orders/${body.order.id}`);
+    const stored = await get(`/api/orders/${body.order.id}`);
     expect(await stored.json()).toMatchObject({ status: "rejected", correlationId: "reject-me" });
   });
 
@@ -92,27 +96,27 @@ describe("POST /api/orders", () => {
     ["with a Content-Length", true],
     ["streamed without a Content-Length", false],
   ])("answers 413 to a body over 64 KB %s, storing nothing", async (_, withLength) => {
-    const before = (await (await warehouse.app.request("/api/orders?limit=100")).json()) as { items: Order[] };
+    const before = (await (await get("/api/orders?limit=100")).json()) as { items: Order[] };
     const body = JSON.stringify(orderInput({ customer: { name: "x".repeat(70_000), email: "a@b.co" } }));
     const res = await post(body, withLength ? { "content-length": String(Buffer.byteLength(body)) } : {});
 
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: "payload_too_large", correlationId: expect.any(String) });
-    const after = (await (await warehouse.app.request("/api/orders?limit=100")).json()) as { items: Order[] };
+    const after = (await (await get("/api/orders?limit=100")).json()) as { items: Order[] };
     expect(after.items).toHaveLength(before.items.length);
   });
 });
 
 describe("GET /api/orders/:id", () => {
   it("answers 404 for an unknown order", async () => {
-    const res = await warehouse.app.request(`/api/orders/${crypto.randomUUID()}`, { headers: { "x-correlation-id": "where-is-it" } });
+    const res = await get(`/api/orders/${crypto.randomUUID()}`, { "x-correlation-id": "where-is-it" });
 
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: "not_found", correlationId: "where-is-it" });
   });
 
   it("answers 400 for an id that is not a UUID", async () => {
-    const res = await warehouse.app.request("/api/orders/not-an-id");
+    const res = await get("/api/orders/not-an-id");
 
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: "validation_failed" });
@@ -122,6 +126,7 @@ describe("GET /api/orders/:id", () => {
 describe("GET /api/orders", () => {
   it("pages through every order newest first, none skipped or repeated, even as new ones arrive", async () => {
     const list = createTestWarehouse();
+    const listStaff = await list.staffHeaders();
     try {
       const created: string[] = [];
       for (let i = 0; i < 7; i++) {
@@ -132,7 +137,7 @@ describe("GET /api/orders", () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res = await list.app.request(`/api/orders?limit=3${cursor ? `&cursor=${cursor}` : ""}`);
+        const res = await list.app.request(`/api/orders?limit=3${cursor ? `&cursor=${cursor}` : ""}`, { headers: listStaff });
         expect(res.status).toBe(200);
         const page = (await res.json()) as { items: Order[]; nextCursor: string | null };
         seen.push(...page.items.map((order) => order.id));
@@ -149,11 +154,12 @@ describe("GET /api/orders", () => {
 
   it("filters by status", async () => {
     const list = createTestWarehouse();
+    const listStaff = await list.staffHeaders();
     try {
       await list.app.request("/api/orders", jsonRequest(orderInput({ reference: "PO-ok" })));
       await list.app.request("/api/orders", jsonRequest(orderInput({ reference: "F-no" })));
 
-      const res = await list.app.request("/api/orders?status=rejected");
+      const res = await list.app.request("/api/orders?status=rejected", { headers: listStaff });
       const page = (await res.json()) as { items: Order[]; nextCursor: string | null };
       expect(page.items.map((order) => order.reference)).toEqual(["F-no"]);
       expect(page.nextCursor).toBeNull();
@@ -164,6 +170,7 @@ describe("GET /api/orders", () => {
 
   it("finds orders by id, correlation ID, reference prefix or email prefix in any case, with counts for the tabs", async () => {
     const list = createTestWarehouse();
+    const listStaff = await list.staffHeaders();
     try {
       const place = async (reference: string, email: string, correlationId: string) => {
         const res = await list.app.request(
@@ -176,7 +183,7 @@ describe("GET /api/orders", () => {
       const bob = await place("PO-78", "bob@example.com", "corr-bob");
       await place("F-9", "carol@example.com", "corr-carol");
       const search = async (q: string) => {
-        const res = await list.app.request(`/api/orders?q=${encodeURIComponent(q)}`);
+        const res = await list.app.request(`/api/orders?q=${encodeURIComponent(q)}`, { headers: listStaff });
         return (await res.json()) as { items: Order[]; counts: Record<string, number> };
       };
 
@@ -192,7 +199,7 @@ describe("GET /api/orders", () => {
   });
 
   it.each(["limit=0", "limit=101", "limit=abc", "status=lost", "cursor=nope", `q=${"x".repeat(255)}`])("answers 400 to %s", async (query) => {
-    const res = await warehouse.app.request(`/api/orders?${query}`);
+    const res = await get(`/api/orders?${query}`);
 
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: "validation_failed", correlationId: expect.any(String) });

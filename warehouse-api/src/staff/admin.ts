@@ -1,0 +1,9 @@
+import type { Logger } from "@fishtag/tracing/logger";
+import type { StaffRepo } from "./staff.repo.js";
+
+/** Creates the first admin from the environment, once: an existing account is never overwritten. */
+export async function ensureAdmin(staff: StaffRepo, logger: Logger, admin: { email: string; password: string } | undefined) {
+  if (!admin || staff.findUserByEmail(admin.email)) return;
+  const user = await staff.addUser({ email: admin.email, name: "Admin", password: admin.password });
+  logger.info({ staffId: user.id, email: user.email }, "admin staff account created from the environment");
+}

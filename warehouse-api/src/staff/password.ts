@@ -1,0 +1,38 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+
+// scrypt is memory-hard and ships with Node. N = 2^15, r = 8 needs 32 MiB per hash (OWASP's minimum
+// for scrypt is N = 2^17 with r = 8, p = 1; 2^15 keeps a sign-in near 50 ms on a small machine, and
+// the parameters are stored with each hash, so they can be raised without breaking old ones).
+const DEFAULTS = { N: 2 ** 15, r: 8, p: 1 } as const;
+const KEY_LENGTH = 64;
+
+function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    // maxmem must cover 128 * N * r bytes, plus headroom.
+    scrypt(password, salt, KEY_LENGTH, { ...options, maxmem: 256 * (options.N ?? 0) * (options.r ?? 0) }, (error, key) => {
+      if (error) reject(error);
+      else resolve(key);
+    });
+  });
+}
+
+/** `scrypt$N$r$p$salt$hash`, base64url: everything needed to check the password later. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, DEFAULTS);
+  return ["scrypt", DEFAULTS.N, DEFAULTS.r, DEFAULTS.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split("$");
+  if (scheme !== "scrypt" || !salt || !hash) return false;
+  const expected = Buffer.from(hash, "base64url");
+  const key = await derive(password, Buffer.from(salt, "base64url"), { N: Number(n), r: Number(r), p: Number(p) });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/**
+ * A hash of nothing anyone knows: checked against when the email is unknown, so that an unknown
+ * account takes as long to refuse as a wrong password and sign-in does not reveal who has an account.
+ */
+export const DECOY_HASH = await hashPassword(randomBytes(16).toString("base64url"));

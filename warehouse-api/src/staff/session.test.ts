@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { staffSessions } from "../db/schema.js";
+import { jsonRequest, orderInput } from "../test/fixtures.js";
+import { createTestWarehouse, TEST_STAFF, type TestWarehouse } from "../testing.js";
+import { ACCOUNT_THROTTLE } from "./session.routes.js";
+import { createStaffRepo } from "./staff.repo.js";
+
+let warehouse: TestWarehouse;
+beforeEach(() => {
+  warehouse = createTestWarehouse();
+});
+afterEach(() => {
+  warehouse.close();
+});
+
+const signIn = (email: string, password: string) =>
+  warehouse.app.request("/api/session", jsonRequest({ email, password }, { "x-correlation-id": "sign-in" }));
+
+async function placedOrderId(): Promise<string> {
+  const res = await warehouse.app.request("/api/orders", jsonRequest(orderInput()));
+  return ((await res.json()) as { id: string }).id;
+}
+
+describe("staff API without a session", () => {
+  it("answers 401 on every staff route, while order creation for the Store stays open", async () => {
+    const id = await placedOrderId();
+    const calls: [string, RequestInit][] = [
+      ["/api/session", {}],
+      ["/api/session", { method: "DELETE" }],
+      ["/api/orders", {}],
+      [`/api/orders/${id}`, {}],
+      [`/api/orders/${id}/events`, {}],
+      [`/api/orders/${id}/transitions`, jsonRequest({ to: "picking" })],
+    ];
+    for (const [path, init] of calls) {
+      const headers = new Headers(init.headers);
+      headers.set("x-correlation-id", "anon");
+      const res = await warehouse.app.request(path, { ...init, headers });
+      expect(res.status, `${init.method ?? "GET"} ${path}`).toBe(401);
+      expect(await res.json()).toEqual({ error: "unauthenticated", message: "Sign in to continue.", correlationId: "anon" });
+    }
+  });
+
+  it("refuses a forged session cookie", async () => {
+    const res = await warehouse.app.request("/api/orders", { headers: { cookie: "fishtag_session=forged" } });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("signing in", () => {
+  it("sets an HttpOnly, SameSite=Strict session cookie and returns the staff member and a CSRF token", async () => {
+    await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
+    const res = await signIn("STAFF@warehouse.test", TEST_STAFF.password);
+
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ user: { email: TEST_STAFF.email, name: TEST_STAFF.name }, csrfToken: expect.stringMatching(/^[\w-]{43}$/) });
+    const cookie = res.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^fishtag_session=[\w-]{43};/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).not.toMatch(/Secure/); // plain http here; https gets Secure
+  });
+
+  it.each([
+    ["a wrong password", TEST_STAFF.email, "wrong password"],
+    ["an unknown account", "nobody@warehouse.test", TEST_STAFF.password],
+  ])("answers 401 to %s with the same message", async (_, email, password) => {
+    await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
+    const res = await signIn(email, password);
+
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: "invalid_credentials", message: "Wrong email or password.", correlationId: "sign-in" });
+  });
+
+  it("stores only a hash of the password and of the session token", async () => {
+    await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
+    const res = await signIn(TEST_STAFF.email, TEST_STAFF.password);
+    const token = (res.headers.get("set-cookie") ?? "").split(";")[0]?.split("=")[1] ?? "";
+
+    const dump = JSON.stringify(warehouse.db.$client.prepare("SELECT * FROM staff_users, staff_sessions").all());
+    expect(dump).not.toContain(TEST_STAFF.password);
+    expect(dump).not.toContain(token);
+    expect(dump).toMatch(/"password_hash":"scrypt\$32768\$8\$1\$/);
+  });
+
+  it("throttles an account after repeated failures, even for the right password, and says when to retry", async () => {
+    await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
+    for (let i = 0; i < ACCOUNT_THROTTLE.maxFailures; i++) expect((await signIn(TEST_STAFF.email, `guess ${i}`)).status).toBe(401);
+
+    const res = await signIn(TEST_STAFF.email, TEST_STAFF.password);
+    expect(res.status).toBe(429);
+    expect(await res.json()).toMatchObject({ error: "too_many_attempts", correlationId: "sign-in" });
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(800);
+  });
+
+  it("throttles a client that tries many accounts", async () => {
+    for (let i = 0; i < 20; i++) await signIn(`user${i}@warehouse.test`, "guess");
+
+    expect((await signIn("another@warehouse.test", "guess")).status).toBe(429);
+  });
+});
+
+describe("a signed-in session", () => {
+  it("expires: an expired session row is refused", async () => {
+    const headers = await warehouse.staffHeaders();
+    expect((await warehouse.app.request("/api/session", { headers })).status).toBe(200);
+
+    warehouse.db.update(staffSessions).set({ expiresAt: new Date(Date.now() - 1000) }).run();
+    expect((await warehouse.app.request("/api/session", { headers })).status).toBe(401);
+  });
+
+  it("needs the CSRF token for state-changing calls", async () => {
+    const { cookie, "x-csrf-token": csrf } = await warehouse.staffHeaders();
+    const id = await placedOrderId();
+    const move = (headers: Record<string, string>) =>
+      warehouse.app.request(`/api/orders/${id}/transitions`, jsonRequest({ to: "picking" }, { cookie, ...headers }));
+
+    expect((await move({})).status).toBe(403);
+    expect(await (await move({ "x-csrf-token": "not-the-token" })).json()).toMatchObject({ error: "csrf_failed" });
+    expect((await warehouse.app.request("/api/session", { method: "DELETE", headers: { cookie } })).status).toBe(403);
+    expect((await move({ "x-csrf-token": csrf })).status).toBe(200);
+  });
+
+  it("ends on sign-out: the same cookie no longer opens the staff API", async () => {
+    const headers = await warehouse.staffHeaders();
+    const res = await warehouse.app.request("/api/session", { method: "DELETE", headers });
+
+    expect(res.status).toBe(204);
+    expect(res.headers.get("set-cookie")).toMatch(/fishtag_session=;/);
+    expect((await warehouse.app.request("/api/orders", { headers })).status).toBe(401);
+    expect(warehouse.db.select().from(staffSessions).all()).toEqual([]);
+  });
+});
