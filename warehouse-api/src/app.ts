@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
+import { dashboardRoutes } from "./dashboard.routes.js";
 import { healthRoutes } from "./health/health.routes.js";
 import type { AppDeps, AppEnv } from "./lib/app-env.js";
 import { jsonError, toIssues } from "./lib/errors.js";
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
     description: "Set by POST /api/session. State-changing calls also need the session's X-CSRF-Token.",
   });
 
+  if (deps.dashboardDir) app.route("/", dashboardRoutes(deps.dashboardDir));
   app.route("/", healthRoutes(deps));
   app.route("/", sessionRoutes(deps, staff, staffGate));
   app.route("/", ordersRoutes(deps, staffGate));

@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createLogger } from "@fishtag/tracing/logger";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
@@ -26,7 +29,10 @@ await ensureAdmin(
 const sweepSessions = setInterval(() => staff.deleteExpiredSessions(), 60 * 60 * 1000).unref();
 staff.deleteExpiredSessions();
 
+// Built by `vite build` next to this file; in `npm run dev` Vite serves it instead (see the README).
+const dashboardDir = fileURLToPath(new URL("./dashboard", import.meta.url));
 const app = createApp({
+  dashboardDir: existsSync(join(dashboardDir, "index.html")) ? dashboardDir : undefined,
   db,
   logger,
   rejectPrefix: env.WAREHOUSE_REJECT_PREFIX,

@@ -13,6 +13,8 @@ export type AppDeps = {
   exposeErrors?: boolean;
   /** How long a staff sign-in lasts (default 8 hours). */
   sessionTtlMs?: number;
+  /** The built staff dashboard (vite build), served at `/`; left out when not built. */
+  dashboardDir?: string | undefined;
 };
 
 /** Hono's typed context: what middleware puts on `c` for the handlers. */

@@ -1,0 +1,25 @@
+import { join } from "node:path";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "./lib/app-env.js";
+
+/** Sets Cache-Control on a file that was found (a 404 must not be cached for a year). */
+const cacheFor = (value: string) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    await next();
+    if (c.res.ok) c.res.headers.set("Cache-Control", value);
+  });
+
+/**
+ * The staff dashboard, a React app built by Vite into `dir`: its page at `/`, its assets under `/assets`.
+ * The page itself calls the staff API, which is where sign-in is enforced.
+ */
+export function dashboardRoutes(dir: string) {
+  const dashboard = new OpenAPIHono<AppEnv>();
+  // Vite puts a content hash in every asset name: a changed file is a new URL, so cache for good.
+  dashboard.use("/assets/*", cacheFor("public, max-age=31536000, immutable"), serveStatic({ root: dir }));
+  // The page names the current assets: always revalidate it.
+  dashboard.get("/", cacheFor("no-cache"), serveStatic({ path: join(dir, "index.html") }));
+  return dashboard;
+}

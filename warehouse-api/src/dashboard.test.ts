@@ -1,0 +1,43 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createApp } from "./app.js";
+import { createTestWarehouse } from "./testing.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dashboard-"));
+mkdirSync(join(dir, "assets"));
+writeFileSync(join(dir, "index.html"), "<!doctype html><title>fishtag warehouse</title>");
+writeFileSync(join(dir, "assets", "main-abc123.js"), "console.log('dashboard')");
+const warehouse = createTestWarehouse();
+const app = createApp({ db: warehouse.db, logger: warehouse.logger, rejectPrefix: "F", dashboardDir: dir });
+afterAll(() => {
+  warehouse.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the staff dashboard", () => {
+  it("is served at / with its correlation ID, and revalidated on every visit", async () => {
+    const res = await app.request("/", { headers: { "x-correlation-id": "open-dashboard" } });
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/text\/html/);
+    expect(res.headers.get("cache-control")).toBe("no-cache");
+    expect(res.headers.get("x-correlation-id")).toBe("open-dashboard");
+    expect(await res.text()).toContain("fishtag warehouse");
+  });
+
+  it("serves its hashed assets for a year", async () => {
+    const res = await app.request("/assets/main-abc123.js");
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+  });
+
+  it("answers a missing asset with the API's 404 shape", async () => {
+    const res = await app.request("/assets/nope.js");
+
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: "not_found" });
+  });
+});
