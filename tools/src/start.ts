@@ -4,9 +4,28 @@
  * (The root script builds first: `turbo run build`.)
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATA_DIR, LOG_DIR, REPO_ROOT } from "./paths.js";
 
+const ADMIN_FILE = join(DATA_DIR, "staff-admin.json");
+
+/**
+ * The dashboard's first account: from the environment if set, otherwise made up once and kept in
+ * ./data (git-ignored, readable by this user only). Its password is never printed or logged.
+ */
+function adminAccount(): { email: string; password: string } {
+  const { WAREHOUSE_ADMIN_EMAIL: email, WAREHOUSE_ADMIN_PASSWORD: password } = process.env;
+  if (email && password) return { email, password };
+  if (existsSync(ADMIN_FILE)) return JSON.parse(readFileSync(ADMIN_FILE, "utf8")) as { email: string; password: string };
+  const account = { email: "admin@fishtag.test", password: randomBytes(18).toString("base64url") };
+  mkdirSync(DATA_DIR, { recursive: true });
+  writeFileSync(ADMIN_FILE, `${JSON.stringify(account, null, 2)}\n`, { mode: 0o600 });
+  return account;
+}
+
+const admin = adminAccount();
 const warehousePort = process.env.WAREHOUSE_PORT ?? "9000";
 const storePort = process.env.STORE_PORT ?? "8000";
 
@@ -17,6 +36,8 @@ const services = [
     env: {
       WAREHOUSE_PORT: warehousePort,
       WAREHOUSE_DB_PATH: process.env.WAREHOUSE_DB_PATH ?? join(DATA_DIR, "warehouse.db"),
+      WAREHOUSE_ADMIN_EMAIL: admin.email,
+      WAREHOUSE_ADMIN_PASSWORD: admin.password,
       LOG_FILE: join(LOG_DIR, "warehouse-api.log"),
     },
   },
@@ -61,7 +82,8 @@ console.log(
   [
     "",
     `  Store      http://localhost:${storePort}/orders/new`,
-    `  Warehouse  http://localhost:${warehousePort}/healthz  (API: /api/orders, contract: /openapi.json)`,
+    `  Warehouse  http://localhost:${warehousePort}/  (staff dashboard: sign in as ${admin.email}; password in ${ADMIN_FILE})`,
+    `             API contract: http://localhost:${warehousePort}/openapi.json`,
     `  Logs       ${LOG_DIR}`,
     "  Follow an order's reference across both services: npm run trace -- <reference>",
     "",
