@@ -47,7 +47,9 @@ describe("staff API without a session", () => {
   });
 });
 
-describe("signing in", () => {
+// scrypt is slow on purpose (about 50 ms and 32 MiB per check): the throttle tests make twenty-odd
+// checks, which can take several seconds while CI builds the store on the same two cores.
+describe("signing in", { timeout: 30_000 }, () => {
   it("sets an HttpOnly, SameSite=Strict session cookie and returns the staff member and a CSRF token", async () => {
     await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
     const res = await signIn("STAFF@warehouse.test", TEST_STAFF.password);
