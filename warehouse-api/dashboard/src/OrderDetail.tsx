@@ -1,0 +1,291 @@
+import { type SubmitEvent, useState } from "react";
+import { ApiError, type Order, type OrderEvent, type OrderStatus } from "./api";
+import { Copyable } from "./Copyable";
+import { ErrorNote } from "./ErrorNote";
+import { formatDateTime, formatMoney, NEXT_STATUSES, shortId, STATUS_LABELS } from "./format";
+import { useIsMoving, useMoveOrder, useOrder, useOrderEvents } from "./queries";
+import { StatusBadge } from "./StatusBadge";
+
+const REASON_MAX = 500;
+
+type Props = { id: string; csrfToken: string; announce: (message: string) => void; onClose: () => void };
+
+export function OrderDetail({ id, csrfToken, announce, onClose }: Props) {
+  const order = useOrder(id);
+  const saving = useIsMoving();
+
+  // "Saving…" sits beside Close rather than under the buttons, so a click does not shift the panel.
+  const closeButton = (
+    <div className="head-side">
+      {saving ? (
+        <span className="muted small" role="status">
+          Saving…
+        </span>
+      ) : null}
+      <button type="button" className="button-small" onClick={onClose}>
+        Close<span className="visually-hidden"> order details</span>
+      </button>
+    </div>
+  );
+
+  if (order.isPending) {
+    return (
+      <div className="detail-head">
+        <p className="muted">Loading order {shortId(id)}…</p>
+        {closeButton}
+      </div>
+    );
+  }
+  if (order.isError && !order.data) {
+    const gone = order.error instanceof ApiError && order.error.status === 404;
+    return (
+      <>
+        <div className="detail-head">
+          <h2>Order {shortId(id)}</h2>
+          {closeButton}
+        </div>
+        <ErrorNote error={order.error} title={gone ? "This order does not exist (any more)." : "Could not load this order"} />
+      </>
+    );
+  }
+
+  const current = order.data;
+  return (
+    <>
+      <div className="detail-head">
+        <h2>
+          <span className="muted small block">Order reference</span>
+          {current.reference}
+        </h2>
+        {closeButton}
+      </div>
+      {order.isError ? <ErrorNote quiet error={order.error} title="This order could not refresh; it may be out of date." /> : null}
+
+      <Actions order={current} csrfToken={csrfToken} announce={announce} />
+
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={current.status} />
+        </dd>
+        <dt>Placed</dt>
+        <dd>{formatDateTime(current.createdAt)}</dd>
+        <dt>Customer</dt>
+        <dd>
+          {current.customer.name}
+          <br />
+          <a href={`mailto:${current.customer.email}`}>{current.customer.email}</a>
+        </dd>
+        <dt>Ship to</dt>
+        <dd>
+          <address>
+            {[
+              current.shippingAddress.line1,
+              current.shippingAddress.line2,
+              `${current.shippingAddress.city} ${current.shippingAddress.postalCode}`,
+              current.shippingAddress.country,
+            ]
+              .filter((line) => line !== undefined && line !== "")
+              .map((line, index) => (
+                <span key={index} className="block">
+                  {line}
+                </span>
+              ))}
+          </address>
+        </dd>
+        <dt>Order id</dt>
+        <dd className="mono small break">{current.id}</dd>
+        <dt>Reference ID</dt>
+        <dd>
+          <Copyable value={current.correlationId} label="order reference ID" />
+          <span className="block muted small">The ID of the checkout that placed it: finds it in both services’ logs.</span>
+        </dd>
+      </dl>
+
+      <h3>Items</h3>
+      <table className="lines-table">
+        <caption className="visually-hidden">Order lines</caption>
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col" className="num">
+              Qty
+            </th>
+            <th scope="col" className="num">
+              Each
+            </th>
+            <th scope="col" className="num">
+              Total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {current.lines.map((line, index) => (
+            <tr key={`${String(index)}-${line.sku}`}>
+              <td>
+                <span className="block">{line.name}</span>
+                <span className="block muted small mono">{line.sku}</span>
+              </td>
+              <td className="num">{line.quantity}</td>
+              <td className="num">{formatMoney(line.unitPriceCents)}</td>
+              <td className="num">{formatMoney(line.unitPriceCents * line.quantity)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={3}>
+              Order total
+            </th>
+            <td className="num">{formatMoney(current.totalCents)}</td>
+          </tr>
+        </tfoot>
+      </table>
+
+      <h3>History</h3>
+      <EventTrail id={current.id} />
+    </>
+  );
+}
+
+function Actions({ order, csrfToken, announce }: { order: Order; csrfToken: string; announce: (message: string) => void }) {
+  const transition = useMoveOrder(csrfToken, announce);
+  const [cancelling, setCancelling] = useState(false);
+  const [reason, setReason] = useState("");
+  const next = NEXT_STATUSES[order.status];
+  const canCancel = next.includes("cancelled");
+  const moves = next.filter((to): to is Exclude<OrderStatus, "cancelled"> => to !== "cancelled");
+
+  function confirmCancel(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const why = reason.trim();
+    if (!why) return;
+    transition.mutate(
+      { order, to: "cancelled", reason: why },
+      {
+        onSuccess: () => {
+          setCancelling(false);
+          setReason("");
+        },
+      },
+    );
+  }
+
+  return (
+    <div className="actions">
+      {next.length === 0 ? (
+        <p className="muted small">No further steps: this order is {STATUS_LABELS[order.status].toLowerCase()}.</p>
+      ) : (
+        <div className="action-buttons">
+          {moves.map((to) => (
+            <button
+              key={to}
+              type="button"
+              className="button"
+              disabled={transition.isPending}
+              onClick={() => {
+                transition.mutate({ order, to });
+              }}
+            >
+              Move to {to}
+            </button>
+          ))}
+          {canCancel ? (
+            <button
+              type="button"
+              className="button button-danger-outline"
+              aria-expanded={cancelling}
+              aria-controls="cancel-form"
+              disabled={transition.isPending}
+              onClick={() => {
+                setCancelling((open) => !open);
+              }}
+            >
+              Cancel order
+            </button>
+          ) : null}
+        </div>
+      )}
+
+      {cancelling && canCancel ? (
+        <form id="cancel-form" className="cancel-form" onSubmit={confirmCancel}>
+          <label htmlFor="cancel-reason">Why is this order cancelled?</label>
+          <textarea
+            id="cancel-reason"
+            required
+            maxLength={REASON_MAX}
+            rows={3}
+            autoFocus
+            value={reason}
+            aria-describedby="cancel-reason-hint"
+            onChange={(event) => {
+              setReason(event.target.value);
+            }}
+          />
+          <p id="cancel-reason-hint" className="muted small">
+            Required; it stays in the order's history. {reason.length}/{REASON_MAX}
+          </p>
+          <div className="action-buttons">
+            <button type="submit" className="button button-danger" disabled={transition.isPending || reason.trim() === ""}>
+              Confirm cancellation
+            </button>
+            <button
+              type="button"
+              className="button button-secondary"
+              disabled={transition.isPending}
+              onClick={() => {
+                setCancelling(false);
+              }}
+            >
+              Keep order
+            </button>
+          </div>
+        </form>
+      ) : null}
+
+      {transition.isError ? <ErrorNote error={transition.error} title="The order was not changed" /> : null}
+    </div>
+  );
+}
+
+function EventTrail({ id }: { id: string }) {
+  const events = useOrderEvents(id);
+  if (events.isPending) return <p className="muted">Loading history…</p>;
+  if (events.isError && !events.data) return <ErrorNote quiet error={events.error} title="Could not load the history" />;
+  return (
+    <ol aria-label="Event trail" className="trail">
+      {events.data.map((event) => (
+        <EventItem key={event.id} event={event} />
+      ))}
+    </ol>
+  );
+}
+
+function EventItem({ event }: { event: OrderEvent }) {
+  return (
+    <li>
+      <p className="trail-head">
+        <time dateTime={event.at}>{formatDateTime(event.at)}</time>
+        <span className="muted"> · {event.actor}</span>
+      </p>
+      <p className="trail-change">
+        {event.fromStatus ? (
+          <>
+            <StatusBadge status={event.fromStatus} /> <span aria-hidden="true">→</span>
+            <span className="visually-hidden">to</span> <StatusBadge status={event.toStatus} />
+          </>
+        ) : (
+          <>
+            {event.type === "rejected" ? "Arrived and was rejected: " : "Arrived: "}
+            <StatusBadge status={event.toStatus} />
+          </>
+        )}
+      </p>
+      {event.reason ? <p className="trail-reason">“{event.reason}”</p> : null}
+      <p className="small">
+        <span className="muted">Reference ID </span>
+        <Copyable value={event.correlationId} label={`reference ID of event ${event.id}`} />
+      </p>
+    </li>
+  );
+}

@@ -1,0 +1,176 @@
+// The dashboard's typed client for the warehouse's staff API (same origin, session cookie + CSRF token).
+//
+// The response types are written here rather than inferred from orders.schemas.ts: that module is zod
+// runtime code (drizzle-zod, @hono/zod-openapi), and the browser only needs the shapes. The status
+// type itself comes from the table, so a new status is a type error here, not a silent gap.
+import type { OrderStatus } from "../../src/db/schema";
+
+export type { OrderStatus };
+
+export type OrderLine = { sku: string; name: string; quantity: number; unitPriceCents: number };
+
+export type Order = {
+  id: string;
+  storeOrderId: string;
+  reference: string;
+  status: OrderStatus;
+  customer: { name: string; email: string };
+  shippingAddress: { line1: string; line2?: string; city: string; postalCode: string; country: string };
+  lines: OrderLine[];
+  totalCents: number;
+  correlationId: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type OrderEvent = {
+  id: number;
+  orderId: string;
+  type: "created" | "rejected" | "status_changed";
+  fromStatus: OrderStatus | null;
+  toStatus: OrderStatus;
+  actor: string;
+  reason: string | null;
+  correlationId: string;
+  at: string;
+};
+
+export type OrderPage = { items: Order[]; nextCursor: string | null; counts: Record<OrderStatus, number> };
+
+export type Session = { user: { email: string; name: string }; csrfToken: string };
+
+type ErrorBody = { error: string; message: string; correlationId?: string; issues?: { path: string; message: string }[] };
+
+/** A failed call. `correlationId` is the ID of the user action that failed: staff quote it as the Reference. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly correlationId: string;
+  readonly issues: readonly { path: string; message: string }[];
+  readonly retryAfterSeconds: number | null;
+
+  constructor(init: {
+    status: number;
+    code: string;
+    message: string;
+    correlationId: string;
+    issues?: readonly { path: string; message: string }[];
+    retryAfterSeconds?: number | null;
+  }) {
+    super(init.message);
+    this.name = "ApiError";
+    this.status = init.status;
+    this.code = init.code;
+    this.correlationId = init.correlationId;
+    this.issues = init.issues ?? [];
+    this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+  }
+}
+
+export const isSessionEnded = (error: unknown) => error instanceof ApiError && error.status === 401;
+
+/**
+ * One ID per user action. crypto.randomUUID exists only in secure contexts, and a warehouse tablet may
+ * well reach the service over plain http on the LAN; getRandomValues works everywhere.
+ */
+export function newActionId(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40; // version 4
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+type RequestOptions = {
+  actionId: string;
+  method?: "GET" | "POST" | "DELETE";
+  body?: unknown;
+  csrfToken?: string;
+  signal?: AbortSignal;
+};
+
+async function request<T>(path: string, { actionId, method = "GET", body, csrfToken, signal }: RequestOptions): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json", "X-Correlation-Id": actionId };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (csrfToken !== undefined) headers["X-CSRF-Token"] = csrfToken;
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    // A cancelled query is React Query's business, not a failure to show.
+    if (signal?.aborted) throw error;
+    throw new ApiError({ status: 0, code: "network_error", message: "Could not reach the warehouse. Check the connection and try again.", correlationId: actionId });
+  }
+
+  if (response.ok) {
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  const payload = await readError(response);
+  const retryAfter = Number(response.headers.get("Retry-After"));
+  throw new ApiError({
+    status: response.status,
+    code: payload?.error ?? "http_error",
+    message: payload?.message ?? `The warehouse answered ${response.status} ${response.statusText}.`.trim(),
+    correlationId: payload?.correlationId ?? actionId,
+    ...(payload?.issues ? { issues: payload.issues } : {}),
+    retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : null,
+  });
+}
+
+async function readError(response: Response): Promise<ErrorBody | null> {
+  try {
+    const body: unknown = await response.json();
+    return typeof body === "object" && body !== null && "message" in body ? (body as ErrorBody) : null;
+  } catch {
+    return null; // a proxy's HTML error page, say
+  }
+}
+
+/** The current session, or null when nobody is signed in. */
+export async function getSession(signal?: AbortSignal): Promise<Session | null> {
+  try {
+    return await request<Session>("/api/session", { actionId: newActionId(), ...(signal ? { signal } : {}) });
+  } catch (error) {
+    if (isSessionEnded(error)) return null;
+    throw error;
+  }
+}
+
+export const signIn = (email: string, password: string) =>
+  request<Session>("/api/session", { actionId: newActionId(), method: "POST", body: { email, password } });
+
+export const signOut = (csrfToken: string) =>
+  request<undefined>("/api/session", { actionId: newActionId(), method: "DELETE", csrfToken });
+
+export type OrderFilter = { status: OrderStatus | null; q: string };
+
+export const PAGE_SIZE = 25;
+
+export function listOrders(filter: OrderFilter, cursor: string | null, signal: AbortSignal): Promise<OrderPage> {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (filter.status) params.set("status", filter.status);
+  if (filter.q) params.set("q", filter.q);
+  if (cursor) params.set("cursor", cursor);
+  return request<OrderPage>(`/api/orders?${params.toString()}`, { actionId: newActionId(), signal });
+}
+
+export const getOrder = (id: string, options: { actionId?: string; signal?: AbortSignal } = {}) =>
+  request<Order>(`/api/orders/${encodeURIComponent(id)}`, { actionId: options.actionId ?? newActionId(), ...(options.signal ? { signal: options.signal } : {}) });
+
+export const getOrderEvents = (id: string, signal: AbortSignal) =>
+  request<{ items: OrderEvent[] }>(`/api/orders/${encodeURIComponent(id)}/events`, { actionId: newActionId(), signal });
+
+export type TransitionRequest = { to: OrderStatus; reason?: string };
+
+export const transitionOrder = (id: string, transition: TransitionRequest, csrfToken: string, actionId: string) =>
+  request<Order>(`/api/orders/${encodeURIComponent(id)}/transitions`, { actionId, method: "POST", body: transition, csrfToken });

@@ -1,0 +1,45 @@
+import type { OrderStatus } from "./api";
+import { NEXT_STATUSES } from "../../src/orders/lifecycle";
+
+// lifecycle.ts lists every status in the table's order and is all the browser needs: importing the
+// status list from db/schema.ts would bundle drizzle's table builders just to read six strings.
+export const STATUSES = Object.keys(NEXT_STATUSES) as OrderStatus[];
+
+export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
+  received: "Received",
+  picking: "Picking",
+  packed: "Packed",
+  shipped: "Shipped",
+  cancelled: "Cancelled",
+  rejected: "Rejected",
+};
+
+export { NEXT_STATUSES };
+
+// The same formatter the Store uses for prices, so both show a total the same way.
+const money = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" });
+export const formatMoney = (cents: number) => money.format(cents / 100);
+
+const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium" });
+export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
+
+const relative = new Intl.RelativeTimeFormat("en-GB", { style: "short", numeric: "auto" });
+
+/** "just now", "3 min ago", "2 hr ago", "yesterday": the age staff sort their work by. */
+export function formatAge(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 45) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return relative.format(-minutes, "minute");
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return relative.format(-hours, "hour");
+  return relative.format(-Math.round(hours / 24), "day");
+}
+
+/**
+ * Order ids are UUIDv7: the leading digits are a timestamp that orders placed in the same minute share,
+ * so the distinguishing short form is the random tail.
+ */
+export const shortId = (id: string) => `…${id.slice(-8)}`;
+
+export const itemCount = (lines: readonly { quantity: number }[]) => lines.reduce((sum, line) => sum + line.quantity, 0);

@@ -1,0 +1,196 @@
+import {
+  type InfiniteData,
+  keepPreviousData,
+  MutationCache,
+  QueryCache,
+  QueryClient,
+  useInfiniteQuery,
+  useIsMutating,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import {
+  ApiError,
+  getOrder,
+  getOrderEvents,
+  getSession,
+  isSessionEnded,
+  listOrders,
+  newActionId,
+  type Order,
+  type OrderFilter,
+  type OrderPage,
+  type OrderStatus,
+  type Session,
+  transitionOrder,
+} from "./api";
+import { STATUS_LABELS } from "./format";
+
+/** New orders from the Store show up within this long, without a reload. */
+export const POLL_MS = 3_000;
+
+export const keys = {
+  session: ["session"] as const,
+  orders: ["orders"] as const,
+  lists: ["orders", "list"] as const,
+  list: (filter: OrderFilter) => ["orders", "list", filter] as const,
+  order: (id: string) => ["orders", "detail", id] as const,
+  events: (id: string) => ["orders", "events", id] as const,
+  move: ["move-order"] as const,
+};
+
+/**
+ * Polling pauses while a move is in flight: a poll answered just before the move lands would put the
+ * old status back on screen for a moment, undoing the optimistic update.
+ */
+function usePollInterval(): number | false {
+  return useIsMoving() ? false : POLL_MS;
+}
+
+export const useIsMoving = () => useIsMutating({ mutationKey: keys.move }) > 0;
+
+export function createQueryClient(): QueryClient {
+  const onError = (error: Error) => {
+    // Any 401 means the session is over (expired, signed out elsewhere): back to the sign-in screen.
+    if (isSessionEnded(error)) client.setQueryData<Session | null>(keys.session, null);
+    // The session was replaced (signed in again in another tab): fetch its token for the next try.
+    if (error instanceof ApiError && error.code === "csrf_failed") void client.invalidateQueries({ queryKey: keys.session });
+  };
+  const client = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
+    defaultOptions: {
+      queries: {
+        staleTime: 2_000,
+        // A 4xx will not fix itself; a network blip or a 5xx gets one more try before it shows.
+        retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 1,
+      },
+      mutations: { retry: false },
+    },
+  });
+  return client;
+}
+
+export function useSession() {
+  return useQuery({ queryKey: keys.session, queryFn: ({ signal }) => getSession(signal), staleTime: Infinity });
+}
+
+export function useOrderList(filter: OrderFilter) {
+  const refetchInterval = usePollInterval();
+  return useInfiniteQuery({
+    queryKey: keys.list(filter),
+    queryFn: ({ pageParam, signal }) => listOrders(filter, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    refetchInterval,
+    // Switching tabs or typing keeps the current rows on screen until the new ones arrive: no flash.
+    placeholderData: keepPreviousData,
+  });
+}
+
+type ListData = InfiniteData<OrderPage, string | null>;
+
+function findInLists(client: QueryClient, id: string): Order | undefined {
+  for (const [, data] of client.getQueriesData<ListData>({ queryKey: keys.lists })) {
+    for (const page of data?.pages ?? []) {
+      const order = page.items.find((item) => item.id === id);
+      if (order) return order;
+    }
+  }
+  return undefined;
+}
+
+export function useOrder(id: string) {
+  const client = useQueryClient();
+  const refetchInterval = usePollInterval();
+  return useQuery<Order>({
+    queryKey: keys.order(id),
+    queryFn: ({ signal }) => getOrder(id, { signal }),
+    refetchInterval,
+    // The row already holds the whole order: show it at once while the detail loads.
+    placeholderData: () => findInLists(client, id),
+  });
+}
+
+export function useOrderEvents(id: string) {
+  const refetchInterval = usePollInterval();
+  return useQuery({
+    queryKey: keys.events(id),
+    queryFn: async ({ signal }) => (await getOrderEvents(id, signal)).items,
+    refetchInterval,
+  });
+}
+
+export type TransitionVariables = { order: Order; to: OrderStatus; reason?: string };
+
+type Snapshot = { detail: Order | undefined; lists: [readonly unknown[], ListData | undefined][] };
+
+function withStatus(data: ListData, id: string, from: OrderStatus, to: OrderStatus): ListData {
+  return {
+    ...data,
+    pages: data.pages.map((page) => ({
+      ...page,
+      items: page.items.map((item) => (item.id === id ? { ...item, status: to } : item)),
+      // The counts are over all orders, so they move even in a list that does not show this one.
+      counts: { ...page.counts, [from]: Math.max(0, page.counts[from] - 1), [to]: page.counts[to] + 1 },
+    })),
+  };
+}
+
+/**
+ * Moves an order on, optimistically: the detail and every cached list show the new status at once and
+ * go back to what they were if the warehouse says no. One click is one action ID, used for the POST and,
+ * on a conflict, for the read that finds out what happened instead.
+ */
+export function useMoveOrder(csrfToken: string, onDone: (message: string) => void) {
+  const client = useQueryClient();
+  return useMutation<Order, Error, TransitionVariables, Snapshot>({
+    mutationKey: keys.move,
+    mutationFn: async ({ order, to, reason }) => {
+      const actionId = newActionId();
+      try {
+        return await transitionOrder(order.id, { to, ...(reason === undefined ? {} : { reason }) }, csrfToken, actionId);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409) throw await explainConflict(error, order, actionId);
+        throw error;
+      }
+    },
+    onMutate: async ({ order, to }) => {
+      await client.cancelQueries({ queryKey: keys.orders });
+      const snapshot: Snapshot = {
+        detail: client.getQueryData<Order>(keys.order(order.id)),
+        lists: client.getQueriesData<ListData>({ queryKey: keys.lists }),
+      };
+      client.setQueryData<Order>(keys.order(order.id), (current) => (current ? { ...current, status: to } : current));
+      client.setQueriesData<ListData>({ queryKey: keys.lists }, (data) => (data ? withStatus(data, order.id, order.status, to) : data));
+      return snapshot;
+    },
+    onError: (_error, { order }, snapshot) => {
+      if (!snapshot) return;
+      client.setQueryData(keys.order(order.id), snapshot.detail);
+      for (const [key, data] of snapshot.lists) client.setQueryData(key, data);
+    },
+    onSuccess: (updated) => {
+      client.setQueryData(keys.order(updated.id), updated);
+      onDone(`Order ${updated.reference} is now ${STATUS_LABELS[updated.status].toLowerCase()}.`);
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: keys.orders }),
+  });
+}
+
+/** A 409 says "not any more"; a fresh read can usually say what it is now and spare staff a guess. */
+async function explainConflict(conflict: ApiError, order: Order, actionId: string): Promise<ApiError> {
+  try {
+    const current = await getOrder(order.id, { actionId });
+    if (current.status === order.status) return conflict;
+    return new ApiError({
+      status: conflict.status,
+      code: conflict.code,
+      message: `This order was already moved to ${STATUS_LABELS[current.status].toLowerCase()} by someone else.`,
+      correlationId: conflict.correlationId,
+    });
+  } catch {
+    return conflict;
+  }
+}
