@@ -1,34 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { Page } from "@playwright/test";
+import { ada, fillCheckout, placeOrder } from "../fixtures/checkout";
 import { expect, REPO_ROOT, test } from "../fixtures/stack";
-
-type Customer = { name: string; email: string; reference: string; line1: string; city: string; postalCode: string };
-
-const ada: Customer = {
-  name: "Ada Lovelace",
-  email: "ada@example.com",
-  reference: "PO-2001",
-  line1: "12 Analytical Row",
-  city: "London",
-  postalCode: "N1 9GU",
-};
-
-async function fillCheckout(page: Page, customer: Partial<Customer>, quantities: Record<string, string> = { "Enamel mug": "2" }) {
-  await page.goto("/orders/new");
-  for (const [product, quantity] of Object.entries(quantities)) await page.getByLabel(product).fill(quantity);
-  const fields: [string, string | undefined][] = [
-    ["Full name", customer.name],
-    ["Email", customer.email],
-    ["PO reference", customer.reference],
-    ["Address line 1", customer.line1],
-    ["Town or city", customer.city],
-    ["Postcode", customer.postalCode],
-  ];
-  for (const [label, value] of fields) await page.getByLabel(label, { exact: true }).fill(value ?? "");
-}
-
-const placeOrder = (page: Page) => page.getByRole("button", { name: "Place order" }).click();
 
 test("a customer places an order and sees its order id and reference", async ({ page }) => {
   await fillCheckout(page, ada, { "Enamel mug": "2", "Sticker pack": "1" });
