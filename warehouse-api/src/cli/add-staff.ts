@@ -1,7 +1,7 @@
 /**
  * Adds a staff account to the warehouse database:
  *
- *   echo 'a long password' | npm run staff:add -w warehouse-api -- --email sam@example.com --name "Sam"
+ *   echo 'a long password' | npm run staff:add -- --email sam@example.com --name "Sam"   (from the repository root: ./data/warehouse.db)
  *
  * The password is read from standard input, so it stays out of the shell history and the process list.
  */
@@ -22,7 +22,7 @@ const { values } = parseArgs({ options: { email: { type: "string" }, name: { typ
 const parsed = Args.safeParse({ ...values, password: (await text(process.stdin)).replace(/\r?\n$/, "") });
 if (!parsed.success) {
   console.error(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("\n"));
-  console.error('usage: echo "<password>" | npm run staff:add -w warehouse-api -- --email <email> --name <name>');
+  console.error('usage: echo "<password>" | npm run staff:add -- --email <email> --name <name>');
   process.exit(2);
 }
 
