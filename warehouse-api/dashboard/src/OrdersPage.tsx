@@ -62,7 +62,7 @@ export function OrdersPage({ csrfToken, announce }: { csrfToken: string; announc
             <input
               id="order-search"
               type="search"
-              placeholder="Order id, reference, email or reference ID"
+              placeholder="Exact order id, reference, email or reference ID"
               maxLength={254}
               autoComplete="off"
               spellCheck={false}

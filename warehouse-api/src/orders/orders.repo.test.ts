@@ -93,3 +93,69 @@ describe("order lifecycle", () => {
     expect(orders.counts()).toMatchObject({ received: 0, picking: 0, cancelled: 1 });
   });
 });
+
+describe("order search", () => {
+  const CUSTOMER = "ada@example.com";
+
+  /**
+   * 25 orders for one customer among 25 for others, every third of hers moved to picking, and one more of
+   * hers whose reference is her email (found by two keys, so it must still come once).
+   */
+  function seedSearch() {
+    const orders = repo();
+    const hers: string[] = [];
+    const picking: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const { id } = orders.create(orderInput({ reference: `PO-${i}`, customer: { name: "Ada", email: CUSTOMER } }), { status: "received", actor: "store", correlationId: `a${i}` });
+      hers.push(id);
+      if (i % 3 === 0) {
+        orders.transition(id, { ...staff(`move-${i}`), to: "picking" });
+        picking.push(id);
+      }
+      orders.create(orderInput({ reference: `PO-${i}`, customer: { name: "Bob", email: "bob@example.com" } }), { status: "received", actor: "store", correlationId: `b${i}` });
+    }
+    const twice = orders.create(orderInput({ reference: CUSTOMER, customer: { name: "Ada", email: CUSTOMER } }), { status: "received", actor: "store", correlationId: "twice" });
+    hers.push(twice.id);
+    return { orders, hers, picking };
+  }
+
+  /** Every page of a search, following nextCursor to the end. */
+  function walk(orders: ReturnType<typeof repo>, query: { q: string; status?: OrderStatus; limit: number }) {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 50; pages++) {
+      const page = orders.list({ ...query, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(query.limit);
+      seen.push(...page.items.map((order) => order.id));
+      if (!page.nextCursor) return seen;
+      cursor = page.nextCursor;
+    }
+    throw new Error("the search never ran out of pages");
+  }
+
+  const newestFirst = (ids: string[]) => [...ids].sort().reverse();
+
+  it("pages through every match newest first, none skipped or repeated", () => {
+    const { orders, hers } = seedSearch();
+
+    expect(walk(orders, { q: "ADA@example.com", limit: 4 })).toEqual(newestFirst(hers));
+    // A full last page: the cursor then points at the oldest match and the next page is empty.
+    expect(walk(orders, { q: CUSTOMER, limit: 13 })).toEqual(newestFirst(hers));
+  });
+
+  it("combines a search with a status, page by page, even when most of the matches are in other statuses", () => {
+    const { orders, picking } = seedSearch();
+
+    expect(walk(orders, { q: CUSTOMER, status: "picking", limit: 3 })).toEqual(newestFirst(picking));
+    expect(orders.list({ q: CUSTOMER, status: "shipped", limit: 20 })).toEqual({ items: [], nextCursor: null });
+    expect(orders.list({ q: "PO-3", status: "picking", limit: 20 }).items.map((order) => order.customer.email)).toEqual([CUSTOMER]);
+  });
+
+  it("finds an order by a reference or email only as a whole, never by its start", () => {
+    const { orders } = seedSearch();
+
+    expect(orders.list({ q: "PO-2", limit: 20 }).items).toHaveLength(2);
+    expect(orders.list({ q: "ada@", limit: 20 }).items).toEqual([]);
+    expect(orders.list({ q: "PO-", limit: 20 }).items).toEqual([]);
+  });
+});

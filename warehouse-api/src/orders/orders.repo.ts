@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/sqlite-core";
 import { v7 as uuidv7 } from "uuid";
 import type { Db } from "../db/client.js";
 import { ORDER_STATUSES, orderEvents, orderLines, orders, orderStatusCounts, type OrderStatus } from "../db/schema.js";
@@ -44,9 +45,6 @@ export type TransitionResult =
   | { kind: "changed"; order: Order }
   | { kind: "not_found" }
   | { kind: "not_allowed"; from: OrderStatus };
-
-// The upper bound of a prefix range: every string that starts with the prefix sorts below prefix + this.
-const PREFIX_END = "\u{10FFFF}";
 
 const p = sql.placeholder;
 
@@ -237,29 +235,46 @@ export function createOrdersRepo(db: Db) {
     },
 
     /**
-     * Newest first, keyset-paginated on the time-ordered id: stable while new orders arrive. `q` finds an
-     * order by its id or correlation ID (exact), or by reference or customer email (prefix; emails are
-     * stored lower-case). Each branch is an index range ending in id, so a page stays fast at any size.
+     * Newest first, keyset-paginated on the time-ordered id: stable while new orders arrive.
+     *
+     * `q` matches exactly: the order id, the correlation ID, the reference as typed, or the customer email
+     * in any case (emails are stored lower-case). Exact so that a page costs the same at any size: each
+     * key is then one index range already ordered by id, and its newest `limit + 1` matches past the
+     * cursor are read straight off the index. A prefix, or even a plain OR of the four keys, makes SQLite
+     * collect every match and sort them all before it can take a page.
+     *
+     * So each key is searched on its own and the page is taken from their union. The status and cursor
+     * go inside every branch: applied after the branch's LIMIT, they could leave a page short. `IN`
+     * also shows an order matched by two keys only once.
      */
     list({ status, q, limit, cursor }: ListOrdersQuery): { items: Order[]; nextCursor: string | null } {
-      const conditions: (SQL | undefined)[] = [];
-      if (status) conditions.push(eq(orders.status, status));
-      if (cursor) conditions.push(lt(orders.id, cursor));
-      if (q) {
-        const email = q.toLowerCase();
-        conditions.push(
-          or(
-            eq(orders.id, q),
-            eq(orders.correlationId, q),
-            and(gte(orders.reference, q), lt(orders.reference, q + PREFIX_END)),
-            and(gte(orders.customerEmail, email), lt(orders.customerEmail, email + PREFIX_END)),
-          ),
-        );
-      }
+      const filters = and(status ? eq(orders.status, status) : undefined, cursor ? lt(orders.id, cursor) : undefined);
+      const newestMatching = (key: SQL, name: string) => {
+        const branch = db
+          .select({ id: orders.id })
+          .from(orders)
+          .where(and(key, filters))
+          .orderBy(desc(orders.id))
+          .limit(limit + 1)
+          .as(name);
+        // SQLite takes no ORDER BY or LIMIT on a member of a UNION itself, only on a subquery inside one.
+        return db.select({ id: branch.id }).from(branch);
+      };
+      const where = q
+        ? inArray(
+            orders.id,
+            unionAll(
+              newestMatching(eq(orders.id, q), "by_id"),
+              newestMatching(eq(orders.correlationId, q), "by_correlation_id"),
+              newestMatching(eq(orders.reference, q), "by_reference"),
+              newestMatching(eq(orders.customerEmail, q.toLowerCase()), "by_email"),
+            ),
+          )
+        : filters;
       const rows = db
         .select()
         .from(orders)
-        .where(and(...conditions))
+        .where(where)
         .orderBy(desc(orders.id))
         .limit(limit + 1)
         .all();

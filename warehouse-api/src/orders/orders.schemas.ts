@@ -112,7 +112,8 @@ export const ListOrdersQuerySchema = z.object({
     .optional()
     .openapi({
       param: { name: "q", in: "query" },
-      description: "An order id or correlation ID (exact), or the start of a reference or customer email.",
+      description:
+        "Finds orders by exact match on the order id, the correlation ID, the reference (as stored), or the customer email (in any case). Not a prefix or substring search.",
     }),
   limit: z.coerce
     .number()

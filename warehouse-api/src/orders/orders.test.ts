@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createTestWarehouse, type TestWarehouse } from "../testing.js";
 import { jsonRequest, orderInput } from "../test/fixtures.js";
 import type { Order } from "./orders.schemas.js";
@@ -168,34 +168,58 @@ describe("GET /api/orders", () => {
     }
   });
 
-  it("finds orders by id, correlation ID, reference prefix or email prefix in any case, with counts for the tabs", async () => {
+  /** A warehouse of its own for one search test (closed after it), so a search sees only the orders placed here. */
+  async function searchWarehouse() {
     const list = createTestWarehouse();
-    const listStaff = await list.staffHeaders();
-    try {
-      const place = async (reference: string, email: string, correlationId: string) => {
+    onTestFinished(() => {
+      list.close();
+    });
+    const headers = await list.staffHeaders();
+    const search = async (q: string) => {
+      const res = await list.app.request(`/api/orders?q=${encodeURIComponent(q)}`, { headers });
+      return (await res.json()) as { items: Order[]; counts: Record<string, number> };
+    };
+    return {
+      place: async (reference: string, email: string, correlationId: string) => {
         const res = await list.app.request(
           "/api/orders",
           jsonRequest(orderInput({ reference, customer: { name: "A", email } }), { "x-correlation-id": correlationId }),
         );
         return (await res.json()) as Order;
-      };
-      const ada = await place("PO-77-A", "Ada@Example.com", "corr-ada");
-      const bob = await place("PO-78", "bob@example.com", "corr-bob");
-      await place("F-9", "carol@example.com", "corr-carol");
-      const search = async (q: string) => {
-        const res = await list.app.request(`/api/orders?q=${encodeURIComponent(q)}`, { headers: listStaff });
-        return (await res.json()) as { items: Order[]; counts: Record<string, number> };
-      };
+      },
+      search,
+      /** The ids a search finds, in the order it lists them. */
+      found: async (q: string) => (await search(q)).items.map((order) => order.id),
+    };
+  }
 
-      expect((await search(ada.id)).items.map((o) => o.id)).toEqual([ada.id]);
-      expect((await search("corr-bob")).items.map((o) => o.id)).toEqual([bob.id]);
-      expect((await search("PO-7")).items.map((o) => o.id)).toEqual([bob.id, ada.id]);
-      expect((await search("ADA@exa")).items.map((o) => o.customer.email)).toEqual(["ada@example.com"]);
-      expect((await search("nobody")).items).toEqual([]);
-      expect((await search("PO")).counts).toEqual({ received: 2, picking: 0, packed: 0, shipped: 0, cancelled: 0, rejected: 1 });
-    } finally {
-      list.close();
+  it("finds orders by exact id, correlation ID or reference, or by email in any case, with counts for the tabs", async () => {
+    const { place, search, found } = await searchWarehouse();
+    const ada = await place("PO-77-A", "Ada@Example.com", "corr-ada");
+    const bob = await place("PO-78", "bob@example.com", "corr-bob");
+    const bobAgain = await place("PO-79", "bob@example.com", "corr-bob-2");
+    await place("F-9", "carol@example.com", "corr-carol");
+
+    expect(await found(ada.id)).toEqual([ada.id]);
+    expect(await found("corr-bob")).toEqual([bob.id]);
+    expect(await found("PO-78")).toEqual([bob.id]);
+    expect(await found("ADA@example.COM")).toEqual([ada.id]);
+    expect(await found("  ada@example.com ")).toEqual([ada.id]);
+    expect(await found("bob@example.com")).toEqual([bobAgain.id, bob.id]);
+    expect(await found("nobody@example.com")).toEqual([]);
+    expect((await search("PO-78")).counts).toEqual({ received: 3, picking: 0, packed: 0, shipped: 0, cancelled: 0, rejected: 1 });
+  });
+
+  it("does not match part of a key: a search is exact, not a prefix or substring one", async () => {
+    const { place, found } = await searchWarehouse();
+    const ada = await place("PO-77-A", "ada@example.com", "corr-ada");
+
+    expect(await found("ada@example.com")).toEqual([ada.id]);
+    for (const part of ["ada", "ada@exa", "example.com", "PO-7", "PO-77", "77-A", "corr", ada.id.slice(0, 13), ada.id.slice(-8)]) {
+      expect(await found(part), part).toEqual([]);
     }
+    // The reference is compared as typed; only the email ignores case.
+    expect(await found("po-77-a")).toEqual([]);
   });
 
   it.each(["limit=0", "limit=101", "limit=abc", "status=lost", "cursor=nope", `q=${"x".repeat(255)}`])("answers 400 to %s", async (query) => {
