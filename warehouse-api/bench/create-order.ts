@@ -9,134 +9,50 @@
 // shares an event loop with the server it measures. Rounds alternate raw, app, raw, app, ... so slow
 // drift on a shared machine hits both alike.
 
-import { fork, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import type { Order } from "../src/orders/orders.schemas.js";
+import { exited, forkChild, readFlags, runBench, type Link } from "./child-process.js";
 import { mainThreadProfile, summariseCpuProfile } from "./cpu-profile.js";
-import { isChildMessage, orderBody, type ChildMessage, type ParentMessage, type ServerKind } from "./protocol.js";
+import { orderBody, type ChildMessage, type ServerKind } from "./protocol.js";
+import { fixed, median, percentile, textTable } from "./report.js";
 
 const SERVER_SCRIPT = fileURLToPath(new URL("./server.ts", import.meta.url));
 const HOST = "127.0.0.1";
-const CHILD_TIMEOUT_MS = 30_000;
 
-type Options = { rounds: number; duration: number; connections: number; warmup: number; profile: boolean };
-
-function parseOptions(): Options {
-  const { values } = parseArgs({
-    options: {
-      rounds: { type: "string", default: "3" },
-      duration: { type: "string", default: "5" },
-      connections: { type: "string", default: "10" },
-      warmup: { type: "string", default: "2" },
-      profile: { type: "boolean", default: false },
-    },
-  });
-  const number = (name: string, raw: string, min: number, integer: boolean) => {
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-      throw new Error(`--${name} must be ${integer ? "an integer" : "a number"} >= ${min}, got "${raw}"`);
-    }
-    return value;
-  };
-  return {
-    rounds: number("rounds", values.rounds, 1, true),
-    duration: number("duration", values.duration, 1, false),
-    connections: number("connections", values.connections, 1, true),
-    warmup: number("warmup", values.warmup, 0, false),
-    profile: values.profile,
-  };
-}
+const options = readFlags(
+  "npm run bench --",
+  {
+    rounds: { default: 3, min: 1 },
+    duration: { default: 5, min: 1, integer: false },
+    connections: { default: 10, min: 1 },
+    warmup: { default: 2, min: 0, integer: false },
+  },
+  ["profile"],
+);
+type Options = typeof options;
 
 // ---- child processes -------------------------------------------------------------------------------
 
-type Server = { kind: ServerKind; child: ChildProcess; port: number };
-
-const children = new Set<ChildProcess>();
-
-function waitFor<T extends ChildMessage["type"]>(
-  server: { kind: ServerKind; child: ChildProcess },
-  type: T,
-  timeoutMs = CHILD_TIMEOUT_MS,
-): Promise<Extract<ChildMessage, { type: T }>> {
-  const { kind, child } = server;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`${kind} server: no "${type}" within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (message: unknown) => {
-      if (!isChildMessage(message) || message.type !== type) return;
-      done();
-      resolve(message as Extract<ChildMessage, { type: T }>);
-    };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-      done();
-      reject(new Error(`${kind} server exited (${signal ?? `code ${code ?? "?"}`}) while the bench waited for "${type}"`));
-    };
-    function done() {
-      clearTimeout(timer);
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-    }
-    child.on("message", onMessage);
-    child.on("exit", onExit);
-  });
-}
-
-function tell(server: Server, message: ParentMessage) {
-  if (!server.child.connected) throw new Error(`${server.kind} server is gone (exit ${server.child.exitCode ?? server.child.signalCode ?? "?"})`);
-  // A failed send shows up as the child's exit, which every waitFor() rejects on.
-  server.child.send(message, () => undefined);
-}
+type Server = { kind: ServerKind; link: Link<ChildMessage>; port: number };
 
 async function startServer(kind: ServerKind, root: string, profileRoot: string | undefined): Promise<Server> {
   const dir = join(root, kind);
   mkdirSync(dir);
   const profile = profileRoot ? ["--cpu-prof", `--cpu-prof-dir=${join(profileRoot, kind)}`] : [];
-  const child = fork(SERVER_SCRIPT, [kind, dir], {
-    execArgv: ["--import", "tsx", ...profile],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  // Without a listener, an IPC error on a dying child would crash the bench before it can clean up.
-  child.on("error", (error) => {
-    console.error(`${kind} server: ${error.message}`);
-  });
-  const { port } = await waitFor({ kind, child }, "ready");
-  return { kind, child, port };
+  const link = forkChild<ChildMessage>(SERVER_SCRIPT, [kind, dir], `${kind} server`, profile);
+  const { port } = await link.waitFor("ready");
+  return { kind, link, port };
 }
 
 async function closeServer(server: Server) {
-  tell(server, { type: "close" });
-  const closed = await waitFor(server, "closed");
-  await exited(server.child, 10_000);
+  server.link.tell({ type: "close" });
+  const closed = await server.link.waitFor("closed");
+  await exited(server.link.child, 10_000);
   return closed;
-}
-
-function exited(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-async function killChildren() {
-  await Promise.all(
-    [...children].map((child) => {
-      child.kill("SIGKILL");
-      return exited(child, 5_000);
-    }),
-  );
 }
 
 // ---- load ------------------------------------------------------------------------------------------
@@ -223,18 +139,6 @@ function load(server: Server, options: Options, seconds: number, label: string):
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const upper = sorted[middle] ?? Number.NaN;
-  return sorted.length % 2 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
-}
-
 /** One real request before any load: proves the server stores and answers, and shows the two answer alike. */
 async function checkOnce(server: Server): Promise<Order> {
   const storeOrderId = `st-${runId}-${server.kind}-check`;
@@ -274,26 +178,24 @@ type Round = {
   serverCpuPct: number;
 };
 
-const COLUMNS = [
-  ["round", 6],
-  ["server", 6],
-  ["req/s", 8],
-  ["app/raw", 8],
-  ["srv µs/req", 11],
-  ["srv cpu%", 9],
-  ["gen cpu%", 9],
-  ["p50 ms", 7],
-  ["p99 ms", 7],
-  ["requests", 9],
-  ["non-201", 8],
-  ["errors", 7],
-] as const;
+const { row, header } = textTable(
+  [
+    ["round", 6],
+    ["server", 6],
+    ["req/s", 8],
+    ["app/raw", 8],
+    ["srv µs/req", 11],
+    ["srv cpu%", 9],
+    ["gen cpu%", 9],
+    ["p50 ms", 7],
+    ["p99 ms", 7],
+    ["requests", 9],
+    ["non-201", 8],
+    ["errors", 7],
+  ],
+  2,
+);
 
-function row(cells: string[]): string {
-  return cells.map((cell, i) => (i < 2 ? cell.padEnd(COLUMNS[i]?.[1] ?? 0) : cell.padStart(COLUMNS[i]?.[1] ?? 0))).join(" ");
-}
-
-const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
 const count = (non201: Record<string, number>) => Object.values(non201).reduce((sum, n) => sum + n, 0);
 
 function roundRow(r: Round, ratio: number | undefined): string {
@@ -363,17 +265,17 @@ async function main(options: Options, root: string): Promise<number> {
     for (const server of servers) issues.push(...problems(`${server.kind} warm-up`, await load(server, options, options.warmup, `${server.kind}-warmup`)));
   }
 
-  console.log(row(COLUMNS.map(([title]) => title)));
+  console.log(header);
 
   const rounds: Round[] = [];
   const ratios: number[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const server of servers) {
-      tell(server, { type: "begin" });
-      await waitFor(server, "begun");
+      server.link.tell({ type: "begin" });
+      await server.link.waitFor("begun");
       const result = await load(server, options, options.duration, `${server.kind}${round}`);
-      tell(server, { type: "end" });
-      const ended = await waitFor(server, "ended");
+      server.link.tell({ type: "end" });
+      const ended = await server.link.waitFor("ended");
       const r: Round = {
         round,
         kind: server.kind,
@@ -423,51 +325,7 @@ async function main(options: Options, root: string): Promise<number> {
   return 0;
 }
 
-function run() {
-  let options: Options;
-  try {
-    options = parseOptions();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    console.error("usage: npm run bench -- [--rounds 3] [--duration 5] [--connections 10] [--warmup 2] [--profile]");
-    process.exit(2);
-  }
-
-  const root = mkdtempSync(join(tmpdir(), "warehouse-bench-"));
-  // However the process ends (done, Ctrl-C, over budget, a crash): no servers or files left behind.
-  process.once("exit", () => {
-    for (const child of children) child.kill("SIGKILL");
-    rmSync(root, { recursive: true, force: true });
-  });
-  const abandon = (why: string, code: number) => {
-    console.error(`\n${why}: stopping the servers and removing ${root}`);
-    process.exit(code);
-  };
-  process.once("SIGINT", () => {
-    abandon("interrupted", 130);
-  });
-  process.once("SIGTERM", () => {
-    abandon("terminated", 143);
-  });
-  const budgetSeconds = 2 * (options.warmup + options.rounds * (options.duration + 1)) + 120;
-  setTimeout(() => {
-    abandon(`the benchmark took over its ${budgetSeconds}s budget`, 1);
-  }, budgetSeconds * 1000).unref();
-
-  main(options, root)
-    .catch((error: unknown) => {
-      console.error("\nBENCHMARK FAILED:", error instanceof Error ? error.message : error);
-      return 1;
-    })
-    .then(async (code) => {
-      // Killed and awaited here so they are gone before the exit handler removes their files.
-      await killChildren();
-      process.exit(code);
-    })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
-
-run();
+runBench(
+  { tmpPrefix: "warehouse-bench-", budgetSeconds: 2 * (options.warmup + options.rounds * (options.duration + 1)) + 120 },
+  (root) => main(options, root),
+);

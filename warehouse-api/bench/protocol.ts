@@ -1,17 +1,32 @@
 // What the benchmark's parent (the load generator) and its server children say to each other over IPC.
-// Types only, plus the request body, so both sides agree on them without importing each other.
+// Types, the one check a received message gets, and the request body, so both sides agree on them without
+// importing each other.
 
 import type { CreateOrderInput } from "../src/orders/orders.schemas.js";
 
 export const SERVER_KINDS = ["raw", "app"] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
+/** Every message either way is an object with a `type`. */
+export type Message = { type: string };
+
+export function isMessage(value: unknown): value is Message {
+  return typeof value === "object" && value !== null && "type" in value && typeof value.type === "string";
+}
+
+/** What a bench parent says to each of its server children. */
 export type ParentMessage = { type: "begin" } | { type: "end" } | { type: "close" };
 
-export type ChildMessage =
+/** What every server child sends, whichever bench forked it: "ready" once, then "begun" and "ended" per round. */
+export type RoundMessage =
   | { type: "ready"; port: number }
   | { type: "begun" }
-  | { type: "ended"; cpuMicros: number; wallMicros: number; requests: number }
+  | { type: "ended"; cpuMicros: number; wallMicros: number; requests: number };
+
+// ---- create-order bench (bench/create-order.ts and its child bench/server.ts) ---------------------------
+
+export type ChildMessage =
+  | RoundMessage
   | {
       type: "closed";
       orders: number;
@@ -20,14 +35,6 @@ export type ChildMessage =
       /** Every request over the process's life, warm-up included: what a whole-process CPU profile covers. */
       handled: number;
     };
-
-export function isChildMessage(value: unknown): value is ChildMessage {
-  return typeof value === "object" && value !== null && "type" in value && typeof value.type === "string";
-}
-
-export function isParentMessage(value: unknown): value is ParentMessage {
-  return typeof value === "object" && value !== null && "type" in value && typeof value.type === "string";
-}
 
 // A realistic order from the Store: two lines, an address with a second line, about 500 bytes of JSON.
 // Only storeOrderId varies per request; it goes first so the rest can be serialised once.
@@ -52,3 +59,11 @@ const TEMPLATE_REST = JSON.stringify(ORDER_TEMPLATE).slice(1);
 export function orderBody(storeOrderId: string): string {
   return `{"storeOrderId":${JSON.stringify(storeOrderId)},${TEMPLATE_REST}`;
 }
+
+// ---- list-orders bench (bench/list-orders.ts and its child bench/list-server.ts) ------------------------
+// Its "closed" carries what a read-only load can check instead of stored-order counts.
+
+export type ListServerMessage = RoundMessage | { type: "closed"; handled: number; logLines: number };
+
+/** The staff account the list bench signs in with; made in the database by list-server.ts. */
+export const LIST_BENCH_STAFF = { email: "bench@warehouse.test", name: "Bench Staff", password: "list orders bench only" };

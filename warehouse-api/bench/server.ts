@@ -5,7 +5,6 @@
 //   raw: the floor under it: node:http and better-sqlite3 doing the same storage work per request, with
 //        no framework, validation or logging, on a database opened the same way (schema, pragmas).
 
-import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -15,7 +14,8 @@ import { v7 as uuidv7 } from "uuid";
 import { createApp } from "../src/app.js";
 import { openDatabase, type Db } from "../src/db/client.js";
 import type { CreateOrderInput, Order } from "../src/orders/orders.schemas.js";
-import { isParentMessage, SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
+import { answerRounds, countLines, sendToParent } from "./child-process.js";
+import { SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
 
 function parseArgv(): { kind: ServerKind; dir: string } {
   const [kindArg, dirArg] = process.argv.slice(2);
@@ -29,9 +29,9 @@ function parseArgv(): { kind: ServerKind; dir: string } {
 
 const { kind, dir } = parseArgv();
 
-function send(message: ChildMessage, then?: () => void) {
-  process.send?.(message, undefined, undefined, then);
-}
+const send = (message: ChildMessage, then?: () => void) => {
+  sendToParent(message, then);
+};
 
 type Running = { server: Server; db: Db; logger: Logger | undefined; logFile: string | undefined };
 
@@ -141,16 +141,7 @@ function listening({ port }: AddressInfo) {
 
 const running: Running = kind === "app" ? startApp() : startRaw();
 
-// Counted here rather than taken from autocannon, so CPU time is divided by exactly the requests this
-// process handled between "begin" and "end" (autocannon drops the ones in flight when it stops).
-let handled = 0;
-running.server.on("request", () => {
-  handled++;
-});
-
-let roundStart: { cpu: NodeJS.CpuUsage; wallMs: number; handled: number } | undefined;
-
-function close() {
+answerRounds(running.server, (handled) => {
   running.server.close();
   running.server.closeAllConnections();
   const sqlite = running.db.$client;
@@ -166,36 +157,4 @@ function close() {
   };
   if (running.logger) running.logger.flush(finish);
   else finish();
-}
-
-function countLines(file: string): number {
-  const contents = readFileSync(file);
-  let lines = 0;
-  for (let i = contents.indexOf(10); i !== -1; i = contents.indexOf(10, i + 1)) lines++;
-  return lines;
-}
-
-process.on("message", (message: unknown) => {
-  if (!isParentMessage(message)) return;
-  switch (message.type) {
-    case "begin":
-      roundStart = { cpu: process.cpuUsage(), wallMs: performance.now(), handled };
-      send({ type: "begun" });
-      break;
-    case "end": {
-      const start = roundStart ?? { cpu: process.cpuUsage(), wallMs: performance.now(), handled };
-      const cpu = process.cpuUsage(start.cpu);
-      const wallMicros = Math.round((performance.now() - start.wallMs) * 1000);
-      send({ type: "ended", cpuMicros: cpu.user + cpu.system, wallMicros, requests: handled - start.handled });
-      break;
-    }
-    case "close":
-      close();
-      break;
-  }
-});
-
-// The parent going away (crash, Ctrl-C) must not leave a server behind.
-process.on("disconnect", () => {
-  process.exit(0);
 });

@@ -1,0 +1,69 @@
+// The child processes of the list-orders benchmark (bench/list-orders.ts), so the client that times the
+// pages never shares an event loop with the server it measures, and seeding a million orders (minutes of
+// synchronous SQLite work) does not freeze the parent's progress output, budget timer or Ctrl-C.
+//
+//   list-server.ts seed <db> <orders> <seed>   seedOrders + PRAGMA optimize, exactly as `npm run seed` does
+//   list-server.ts serve <db> <dir>            the full app as production runs it with LOG_FILE set (JSON
+//                                              lines at info into <dir>/app.log, nothing on stdout)
+
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { createLogger } from "@fishtag/tracing/logger";
+import { serve } from "@hono/node-server";
+import { createApp } from "../src/app.js";
+import { openDatabase } from "../src/db/client.js";
+import { seedOrders } from "../src/orders/seed.js";
+import { createStaffRepo } from "../src/staff/staff.repo.js";
+import { answerRounds, countLines, sendToParent } from "./child-process.js";
+import { LIST_BENCH_STAFF, type ListServerMessage } from "./protocol.js";
+
+function usage(): never {
+  console.error("usage: forked by list-orders.ts as `list-server.ts seed <db> <orders> <seed>` or `list-server.ts serve <db> <dir>`");
+  process.exit(2);
+}
+
+function seed(dbPath: string, countArg: string, seedArg: string) {
+  const count = Number(countArg);
+  const seedValue = Number(seedArg);
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seedValue)) usage();
+  const db = openDatabase(dbPath);
+  seedOrders(db, count, seedValue);
+  // What src/cli/seed.ts does after seeding: it may leave planner statistics behind, and the plans the
+  // benchmark measures should be the ones a seeded demo database gets.
+  db.$client.pragma("optimize");
+  db.$client.close();
+  // The IPC channel would keep the process alive; the exit code is the whole answer.
+  process.exit(0);
+}
+
+const send = (message: ListServerMessage, then?: () => void) => {
+  sendToParent(message, then);
+};
+
+async function serveApp(dbPath: string, dir: string) {
+  const logFile = join(dir, "app.log");
+  const logger = createLogger({ service: "warehouse-api", level: "info", file: logFile, stdout: false });
+  const db = openDatabase(dbPath);
+  const staff = createStaffRepo(db);
+  // A kept database (--keep-db) already has the account from an earlier run.
+  if (!staff.findUserByEmail(LIST_BENCH_STAFF.email)) await staff.addUser(LIST_BENCH_STAFF);
+  const app = createApp({ db, logger, rejectPrefix: "F" });
+
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, ({ port }) => {
+    send({ type: "ready", port });
+  }) as Server;
+  answerRounds(server, (handled) => {
+    server.close();
+    server.closeAllConnections();
+    db.$client.close();
+    logger.flush(() => {
+      send({ type: "closed", handled, logLines: countLines(logFile) }, () => process.exit(0));
+    });
+  });
+}
+
+const [mode, dbPath, third, fourth] = process.argv.slice(2);
+if (!process.send || !dbPath || !third) usage();
+if (mode === "seed" && fourth) seed(dbPath, third, fourth);
+else if (mode === "serve") await serveApp(dbPath, third);
+else usage();
