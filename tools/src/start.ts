@@ -4,28 +4,12 @@
  * (The root script builds first: `turbo run build`.)
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATA_DIR, LOG_DIR, REPO_ROOT } from "./paths.js";
-
-const ADMIN_FILE = join(DATA_DIR, "staff-admin.json");
-
-/**
- * The dashboard's first account: from the environment if set, otherwise made up once and kept in
- * ./data (git-ignored, readable by this user only). Its password is never printed or logged.
- */
-function adminAccount(): { email: string; password: string } {
-  const { WAREHOUSE_ADMIN_EMAIL: email, WAREHOUSE_ADMIN_PASSWORD: password } = process.env;
-  if (email && password) return { email, password };
-  if (existsSync(ADMIN_FILE)) return JSON.parse(readFileSync(ADMIN_FILE, "utf8")) as { email: string; password: string };
-  const account = { email: "admin@fishtag.test", password: randomBytes(18).toString("base64url") };
-  mkdirSync(DATA_DIR, { recursive: true });
-  writeFileSync(ADMIN_FILE, `${JSON.stringify(account, null, 2)}\n`, { mode: 0o600 });
-  return account;
-}
+import { adminAccount, ADMIN_FILE, eventsSecret } from "./secrets.js";
 
 const admin = adminAccount();
+const secret = eventsSecret();
 const warehousePort = process.env.WAREHOUSE_PORT ?? "9000";
 const storePort = process.env.STORE_PORT ?? "8000";
 
@@ -38,6 +22,8 @@ const services = [
       WAREHOUSE_DB_PATH: process.env.WAREHOUSE_DB_PATH ?? join(DATA_DIR, "warehouse.db"),
       WAREHOUSE_ADMIN_EMAIL: admin.email,
       WAREHOUSE_ADMIN_PASSWORD: admin.password,
+      STORE_URL: process.env.STORE_URL ?? `http://localhost:${storePort}`,
+      WAREHOUSE_EVENTS_SECRET: secret,
       LOG_FILE: join(LOG_DIR, "warehouse-api.log"),
     },
   },
@@ -47,6 +33,8 @@ const services = [
     env: {
       STORE_PORT: storePort,
       WAREHOUSE_URL: process.env.WAREHOUSE_URL ?? `http://localhost:${warehousePort}`,
+      STORE_DB_PATH: process.env.STORE_DB_PATH ?? join(DATA_DIR, "store.db"),
+      WAREHOUSE_EVENTS_SECRET: secret,
       LOG_FILE: join(LOG_DIR, "store-web.log"),
     },
   },
