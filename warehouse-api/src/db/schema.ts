@@ -74,6 +74,50 @@ export const orderEvents = sqliteTable(
   (t) => [index("order_events_order_id_idx").on(t.orderId, t.id)],
 );
 
+export const OUTBOX_STATES = ["pending", "delivered", "parked"] as const;
+
+/**
+ * Status changes waiting to be told to the Store (issue 4): written in the same transaction as the change,
+ * sent by the relay (status-events/relay.ts). A row is the transactional outbox: the change and the promise
+ * to announce it commit together or not at all.
+ *
+ * Delivered rows are kept, not deleted: one small row per status change (order_events keeps as many), and
+ * they answer "did the Store hear about it, and when" for an order. Parked rows (the Store refused them
+ * with a 4xx) wait for a person; once the cause is fixed, setting state back to 'pending' resends them.
+ */
+export const statusOutbox = sqliteTable(
+  "status_outbox",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    /** The eventId the Store receives: it dedups on it and ignores an event older than one it has seen. */
+    eventId: integer()
+      .notNull()
+      .unique("status_outbox_event_id_unique")
+      .references(() => orderEvents.id, { onDelete: "cascade" }),
+    orderId: text()
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    storeOrderId: text().notNull(),
+    status: text({ enum: ORDER_STATUSES }).notNull(),
+    /** The staff action's correlation ID: sent as X-Correlation-Id and on every log line of the delivery. */
+    correlationId: text().notNull(),
+    at: integer({ mode: "timestamp_ms" }).notNull(),
+    state: text({ enum: OUTBOX_STATES }).notNull().default("pending"),
+    /** Failed attempts so far; with next_attempt_at, the backoff survives a restart. */
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: integer({ mode: "timestamp_ms" }).notNull(),
+    /** The last failure: an HTTP status with a bounded excerpt of the answer, or a network error code. */
+    lastError: text(),
+    deliveredAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [
+    // Due pending rows, oldest first: a range on (state, next_attempt_at), then a sort of the due few.
+    index("status_outbox_state_next_attempt_idx").on(t.state, t.nextAttemptAt),
+    // "Does this order have an earlier pending row?": one index probe per candidate.
+    index("status_outbox_order_state_id_idx").on(t.orderId, t.state, t.id),
+  ],
+);
+
 /**
  * Orders per status, kept in step with `orders` inside the same transactions: the dashboard's tab
  * counts stay one indexed read however many orders there are (a GROUP BY would scan them all).

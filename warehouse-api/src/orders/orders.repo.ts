@@ -3,6 +3,7 @@ import { unionAll } from "drizzle-orm/sqlite-core";
 import { v7 as uuidv7 } from "uuid";
 import type { Db } from "../db/client.js";
 import { ORDER_STATUSES, orderEvents, orderLines, orders, orderStatusCounts, type OrderStatus } from "../db/schema.js";
+import { createStatusOutbox } from "../status-events/status-outbox.repo.js";
 import { canTransition } from "./lifecycle.js";
 import type { CreateOrderInput, ListOrdersQuery, Order, OrderEvent, StatusCounts } from "./orders.schemas.js";
 
@@ -114,6 +115,7 @@ export function createOrdersRepo(db: Db) {
     .set({ status: sql`${p("to")}`, updatedAt: sql`${p("updatedAt")}` })
     .where(and(eq(orders.id, p("id")), eq(orders.status, p("from"))))
     .prepare();
+  const outbox = createStatusOutbox(db);
 
   const insertOrderWithLines = db.$client.transaction((row: OrderRow, lines: LineRow[], actor: string) => {
     insertOrder.run(row);
@@ -155,14 +157,15 @@ export function createOrdersRepo(db: Db) {
   }
 
   /**
-   * The write half of a transition, for a caller that has read `from`: changes nothing and returns
-   * undefined when the order is no longer in `from` (someone else moved it first).
+   * The write half of a transition, for a caller that has read `from` (inside its transaction): changes
+   * nothing and returns undefined when the order is no longer in `from` (someone else moved it first).
+   * Also queues the status event for the Store, so the change and its announcement commit together.
    */
   function applyTransition(id: string, from: OrderStatus, change: TransitionChange): Order | undefined {
     const at = new Date();
     const { changes } = updateStatus.run({ id, from, to: change.to, updatedAt: at.getTime() });
     if (changes === 0) return undefined;
-    insertEvent.run({
+    const event = insertEvent.run({
       orderId: id,
       type: "status_changed",
       fromStatus: from,
@@ -174,7 +177,18 @@ export function createOrdersRepo(db: Db) {
     });
     countOut.run({ status: from });
     countIn.run({ status: change.to });
-    return findById(id);
+    const order = findById(id);
+    if (order) {
+      outbox.enqueue({
+        eventId: Number(event.lastInsertRowid),
+        orderId: id,
+        storeOrderId: order.storeOrderId,
+        status: change.to,
+        correlationId: change.correlationId,
+        at,
+      });
+    }
+    return order;
   }
 
   return {

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { orderEvents, orders, statusOutbox } from "../db/schema.js";
 import { jsonRequest, orderInput, readLogLines } from "../test/fixtures.js";
 import { createTestWarehouse, TEST_STAFF, type TestWarehouse } from "../testing.js";
 import type { Order, OrderEvent } from "./orders.schemas.js";
@@ -86,5 +88,43 @@ describe("GET /api/orders/:id/events", () => {
   it("answers 404 for an unknown order", async () => {
     const res = await warehouse.app.request(`/api/orders/${crypto.randomUUID()}/events`, { headers: staff });
     expect(res.status).toBe(404);
+  });
+});
+
+describe("the status event a transition queues for the Store", () => {
+  const outboxOf = (orderId: string) => warehouse.db.select().from(statusOutbox).where(eq(statusOutbox.orderId, orderId)).all();
+
+  it("is one outbox row per status change, with the change's event and correlation ID, and none for a refused move", async () => {
+    const order = await placeOrder();
+    expect((await move(order.id, { to: "picking" }, "pick-1")).status).toBe(200);
+    expect((await move(order.id, { to: "shipped" }, "too-fast")).status).toBe(409);
+
+    const change = (await events(order.id)).at(-1);
+    expect(outboxOf(order.id)).toEqual([
+      expect.objectContaining({
+        eventId: change?.id,
+        orderId: order.id,
+        storeOrderId: order.storeOrderId,
+        status: "picking",
+        correlationId: "pick-1",
+        at: new Date(change?.at ?? ""),
+        state: "pending",
+        attempts: 0,
+      }),
+    ]);
+  });
+
+  it("is written in the same transaction as the change: no row, no change", async () => {
+    const order = await placeOrder();
+    warehouse.db.$client.exec("CREATE TRIGGER outbox_fails BEFORE INSERT ON status_outbox BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END");
+    try {
+      expect((await move(order.id, { to: "picking" }, "pick-1")).status).toBe(500);
+    } finally {
+      warehouse.db.$client.exec("DROP TRIGGER outbox_fails");
+    }
+
+    expect(warehouse.db.select({ status: orders.status }).from(orders).where(eq(orders.id, order.id)).get()?.status).toBe("received");
+    expect(warehouse.db.select().from(orderEvents).where(eq(orderEvents.orderId, order.id)).all()).toHaveLength(1);
+    expect(outboxOf(order.id)).toEqual([]);
   });
 });

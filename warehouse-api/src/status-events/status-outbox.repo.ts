@@ -1,0 +1,99 @@
+import { and, asc, eq, lt, lte, notExists, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import type { Db } from "../db/client.js";
+import { statusOutbox } from "../db/schema.js";
+
+export type OutboxRow = typeof statusOutbox.$inferSelect;
+
+export type OutboxEntry = Pick<OutboxRow, "eventId" | "orderId" | "storeOrderId" | "status" | "correlationId" | "at">;
+
+const p = sql.placeholder;
+
+export type StatusOutbox = ReturnType<typeof createStatusOutbox>;
+
+export function createStatusOutbox(db: Db) {
+  const insert = db
+    .insert(statusOutbox)
+    .values({
+      eventId: p("eventId"),
+      orderId: p("orderId"),
+      storeOrderId: p("storeOrderId"),
+      status: p("status"),
+      correlationId: p("correlationId"),
+      at: p("at"),
+      nextAttemptAt: p("at"),
+    })
+    .prepare();
+
+  // Per-order order: only an order's oldest pending row is a candidate, so a later change never overtakes
+  // an earlier one that is waiting out its backoff. A parked row does not hold the order up: the Store
+  // ignores an event older than one it has seen (by eventId), so the later status is still the right one
+  // to tell it, and one bad event must not freeze an order's updates for good.
+  const earlier = alias(statusOutbox, "earlier");
+  const dueHeads = db
+    .select()
+    .from(statusOutbox)
+    .where(
+      and(
+        eq(statusOutbox.state, "pending"),
+        lte(statusOutbox.nextAttemptAt, sql`${p("now")}`),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(earlier)
+            .where(and(eq(earlier.orderId, statusOutbox.orderId), eq(earlier.state, "pending"), lt(earlier.id, statusOutbox.id))),
+        ),
+      ),
+    )
+    .orderBy(asc(statusOutbox.id))
+    .limit(p("limit"))
+    .prepare();
+
+  const markDelivered = db
+    .update(statusOutbox)
+    .set({ state: "delivered", attempts: sql`${statusOutbox.attempts} + 1`, deliveredAt: sql`${p("at")}` })
+    .where(eq(statusOutbox.id, p("id")))
+    .prepare();
+  const reschedule = db
+    .update(statusOutbox)
+    .set({ attempts: sql`${statusOutbox.attempts} + 1`, nextAttemptAt: sql`${p("nextAttemptAt")}`, lastError: sql`${p("lastError")}` })
+    .where(eq(statusOutbox.id, p("id")))
+    .prepare();
+  const park = db
+    .update(statusOutbox)
+    .set({ state: "parked", attempts: sql`${statusOutbox.attempts} + 1`, lastError: sql`${p("lastError")}` })
+    .where(eq(statusOutbox.id, p("id")))
+    .prepare();
+
+  return {
+    /** Call inside the transaction that made the change: the row commits with it or not at all. */
+    enqueue(entry: OutboxEntry) {
+      insert.run(entry);
+    },
+    /** Up to `limit` rows due at `now` (epoch ms), oldest first, at most one per order (see above). */
+    due(now: number, limit: number): OutboxRow[] {
+      return dueHeads.all({ now, limit });
+    },
+    delivered(id: number, at: number) {
+      markDelivered.run({ id, at });
+    },
+    retryAt(id: number, nextAttemptAt: number, lastError: string) {
+      reschedule.run({ id, nextAttemptAt, lastError });
+    },
+    park(id: number, lastError: string) {
+      park.run({ id, lastError });
+    },
+    /** Rows not delivered yet, and rows parked for someone to look at. */
+    backlog(): { pending: number; parked: number } {
+      const counts = { pending: 0, parked: 0 };
+      const rows = db
+        .select({ state: statusOutbox.state, count: sql<number>`count(*)` })
+        .from(statusOutbox)
+        .where(sql`${statusOutbox.state} in ('pending', 'parked')`)
+        .groupBy(statusOutbox.state)
+        .all();
+      for (const { state, count } of rows) if (state !== "delivered") counts[state] = count;
+      return counts;
+    },
+  };
+}
