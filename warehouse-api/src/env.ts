@@ -14,9 +14,23 @@ const EnvSchema = z.object({
   WAREHOUSE_ADMIN_EMAIL: z.email().optional(),
   WAREHOUSE_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(200).optional(),
   WAREHOUSE_SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(8),
+  // Where status events go (the Store's base URL, e.g. http://localhost:8000) and the bearer secret the Store
+  // checks. Both set: the relay sends them; neither: they wait in the outbox. The secret is never logged.
+  STORE_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  WAREHOUSE_EVENTS_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // How often the relay looks for status events that are due.
+  WAREHOUSE_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 }).refine((env) => (env.WAREHOUSE_ADMIN_EMAIL === undefined) === (env.WAREHOUSE_ADMIN_PASSWORD === undefined), {
   path: ["WAREHOUSE_ADMIN_PASSWORD"],
   message: "set both WAREHOUSE_ADMIN_EMAIL and WAREHOUSE_ADMIN_PASSWORD, or neither",
+}).superRefine((env, ctx) => {
+  // Named after the one that is missing.
+  if ((env.STORE_URL === undefined) === (env.WAREHOUSE_EVENTS_SECRET === undefined)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: [env.STORE_URL === undefined ? "STORE_URL" : "WAREHOUSE_EVENTS_SECRET"],
+    message: "set both STORE_URL and WAREHOUSE_EVENTS_SECRET, or neither",
+  });
 });
 
 export type Env = z.infer<typeof EnvSchema>;

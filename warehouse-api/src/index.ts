@@ -8,6 +8,7 @@ import { openDatabase } from "./db/client.js";
 import { loadEnvOrExit } from "./env.js";
 import { ensureAdmin } from "./staff/admin.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
+import { createRelay } from "./status-events/relay.js";
 
 const env = loadEnvOrExit();
 
@@ -40,18 +41,27 @@ const app = createApp({
   sessionTtlMs: env.WAREHOUSE_SESSION_TTL_HOURS * 60 * 60 * 1000,
 });
 
+// Status changes go to the Store through the outbox; without STORE_URL they wait there, and go once it is set.
+const relay =
+  env.STORE_URL && env.WAREHOUSE_EVENTS_SECRET
+    ? createRelay({ db, logger, storeUrl: env.STORE_URL, secret: env.WAREHOUSE_EVENTS_SECRET })
+    : undefined;
+if (relay) relay.start(env.WAREHOUSE_RELAY_INTERVAL_MS);
+else logger.info("status events are not sent: STORE_URL is not set");
+
 const server = serve({ fetch: app.fetch, port: env.WAREHOUSE_PORT }, ({ port }) => {
   logger.info({ port, dbPath: env.WAREHOUSE_DB_PATH }, `warehouse-api listening on http://localhost:${port}`);
 });
 
-// Stop taking connections, let in-flight requests finish, then close the database and flush the logs.
-function shutdown(signal: NodeJS.Signals) {
+// Stop taking connections and sending status events, let in-flight requests and the delivery in flight
+// finish (a delivery gives up after its 5 s timeout), then close the database and flush the logs.
+async function shutdown(signal: NodeJS.Signals) {
   logger.info({ signal }, "shutting down");
   clearInterval(sweepSessions);
-  server.close(() => {
-    db.$client.close();
-    logger.flush(() => process.exit(0));
-  });
+  await Promise.all([relay?.stop(), new Promise((resolve) => server.close(resolve))]);
+  db.$client.close();
+  logger.flush(() => process.exit(0));
 }
-process.once("SIGTERM", shutdown);
-process.once("SIGINT", shutdown);
+const onSignal = (signal: NodeJS.Signals) => void shutdown(signal);
+process.once("SIGTERM", onSignal);
+process.once("SIGINT", onSignal);

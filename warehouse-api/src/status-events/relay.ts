@@ -1,0 +1,227 @@
+import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
+import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
+import type { Db } from "../db/client.js";
+import { createStatusOutbox, type OutboxRow } from "./status-outbox.repo.js";
+
+/**
+ * The relay: sends each status change queued in the outbox to the Store, at least once, in order per
+ * order (issue 4). The contract, which the Store implements:
+ *
+ *   POST {storeUrl}/api/warehouse-events
+ *   Authorization: Bearer <secret>, X-Correlation-Id: <the staff action's ID>
+ *   { eventId, orderId, storeOrderId, type: "order.status_changed", status, at }
+ *
+ * 2xx is delivered (the Store also answers 2xx to a duplicate or stale eventId, which it ignores).
+ * 5xx, a network error or a timeout is retried with exponential backoff and full jitter. Any other 4xx
+ * will not get better by asking again: the row is parked, with the answer kept for someone to inspect.
+ * 408 and 429 are the exceptions, being "try again later" by definition. A redirect (3xx) is retried too:
+ * it is a STORE_URL to fix, after which the rows still go.
+ */
+
+export const EVENTS_PATH = "/api/warehouse-events";
+export const EVENT_TYPE = "order.status_changed";
+
+export type StatusEvent = {
+  eventId: number;
+  orderId: string;
+  storeOrderId: string;
+  type: typeof EVENT_TYPE;
+  status: OutboxRow["status"];
+  at: string;
+};
+
+export type RelayOptions = {
+  db: Db;
+  logger: Logger;
+  /** The Store's base URL, e.g. http://localhost:8000. */
+  storeUrl: string;
+  secret: string;
+  /** Epoch ms; tests move it on instead of waiting out a backoff. */
+  now?: () => number;
+  /** In [0, 1): the jitter. */
+  random?: () => number;
+  fetch?: typeof fetch;
+  /** Rows per tick at most (default 100). */
+  batchSize?: number;
+  /** Per POST (default 5 s). */
+  timeoutMs?: number;
+  /** First retry within baseMs (default 1 s), doubling per failure up to capMs (default 5 min). */
+  backoff?: { baseMs: number; capMs: number };
+};
+
+export type TickResult = { delivered: number; retried: number; parked: number };
+
+type Outcome = keyof TickResult;
+
+// What is kept of a refusal's body, in the row and the log line.
+const ERROR_EXCERPT_CHARS = 500;
+
+export type Relay = ReturnType<typeof createRelay>;
+
+export function createRelay(options: RelayOptions) {
+  const { logger, secret, now = Date.now, random = Math.random, fetch: send = fetch, batchSize = 100, timeoutMs = 5000 } = options;
+  const { baseMs, capMs } = options.backoff ?? { baseMs: 1000, capMs: 5 * 60 * 1000 };
+  const outbox = createStatusOutbox(options.db);
+  // A path prefix on STORE_URL is kept (new URL() with an absolute path would drop it).
+  const url = `${options.storeUrl.replace(/\/+$/, "")}${EVENTS_PATH}`;
+
+  let current: Promise<TickResult> | undefined;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  /**
+   * Full jitter: anywhere in [1, ceiling], the ceiling doubling per failure up to capMs. At least 1 ms, so
+   * the row is not due again in the same tick.
+   */
+  function backoffMs(failures: number): number {
+    const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(failures - 1, 30));
+    return Math.max(1, Math.round(random() * ceiling));
+  }
+
+  async function deliver(row: OutboxRow): Promise<Outcome> {
+    const attempt = row.attempts + 1;
+    const fields = { eventId: row.eventId, orderId: row.orderId, status: row.status, attempt };
+    const event: StatusEvent = {
+      eventId: row.eventId,
+      orderId: row.orderId,
+      storeOrderId: row.storeOrderId,
+      type: EVENT_TYPE,
+      status: row.status,
+      at: row.at.toISOString(),
+    };
+    const started = performance.now();
+
+    let failure: { statusCode?: number; errorCode?: string; lastError: string; park: boolean };
+    try {
+      const res = await send(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", [CORRELATION_HEADER]: row.correlationId, authorization: `Bearer ${secret}` },
+        body: JSON.stringify(event),
+        redirect: "manual",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (res.ok) {
+        await res.body?.cancel();
+        outbox.delivered(row.id, now());
+        logger.info({ ...fields, durationMs: Math.round(performance.now() - started) }, "status event delivered");
+        return "delivered";
+      }
+      const excerpt = await bodyExcerpt(res);
+      const retryable = res.status >= 500 || res.status < 400 || res.status === 408 || res.status === 429;
+      failure = { statusCode: res.status, lastError: `HTTP ${res.status}${excerpt ? `: ${excerpt}` : ""}`, park: !retryable };
+    } catch (error) {
+      const errorCode = errorCodeOf(error);
+      failure = { errorCode, lastError: errorCode, park: false };
+    }
+
+    const { statusCode, errorCode, lastError, park } = failure;
+    const durationMs = Math.round(performance.now() - started);
+    if (park) {
+      outbox.park(row.id, lastError);
+      logger.error({ ...fields, statusCode, lastError, durationMs }, "status event parked");
+      return "parked";
+    }
+    const retryInMs = backoffMs(attempt);
+    outbox.retryAt(row.id, now() + retryInMs, lastError);
+    logger.warn({ ...fields, statusCode, errorCode, retryInMs, durationMs }, "status event delivery failed, will retry");
+    return "retried";
+  }
+
+  async function tick(): Promise<TickResult> {
+    const result: TickResult = { delivered: 0, retried: 0, parked: 0 };
+    let sent = 0;
+    // Each pass takes every order's oldest due row; delivering one can make the order's next row due, so
+    // look again until nothing is due or the batch is used up. Every row sent is delivered, parked or
+    // rescheduled past `startedAt`, so this ends.
+    const startedAt = now();
+    passes: while (sent < batchSize) {
+      const rows = outbox.due(startedAt, batchSize - sent);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        // stop() lets the delivery in flight finish, and starts no other.
+        if (stopping) break passes;
+        // Sequential on purpose: simple, and a Store that is down fails every row fast.
+        result[await runWithCorrelationId(row.correlationId, () => deliver(row))] += 1;
+        sent += 1;
+      }
+    }
+    // What is still waiting, only after a tick that sent something and only when something is: quiet when idle.
+    if (sent > 0) {
+      const backlog = outbox.backlog();
+      if (backlog.pending + backlog.parked > 0) logger.info({ tick: result, ...backlog }, "status outbox backlog");
+    }
+    return result;
+  }
+
+  /**
+   * One look at the outbox: sends what is due now and reports what happened. Never overlaps itself: a
+   * call during a tick gets that tick's result.
+   */
+  function runOnce(): Promise<TickResult> {
+    if (stopping) return Promise.resolve({ delivered: 0, retried: 0, parked: 0 });
+    current ??= tick().finally(() => {
+      current = undefined;
+    });
+    return current;
+  }
+
+  return {
+    runOnce,
+
+    /** Ticks every `intervalMs`, counted from the end of the previous tick. */
+    start(intervalMs: number) {
+      const backlog = outbox.backlog();
+      logger.info({ storeUrl: options.storeUrl, intervalMs, ...backlog }, "status events relay started");
+      if (backlog.parked > 0) logger.warn({ parked: backlog.parked }, "parked status events are waiting in status_outbox");
+      const loop = () => {
+        runOnce()
+          .catch((error: unknown) => {
+            logger.error({ err: error }, "status relay tick failed");
+          })
+          .finally(() => {
+            if (!stopping) timer = setTimeout(loop, intervalMs);
+          });
+      };
+      timer = setTimeout(loop, intervalMs);
+    },
+
+    /** No more ticks; resolves once the delivery in flight (if any) has finished and been recorded. */
+    async stop() {
+      stopping = true;
+      clearTimeout(timer);
+      await current?.catch(() => undefined);
+    },
+  };
+}
+
+/** The start of the answer's body, control characters blanked: it goes into a log line and the row. */
+async function bodyExcerpt(res: Response): Promise<string> {
+  if (!res.body) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  try {
+    while (text.length < ERROR_EXCERPT_CHARS) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    // A body cut off half-way still leaves the status code to go on.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  // eslint-disable-next-line no-control-regex -- blanking control characters is the point
+  return text.slice(0, ERROR_EXCERPT_CHARS).replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+}
+
+/** "timeout", or the system error behind fetch's "fetch failed" (ECONNREFUSED, ENOTFOUND, ...). */
+function errorCodeOf(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === "TimeoutError") return "timeout";
+    const cause: unknown = error.cause;
+    if (cause && typeof cause === "object" && "code" in cause && typeof cause.code === "string") return cause.code;
+    return error.name;
+  }
+  return "unknown";
+}
