@@ -171,7 +171,9 @@ export function createRelay(options: RelayOptions) {
     /** Ticks every `intervalMs`, counted from the end of the previous tick. */
     start(intervalMs: number) {
       const backlog = outbox.backlog();
-      logger.info({ storeUrl: options.storeUrl, intervalMs, ...backlog }, "status events relay started");
+      // Only where the events go: a URL may carry user:password, which has no place in a log.
+      const { origin, pathname } = new URL(url);
+      logger.info({ eventsUrl: `${origin}${pathname}`, intervalMs, ...backlog }, "status events relay started");
       if (backlog.parked > 0) logger.warn({ parked: backlog.parked }, "parked status events are waiting in status_outbox");
       const loop = () => {
         runOnce()
