@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import next from "next";
+import { openStoreDatabase } from "./src/db/db.server";
 import { env } from "./src/env";
 import { logger } from "./src/lib/logger.server";
 
@@ -8,6 +9,12 @@ import { logger } from "./src/lib/logger.server";
  * A thin server around Next for the one thing Next has no hook for: an access line per request with its
  * final status and duration. The correlation ID on that line is the one proxy.ts put on the response.
  */
+// The store's database is opened and migrated here, once per process, before Next takes a request (in
+// `npm start` and `npm run dev` alike); a database that cannot be opened stops the start. Not in Next's
+// own start-up hooks: `next build` runs those too and must not create a database.
+openStoreDatabase();
+logger.info({ dbPath: env.STORE_DB_PATH }, "store database ready");
+
 const dev = env.NODE_ENV !== "production";
 const app = next({ dev, port: env.STORE_PORT });
 const handle = app.getRequestHandler();
@@ -41,7 +48,10 @@ server.listen(env.STORE_PORT, () => {
 function shutdown(signal: NodeJS.Signals) {
   logger.info({ signal }, "shutting down");
   server.close(() => {
-    void app.close().finally(() => process.exit(0));
+    void app.close().finally(() => {
+      openStoreDatabase().$client.close();
+      process.exit(0);
+    });
   });
 }
 process.once("SIGTERM", shutdown);

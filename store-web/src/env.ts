@@ -10,6 +10,12 @@ const EnvSchema = z.object({
   WAREHOUSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_FILE: z.string().min(1).optional(),
+  // The store's own database (products, carts, orders). Relative paths are taken from the working
+  // directory: store-web/ for `npm start` and `npm run dev` (whose script points it at ../data).
+  STORE_DB_PATH: z.string().min(1).default("./data/store.db"),
+  // The bearer secret the warehouse's status events carry. Without it, POST /api/warehouse-events
+  // refuses every event (401): the store runs, it just hears of no status changes. Never logged.
+  WAREHOUSE_EVENTS_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

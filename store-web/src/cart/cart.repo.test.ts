@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { products } from "../db/schema";
+import { newCustomer, testStore } from "../test/store-db";
+import { eq } from "drizzle-orm";
+
+let store: ReturnType<typeof testStore>;
+beforeEach(() => {
+  store = testStore();
+});
+afterEach(() => {
+  store.close();
+});
+
+describe("the catalog", () => {
+  it("is there in a fresh database, in display order, with prices in cents", () => {
+    expect(store.products.listActive().map(({ sku, priceCents }) => [sku, priceCents])).toEqual([
+      ["MUG-TEAL", 1450],
+      ["TEE-FISH", 2400],
+      ["NOTE-A5", 950],
+      ["BAG-TOTE", 1800],
+      ["STK-PACK", 500],
+    ]);
+  });
+});
+
+describe("carts", () => {
+  it("adds items, adding again raises the quantity, and totals come from the catalog", () => {
+    const customer = newCustomer();
+    store.carts.add(customer, "MUG-TEAL", 1);
+    store.carts.add(customer, "STK-PACK", 1);
+    expect(store.carts.add(customer, "MUG-TEAL", 1)).toEqual({ ok: true, quantity: 2 });
+
+    const cart = store.carts.get(customer);
+    expect(cart.lines.map(({ sku, quantity, unitPriceCents, lineTotalCents }) => ({ sku, quantity, unitPriceCents, lineTotalCents }))).toEqual([
+      { sku: "MUG-TEAL", quantity: 2, unitPriceCents: 1450, lineTotalCents: 2900 },
+      { sku: "STK-PACK", quantity: 1, unitPriceCents: 500, lineTotalCents: 500 },
+    ]);
+    expect(cart).toMatchObject({ totalCents: 3400, itemCount: 3 });
+  });
+
+  it("prices a cart at today's catalog price", () => {
+    const customer = newCustomer();
+    store.carts.add(customer, "NOTE-A5", 2);
+    store.db.update(products).set({ priceCents: 1000 }).where(eq(products.sku, "NOTE-A5")).run();
+
+    expect(store.carts.get(customer).totalCents).toBe(2000);
+  });
+
+  it("sets a quantity, and a quantity of 0 or remove drops the line", () => {
+    const customer = newCustomer();
+    store.carts.add(customer, "MUG-TEAL", 1);
+    store.carts.add(customer, "TEE-FISH", 1);
+
+    expect(store.carts.setQuantity(customer, "MUG-TEAL", 5)).toEqual({ ok: true, quantity: 5 });
+    expect(store.carts.setQuantity(customer, "TEE-FISH", 0)).toEqual({ ok: true, quantity: 0 });
+    expect(store.carts.get(customer).lines.map((line) => [line.sku, line.quantity])).toEqual([["MUG-TEAL", 5]]);
+
+    store.carts.remove(customer, "MUG-TEAL");
+    expect(store.carts.get(customer)).toEqual({ lines: [], totalCents: 0, itemCount: 0 });
+  });
+
+  it("bounds quantities: at most 99 of an item, whole numbers only, at least 1 to add", () => {
+    const customer = newCustomer();
+    store.carts.add(customer, "MUG-TEAL", 98);
+
+    expect(store.carts.add(customer, "MUG-TEAL", 2)).toEqual({ ok: false, error: "too_many" });
+    expect(store.carts.setQuantity(customer, "MUG-TEAL", 100)).toEqual({ ok: false, error: "too_many" });
+    expect(store.carts.add(customer, "MUG-TEAL", 0)).toEqual({ ok: false, error: "bad_quantity" });
+    expect(store.carts.add(customer, "MUG-TEAL", 1.5)).toEqual({ ok: false, error: "bad_quantity" });
+    expect(store.carts.setQuantity(customer, "MUG-TEAL", -1)).toEqual({ ok: false, error: "bad_quantity" });
+    expect(store.carts.setQuantity(customer, "MUG-TEAL", Number.NaN)).toEqual({ ok: false, error: "bad_quantity" });
+    expect(store.carts.add(customer, "MUG-TEAL", 1)).toEqual({ ok: true, quantity: 99 });
+  });
+
+  it("refuses unknown and withdrawn products, and leaves a withdrawn line out of the total", () => {
+    const customer = newCustomer();
+    store.carts.add(customer, "BAG-TOTE", 1);
+    store.carts.add(customer, "STK-PACK", 1);
+    store.db.update(products).set({ active: false }).where(eq(products.sku, "BAG-TOTE")).run();
+
+    expect(store.carts.add(customer, "NOPE-1", 1)).toEqual({ ok: false, error: "unknown_product" });
+    expect(store.carts.add(customer, "BAG-TOTE", 1)).toEqual({ ok: false, error: "unavailable_product" });
+    expect(store.products.listActive().map((product) => product.sku)).not.toContain("BAG-TOTE");
+    const cart = store.carts.get(customer);
+    expect(cart.lines.find((line) => line.sku === "BAG-TOTE")).toMatchObject({ available: false, lineTotalCents: 0 });
+    expect(cart).toMatchObject({ totalCents: 500, itemCount: 1 });
+  });
+
+  it("keeps each customer's cart to themselves", () => {
+    const [one, two] = [newCustomer(), newCustomer()];
+    store.carts.add(one, "MUG-TEAL", 3);
+    store.carts.add(two, "TEE-FISH", 1);
+    store.carts.clear(two);
+
+    expect(store.carts.get(one).itemCount).toBe(3);
+    expect(store.carts.get(two).lines).toEqual([]);
+  });
+});

@@ -1,0 +1,110 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client.server";
+import { cartItems, products } from "../db/schema";
+import { MAX_QUANTITY } from "../lib/catalog";
+
+export type CartLine = {
+  sku: string;
+  name: string;
+  description: string;
+  swatch: string;
+  quantity: number;
+  /** From the catalog now, never from the browser. */
+  unitPriceCents: number;
+  lineTotalCents: number;
+  /** False once the product has been withdrawn: the line is shown but not charged or sent. */
+  available: boolean;
+};
+
+export type Cart = { lines: CartLine[]; totalCents: number; itemCount: number };
+
+export type CartChange =
+  | { ok: true; quantity: number }
+  | { ok: false; error: "unknown_product" | "unavailable_product" | "bad_quantity" | "too_many" };
+
+const p = sql.placeholder;
+
+export type CartRepo = ReturnType<typeof createCartRepo>;
+
+export function createCartRepo(db: Db) {
+  const lines = db
+    .select({
+      sku: cartItems.sku,
+      quantity: cartItems.quantity,
+      name: products.name,
+      description: products.description,
+      swatch: products.swatch,
+      unitPriceCents: products.priceCents,
+      active: products.active,
+    })
+    .from(cartItems)
+    .innerJoin(products, eq(products.sku, cartItems.sku))
+    .where(eq(cartItems.customerId, p("customerId")))
+    .orderBy(asc(products.position))
+    .prepare();
+  const product = db.select({ active: products.active }).from(products).where(eq(products.sku, p("sku"))).prepare();
+  const item = db
+    .select({ quantity: cartItems.quantity })
+    .from(cartItems)
+    .where(and(eq(cartItems.customerId, p("customerId")), eq(cartItems.sku, p("sku"))))
+    .prepare();
+  const upsert = db
+    .insert(cartItems)
+    .values({ customerId: p("customerId"), sku: p("sku"), quantity: p("quantity"), addedAt: p("at") })
+    .onConflictDoUpdate({ target: [cartItems.customerId, cartItems.sku], set: { quantity: sql`excluded.quantity` } })
+    .prepare();
+  const remove = db
+    .delete(cartItems)
+    .where(and(eq(cartItems.customerId, p("customerId")), eq(cartItems.sku, p("sku"))))
+    .prepare();
+  const clear = db.delete(cartItems).where(eq(cartItems.customerId, p("customerId"))).prepare();
+
+  /** Sets a line to `quantity` after the checks every change shares; the caller has bounded it below. */
+  function write(customerId: string, sku: string, quantity: number): CartChange {
+    const found = product.get({ sku });
+    if (!found) return { ok: false, error: "unknown_product" };
+    if (!found.active) return { ok: false, error: "unavailable_product" };
+    if (quantity > MAX_QUANTITY) return { ok: false, error: "too_many" };
+    upsert.run({ customerId, sku, quantity, at: new Date() });
+    return { ok: true, quantity };
+  }
+
+  return {
+    get(customerId: string): Cart {
+      const rows = lines.all({ customerId }).map(
+        ({ active, ...line }): CartLine => ({ ...line, available: active, lineTotalCents: active ? line.quantity * line.unitPriceCents : 0 }),
+      );
+      const charged = rows.filter((line) => line.available);
+      return {
+        lines: rows,
+        totalCents: charged.reduce((sum, line) => sum + line.lineTotalCents, 0),
+        itemCount: charged.reduce((sum, line) => sum + line.quantity, 0),
+      };
+    },
+
+    /** Adds `quantity` to what is already in the cart. */
+    add(customerId: string, sku: string, quantity = 1): CartChange {
+      if (!Number.isInteger(quantity) || quantity < 1) return { ok: false, error: "bad_quantity" };
+      const current = item.get({ customerId, sku })?.quantity ?? 0;
+      return write(customerId, sku, current + quantity);
+    },
+
+    /** Sets a line's quantity; 0 removes it. */
+    setQuantity(customerId: string, sku: string, quantity: number): CartChange {
+      if (!Number.isInteger(quantity) || quantity < 0) return { ok: false, error: "bad_quantity" };
+      if (quantity === 0) {
+        remove.run({ customerId, sku });
+        return { ok: true, quantity: 0 };
+      }
+      return write(customerId, sku, quantity);
+    },
+
+    remove(customerId: string, sku: string): void {
+      remove.run({ customerId, sku });
+    },
+
+    clear(customerId: string): void {
+      clear.run({ customerId });
+    },
+  };
+}

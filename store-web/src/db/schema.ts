@@ -1,0 +1,112 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// The store's own data: its catalog, its customers' carts and the orders placed here. The warehouse
+// keeps its own copy of an order; the two are tied by `orders.id` (sent as `storeOrderId`) and the
+// warehouse's order id, and kept in step by the warehouse's status events. Columns are snake_case in
+// SQL through drizzle's `casing` option.
+
+/** The catalog. Prices live here, on the server: the browser only ever sends SKUs and quantities. */
+export const products = sqliteTable("products", {
+  sku: text().primaryKey(),
+  name: text().notNull(),
+  description: text().notNull(),
+  priceCents: integer().notNull(),
+  /** A CSS colour shown beside the product while there are no photos. */
+  swatch: text().notNull(),
+  /** Inactive products stay for the orders that name them but can no longer be added to a cart. */
+  active: integer({ mode: "boolean" }).notNull().default(true),
+  /** Display order on the catalog page. */
+  position: integer().notNull(),
+});
+
+/**
+ * One row per product in an anonymous customer's cart. The customer is the random id in the
+ * `fishtag_customer` cookie; an empty cart is simply no rows.
+ */
+export const cartItems = sqliteTable(
+  "cart_items",
+  {
+    customerId: text().notNull(),
+    sku: text()
+      .notNull()
+      .references(() => products.sku),
+    quantity: integer().notNull(),
+    addedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.sku] })],
+);
+
+export const STORE_ORDER_STATUSES = ["pending", "failed", "received", "picking", "packed", "shipped", "cancelled", "rejected"] as const;
+export type StoreOrderStatus = (typeof STORE_ORDER_STATUSES)[number];
+
+export const STATUS_SOURCES = ["checkout", "warehouse"] as const;
+
+export const orders = sqliteTable(
+  "orders",
+  {
+    // The integer sequence behind the human order number (ST-000123). AUTOINCREMENT: never reused, even
+    // after the newest order is deleted.
+    number: integer().primaryKey({ autoIncrement: true }),
+    /** A UUID, sent to the warehouse as `storeOrderId`; its status events name the order by it. */
+    id: text().notNull().unique("orders_id_unique"),
+    customerId: text().notNull(),
+    status: text({ enum: STORE_ORDER_STATUSES }).notNull(),
+    customerName: text().notNull(),
+    customerEmail: text().notNull(),
+    shippingLine1: text().notNull(),
+    shippingLine2: text(),
+    shippingCity: text().notNull(),
+    shippingPostalCode: text().notNull(),
+    shippingCountry: text().notNull(),
+    /** The customer's purchase order reference. */
+    reference: text().notNull(),
+    totalCents: integer().notNull(),
+    /** The checkout's correlation ID: the Reference the customer was shown. */
+    correlationId: text().notNull(),
+    /** Known once the warehouse has answered the checkout (or a status event has named it). */
+    warehouseOrderId: text(),
+    /** The newest warehouse eventId applied to this order: an older event arriving late is ignored. */
+    lastWarehouseEventId: integer(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  // "This browser's orders, newest first" is a range of this index.
+  (t) => [index("orders_customer_number_idx").on(t.customerId, t.number)],
+);
+
+/** The lines as charged: name and price copied from the catalog at checkout, so later price changes do not rewrite them. */
+export const orderLines = sqliteTable(
+  "order_lines",
+  {
+    orderNumber: integer()
+      .notNull()
+      .references(() => orders.number, { onDelete: "cascade" }),
+    lineNo: integer().notNull(),
+    sku: text().notNull(),
+    name: text().notNull(),
+    quantity: integer().notNull(),
+    unitPriceCents: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderNumber, t.lineNo] })],
+);
+
+/** Every status an order has had, where it came from and the correlation ID of the request that caused it. */
+export const orderStatusHistory = sqliteTable(
+  "order_status_history",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    orderNumber: integer()
+      .notNull()
+      .references(() => orders.number, { onDelete: "cascade" }),
+    status: text({ enum: STORE_ORDER_STATUSES }).notNull(),
+    source: text({ enum: STATUS_SOURCES }).notNull(),
+    correlationId: text().notNull(),
+    /** Set for rows from a warehouse status event; unique, so an event is applied at most once. */
+    warehouseEventId: integer(),
+    at: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    index("order_status_history_order_idx").on(t.orderNumber, t.id),
+    uniqueIndex("order_status_history_warehouse_event_id_unique").on(t.warehouseEventId),
+  ],
+);

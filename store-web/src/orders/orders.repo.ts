@@ -1,0 +1,244 @@
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "../db/client.server";
+import { orderLines, orders, orderStatusHistory, type StoreOrderStatus } from "../db/schema";
+import type { WarehouseEvent } from "../warehouse-events/warehouse-event.schema";
+import { formatOrderNumber } from "./order-number";
+
+type OrderRow = typeof orders.$inferSelect;
+
+export type NewOrder = {
+  customerId: string;
+  correlationId: string;
+  customer: { name: string; email: string };
+  shippingAddress: { line1: string; line2?: string | undefined; city: string; postalCode: string; country: string };
+  reference: string;
+  lines: { sku: string; name: string; quantity: number; unitPriceCents: number }[];
+};
+
+export type OrderSummary = {
+  /** The UUID the warehouse knows the order by (as storeOrderId). */
+  id: string;
+  number: string;
+  status: StoreOrderStatus;
+  reference: string;
+  totalCents: number;
+  itemCount: number;
+  createdAt: string;
+};
+
+export type StatusChange = { status: StoreOrderStatus; at: string; source: "checkout" | "warehouse"; correlationId: string };
+
+export type OrderDetail = Omit<OrderSummary, "itemCount"> & {
+  customer: { name: string; email: string };
+  shippingAddress: { line1: string; line2: string | null; city: string; postalCode: string; country: string };
+  /** The checkout's correlation ID: the Reference the customer was shown. */
+  correlationId: string;
+  warehouseOrderId: string | null;
+  lines: { sku: string; name: string; quantity: number; unitPriceCents: number }[];
+  history: StatusChange[];
+};
+
+export type CheckoutOutcome =
+  | { status: "received" | "rejected"; warehouseOrderId: string }
+  /** The warehouse was unreachable, too slow or answered outside the contract: the customer may retry. */
+  | { status: "failed" };
+
+export type ApplyEventResult =
+  | { outcome: "applied"; orderNumber: string; status: StoreOrderStatus }
+  | { outcome: "duplicate" | "stale"; orderNumber: string; lastEventId: number | null }
+  | { outcome: "unknown_order" };
+
+const p = sql.placeholder;
+
+export type OrdersRepo = ReturnType<typeof createOrdersRepo>;
+
+export function createOrdersRepo(db: Db) {
+  const insertHistory = db
+    .insert(orderStatusHistory)
+    .values({
+      orderNumber: p("orderNumber"),
+      status: p("status"),
+      source: p("source"),
+      correlationId: p("correlationId"),
+      warehouseEventId: p("warehouseEventId"),
+      at: p("at"),
+    })
+    .prepare();
+  const byId = db.select().from(orders).where(eq(orders.id, p("id"))).prepare();
+  const forCustomer = db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.customerId, p("customerId")), eq(orders.number, p("number"))))
+    .prepare();
+  const listForCustomer = db
+    .select({
+      id: orders.id,
+      number: orders.number,
+      status: orders.status,
+      reference: orders.reference,
+      totalCents: orders.totalCents,
+      createdAt: orders.createdAt,
+      itemCount: sql<number>`(select coalesce(sum(${orderLines.quantity}), 0) from ${orderLines} where ${orderLines.orderNumber} = ${orders.number})`,
+    })
+    .from(orders)
+    .where(eq(orders.customerId, p("customerId")))
+    .orderBy(desc(orders.number))
+    .limit(p("limit"))
+    .prepare();
+  const linesOf = db.select().from(orderLines).where(eq(orderLines.orderNumber, p("number"))).orderBy(asc(orderLines.lineNo)).prepare();
+  const historyOf = db
+    .select()
+    .from(orderStatusHistory)
+    .where(eq(orderStatusHistory.orderNumber, p("number")))
+    .orderBy(asc(orderStatusHistory.id))
+    .prepare();
+  const eventSeen = db
+    .select({ id: orderStatusHistory.id })
+    .from(orderStatusHistory)
+    .where(eq(orderStatusHistory.warehouseEventId, p("eventId")))
+    .prepare();
+
+  function history(number: number, status: StoreOrderStatus, source: "checkout" | "warehouse", correlationId: string, at: Date, warehouseEventId: number | null = null) {
+    insertHistory.run({ orderNumber: number, status, source, correlationId, warehouseEventId, at });
+  }
+
+  function detail(row: OrderRow): OrderDetail {
+    return {
+      id: row.id,
+      number: formatOrderNumber(row.number),
+      status: row.status,
+      reference: row.reference,
+      totalCents: row.totalCents,
+      createdAt: row.createdAt.toISOString(),
+      correlationId: row.correlationId,
+      warehouseOrderId: row.warehouseOrderId,
+      customer: { name: row.customerName, email: row.customerEmail },
+      shippingAddress: {
+        line1: row.shippingLine1,
+        line2: row.shippingLine2,
+        city: row.shippingCity,
+        postalCode: row.shippingPostalCode,
+        country: row.shippingCountry,
+      },
+      lines: linesOf.all({ number: row.number }).map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
+      history: historyOf
+        .all({ number: row.number })
+        .map(({ status, at, source, correlationId }) => ({ status, at: at.toISOString(), source, correlationId })),
+    };
+  }
+
+  return {
+    /**
+     * Records an order before it goes to the warehouse, as `pending`, with its lines priced as charged
+     * and the total computed from them. Returns its id (the warehouse's storeOrderId) and number.
+     */
+    create(order: NewOrder, now = new Date()): { id: string; number: string; totalCents: number } {
+      const id = crypto.randomUUID();
+      const totalCents = order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+      const number = db.transaction((tx) => {
+        const inserted = tx
+          .insert(orders)
+          .values({
+            id,
+            customerId: order.customerId,
+            status: "pending",
+            customerName: order.customer.name,
+            customerEmail: order.customer.email,
+            shippingLine1: order.shippingAddress.line1,
+            shippingLine2: order.shippingAddress.line2 ?? null,
+            shippingCity: order.shippingAddress.city,
+            shippingPostalCode: order.shippingAddress.postalCode,
+            shippingCountry: order.shippingAddress.country,
+            reference: order.reference,
+            totalCents,
+            correlationId: order.correlationId,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning({ number: orders.number })
+          .get();
+        tx.insert(orderLines)
+          .values(order.lines.map((line, index) => ({ orderNumber: inserted.number, lineNo: index + 1, ...line })))
+          .run();
+        history(inserted.number, "pending", "checkout", order.correlationId, now);
+        return inserted.number;
+      });
+      return { id, number: formatOrderNumber(number), totalCents };
+    },
+
+    /**
+     * What the checkout learned from the warehouse. The status is only written while no warehouse event
+     * has been applied: an event that got here first knows better.
+     */
+    recordCheckoutOutcome(id: string, outcome: CheckoutOutcome, correlationId: string, now = new Date()): void {
+      db.transaction((tx) => {
+        const warehouseOrderId = "warehouseOrderId" in outcome ? outcome.warehouseOrderId : null;
+        if (warehouseOrderId) {
+          tx.update(orders).set({ warehouseOrderId }).where(and(eq(orders.id, id), isNull(orders.warehouseOrderId))).run();
+        }
+        // .all(), not .get(): no row matches once an event has been applied, which .get()'s type hides.
+        const [updated] = tx
+          .update(orders)
+          .set({ status: outcome.status, updatedAt: now })
+          .where(and(eq(orders.id, id), isNull(orders.lastWarehouseEventId)))
+          .returning({ number: orders.number })
+          .all();
+        if (updated) history(updated.number, outcome.status, "checkout", correlationId, now);
+      });
+    },
+
+    /** The orders placed from one browser (its customer cookie), newest first. */
+    listForCustomer(customerId: string, limit = 50): OrderSummary[] {
+      return listForCustomer.all({ customerId, limit }).map((row) => ({
+        ...row,
+        number: formatOrderNumber(row.number),
+        createdAt: row.createdAt.toISOString(),
+      }));
+    },
+
+    /** One order with its lines and history, only if this customer placed it. */
+    findForCustomer(customerId: string, number: number): OrderDetail | undefined {
+      const row = forCustomer.get({ customerId, number });
+      return row ? detail(row) : undefined;
+    },
+
+    findById(id: string): OrderDetail | undefined {
+      const row = byId.get({ id });
+      return row ? detail(row) : undefined;
+    },
+
+    /**
+     * A warehouse status event, applied at most once: an eventId seen before is a duplicate, one lower
+     * than the newest applied for the order is stale (it was overtaken); both change nothing. The status
+     * and its history row commit together. IMMEDIATE takes the write lock up front, so two deliveries of
+     * one event cannot both pass the checks.
+     */
+    applyWarehouseEvent(event: WarehouseEvent, correlationId: string): ApplyEventResult {
+      return db.transaction(
+        (tx): ApplyEventResult => {
+          const order = byId.get({ id: event.storeOrderId });
+          if (!order) return { outcome: "unknown_order" };
+          const orderNumber = formatOrderNumber(order.number);
+          const lastEventId = order.lastWarehouseEventId;
+          if (eventSeen.get({ eventId: event.eventId })) return { outcome: "duplicate", orderNumber, lastEventId };
+          if (lastEventId !== null && event.eventId < lastEventId) return { outcome: "stale", orderNumber, lastEventId };
+
+          const at = new Date(event.at);
+          tx.update(orders)
+            .set({
+              status: event.status,
+              lastWarehouseEventId: event.eventId,
+              // A checkout that timed out never learned the warehouse's id: the event tells it.
+              warehouseOrderId: order.warehouseOrderId ?? event.orderId,
+              updatedAt: new Date(),
+            })
+            .where(eq(orders.number, order.number))
+            .run();
+          history(order.number, event.status, "warehouse", correlationId, at, event.eventId);
+          return { outcome: "applied", orderNumber, status: event.status };
+        },
+        { behavior: "immediate" },
+      );
+    },
+  };
+}
