@@ -1,0 +1,11 @@
+import { repos } from "../../../db/repos.server";
+import { env } from "../../../env";
+import { logger } from "../../../lib/logger.server";
+import { handleWarehouseEvent } from "../../../warehouse-events/warehouse-events.handler";
+
+export const dynamic = "force-dynamic";
+
+/** Status events from the warehouse's relay; the contract is in warehouse-events.handler.ts. */
+export function POST(request: Request) {
+  return handleWarehouseEvent(request, { orders: repos().orders, secret: env.WAREHOUSE_EVENTS_SECRET, logger });
+}

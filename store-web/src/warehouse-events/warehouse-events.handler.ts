@@ -1,0 +1,78 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
+import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
+import { errorResponse, HTTP } from "../lib/http";
+import type { OrdersRepo } from "../orders/orders.repo";
+import { WarehouseEventSchema } from "./warehouse-event.schema";
+
+const MAX_BODY_CHARS = 16_384;
+
+export type WarehouseEventsDeps = { orders: OrdersRepo; secret: string | undefined; logger: Logger };
+
+/** Compares digests, so neither the secret's content nor its length shows in the time taken. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * POST /api/warehouse-events. Free of Next so tests call it with a plain Request. Answers:
+ * - 200 `{ applied: true }`: the order's status changed and a history row was added;
+ * - 200 `{ applied: false, reason: "duplicate" | "stale" }`: already applied, or older than an event
+ *   already applied; nothing changed, and the warehouse should not send it again;
+ * - 401 without the right bearer secret (or when the store has none configured), 400 for a body that
+ *   breaks the contract (413 if absurdly large), 404 `unknown_order` for a storeOrderId the store never recorded.
+ * Errors share the shape `{ error, message, correlationId }`. Every line logged carries the event's
+ * X-Correlation-Id (the staff action's), which proxy.ts has already checked.
+ */
+export function handleWarehouseEvent(request: Request, deps: WarehouseEventsDeps): Promise<Response> {
+  const { id } = resolveCorrelationId(request.headers.get(CORRELATION_HEADER));
+  return runWithCorrelationId(id, () => receive(request, id, deps));
+}
+
+async function receive(request: Request, correlationId: string, { orders, secret, logger }: WarehouseEventsDeps): Promise<Response> {
+  const authorization = request.headers.get("authorization") ?? "";
+  const bearer = /^Bearer (.+)$/.exec(authorization)?.[1];
+  if (!secret || !bearer || !sameSecret(bearer, secret)) {
+    logger.warn({ configured: Boolean(secret), presented: Boolean(bearer) }, "warehouse event refused: not authenticated");
+    return errorResponse(HTTP.UNAUTHORIZED, "unauthenticated", "A valid bearer secret is required.", correlationId);
+  }
+
+  // An event is a few hundred bytes; anything far larger is not one, and is not worth parsing.
+  const text = await request.text();
+  if (text.length > MAX_BODY_CHARS) {
+    logger.warn({ length: text.length }, "warehouse event refused: body too large");
+    return errorResponse(HTTP.PAYLOAD_TOO_LARGE, "payload_too_large", `The body must be under ${MAX_BODY_CHARS} characters.`, correlationId);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    logger.warn("warehouse event refused: body is not JSON");
+    return errorResponse(HTTP.BAD_REQUEST, "invalid_json", "The body must be a JSON object.", correlationId);
+  }
+  const parsed = WarehouseEventSchema.safeParse(body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+    logger.warn({ issues }, "warehouse event refused: not a valid event");
+    return errorResponse(HTTP.BAD_REQUEST, "invalid_event", "The body is not a valid order.status_changed event.", correlationId, { issues });
+  }
+
+  const event = parsed.data;
+  const fields = { eventId: event.eventId, storeOrderId: event.storeOrderId, warehouseOrderId: event.orderId, status: event.status };
+  const result = orders.applyWarehouseEvent(event, correlationId);
+  switch (result.outcome) {
+    case "unknown_order":
+      logger.warn(fields, "warehouse event refused: unknown order");
+      return errorResponse(HTTP.NOT_FOUND, "unknown_order", "The store has no order with this storeOrderId.", correlationId);
+    case "applied":
+      logger.info({ ...fields, orderNumber: result.orderNumber }, "warehouse event applied");
+      return Response.json({ applied: true }, { status: HTTP.OK });
+    case "duplicate":
+      logger.info({ ...fields, orderNumber: result.orderNumber }, "duplicate ignored");
+      return Response.json({ applied: false, reason: "duplicate" }, { status: HTTP.OK });
+    case "stale":
+      logger.info({ ...fields, orderNumber: result.orderNumber, lastEventId: result.lastEventId }, "stale ignored");
+      return Response.json({ applied: false, reason: "stale" }, { status: HTTP.OK });
+  }
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger } from "@fishtag/tracing/logger";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ada, newCustomer, testStore } from "../test/store-db";
+import { handleWarehouseEvent } from "./warehouse-events.handler";
+import type { WarehouseEvent } from "./warehouse-event.schema";
+
+const SECRET = "test-events-secret-0123456789abcdef";
+
+let store: ReturnType<typeof testStore>;
+let logDir: string;
+let logger: ReturnType<typeof createLogger>;
+let customer: string;
+let order: { id: string; number: string };
+
+beforeEach(() => {
+  store = testStore();
+  // The handler's lines are part of its contract (the staff action's ID must be on them): read them back.
+  logDir = mkdtempSync(join(tmpdir(), "store-events-"));
+  logger = createLogger({ service: "store-web", level: "info", file: join(logDir, "store.log"), stdout: false });
+  customer = newCustomer();
+  order = store.orders.create({
+    customerId: customer,
+    correlationId: "ref-checkout",
+    ...ada,
+    lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }],
+  });
+  store.orders.recordCheckoutOutcome(order.id, { status: "received", warehouseOrderId: "wh-1" }, "ref-checkout");
+});
+afterEach(() => {
+  store.close();
+  rmSync(logDir, { recursive: true, force: true });
+});
+
+function logLines(): Record<string, unknown>[] {
+  return readFileSync(join(logDir, "store.log"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const event = (overrides: Partial<WarehouseEvent> = {}): WarehouseEvent => ({
+  eventId: 10,
+  orderId: "wh-1",
+  storeOrderId: order.id,
+  type: "order.status_changed",
+  status: "picking",
+  at: "2026-11-22T10:00:00.000Z",
+  ...overrides,
+});
+
+function send(body: unknown, { secret = SECRET, correlationId = "staff-move-1" }: { secret?: string | null; correlationId?: string } = {}) {
+  const headers = new Headers({ "content-type": "application/json", "x-correlation-id": correlationId });
+  if (secret !== null) headers.set("authorization", `Bearer ${secret}`);
+  const request = new Request("http://store.test/api/warehouse-events", {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return handleWarehouseEvent(request, { orders: store.orders, secret: SECRET, logger });
+}
+
+const stored = () => store.orders.findById(order.id);
+const warehouseHistory = () => stored()?.history.filter((change) => change.source === "warehouse") ?? [];
+
+describe("POST /api/warehouse-events", () => {
+  it("applies a status change: the order's status and a history row with the staff action's correlation ID", async () => {
+    const response = await send(event({ status: "shipped" }), { correlationId: "staff-ship-1" });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ applied: true });
+    expect(stored()?.status).toBe("shipped");
+    expect(warehouseHistory()).toEqual([{ status: "shipped", source: "warehouse", correlationId: "staff-ship-1", at: "2026-11-22T10:00:00.000Z" }]);
+    expect(logLines()).toContainEqual(expect.objectContaining({ msg: "warehouse event applied", correlationId: "staff-ship-1", eventId: 10 }));
+  });
+
+  it("applies an event once: the same eventId again changes nothing", async () => {
+    await send(event({ status: "picking" }));
+    const again = await send(event({ status: "picking" }), { correlationId: "redelivery" });
+
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ applied: false, reason: "duplicate" });
+    expect(warehouseHistory()).toHaveLength(1);
+    expect(logLines()).toContainEqual(expect.objectContaining({ msg: "duplicate ignored", correlationId: "redelivery", level: "info" }));
+  });
+
+  it("ignores an event older than one already applied, so a late 'picking' cannot undo 'shipped'", async () => {
+    await send(event({ eventId: 12, status: "shipped" }));
+    const late = await send(event({ eventId: 11, status: "picking" }), { correlationId: "late-one" });
+
+    expect(await late.json()).toEqual({ applied: false, reason: "stale" });
+    expect(stored()?.status).toBe("shipped");
+    expect(warehouseHistory().map((change) => change.status)).toEqual(["shipped"]);
+    expect(logLines()).toContainEqual(expect.objectContaining({ msg: "stale ignored", correlationId: "late-one", level: "info", lastEventId: 12 }));
+  });
+
+  it("fills in the warehouse order id when the checkout never learned it", async () => {
+    const other = store.orders.create({ customerId: customer, correlationId: "ref-2", ...ada, lines: [{ sku: "NOTE-A5", name: "A5 notebook", quantity: 1, unitPriceCents: 950 }] });
+    store.orders.recordCheckoutOutcome(other.id, { status: "failed" }, "ref-2");
+
+    await send(event({ eventId: 20, storeOrderId: other.id, orderId: "wh-late", status: "received" }));
+
+    expect(store.orders.findById(other.id)).toMatchObject({ status: "received", warehouseOrderId: "wh-late" });
+  });
+
+  it.each([
+    ["no bearer", null],
+    ["a wrong secret", "x".repeat(SECRET.length)],
+    ["a prefix of the secret", SECRET.slice(0, -1)],
+  ])("refuses %s with 401 and the error shape, changing nothing", async (_, secret) => {
+    const response = await send(event(), { secret, correlationId: "intruder-1" });
+
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: "unauthenticated", message: expect.any(String), correlationId: "intruder-1" });
+    expect(warehouseHistory()).toEqual([]);
+    expect(JSON.stringify(logLines())).not.toContain(SECRET);
+  });
+
+  it("refuses every event with 401 while no secret is configured", async () => {
+    const request = new Request("http://store.test/api/warehouse-events", {
+      method: "POST",
+      headers: { authorization: "Bearer undefined", "content-type": "application/json" },
+      body: JSON.stringify(event()),
+    });
+    const response = await handleWarehouseEvent(request, { orders: store.orders, secret: undefined, logger });
+
+    expect(response.status).toBe(401);
+  });
+
+  // Thunks: the order the events name is only made in beforeEach.
+  it.each<[string, () => unknown]>([
+    ["malformed JSON", () => "{not json"],
+    ["a missing eventId", () => ({ ...event(), eventId: undefined })],
+    ["a zero eventId", () => event({ eventId: 0 })],
+    ["a fractional eventId", () => event({ eventId: 1.5 })],
+    ["an unknown status", () => ({ ...event(), status: "lost" })],
+    ["another event type", () => ({ ...event(), type: "order.created" })],
+    ["a date that is not ISO", () => ({ ...event(), at: "yesterday" })],
+    ["an array", () => [event()]],
+  ])("refuses %s with 400", async (_, body) => {
+    const response = await send(body());
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: expect.stringMatching(/^invalid_(json|event)$/), message: expect.any(String), correlationId: "staff-move-1" });
+    expect(warehouseHistory()).toEqual([]);
+  });
+
+  it("lists what is wrong with an event", async () => {
+    const response = await send({ ...event(), status: "lost" });
+
+    expect(await response.json()).toMatchObject({ error: "invalid_event", issues: [{ path: "status", message: expect.any(String) }] });
+  });
+
+  it("answers 404 unknown_order for an order the store never recorded", async () => {
+    const response = await send(event({ storeOrderId: crypto.randomUUID() }));
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: "unknown_order", correlationId: "staff-move-1" });
+  });
+});
