@@ -1,25 +1,70 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { ada, fillCheckout, placeOrder } from "../fixtures/checkout";
+import { ada, addToCart, fillCheckout, placeOrder, warehouseOrderIdOf } from "../fixtures/checkout";
 import { expect, REPO_ROOT, test } from "../fixtures/stack";
 
-test("a customer places an order and sees its order id and reference", async ({ page }) => {
+test("a customer places an order and sees its order number and reference", async ({ page }) => {
   await fillCheckout(page, ada, { "Enamel mug": "2", "Sticker pack": "1" });
+  await expect(page.getByTestId("lines-total")).toHaveText("£34.00");
   await placeOrder(page);
 
   const outcome = page.getByRole("status").filter({ hasText: "Order placed" });
   await expect(outcome).toBeVisible();
   await expect(outcome).toContainText("£34.00");
-  await expect(outcome.getByTestId("order-id")).toHaveText(/^[0-9a-f-]{36}$/);
+  await expect(outcome.getByTestId("order-number")).toHaveText(/^ST-\d{6}$/);
   await expect(outcome.getByTestId("reference")).toHaveText(/^[0-9a-f-]{36}$/);
+  // A placed order empties the cart.
+  await expect(page.getByRole("link", { name: "Cart 0 items" })).toBeVisible();
+});
+
+test("a customer changes quantities and removes items in the cart; totals come from the store", async ({ page }) => {
+  await addToCart(page, { "Enamel mug": "1", "Canvas tote": "1" });
+  await expect(page.getByRole("link", { name: "Cart 2 items" })).toBeVisible();
+  await page.getByRole("link", { name: /^Cart/ }).click();
+  // The catalog has "Quantity of …" fields too: be on the cart before typing.
+  await expect(page.getByRole("heading", { name: "Your cart" })).toBeVisible();
+
+  await page.getByLabel("Quantity of Enamel mug").fill("3");
+  await page.getByRole("button", { name: "Update Enamel mug" }).click();
+  await expect(page.getByTestId("cart-total")).toHaveText("£61.50");
+
+  await page.getByLabel("Quantity of Enamel mug").fill("100");
+  await page.getByRole("button", { name: "Update Enamel mug" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "At most 99 of each item." })).toBeVisible();
+  await expect(page.getByTestId("cart-total")).toHaveText("£61.50");
+
+  await page.getByRole("button", { name: "Remove Canvas tote" }).click();
+  await expect(page.getByRole("heading", { name: "Canvas tote" })).toHaveCount(0);
+  await expect(page.getByTestId("cart-total")).toHaveText("£43.50");
+});
+
+test("a customer follows their order; another browser cannot see it", async ({ page, browser }) => {
+  await fillCheckout(page, { ...ada, reference: "PO-FOLLOW" });
+  await placeOrder(page);
+  const orderNumber = (await page.getByTestId("order-number").textContent()) ?? "";
+  await page.getByRole("link", { name: `Track order ${orderNumber}` }).click();
+
+  await expect(page.getByRole("heading", { name: `Order ${orderNumber}` })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Status:" })).toContainText("Received");
+  await expect(page.getByRole("list", { name: "Status history" }).getByRole("listitem")).toHaveCount(2);
+  await page.getByRole("link", { name: "Your orders" }).click();
+  await expect(page.getByRole("row").filter({ hasText: "PO-FOLLOW" })).toContainText(orderNumber);
+
+  const stranger = await browser.newContext({ baseURL: new URL(page.url()).origin });
+  const strangerPage = await stranger.newPage();
+  const response = await strangerPage.goto(`/orders/${orderNumber}`);
+  expect(response?.status()).toBe(404);
+  expect((await strangerPage.request.get(`/api/orders/${orderNumber}`)).status()).toBe(404);
+  await stranger.close();
 });
 
 test("one reference finds the order in both services' logs and in the trace", async ({ page, stack }) => {
   await fillCheckout(page, { ...ada, reference: "PO-TRACE" });
   await placeOrder(page);
   const reference = (await page.getByTestId("reference").textContent()) ?? "";
-  const orderId = (await page.getByTestId("order-id").textContent()) ?? "";
+  const orderNumber = (await page.getByTestId("order-number").textContent()) ?? "";
   expect(reference).not.toBe("");
+  const orderId = await warehouseOrderIdOf(page, orderNumber);
 
   // The store writes its access line when the response has finished, a moment after the browser has it.
   await expect

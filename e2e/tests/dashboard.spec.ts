@@ -48,7 +48,7 @@ test("an order placed in the Store appears without a reload; staff ship it and i
   await row.getByRole("button", { name: /Open order/ }).click();
 
   const detail = detailPanel(dashboard);
-  await expect(detail).toContainText(placed.orderId);
+  await expect(detail).toContainText(placed.warehouseOrderId);
   for (const to of ["picking", "packed", "shipped"]) {
     await detail.getByRole("button", { name: `Move to ${to}` }).click();
     await expect(dashboard.getByText(`Order PO-SHIP is now ${to}.`)).toBeAttached();
@@ -71,7 +71,7 @@ test("an order placed in the Store appears without a reload; staff ship it and i
     .toEqual(
       expect.arrayContaining([
         expect.objectContaining({ correlationId: placed.reference, msg: "order received" }),
-        ...moveIds.map((id) => expect.objectContaining({ correlationId: id, msg: "order status changed", orderId: placed.orderId })),
+        ...moveIds.map((id) => expect.objectContaining({ correlationId: id, msg: "order status changed", orderId: placed.warehouseOrderId })),
       ]),
     );
 });
@@ -80,7 +80,7 @@ test("a move someone else has made impossible shows a clear message and the orde
   const placed = await checkOut(page, { ...ada, reference: "PO-CONFLICT" });
   await signIn(dashboard);
   const moveIds = recordMoveIds(dashboard);
-  await dashboard.getByLabel("Search orders").fill(placed.orderId);
+  await dashboard.getByLabel("Search orders").fill(placed.warehouseOrderId);
   await dashboard.getByRole("row").filter({ hasText: "PO-CONFLICT" }).getByRole("button", { name: /Open order/ }).click();
   const detail = detailPanel(dashboard);
   await expect(detail.getByRole("button", { name: "Move to picking" })).toBeVisible();
@@ -89,7 +89,7 @@ test("a move someone else has made impossible shows a clear message and the orde
   // page still offers "Move to picking" after a colleague has cancelled the order (otherwise a poll
   // landing between the cancel and the click would decide what this test sees).
   let moveSent = false;
-  await dashboard.route(`**/api/orders/${placed.orderId}**`, (route) => {
+  await dashboard.route(`**/api/orders/${placed.warehouseOrderId}**`, (route) => {
     if (route.request().method() === "POST") moveSent = true;
     return !moveSent && route.request().method() === "GET" ? route.abort() : route.continue();
   });
@@ -97,7 +97,7 @@ test("a move someone else has made impossible shows a clear message and the orde
   const colleague = await playwright.request.newContext({ baseURL: stack.warehouseUrl });
   const session = await colleague.post("/api/session", { data: { email: STAFF.email, password: STAFF.password } });
   const { csrfToken } = (await session.json()) as { csrfToken: string };
-  const cancelled = await colleague.post(`/api/orders/${placed.orderId}/transitions`, {
+  const cancelled = await colleague.post(`/api/orders/${placed.warehouseOrderId}/transitions`, {
     data: { to: "cancelled", reason: "The customer called to cancel" },
     headers: { "x-csrf-token": csrfToken },
   });

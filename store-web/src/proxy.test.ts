@@ -27,4 +27,32 @@ describe("proxy", () => {
 
     expect(response.headers.get("x-correlation-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it("gives a first-time visitor a customer cookie, on the response and on the request the page sees", () => {
+    const response = proxy(new NextRequest("http://store.test/cart", { headers: { cookie: "theme=dark" } }));
+
+    const setCookie = response.headers.get("set-cookie") ?? "";
+    const id = /fishtag_customer=([0-9a-f-]{36})/.exec(setCookie)?.[1];
+    expect(id).toBeDefined();
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=lax/i);
+    expect(setCookie).toMatch(/Max-Age=34560000/);
+    expect(response.headers.get("x-middleware-request-cookie")).toBe(`theme=dark; fishtag_customer=${id}`);
+  });
+
+  it("keeps a returning customer's cookie and replaces one the store could not have made", () => {
+    const known = crypto.randomUUID();
+    const returning = proxy(new NextRequest("http://store.test/", { headers: { cookie: `fishtag_customer=${known}` } }));
+    expect(returning.headers.get("set-cookie")).toBeNull();
+
+    const forged = proxy(new NextRequest("http://store.test/", { headers: { cookie: "fishtag_customer=../../etc" } }));
+    expect(forged.headers.get("set-cookie")).toMatch(/fishtag_customer=[0-9a-f-]{36}/);
+    expect(forged.headers.get("x-middleware-request-cookie")).not.toContain("../../etc");
+  });
+
+  it("sets no cookie on API routes: the warehouse's events are not a customer", () => {
+    const response = proxy(new NextRequest("http://store.test/api/warehouse-events", { method: "POST" }));
+
+    expect(response.headers.get("set-cookie")).toBeNull();
+  });
 });

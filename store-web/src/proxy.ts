@@ -1,12 +1,17 @@
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId } from "@fishtag/tracing/logger";
 import { NextResponse, type NextRequest } from "next/server";
+import { CUSTOMER_COOKIE, customerCookie, isCustomerId } from "./customer/customer-cookie";
 import { logger } from "./lib/logger.server";
 
 /**
  * Fish tagging at the edge of the store: every page, server action and route request gets a correlation
  * ID (the client's, if valid, otherwise a fresh one). It is forwarded to the app as a request header and
  * echoed to the client on the response.
+ *
+ * Pages and actions also get the anonymous customer cookie (see customer/customer-cookie.ts): minted on
+ * the first visit and added to the forwarded request too, so that first render already has a cart.
+ * API routes are left alone: the warehouse's events and the health probe are not customers.
  */
 export function proxy(request: NextRequest) {
   const { id, replaced } = resolveCorrelationId(request.headers.get(CORRELATION_HEADER));
@@ -18,9 +23,22 @@ export function proxy(request: NextRequest) {
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set(CORRELATION_HEADER, id);
+
+  let newCustomerId: string | undefined;
+  if (!request.nextUrl.pathname.startsWith("/api/") && !isCustomerId(request.cookies.get(CUSTOMER_COOKIE)?.value)) {
+    newCustomerId = crypto.randomUUID();
+    // The other cookies pass through as sent; only an invalid customer cookie is dropped.
+    const others = (request.headers.get("cookie") ?? "")
+      .split(";")
+      .map((part) => part.trim())
+      .filter((part) => part !== "" && !part.startsWith(`${CUSTOMER_COOKIE}=`));
+    requestHeaders.set("cookie", [...others, `${CUSTOMER_COOKIE}=${newCustomerId}`].join("; "));
+  }
+
   // `request.headers` forwards to the app; `NextResponse.next({ headers })` would only reach the client.
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set(CORRELATION_HEADER, id);
+  if (newCustomerId) response.cookies.set(customerCookie(newCustomerId, request.nextUrl.protocol === "https:"));
   return response;
 }
 

@@ -1,25 +1,35 @@
 import Link from "next/link";
-import { CATALOG, formatCents } from "../lib/catalog";
+import { AddToCartForm } from "../cart/add-to-cart-form";
+import { repos } from "../db/repos.server";
+import { formatCents } from "../lib/catalog";
 
-export default function HomePage() {
+export default function CatalogPage() {
+  const products = repos().products.listActive();
   return (
-    <section className="hero">
-      <h1>Small goods, traced all the way</h1>
-      <p>
-        Every order you place here travels to our warehouse with a reference that appears in every log line
-        both systems write for it. Quote it and we can find the whole story.
-      </p>
-      <ul className="product-strip" aria-label="Products">
-        {CATALOG.map((product) => (
-          <li key={product.sku}>
-            <span className="swatch" style={{ background: product.swatch }} aria-hidden="true" />
-            {product.name} <span className="muted">{formatCents(product.priceCents)}</span>
+    <>
+      <section className="hero">
+        <h1>Small goods, traced all the way</h1>
+        <p>
+          Every order you place here travels to our warehouse with a reference that appears in every log line
+          both systems write for it. Quote it and we can find the whole story.
+        </p>
+      </section>
+      <ul className="catalog" aria-label="Products">
+        {products.map((product) => (
+          <li key={product.sku} className="product-card">
+            <span className="swatch swatch-large" style={{ background: product.swatch }} aria-hidden="true" />
+            <h2>{product.name}</h2>
+            <p className="muted">{product.description}</p>
+            <p className="price">{formatCents(product.priceCents)}</p>
+            <AddToCartForm sku={product.sku} name={product.name} />
           </li>
         ))}
       </ul>
-      <Link className="button" href="/orders/new">
-        Start an order
-      </Link>
-    </section>
+      <p>
+        <Link className="button" href="/cart">
+          View your cart
+        </Link>
+      </p>
+    </>
   );
 }

@@ -1,9 +1,10 @@
 "use client";
 
+import Link from "next/link";
 import { useActionState, useEffect, useRef, type ReactNode, type Ref } from "react";
-import { CATALOG, formatCents, MAX_QUANTITY, SHIPPING_COUNTRIES } from "../lib/catalog";
+import { formatCents, SHIPPING_COUNTRIES } from "../lib/catalog";
 import { placeOrderAction } from "./actions";
-import { quantityFieldName, type CheckoutField, type CheckoutValues, type FieldErrors } from "./checkout.schema";
+import type { CheckoutField, CheckoutValues, FieldErrors } from "./checkout.schema";
 import type { CheckoutState } from "./place-order";
 
 const initialState: CheckoutState = { status: "idle" };
@@ -21,37 +22,11 @@ export function CheckoutForm() {
         <p id="checkout-help" className="visually-hidden">
           All fields except address line 2 are required.
         </p>
-        <fieldset className="items" aria-describedby={fieldErrors.items ? "items-error" : undefined}>
-          <legend>Items</legend>
-          {fieldErrors.items && <FieldError id="items-error" message={fieldErrors.items} />}
-          <ul>
-            {CATALOG.map((product) => {
-              const id = `qty-${product.sku}`;
-              return (
-                <li key={product.sku} className="item">
-                  <span className="swatch" style={{ background: product.swatch }} aria-hidden="true" />
-                  <div className="item-text">
-                    <label htmlFor={id}>{product.name}</label>
-                    <p className="muted">{product.description}</p>
-                  </div>
-                  <span className="price">{formatCents(product.priceCents)}</span>
-                  <input
-                    id={id}
-                    name={quantityFieldName(product.sku)}
-                    type="number"
-                    inputMode="numeric"
-                    min={0}
-                    max={MAX_QUANTITY}
-                    step={1}
-                    defaultValue={values?.quantities[product.sku] ?? "0"}
-                    aria-invalid={fieldErrors.items ? true : undefined}
-                    className="qty"
-                  />
-                </li>
-              );
-            })}
-          </ul>
-        </fieldset>
+        {fieldErrors.items && (
+          <div className="items-error">
+            <FieldError id="items-error" message={fieldErrors.items} />
+          </div>
+        )}
 
         <fieldset>
           <legend>Your details</legend>
@@ -173,8 +148,11 @@ function Outcome({ state }: { state: CheckoutState }) {
         <div ref={ref} tabIndex={-1} className="outcome outcome-success" role="status">
           <h2>Order placed</h2>
           <p>
-            Thank you. Your order number is <strong data-testid="order-id">{state.orderId}</strong>, total{" "}
+            Thank you. Your order number is <strong data-testid="order-number">{state.orderNumber}</strong>, total{" "}
             {formatCents(state.totalCents)}.
+          </p>
+          <p>
+            <Link href={`/orders/${state.orderNumber}`}>Track order {state.orderNumber}</Link>
           </p>
           <Reference id={state.reference} />
         </div>
@@ -194,7 +172,7 @@ function Outcome({ state }: { state: CheckoutState }) {
     case "unavailable":
       return (
         <Problem focusRef={ref} title="We couldn’t reach the warehouse" reference={state.reference}>
-          Your order was not placed. Please try again in a minute; your details are kept below.
+          Your order was not placed. Please try again in a minute; your cart and details are kept below.
         </Problem>
       );
   }

@@ -1,13 +1,12 @@
 import { z } from "zod";
-import { CATALOG, MAX_QUANTITY, SHIPPING_COUNTRIES } from "../lib/catalog";
+import { MAX_QUANTITY, SHIPPING_COUNTRIES } from "../lib/catalog";
 
 // The checkout form as the server sees it: FormData field names, the rules a customer can read, and
-// the values echoed back so a failed submission keeps what was typed.
+// the values echoed back so a failed submission keeps what was typed. The items are not in the form:
+// they come from the customer's cart, on the server.
 
 export const CHECKOUT_FIELDS = ["name", "email", "line1", "line2", "city", "postalCode", "country", "reference"] as const;
 export type CheckoutField = (typeof CHECKOUT_FIELDS)[number];
-
-export const quantityFieldName = (sku: string) => `qty.${sku}`;
 
 const required = (label: string, max: number) =>
   z
@@ -40,7 +39,7 @@ export const CheckoutSchema = z.object({
 
 export type Checkout = z.infer<typeof CheckoutSchema>;
 
-export type CheckoutValues = Record<CheckoutField, string> & { quantities: Record<string, string> };
+export type CheckoutValues = Record<CheckoutField, string>;
 
 /** What the customer typed, as strings, to put back in the form. */
 export function checkoutValues(form: FormData): CheckoutValues {
@@ -48,21 +47,17 @@ export function checkoutValues(form: FormData): CheckoutValues {
     const value = form.get(key);
     return typeof value === "string" ? value : "";
   };
-  const fields = Object.fromEntries(CHECKOUT_FIELDS.map((field) => [field, text(field)])) as Record<CheckoutField, string>;
-  const quantities = Object.fromEntries(CATALOG.map((product) => [product.sku, text(quantityFieldName(product.sku))]));
-  return { ...fields, quantities };
+  return Object.fromEntries(CHECKOUT_FIELDS.map((field) => [field, text(field)])) as CheckoutValues;
 }
 
 export type FieldErrors = Partial<Record<CheckoutField | "items", string>>;
 
-export function parseCheckout(values: CheckoutValues): { success: true; data: Checkout } | { success: false; fieldErrors: FieldErrors } {
-  const result = CheckoutSchema.safeParse({
-    ...values,
-    items: CATALOG.map((product) => {
-      const raw = values.quantities[product.sku]?.trim() ?? "";
-      return { sku: product.sku, quantity: raw === "" ? 0 : Number(raw) };
-    }),
-  });
+/** The form's values and the cart's items (SKU and quantity), checked together. */
+export function parseCheckout(
+  values: CheckoutValues,
+  items: readonly { sku: string; quantity: number }[],
+): { success: true; data: Checkout } | { success: false; fieldErrors: FieldErrors } {
+  const result = CheckoutSchema.safeParse({ ...values, items });
   if (result.success) return { success: true, data: result.data };
 
   const fieldErrors: FieldErrors = {};

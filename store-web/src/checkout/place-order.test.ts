@@ -1,8 +1,8 @@
 import { createLogger } from "@fishtag/tracing/logger";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWarehouse } from "../test/warehouse-server";
-import { quantityFieldName } from "./checkout.schema";
-import { placeOrder } from "./place-order";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { newCustomer, testStore } from "../test/store-db";
+import { startFakeWarehouse, startWarehouse, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
+import { placeOrder, type PlaceOrderDeps } from "./place-order";
 import { createWarehouseClient } from "./warehouse-client.server";
 
 const logger = createLogger({ service: "store-web", level: "silent" });
@@ -18,13 +18,38 @@ function checkoutForm(fields: Record<string, string> = {}): FormData {
     city: "London",
     postalCode: "N1 9GU",
     country: "GB",
-    [quantityFieldName("MUG-TEAL")]: "2",
-    [quantityFieldName("STK-PACK")]: "1",
     ...fields,
   };
   for (const [key, value] of Object.entries(values)) form.set(key, value);
   return form;
 }
+
+let store: ReturnType<typeof testStore>;
+let customer: string;
+beforeEach(() => {
+  store = testStore();
+  customer = newCustomer();
+  store.carts.add(customer, "MUG-TEAL", 2);
+  store.carts.add(customer, "STK-PACK", 1);
+});
+afterEach(() => {
+  store.close();
+});
+
+const depsFor = (baseUrl: string, correlationId: string, timeoutMs = 5000): PlaceOrderDeps => ({
+  correlationId,
+  customerId: customer,
+  carts: store.carts,
+  orders: store.orders,
+  logger,
+  warehouse: createWarehouseClient({ baseUrl, timeoutMs, logger }),
+});
+
+const onlyOrder = () => {
+  const [summary, ...others] = store.orders.listForCustomer(customer);
+  expect(others).toEqual([]);
+  return summary ? store.orders.findById(summary.id) : undefined;
+};
 
 describe("placeOrder against the real warehouse", () => {
   let real: Awaited<ReturnType<typeof startWarehouse>>;
@@ -33,46 +58,89 @@ describe("placeOrder against the real warehouse", () => {
   });
   afterAll(() => real.close());
 
-  const deps = (correlationId: string) => ({
-    correlationId,
-    logger,
-    warehouse: createWarehouseClient({ baseUrl: real.url, timeoutMs: 5000, logger }),
-  });
+  const warehouseOrder = async (id: string) =>
+    (await (await fetch(`${real.url}/api/orders/${id}`, { headers: await real.staffHeaders() })).json()) as {
+      storeOrderId: string;
+      lines: unknown[];
+      correlationId: string;
+    };
 
-  it("prices the order from the catalog and returns the warehouse's order id with the reference", async () => {
-    // A forged price field is ignored: the browser only sends quantities.
-    const state = await placeOrder(checkoutForm({ "price.MUG-TEAL": "1" }), deps("ref-placed"));
+  it("records the store order, sends it with storeOrderId, keeps the warehouse's id and empties the cart", async () => {
+    // A forged price field is ignored: prices come from the catalog through the cart.
+    const state = await placeOrder(checkoutForm({ "price.MUG-TEAL": "1" }), depsFor(real.url, "ref-placed"));
 
-    expect(state).toMatchObject({ status: "placed", reference: "ref-placed", totalCents: 2 * 1450 + 500 });
-    const orderId = state.status === "placed" ? state.orderId : "";
-    const stored = (await (await fetch(`${real.url}/api/orders/${orderId}`, { headers: await real.staffHeaders() })).json()) as { lines: unknown[]; correlationId: string };
+    expect(state).toEqual({ status: "placed", reference: "ref-placed", orderNumber: "ST-000001", totalCents: 2 * 1450 + 500 });
+    const order = onlyOrder();
+    expect(order).toMatchObject({ number: "ST-000001", status: "received", totalCents: 3400, correlationId: "ref-placed" });
+    expect(order?.history.map(({ status, source, correlationId }) => ({ status, source, correlationId }))).toEqual([
+      { status: "pending", source: "checkout", correlationId: "ref-placed" },
+      { status: "received", source: "checkout", correlationId: "ref-placed" },
+    ]);
+
+    const stored = await warehouseOrder(order?.warehouseOrderId ?? "missing");
+    expect(stored.storeOrderId).toBe(order?.id);
     expect(stored.correlationId).toBe("ref-placed");
     expect(stored.lines).toEqual([
       { sku: "MUG-TEAL", name: "Enamel mug", quantity: 2, unitPriceCents: 1450 },
       { sku: "STK-PACK", name: "Sticker pack", quantity: 1, unitPriceCents: 500 },
     ]);
+    expect(store.carts.get(customer).lines).toEqual([]);
   });
 
-  it("shows a rejection and keeps what was typed", async () => {
-    const state = await placeOrder(checkoutForm({ reference: "F-42" }), deps("ref-rejected"));
+  it("marks a rejected order rejected, keeps the cart and what was typed", async () => {
+    const state = await placeOrder(checkoutForm({ reference: "F-42" }), depsFor(real.url, "ref-rejected"));
 
     expect(state).toMatchObject({ status: "rejected", reference: "ref-rejected", values: { reference: "F-42", name: "Ada Lovelace" } });
+    expect(onlyOrder()).toMatchObject({ status: "rejected", warehouseOrderId: expect.any(String) });
+    expect(store.carts.get(customer).itemCount).toBe(3);
   });
 
-  it("returns field errors without calling the warehouse, keeping every value", async () => {
+  it("returns field errors without recording or sending anything, keeping every value", async () => {
     const before = (await (await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() })).json()) as { items: unknown[] };
-    const state = await placeOrder(
-      checkoutForm({ email: "nope", city: " ", [quantityFieldName("MUG-TEAL")]: "0", [quantityFieldName("STK-PACK")]: "" }),
-      deps("ref-invalid"),
-    );
+    const state = await placeOrder(checkoutForm({ email: "nope", city: " " }), depsFor(real.url, "ref-invalid"));
 
     expect(state).toMatchObject({
       status: "invalid",
       reference: "ref-invalid",
-      fieldErrors: { email: expect.any(String), city: expect.any(String), items: "Choose at least one item." },
-      values: { email: "nope", name: "Ada Lovelace", quantities: { "MUG-TEAL": "0" } },
+      fieldErrors: { email: expect.any(String), city: expect.any(String) },
+      values: { email: "nope", name: "Ada Lovelace" },
     });
+    expect(store.orders.listForCustomer(customer)).toEqual([]);
     const after = (await (await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() })).json()) as { items: unknown[] };
     expect(after.items).toHaveLength(before.items.length);
+  });
+
+  it("refuses an empty cart as a field error", async () => {
+    store.carts.clear(customer);
+    const state = await placeOrder(checkoutForm(), depsFor(real.url, "ref-empty"));
+
+    expect(state).toMatchObject({ status: "invalid", fieldErrors: { items: "Choose at least one item." } });
+    expect(store.orders.listForCustomer(customer)).toEqual([]);
+  });
+});
+
+describe("placeOrder when the warehouse cannot take the order", () => {
+  const servers: RunningServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+  });
+
+  it("marks the order failed when the warehouse is unreachable, and keeps the cart for a retry", async () => {
+    const state = await placeOrder(checkoutForm(), depsFor(UNUSED_URL, "ref-down", 2000));
+
+    expect(state).toMatchObject({ status: "unavailable", reference: "ref-down", values: { name: "Ada Lovelace" } });
+    const order = onlyOrder();
+    expect(order).toMatchObject({ status: "failed", warehouseOrderId: null });
+    expect(order?.history.map((change) => change.status)).toEqual(["pending", "failed"]);
+    expect(store.carts.get(customer).itemCount).toBe(3);
+  });
+
+  it("marks the order failed when the warehouse is too slow", async () => {
+    const silent = await startFakeWarehouse(() => undefined);
+    servers.push(silent);
+    const state = await placeOrder(checkoutForm(), depsFor(silent.url, "ref-slow", 200));
+
+    expect(state).toMatchObject({ status: "unavailable", reference: "ref-slow" });
+    expect(onlyOrder()?.status).toBe("failed");
   });
 });

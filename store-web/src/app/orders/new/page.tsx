@@ -1,13 +1,34 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { CartSummary } from "../../../cart/cart-summary";
 import { CheckoutForm } from "../../../checkout/checkout-form";
+import { currentCustomerId } from "../../../customer/customer.server";
+import { repos } from "../../../db/repos.server";
 
 export const metadata: Metadata = { title: "Checkout" };
 
-export default function CheckoutPage() {
+export default async function CheckoutPage() {
+  const customerId = await currentCustomerId();
+  const cart = customerId ? repos().carts.get(customerId) : undefined;
   return (
     <>
       <h1>Checkout</h1>
-      <p className="muted">Choose quantities, tell us where to send them, and add your purchase order reference.</p>
+      <p className="muted">Tell us where to send your order, and add your purchase order reference.</p>
+      <section aria-labelledby="cart-heading" className="checkout-cart">
+        <h2 id="cart-heading">Your order</h2>
+        {cart && cart.lines.length > 0 ? (
+          <>
+            <CartSummary cart={cart} />
+            <p>
+              <Link href="/cart">Change your cart</Link>
+            </p>
+          </>
+        ) : (
+          <p>
+            Your cart is empty. <Link href="/">Browse the products</Link> and add something first.
+          </p>
+        )}
+      </section>
       <CheckoutForm />
     </>
   );

@@ -1,0 +1,47 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CartLineForm } from "../../cart/cart-line-form";
+import { currentCustomerId } from "../../customer/customer.server";
+import { repos } from "../../db/repos.server";
+import { formatCents } from "../../lib/catalog";
+
+export const metadata: Metadata = { title: "Your cart" };
+
+export default async function CartPage() {
+  const customerId = await currentCustomerId();
+  const cart = customerId ? repos().carts.get(customerId) : { lines: [], totalCents: 0, itemCount: 0 };
+  return (
+    <>
+      <h1>Your cart</h1>
+      {cart.lines.length === 0 ? (
+        <p>
+          Your cart is empty. <Link href="/">Browse the products</Link>.
+        </p>
+      ) : (
+        <>
+          <ul className="cart" aria-label="Cart items">
+            {cart.lines.map((line) => (
+              <li key={line.sku} className="item cart-item">
+                <span className="swatch" style={{ background: line.swatch }} aria-hidden="true" />
+                <div className="item-text">
+                  <h2>{line.name}</h2>
+                  <p className="muted">
+                    {line.available ? `${formatCents(line.unitPriceCents)} each` : "No longer available: it will not be ordered."}
+                  </p>
+                </div>
+                <span className="price">{formatCents(line.lineTotalCents)}</span>
+                <CartLineForm sku={line.sku} name={line.name} quantity={line.quantity} />
+              </li>
+            ))}
+          </ul>
+          <p className="cart-total">
+            Total <strong data-testid="cart-total">{formatCents(cart.totalCents)}</strong>
+          </p>
+          <Link className="button" href="/orders/new">
+            Go to checkout
+          </Link>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,50 @@
+import type { ReactNode } from "react";
+import { formatCents } from "../lib/catalog";
+
+export type TableLine = { sku: string; name: string; quantity: number; unitPriceCents: number; lineTotalCents: number; note?: ReactNode };
+
+/** Items with quantity, price and subtotal, and the total below: the checkout's cart and an order's lines. */
+export function LinesTable({ caption, lines, totalCents }: { caption: string; lines: readonly TableLine[]; totalCents: number }) {
+  return (
+    <table className="lines">
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Item</th>
+          <th scope="col" className="num">
+            Quantity
+          </th>
+          <th scope="col" className="num">
+            Price
+          </th>
+          <th scope="col" className="num">
+            Subtotal
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.map((line) => (
+          <tr key={line.sku}>
+            <th scope="row">
+              {line.name}
+              {line.note}
+            </th>
+            <td className="num">{line.quantity}</td>
+            <td className="num">{formatCents(line.unitPriceCents)}</td>
+            <td className="num">{formatCents(line.lineTotalCents)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row" colSpan={3}>
+            Total
+          </th>
+          <td className="num" data-testid="lines-total">
+            {formatCents(totalCents)}
+          </td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}

@@ -1,0 +1,11 @@
+import { cookies } from "next/headers";
+import { CUSTOMER_COOKIE, isCustomerId } from "./customer-cookie";
+
+/**
+ * This browser's customer id. proxy.ts gives every page and action request one (adding it to the
+ * request on the first visit), so it is only missing for requests the proxy skipped.
+ */
+export async function currentCustomerId(): Promise<string | undefined> {
+  const value = (await cookies()).get(CUSTOMER_COOKIE)?.value;
+  return isCustomerId(value) ? value : undefined;
+}

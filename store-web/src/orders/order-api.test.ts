@@ -1,0 +1,38 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ada, newCustomer, testStore } from "../test/store-db";
+import { orderResponse } from "./order-api";
+
+let store: ReturnType<typeof testStore>;
+beforeEach(() => {
+  store = testStore();
+});
+afterEach(() => {
+  store.close();
+});
+
+describe("GET /api/orders/[number]", () => {
+  it("answers the customer who placed the order, and 404 to anyone else", async () => {
+    const [owner, stranger] = [newCustomer(), newCustomer()];
+    const { number } = store.orders.create({
+      customerId: owner,
+      correlationId: "ref-1",
+      ...ada,
+      lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }],
+    });
+
+    const mine = orderResponse(store.orders, owner, number, "req-1");
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({ number: "ST-000001", status: "pending", totalCents: 1450 });
+
+    for (const [customer, asked] of [
+      [stranger, number],
+      [undefined, number],
+      [owner, "ST-000002"],
+      [owner, "1"],
+    ] as const) {
+      const response = orderResponse(store.orders, customer, asked, "req-2");
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: "not_found", message: expect.any(String), correlationId: "req-2" });
+    }
+  });
+});

@@ -1,0 +1,16 @@
+import type { StoreOrderStatus } from "../db/schema";
+
+/** How a customer reads each status. */
+export const STATUS_LABELS: Record<StoreOrderStatus, string> = {
+  pending: "Being placed",
+  failed: "Not placed (the warehouse could not be reached)",
+  received: "Received",
+  picking: "Being picked",
+  packed: "Packed",
+  shipped: "Shipped",
+  cancelled: "Cancelled",
+  rejected: "Rejected by the warehouse",
+};
+
+/** Statuses after which nothing more is expected: the order page stops asking. */
+export const FINAL_STATUSES: readonly StoreOrderStatus[] = ["shipped", "cancelled", "rejected"];
