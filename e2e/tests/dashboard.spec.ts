@@ -1,35 +1,6 @@
-import type { Page } from "@playwright/test";
 import { ada, checkOut } from "../fixtures/checkout";
-import { expect, STAFF, test as base } from "../fixtures/stack";
-
-// Staff and customers are different people: the dashboard gets a browser context of its own, while
-// `page` stays the customer's (the Store).
-const test = base.extend<{ dashboard: Page }>({
-  dashboard: async ({ browser, stack }, use) => {
-    const context = await browser.newContext();
-    const dashboard = await context.newPage();
-    await dashboard.goto(stack.dashboardUrl);
-    await use(dashboard);
-    await context.close();
-  },
-});
-
-async function signIn(dashboard: Page, password: string = STAFF.password) {
-  await dashboard.getByLabel("Email").fill(STAFF.email);
-  await dashboard.getByLabel("Password").fill(password);
-  await dashboard.getByRole("button", { name: "Sign in" }).click();
-}
-
-/** The X-Correlation-Id of every move the dashboard sends, in order: one ID per staff action. */
-function recordMoveIds(dashboard: Page): string[] {
-  const ids: string[] = [];
-  dashboard.on("request", (request) => {
-    if (request.method() === "POST" && request.url().endsWith("/transitions")) ids.push(request.headers()["x-correlation-id"] ?? "");
-  });
-  return ids;
-}
-
-const detailPanel = (dashboard: Page) => dashboard.getByRole("region", { name: "Order details" });
+import { detailPanel, recordMoveIds, signIn, test } from "../fixtures/dashboard";
+import { expect, STAFF } from "../fixtures/stack";
 
 test("an order placed in the Store appears without a reload; staff ship it and its trail ties both services together", async ({
   page,

@@ -1,0 +1,46 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { ada, checkOut } from "../fixtures/checkout";
+import { detailPanel, recordMoveIds, signIn, test } from "../fixtures/dashboard";
+import { expect, REPO_ROOT } from "../fixtures/stack";
+
+test("staff ship an order and the customer watching it sees 'Shipped' without a reload; trace follows the staff action into the Store", async ({
+  page,
+  dashboard,
+  stack,
+}) => {
+  const placed = await checkOut(page, { ...ada, reference: "PO-LIVE" }, { "Enamel mug": "1", "Sticker pack": "2" });
+  // checkOut leaves the customer on the order's page, which they keep open from here on.
+  const status = page.getByRole("status").filter({ hasText: "Status:" });
+  await expect(status).toContainText("Received");
+
+  await signIn(dashboard);
+  const moveIds = recordMoveIds(dashboard);
+  await dashboard.getByLabel("Search orders").fill(placed.warehouseOrderId);
+  await dashboard.getByRole("row").filter({ hasText: "PO-LIVE" }).getByRole("button", { name: /Open order/ }).click();
+  const detail = detailPanel(dashboard);
+  for (const to of ["picking", "packed", "shipped"]) {
+    await detail.getByRole("button", { name: `Move to ${to}` }).click();
+    await expect(dashboard.getByText(`Order PO-LIVE is now ${to}.`)).toBeAttached();
+  }
+
+  // The warehouse's relay tells the store; the customer's page polls the store.
+  await expect(status).toContainText("Shipped");
+  // Its history: placed and received at checkout, then one step per staff click, each with that click's ID.
+  const steps = page.getByRole("list", { name: "Status history" }).getByRole("listitem");
+  await expect(steps).toHaveCount(5);
+  expect(moveIds).toHaveLength(3);
+  await expect(steps.nth(1)).toContainText(placed.reference);
+  for (const [index, label] of ["Being picked", "Packed", "Shipped"].entries()) {
+    await expect(steps.nth(2 + index)).toContainText(label);
+    await expect(steps.nth(2 + index)).toContainText(moveIds[index] ?? "");
+  }
+
+  // The ID of the click that shipped it finds its lines in both services.
+  const shippedBy = moveIds.at(-1) ?? "";
+  await expect.poll(() => stack.logLines("store-web").filter((line) => line.correlationId === shippedBy).map((line) => line.msg)).toContain("warehouse event applied");
+  const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/src/trace.ts", shippedBy, "--logs", stack.logDir], { cwd: REPO_ROOT });
+  expect(stdout).toMatch(/warehouse-api\s+INFO\s+order status changed/);
+  expect(stdout).toMatch(/warehouse-api\s+INFO\s+status event delivered/);
+  expect(stdout).toMatch(/store-web\s+INFO\s+warehouse event applied/);
+});
