@@ -44,3 +44,33 @@ test("staff ship an order and the customer watching it sees 'Shipped' without a 
   expect(stdout).toMatch(/warehouse-api\s+INFO\s+status event delivered/);
   expect(stdout).toMatch(/store-web\s+INFO\s+warehouse event applied/);
 });
+
+test("moves made while the Store is down reach it once it is back: every one, once, in order", async ({ page, dashboard, stack }) => {
+  const placed = await checkOut(page, { ...ada, reference: "PO-OUTAGE" });
+  await signIn(dashboard);
+  const moveIds = recordMoveIds(dashboard);
+  await dashboard.getByLabel("Search orders").fill(placed.warehouseOrderId);
+  await dashboard.getByRole("row").filter({ hasText: "PO-OUTAGE" }).getByRole("button", { name: /Open order/ }).click();
+  const detail = detailPanel(dashboard);
+
+  await stack.stopStore();
+  for (const to of ["picking", "packed"]) {
+    await detail.getByRole("button", { name: `Move to ${to}` }).click();
+    await expect(dashboard.getByText(`Order PO-OUTAGE is now ${to}.`)).toBeAttached();
+  }
+  // The relay has tried and failed: the events wait in the outbox rather than being lost.
+  await expect
+    .poll(() => stack.logLines("warehouse-api").filter((line) => line.msg === "status event delivery failed, will retry" && line.correlationId === moveIds[0]).length)
+    .toBeGreaterThan(0);
+
+  await stack.startStore();
+  await page.goto(`/orders/${placed.orderNumber}`);
+  const steps = page.getByRole("list", { name: "Status history" }).getByRole("listitem");
+  // The backoff after a few failures is seconds long: allow for it, but no more.
+  await expect(page.getByRole("status").filter({ hasText: "Status:" })).toContainText("Packed", { timeout: 20_000 });
+  await expect(steps).toHaveCount(4);
+  await expect(steps.nth(2)).toContainText(moveIds[0] ?? "");
+  await expect(steps.nth(3)).toContainText(moveIds[1] ?? "");
+  const applied = stack.logLines("store-web").filter((line) => line.msg === "warehouse event applied" && moveIds.includes(line.correlationId ?? ""));
+  expect(applied.map((line) => line.correlationId)).toEqual(moveIds);
+});
