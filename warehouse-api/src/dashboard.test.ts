@@ -41,3 +41,25 @@ describe("the staff dashboard", () => {
     expect(await res.json()).toMatchObject({ error: "not_found" });
   });
 });
+
+describe("security headers", () => {
+  it("keep the dashboard out of frames and its scripts to this origin", async () => {
+    const res = await app.request("/");
+
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("are on API answers too, errors included", async () => {
+    const res = await app.request("/api/orders");
+
+    expect(res.status).toBe(401);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+  });
+});
