@@ -92,10 +92,12 @@ function load(server: Server, options: Options, seconds: number, label: string):
           {
             setupRequest: (request) => {
               sequence++;
+              const storeOrderId = `st-${runId}-${label}-${sequence}`;
               return {
                 ...request,
-                headers: { ...request.headers, "x-correlation-id": `bench-${runId}-${label}-${sequence}` },
-                body: orderBody(`st-${runId}-${label}-${sequence}`),
+                // A new order per request, so a new key: as the Store does, its order id.
+                headers: { ...request.headers, "x-correlation-id": `bench-${runId}-${label}-${sequence}`, "idempotency-key": storeOrderId },
+                body: orderBody(storeOrderId),
               };
             },
           },
@@ -145,7 +147,7 @@ async function checkOnce(server: Server): Promise<Order> {
   const correlationId = `bench-${runId}-${server.kind}-check`;
   const response = await fetch(`http://${HOST}:${server.port}/api/orders`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-correlation-id": correlationId },
+    headers: { "content-type": "application/json", "x-correlation-id": correlationId, "idempotency-key": storeOrderId },
     body: orderBody(storeOrderId),
     signal: AbortSignal.timeout(10_000),
   });
@@ -246,7 +248,7 @@ async function main(options: Options, root: string): Promise<number> {
   console.log(
     `create-order bench: ${options.rounds} rounds × ${options.duration}s per server, ${options.connections} connections, ` +
       `${options.warmup}s warm-up each; body ${Buffer.byteLength(orderBody(`st-${runId}-raw1-1`))} bytes, 2 lines, ` +
-      `unique storeOrderId and x-correlation-id per request`,
+      `unique storeOrderId, idempotency-key and x-correlation-id per request`,
   );
   // Outside `root`, which is removed at the end: the profiles are for reading afterwards.
   const profileRoot = options.profile ? mkdtempSync(join(tmpdir(), "warehouse-bench-profile-")) : undefined;

@@ -6,6 +6,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { openDatabase } from "./db/client.js";
 import { loadEnvOrExit } from "./env.js";
+import { createOrdersRepo } from "./orders/orders.repo.js";
 import { ensureAdmin } from "./staff/admin.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 import { createRelay } from "./status-events/relay.js";
@@ -26,9 +27,16 @@ await ensureAdmin(
   logger,
   env.WAREHOUSE_ADMIN_EMAIL && env.WAREHOUSE_ADMIN_PASSWORD ? { email: env.WAREHOUSE_ADMIN_EMAIL, password: env.WAREHOUSE_ADMIN_PASSWORD } : undefined,
 );
-// Expired sessions are already refused when read; this only keeps the table from growing.
-const sweepSessions = setInterval(() => staff.deleteExpiredSessions(), 60 * 60 * 1000).unref();
-staff.deleteExpiredSessions();
+const orders = createOrdersRepo(db);
+// Expired sessions are already refused when read; this only keeps the table from growing. Idempotency-Keys
+// are kept 24 hours, far longer than any Store retry (see orders/idempotency.ts), then forgotten here.
+const sweep = () => {
+  staff.deleteExpiredSessions();
+  const forgotten = orders.deleteExpiredIdempotencyKeys();
+  if (forgotten > 0) logger.info({ forgotten }, "expired idempotency keys swept");
+};
+const sweepHourly = setInterval(sweep, 60 * 60 * 1000).unref();
+sweep();
 
 // Built by `vite build` next to this file; in `npm run dev` Vite serves it instead (see the README).
 const dashboardDir = fileURLToPath(new URL("./dashboard", import.meta.url));
@@ -57,7 +65,7 @@ const server = serve({ fetch: app.fetch, port: env.WAREHOUSE_PORT }, ({ port }) 
 // finish (a delivery gives up after its 5 s timeout), then close the database and flush the logs.
 async function shutdown(signal: NodeJS.Signals) {
   logger.info({ signal }, "shutting down");
-  clearInterval(sweepSessions);
+  clearInterval(sweepHourly);
   await Promise.all([relay?.stop(), new Promise((resolve) => server.close(resolve))]);
   db.$client.close();
   logger.flush(() => process.exit(0));

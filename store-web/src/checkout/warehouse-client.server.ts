@@ -65,7 +65,9 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, fetch = glob
       try {
         response = await call("/api/orders", {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          // The store's order id as the Idempotency-Key (a Structured Field string, as the IETF draft has it):
+          // a repeat of this call can never make a second warehouse order.
+          headers: { "content-type": "application/json", "idempotency-key": `"${order.storeOrderId}"` },
           body: JSON.stringify(order),
         });
         body = await response.json().catch(() => undefined);

@@ -166,3 +166,29 @@ export const signInFailures = sqliteTable("sign_in_failures", {
   failures: integer().notNull(),
   windowStartedAt: integer({ mode: "timestamp_ms" }).notNull(),
 });
+
+/**
+ * Answers to order creations, by the caller's Idempotency-Key (issue 5; the IETF httpapi
+ * idempotency-key-header draft): a retry with the same key gets the stored answer instead of a second
+ * order. Written in the transaction that creates the order, so an order never exists without its key.
+ *
+ * Kept for 24 h, then swept (src/index.ts): far longer than any Store retry (those give up within
+ * WAREHOUSE_TIMEOUT_MS, seconds), so a late duplicate is still recognised, while the table stays small.
+ * There is one caller (the Store) until services authenticate; with more, the key would be scoped by caller.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    key: text().primaryKey(),
+    /** SHA-256 of the validated request body as canonical JSON: the same key with another body is refused. */
+    fingerprint: text().notNull(),
+    orderId: text()
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    /** The answer as first sent: 201 with the order, or 422 with the rejection. */
+    status: integer().notNull(),
+    body: text().notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("idempotency_keys_created_at_idx").on(t.createdAt)],
+);

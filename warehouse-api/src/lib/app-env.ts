@@ -25,5 +25,7 @@ export type AppEnv = {
     correlationId: string;
     /** Set by requireStaff on the staff routes. */
     session?: Session;
+    /** Set by idempotencyGate on order creation: the caller's Idempotency-Key, held for this request. */
+    idempotencyKey?: string;
   };
 };

@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { Db } from "../db/client.js";
 import { ORDER_STATUSES, orderEvents, orderLines, orders, orderStatusCounts, type OrderStatus } from "../db/schema.js";
 import { createStatusOutbox } from "../status-events/status-outbox.repo.js";
+import { createIdempotencyKeys, type StoredAnswer } from "./idempotency.js";
 import { canTransition } from "./lifecycle.js";
 import type { CreateOrderInput, ListOrdersQuery, Order, OrderEvent, StatusCounts } from "./orders.schemas.js";
 
@@ -46,6 +47,18 @@ export type TransitionResult =
   | { kind: "changed"; order: Order }
   | { kind: "not_found" }
   | { kind: "not_allowed"; from: OrderStatus };
+
+/** The response to an order creation, as the first request got it and every replay gets it again. */
+export type Answer = { status: number; body: unknown };
+
+/** An order creation under an Idempotency-Key: `answer` turns the new order into the response to store. */
+export type IdempotentCreate<A extends Answer> = { key: string; fingerprint: string; answer: (order: Order) => A };
+
+export type CreateOnceResult<A extends Answer> =
+  | { kind: "created"; order: Order; answer: A }
+  /** The stored answer, its body as the JSON text first sent. */
+  | { kind: "replayed"; orderId: string; answer: StoredAnswer }
+  | { kind: "key_reused"; orderId: string };
 
 const p = sql.placeholder;
 
@@ -116,6 +129,7 @@ export function createOrdersRepo(db: Db) {
     .where(and(eq(orders.id, p("id")), eq(orders.status, p("from"))))
     .prepare();
   const outbox = createStatusOutbox(db);
+  const idempotencyKeys = createIdempotencyKeys(db);
 
   const insertOrderWithLines = db.$client.transaction((row: OrderRow, lines: LineRow[], actor: string) => {
     insertOrder.run(row);
@@ -191,34 +205,79 @@ export function createOrdersRepo(db: Db) {
     return order;
   }
 
+  /** The rows of a new order, as `create` stores them. */
+  function newOrder(input: CreateOrderInput, meta: Actor & { status: OrderStatus }): { row: OrderRow; lines: LineRow[] } {
+    const now = new Date();
+    const row: OrderRow = {
+      id: uuidv7(),
+      storeOrderId: input.storeOrderId,
+      reference: input.reference,
+      status: meta.status,
+      customerName: input.customer.name,
+      customerEmail: input.customer.email,
+      shippingLine1: input.shippingAddress.line1,
+      shippingLine2: input.shippingAddress.line2 ?? null,
+      shippingCity: input.shippingAddress.city,
+      shippingPostalCode: input.shippingAddress.postalCode,
+      shippingCountry: input.shippingAddress.country,
+      totalCents: input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
+      correlationId: meta.correlationId,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const lines: LineRow[] = input.lines.map((line, index) => ({ orderId: row.id, lineNo: index + 1, ...line }));
+    return { row, lines };
+  }
+
+  // IMMEDIATE takes the write lock before the key is looked up: no other connection can store the same key
+  // between the look-up and the insert.
+  const createOnceTx = db.$client.transaction(
+    (input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate<Answer>): CreateOnceResult<Answer> => {
+      const seen = idempotencyKeys.find(idempotent.key);
+      if (seen) {
+        return seen.fingerprint === idempotent.fingerprint
+          ? { kind: "replayed", orderId: seen.orderId, answer: { status: seen.status, body: seen.body } }
+          : { kind: "key_reused", orderId: seen.orderId };
+      }
+      const { row, lines } = newOrder(input, meta);
+      insertOrderWithLines(row, lines, meta.actor);
+      const order = toOrder(row, lines);
+      const answer = idempotent.answer(order);
+      idempotencyKeys.insert({
+        key: idempotent.key,
+        fingerprint: idempotent.fingerprint,
+        orderId: order.id,
+        status: answer.status,
+        body: JSON.stringify(answer.body),
+        createdAt: row.createdAt,
+      });
+      return { kind: "created", order, answer };
+    },
+  );
+
   return {
     findById,
     applyTransition,
 
     /** Stores the order, its lines and its first event in one transaction; returns it as the API shows it. */
     create(input: CreateOrderInput, meta: Actor & { status: OrderStatus }): Order {
-      const now = new Date();
-      const row: OrderRow = {
-        id: uuidv7(),
-        storeOrderId: input.storeOrderId,
-        reference: input.reference,
-        status: meta.status,
-        customerName: input.customer.name,
-        customerEmail: input.customer.email,
-        shippingLine1: input.shippingAddress.line1,
-        shippingLine2: input.shippingAddress.line2 ?? null,
-        shippingCity: input.shippingAddress.city,
-        shippingPostalCode: input.shippingAddress.postalCode,
-        shippingCountry: input.shippingAddress.country,
-        totalCents: input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
-        correlationId: meta.correlationId,
-        createdAt: now,
-        updatedAt: now,
-      };
-      const lines: LineRow[] = input.lines.map((line, index) => ({ orderId: row.id, lineNo: index + 1, ...line }));
+      const { row, lines } = newOrder(input, meta);
       insertOrderWithLines(row, lines, meta.actor);
       return toOrder(row, lines);
     },
+
+    /**
+     * `create` under an Idempotency-Key, in one transaction with the key's row: the first request with a
+     * key creates the order and stores its answer; a repeat with the same fingerprint gets that answer back
+     * and creates nothing; a repeat with another fingerprint is refused.
+     */
+    createOnce<A extends Answer>(input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate<A>): CreateOnceResult<A> {
+      // The transaction is typed for any answer; what it returns for "created" is what `answer` made.
+      return createOnceTx.immediate(input, meta, idempotent) as CreateOnceResult<A>;
+    },
+
+    /** Forgets Idempotency-Keys past their 24 hours (see idempotency.ts); returns how many. */
+    deleteExpiredIdempotencyKeys: (now?: Date) => idempotencyKeys.deleteExpired(now),
 
     /**
      * Moves an order to `to` if the lifecycle allows it from the status it has now, writing the event and the

@@ -1,9 +1,10 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppDeps, AppEnv } from "../lib/app-env.js";
 import { ErrorSchema, jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import { sessionOf } from "../staff/require-staff.js";
+import { fingerprint, idempotencyGate, IdempotencyKeyHeadersSchema, REPLAYED_HEADER } from "./idempotency.js";
 import { createOrdersRepo } from "./orders.repo.js";
 import {
   CreateOrderSchema,
@@ -13,11 +14,17 @@ import {
   OrderPageSchema,
   OrderSchema,
   RejectedOrderSchema,
+  type Order,
   TransitionSchema,
 } from "./orders.schemas.js";
 
 const json = <T>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
 const errorResponse = (description: string) => json(ErrorSchema, description);
+
+/** What order creation answers, and what its Idempotency-Key keeps for a replay. */
+type CreateAnswer =
+  | { status: typeof HTTP.CREATED; body: Order }
+  | { status: typeof HTTP.UNPROCESSABLE_ENTITY; body: z.infer<typeof RejectedOrderSchema> };
 
 // Until services authenticate (a later issue), the Store is the one caller of order creation.
 const STORE_ACTOR = "store";
@@ -42,13 +49,21 @@ export function ordersRoutes({ db, logger, rejectPrefix }: AppDeps, staffGate: M
     method: "post",
     path: "/api/orders",
     tags: ["Orders (service API)"],
-    summary: "Place an order (called by the Store)",
-    request: { body: { ...json(CreateOrderSchema, "The order"), required: true } },
+    summary: "Place an order (called by the Store); safe to retry with the same Idempotency-Key",
+    middleware: idempotencyGate(logger),
+    request: { headers: IdempotencyKeyHeadersSchema, body: { ...json(CreateOrderSchema, "The order"), required: true } },
     responses: {
-      [HTTP.CREATED]: json(OrderSchema, "The order was received"),
-      [HTTP.BAD_REQUEST]: errorResponse("Malformed JSON or a schema violation (see `issues`)"),
+      [HTTP.CREATED]: json(OrderSchema, "The order was received (or, with `Idempotent-Replayed: true`, had been)"),
+      [HTTP.BAD_REQUEST]: errorResponse(
+        "No Idempotency-Key (`idempotency_key_missing`), an invalid one (`idempotency_key_invalid`), malformed JSON or a schema violation (see `issues`)",
+      ),
+      [HTTP.CONFLICT]: errorResponse("A request with this Idempotency-Key is still being processed (`idempotency_key_in_flight`)"),
       [HTTP.PAYLOAD_TOO_LARGE]: errorResponse("The body is over 64 KB"),
-      [HTTP.UNPROCESSABLE_ENTITY]: json(RejectedOrderSchema, "The warehouse rejected the order; it is stored as `rejected`"),
+      [HTTP.UNPROCESSABLE_ENTITY]: json(
+        z.union([RejectedOrderSchema, ErrorSchema]),
+        "The warehouse rejected the order; it is stored as `rejected` (`order_rejected`, replayed like a 201). " +
+          "Or this Idempotency-Key was used with another body within 24 hours (`idempotency_key_reused`)",
+      ),
     },
   });
 
@@ -120,21 +135,49 @@ export function ordersRoutes({ db, logger, rejectPrefix }: AppDeps, staffGate: M
     .openapi(createOrder, (c) => {
       const input = c.req.valid("json");
       const correlationId = c.get("correlationId");
+      const key = c.get("idempotencyKey") ?? "";
+      const rejected = rejects(input.reference);
+      const answer = (order: Order): CreateAnswer =>
+        rejected
+          ? {
+              status: HTTP.UNPROCESSABLE_ENTITY,
+              body: {
+                error: "order_rejected",
+                message: `The warehouse does not accept references starting with "${rejectPrefix}".`,
+                correlationId,
+                order,
+              },
+            }
+          : { status: HTTP.CREATED, body: order };
+      const send = ({ status, body }: CreateAnswer) =>
+        status === HTTP.CREATED ? c.json(body, HTTP.CREATED) : c.json(body, HTTP.UNPROCESSABLE_ENTITY);
 
-      if (rejects(input.reference)) {
-        // Rejected orders are kept, not dropped: staff can see what was refused and why.
-        const order = repo.create(input, { status: "rejected", actor: STORE_ACTOR, correlationId });
-        const message = `The warehouse does not accept references starting with "${rejectPrefix}".`;
-        logger.warn({ orderId: order.id, storeOrderId: order.storeOrderId }, "order rejected");
-        return c.json({ error: "order_rejected" as const, message, correlationId, order }, HTTP.UNPROCESSABLE_ENTITY);
+      // Rejected orders are kept, not dropped: staff can see what was refused and why.
+      const status = rejected ? "rejected" : "received";
+      const result = repo.createOnce(input, { status, actor: STORE_ACTOR, correlationId }, { key, fingerprint: fingerprint(input), answer });
+
+      switch (result.kind) {
+        case "key_reused":
+          logger.warn({ idempotencyKey: key, orderId: result.orderId }, "order creation refused: idempotency key reused with another body");
+          return jsonError(
+            c,
+            HTTP.UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different order; use a new key for a new order.",
+          );
+        case "replayed":
+          logger.info({ idempotencyKey: key, orderId: result.orderId, status: result.answer.status }, "order creation replayed");
+          c.header(REPLAYED_HEADER, "true");
+          // Written by `send` below the first time: the same status and the same JSON.
+          return send({ status: result.answer.status, body: JSON.parse(result.answer.body) as unknown } as CreateAnswer);
+        case "created": {
+          const { order } = result;
+          const fields = { orderId: order.id, storeOrderId: order.storeOrderId };
+          if (rejected) logger.warn(fields, "order rejected");
+          else logger.info({ ...fields, lines: order.lines.length, totalCents: order.totalCents }, "order received");
+          return send(result.answer);
+        }
       }
-
-      const order = repo.create(input, { status: "received", actor: STORE_ACTOR, correlationId });
-      logger.info(
-        { orderId: order.id, storeOrderId: order.storeOrderId, lines: order.lines.length, totalCents: order.totalCents },
-        "order received",
-      );
-      return c.json(order, HTTP.CREATED);
     })
     .openapi(listOrders, (c) => c.json({ ...repo.list(c.req.valid("query")), counts: repo.counts() }, HTTP.OK))
     .openapi(getOrder, (c) => {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderEvents, orders, statusOutbox } from "../db/schema.js";
-import { jsonRequest, orderInput, readLogLines } from "../test/fixtures.js";
+import { jsonRequest, orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
 import { createTestWarehouse, TEST_STAFF, type TestWarehouse } from "../testing.js";
 import type { Order, OrderEvent } from "./orders.schemas.js";
 
@@ -17,7 +17,7 @@ afterAll(() => {
 });
 
 async function placeOrder(correlationId = "checkout"): Promise<Order> {
-  const res = await warehouse.app.request("/api/orders", jsonRequest(orderInput(), { "x-correlation-id": correlationId }));
+  const res = await warehouse.app.request("/api/orders", orderRequest(orderInput(), { "x-correlation-id": correlationId }));
   return (await res.json()) as Order;
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { staffSessions } from "../db/schema.js";
-import { jsonRequest, orderInput } from "../test/fixtures.js";
+import { jsonRequest, orderInput, orderRequest } from "../test/fixtures.js";
 import { createTestWarehouse, TEST_STAFF, type TestWarehouse } from "../testing.js";
 import { ACCOUNT_THROTTLE } from "./session.routes.js";
 import { createStaffRepo } from "./staff.repo.js";
@@ -17,7 +17,7 @@ const signIn = (email: string, password: string) =>
   warehouse.app.request("/api/session", jsonRequest({ email, password }, { "x-correlation-id": "sign-in" }));
 
 async function placedOrderId(): Promise<string> {
-  const res = await warehouse.app.request("/api/orders", jsonRequest(orderInput()));
+  const res = await warehouse.app.request("/api/orders", orderRequest(orderInput()));
   return ((await res.json()) as { id: string }).id;
 }
 

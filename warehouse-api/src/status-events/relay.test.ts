@@ -5,7 +5,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { statusOutbox, type OrderStatus } from "../db/schema.js";
 import type { Order } from "../orders/orders.schemas.js";
-import { jsonRequest, orderInput, readLogLines } from "../test/fixtures.js";
+import { jsonRequest, orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
 import { createTestWarehouse, type StaffHeaders, type TestWarehouse } from "../testing.js";
 import { createRelay, type RelayOptions, type StatusEvent } from "./relay.js";
 
@@ -84,7 +84,7 @@ afterEach(async () => {
 });
 
 async function placeOrder(): Promise<Order> {
-  const res = await warehouse.app.request("/api/orders", jsonRequest(orderInput(), { "x-correlation-id": "checkout" }));
+  const res = await warehouse.app.request("/api/orders", orderRequest(orderInput(), { "x-correlation-id": "checkout" }));
   return (await res.json()) as Order;
 }
 

@@ -22,6 +22,11 @@ export function jsonRequest(body: unknown, headers: Record<string, string> = {})
   };
 }
 
+/** POST /api/orders as the Store sends it: with a fresh Idempotency-Key unless `headers` brings one. */
+export function orderRequest(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return jsonRequest(body, { "idempotency-key": crypto.randomUUID(), ...headers });
+}
+
 export function readLogLines(contents: string): Record<string, unknown>[] {
   return contents
     .split("\n")

@@ -1,0 +1,195 @@
+import { readFileSync } from "node:fs";
+import { count as rowCount } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { idempotencyKeys, orderEvents, orders } from "../db/schema.js";
+import { createTestWarehouse, type TestWarehouse } from "../testing.js";
+import { jsonRequest, orderInput, readLogLines } from "../test/fixtures.js";
+import { IDEMPOTENCY_KEY_TTL_MS, parseIdempotencyKey } from "./idempotency.js";
+import { createOrdersRepo } from "./orders.repo.js";
+import type { Order } from "./orders.schemas.js";
+
+let warehouse: TestWarehouse;
+afterEach(() => {
+  warehouse.close();
+});
+
+const post = (body: unknown, key: string | undefined, headers: Record<string, string> = {}) =>
+  warehouse.app.request("/api/orders", jsonRequest(body, { ...(key === undefined ? {} : { "idempotency-key": key }), ...headers }));
+
+const count = (table: typeof orders | typeof orderEvents | typeof idempotencyKeys) =>
+  warehouse.db.select({ n: rowCount() }).from(table).get()?.n;
+
+describe("Idempotency-Key on POST /api/orders", () => {
+  it("replays the first answer to a retry with the same key and body, creating nothing, and logs it", async () => {
+    warehouse = createTestWarehouse({ logFile: true });
+    const input = orderInput();
+    const key = `"${input.storeOrderId}"`;
+
+    const first = await post(input, key, { "x-correlation-id": "first-try" });
+    const retry = await post(input, key, { "x-correlation-id": "retry" });
+
+    expect(first.status).toBe(201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    const order = (await first.json()) as Order;
+    expect(await retry.json()).toEqual(order);
+    expect([count(orders), count(orderEvents), count(idempotencyKeys)]).toEqual([1, 1, 1]);
+
+    const lines = readLogLines(readFileSync(warehouse.logFile ?? "", "utf8"));
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "order creation replayed", orderId: order.id, correlationId: "retry" }));
+  });
+
+  it("replays a rejection as the same 422, keeping one rejected order", async () => {
+    warehouse = createTestWarehouse();
+    const input = orderInput({ reference: "F-9" });
+
+    const first = await post(input, "reject-once");
+    const retry = await post(input, "reject-once");
+
+    expect([first.status, retry.status]).toEqual([422, 422]);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    const body = (await first.json()) as { error: string; order: Order };
+    expect(body.error).toBe("order_rejected");
+    expect(await retry.json()).toEqual(body);
+    expect(count(orders)).toBe(1);
+  });
+
+  it("treats another encoding of the same order (key order, spacing) as the same request", async () => {
+    warehouse = createTestWarehouse();
+    const { storeOrderId, ...rest } = orderInput();
+
+    await post({ storeOrderId, ...rest }, "same-order");
+    const retry = await post(JSON.stringify({ ...rest, storeOrderId }, null, 2), "same-order");
+
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+  });
+
+  it("answers 422 idempotency_key_reused to the same key with another body, creating nothing", async () => {
+    warehouse = createTestWarehouse();
+    await post(orderInput({ reference: "PO-1" }), "reused");
+
+    const res = await post(orderInput({ reference: "PO-2" }), "reused", { "x-correlation-id": "reuse" });
+
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ error: "idempotency_key_reused", message: expect.any(String), correlationId: "reuse" });
+    expect(count(orders)).toBe(1);
+  });
+
+  it("answers 400 idempotency_key_missing without a key, storing nothing", async () => {
+    warehouse = createTestWarehouse();
+
+    const res = await post(orderInput(), undefined, { "x-correlation-id": "no-key" });
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: "idempotency_key_missing", message: expect.any(String), correlationId: "no-key" });
+    expect(count(orders)).toBe(0);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["over 255 characters", "k".repeat(256)],
+    ["with a space", "two words"],
+    ["with a log-forging newline escape", "key\\nforged"],
+    ["with an unbalanced quote", '"abc'],
+  ])("answers 400 idempotency_key_invalid to a key %s, and never logs it", async (_, key) => {
+    warehouse = createTestWarehouse({ logFile: true });
+
+    const res = await post(orderInput(), key);
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: "idempotency_key_invalid" });
+    expect(count(orders)).toBe(0);
+    const log = readFileSync(warehouse.logFile ?? "", "utf8");
+    expect(log).toContain("invalid idempotency key refused");
+    if (key.length > 0) expect(log).not.toContain(key);
+  });
+
+  it("accepts the draft's quoted form and the bare form as the same key", () => {
+    expect(parseIdempotencyKey('"8e03978e-40d5-43e8-bc93-6894a57f9324"')).toBe("8e03978e-40d5-43e8-bc93-6894a57f9324");
+    expect(parseIdempotencyKey("8e03978e-40d5-43e8-bc93-6894a57f9324")).toBe("8e03978e-40d5-43e8-bc93-6894a57f9324");
+    expect(parseIdempotencyKey("k".repeat(255))).toBe("k".repeat(255));
+  });
+
+  it("answers 409 idempotency_key_in_flight to a duplicate sent while the first is still being read, and creates one order", async () => {
+    warehouse = createTestWarehouse();
+    const input = orderInput();
+    // The first request's body arrives only when the test says so: it is in flight until then.
+    // With a Content-Length, as Node's server sees it, the body is read in the handler's validator.
+    const bytes = new TextEncoder().encode(JSON.stringify(input));
+    let finishBody: () => void = () => undefined;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.subarray(0, 10));
+        finishBody = () => {
+          controller.enqueue(bytes.subarray(10));
+          controller.close();
+        };
+      },
+    });
+    const first = warehouse.app.request("/api/orders", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(bytes.length), "idempotency-key": "racing" },
+      body,
+      duplex: "half",
+    });
+
+    const duplicate = await post(input, "racing", { "x-correlation-id": "duplicate" });
+    finishBody();
+    const firstRes = await first;
+    const later = await post(input, "racing");
+
+    expect(duplicate.status).toBe(409);
+    expect(await duplicate.json()).toMatchObject({ error: "idempotency_key_in_flight", correlationId: "duplicate" });
+    expect(firstRes.status).toBe(201);
+    expect(later.status).toBe(201);
+    expect(later.headers.get("idempotent-replayed")).toBe("true");
+    expect(count(orders)).toBe(1);
+  });
+
+  it("creates one order from many identical requests racing on the same key", async () => {
+    warehouse = createTestWarehouse();
+    const input = orderInput();
+
+    const statuses = await Promise.all(Array.from({ length: 20 }, async () => (await post(input, "stampede")).status));
+
+    expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
+    expect(count(orders)).toBe(1);
+    expect(count(orderEvents)).toBe(1);
+  });
+
+  it("frees a key whose request failed validation, so the corrected order can use it", async () => {
+    warehouse = createTestWarehouse();
+
+    const bad = await post(orderInput({ lines: [] }), "fix-and-retry");
+    const good = await post(orderInput(), "fix-and-retry");
+
+    expect([bad.status, good.status]).toEqual([400, 201]);
+    expect(good.headers.get("idempotent-replayed")).toBeNull();
+  });
+
+  it("forgets keys after 24 hours, and only then", async () => {
+    warehouse = createTestWarehouse();
+    await post(orderInput(), "old-key");
+    const repo = createOrdersRepo(warehouse.db);
+    const now = Date.now();
+
+    expect(repo.deleteExpiredIdempotencyKeys(new Date(now + IDEMPOTENCY_KEY_TTL_MS - 60_000))).toBe(0);
+    expect(repo.deleteExpiredIdempotencyKeys(new Date(now + IDEMPOTENCY_KEY_TTL_MS + 60_000))).toBe(1);
+    expect(count(idempotencyKeys)).toBe(0);
+    expect(count(orders)).toBe(1);
+  });
+
+  it("documents the header on the route in /openapi.json", async () => {
+    warehouse = createTestWarehouse();
+    const doc = (await (await warehouse.app.request("/openapi.json")).json()) as {
+      paths: { "/api/orders": { post: { parameters?: { name: string; in: string; required?: boolean; description?: string }[]; responses: Record<string, unknown> } } };
+    };
+    const { post: create } = doc.paths["/api/orders"];
+
+    expect(create.parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header", required: true }));
+    expect(create.parameters?.find((p) => p.name === "idempotency-key")?.description).toMatch(/24 hours/);
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(["201", "400", "409", "422"]));
+  });
+});
