@@ -1,10 +1,31 @@
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleAll,
+  handleWhen,
+  retry,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+} from "cockatiel";
 import { z } from "zod";
 
 // The Store's side of the contract with the Warehouse (POST /api/orders, GET /healthz). It is written
 // here, not imported from warehouse-api: the two services share HTTP, not code. Its tests run it
 // against the real warehouse app, so the two sides cannot drift apart unnoticed.
+//
+// Order creation is made resilient with cockatiel (issue 5): each attempt has its own timeout; network
+// errors, timeouts and 5xx answers are retried with exponential backoff and jitter, within a total budget
+// of WAREHOUSE_TIMEOUT_MS so the customer still hears "try again" in about that time; and a circuit
+// breaker stops sending after consecutive failures, so a warehouse that is down is not hammered and the
+// checkout fails at once. Retrying is safe because every attempt carries the same Idempotency-Key (the
+// store's order id): the warehouse creates the order at most once and replays its first answer.
 
 export type WarehouseOrderRequest = {
   storeOrderId: string;
@@ -31,30 +52,114 @@ const RejectionSchema = z.object({ error: z.literal("order_rejected"), message: 
 export type CreateOrderResult =
   | { kind: "placed"; order: WarehouseOrder }
   | { kind: "rejected"; message: string; order: WarehouseOrder }
-  /** The warehouse could not be reached, was too slow, or failed: worth trying again later. */
-  | { kind: "unavailable"; reason: "timeout" | "unreachable" | "server_error" }
+  /**
+   * The warehouse could not be reached, was too slow, failed, is still busy with this very order, or the
+   * circuit is open after repeated failures: worth trying again later.
+   */
+  | { kind: "unavailable"; reason: "timeout" | "unreachable" | "server_error" | "in_progress" | "circuit_open" }
   /** The warehouse answered something this client does not understand: a bug on one side, not worth a retry. */
   | { kind: "failed"; reason: string };
 
+export type BreakerState = "closed" | "open" | "half-open";
+
+/** How hard the client tries. The defaults are for production; tests shorten the waits. */
+export type Resilience = {
+  /** Retries after the first attempt, for network errors, timeouts and 5xx only. */
+  retries: number;
+  /** The first backoff; each later one grows exponentially, with jitter, up to maxDelayMs. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Consecutive failed attempts that open the circuit. */
+  breakerThreshold: number;
+  /** How long the circuit stays open before one trial call may go through (half-open). */
+  halfOpenAfterMs: number;
+};
+
+export const DEFAULT_RESILIENCE: Resilience = {
+  retries: 2,
+  initialDelayMs: 100,
+  maxDelayMs: 1000,
+  breakerThreshold: 5,
+  halfOpenAfterMs: 10_000,
+};
+
 export type WarehouseClientOptions = {
   baseUrl: string;
+  /** The whole budget of one order creation, retries included; each attempt gets half of it. */
   timeoutMs: number;
   logger: Logger;
   fetch?: typeof globalThis.fetch;
+  resilience?: Partial<Resilience>;
 };
 
 export type WarehouseClient = ReturnType<typeof createWarehouseClient>;
 
-export function createWarehouseClient({ baseUrl, timeoutMs, logger, fetch = globalThis.fetch }: WarehouseClientOptions) {
+/** A 5xx: the warehouse is there but failing, so the attempt counts as failed and may be retried. */
+class WarehouseServerError extends Error {
+  constructor(readonly status: number) {
+    super(`warehouse answered ${status}`);
+  }
+}
+
+const BREAKER_STATES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: "closed",
+  [CircuitState.Open]: "open",
+  [CircuitState.HalfOpen]: "half-open",
+  [CircuitState.Isolated]: "open",
+};
+
+function unavailableReason(error: unknown): Extract<CreateOrderResult, { kind: "unavailable" }>["reason"] {
+  if (error instanceof BrokenCircuitError) return "circuit_open";
+  if (error instanceof WarehouseServerError) return "server_error";
+  if (error instanceof TaskCancelledError) return "timeout";
+  if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) return "timeout";
+  return "unreachable";
+}
+
+export function createWarehouseClient({ baseUrl, timeoutMs, logger, fetch = globalThis.fetch, resilience }: WarehouseClientOptions) {
   // Joined as text, not with new URL(path, base), which would drop a base path such as /warehouse.
   const base = baseUrl.replace(/\/+$/, "");
+  const tuning = { ...DEFAULT_RESILIENCE, ...resilience };
 
   /** Every call forwards the correlation ID in scope: this is where the fish tag crosses the service boundary. */
-  async function call(path: string, init: RequestInit & { timeoutMs?: number } = {}) {
+  async function call(path: string, init: RequestInit & { signal: AbortSignal }) {
     const headers = new Headers(init.headers);
     headers.set(CORRELATION_HEADER, currentCorrelationId() ?? crypto.randomUUID());
-    return fetch(`${base}${path}`, { ...init, headers, signal: AbortSignal.timeout(init.timeoutMs ?? timeoutMs) });
+    return fetch(`${base}${path}`, { ...init, headers });
   }
+
+  // Outermost first: the total budget, then retries, then the breaker (so every attempt counts), then
+  // each attempt's own timeout. Aggressive timeouts give up at once and abort the fetch behind them.
+  const attemptTimeout = timeout(Math.max(50, Math.round(timeoutMs / 2)), TimeoutStrategy.Aggressive);
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: tuning.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(tuning.breakerThreshold),
+  });
+  // Never retried: an open circuit (that is its point), and every answer below 500 (returned, not
+  // thrown), 409 and 422 included; repeating those would only get the same answer.
+  const retries = retry(
+    handleWhen((error) => !(error instanceof BrokenCircuitError)),
+    {
+      maxAttempts: tuning.retries,
+      backoff: new ExponentialBackoff({ initialDelay: tuning.initialDelayMs, maxDelay: tuning.maxDelayMs }),
+    },
+  );
+  const budget = timeout(timeoutMs, TimeoutStrategy.Aggressive);
+  const createPolicy = wrap(budget, retries, breaker, attemptTimeout);
+
+  breaker.onBreak(() => {
+    logger.warn({ halfOpenAfterMs: tuning.halfOpenAfterMs }, "warehouse circuit breaker opened: orders fail fast until it half-opens");
+  });
+  breaker.onHalfOpen(() => {
+    logger.info("warehouse circuit breaker half-open: the next order is a trial");
+  });
+  breaker.onReset(() => {
+    logger.info("warehouse circuit breaker closed");
+  });
+  retries.onRetry((event) => {
+    const reason = "error" in event ? unavailableReason(event.error) : "unknown";
+    logger.warn({ attempt: event.attempt, delayMs: Math.round(event.delay), reason }, "retrying the warehouse call");
+  });
 
   return {
     async createOrder(order: WarehouseOrderRequest): Promise<CreateOrderResult> {
@@ -63,21 +168,29 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, fetch = glob
       let response: Response;
       let body: unknown;
       try {
-        response = await call("/api/orders", {
-          method: "POST",
-          // The store's order id as the Idempotency-Key (a Structured Field string, as the IETF draft has it):
-          // a repeat of this call can never make a second warehouse order.
-          headers: { "content-type": "application/json", "idempotency-key": `"${order.storeOrderId}"` },
-          body: JSON.stringify(order),
-        });
-        body = await response.json().catch(() => undefined);
+        ({ response, body } = await createPolicy.execute(async ({ signal }) => {
+          const answer = await call("/api/orders", {
+            method: "POST",
+            // The store's order id as the Idempotency-Key (a Structured Field string, as the IETF draft has
+            // it), the same on every attempt: a repeat of this call can never make a second warehouse order.
+            headers: { "content-type": "application/json", "idempotency-key": `"${order.storeOrderId}"` },
+            body: JSON.stringify(order),
+            signal,
+          });
+          const json: unknown = await answer.json().catch(() => undefined);
+          if (answer.status >= 500) throw new WarehouseServerError(answer.status);
+          return { response: answer, body: json };
+        }));
       } catch (error) {
-        const reason = error instanceof DOMException && error.name === "TimeoutError" ? "timeout" : "unreachable";
-        logger.error({ reason, durationMs: elapsed(), storeOrderId: order.storeOrderId }, "checkout failed: warehouse unavailable");
+        const reason = unavailableReason(error);
+        const status = error instanceof WarehouseServerError ? error.status : undefined;
+        const message = reason === "server_error" ? "checkout failed: warehouse error" : "checkout failed: warehouse unavailable";
+        logger.error({ reason, status, durationMs: elapsed(), storeOrderId: order.storeOrderId }, message);
         return { kind: "unavailable", reason };
       }
 
       const fields = { status: response.status, durationMs: elapsed(), storeOrderId: order.storeOrderId };
+      if (response.headers.get("idempotent-replayed") === "true") logger.info(fields, "warehouse replayed its answer to an earlier attempt");
       if (response.status === 201) {
         const placed = WarehouseOrderSchema.safeParse(body);
         if (placed.success) {
@@ -92,20 +205,21 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, fetch = glob
           return { kind: "rejected", message: rejected.data.message, order: rejected.data.order };
         }
       }
-      if (response.status >= 500) {
-        logger.error(fields, "checkout failed: warehouse error");
-        return { kind: "unavailable", reason: "server_error" };
-      }
       // The code and size only: the body may be large or repeat the customer's details.
       const error = typeof body === "object" && body !== null && "error" in body ? String(body.error) : undefined;
+      if (response.status === 409 && error === "idempotency_key_in_flight") {
+        // An earlier attempt (one that timed out here) is still being processed: its outcome is unknown yet.
+        logger.error({ ...fields, error }, "checkout failed: the warehouse is still processing this order");
+        return { kind: "unavailable", reason: "in_progress" };
+      }
       logger.error({ ...fields, error, bodyLength: JSON.stringify(body ?? null).length }, "checkout failed: unexpected answer from the warehouse");
       return { kind: "failed", reason: `unexpected ${response.status} from the warehouse` };
     },
 
-    /** True when the warehouse answers its health check in time. */
+    /** True when the warehouse answers its health check in time. Not through the breaker: it is a probe. */
     async isHealthy(): Promise<boolean> {
       try {
-        const response = await call("/healthz", { timeoutMs: Math.min(timeoutMs, 2000) });
+        const response = await call("/healthz", { signal: AbortSignal.timeout(Math.min(timeoutMs, 2000)) });
         // Unread, the body would hold the pooled connection until garbage collection.
         await response.body?.cancel();
         return response.ok;
@@ -113,5 +227,17 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, fetch = glob
         return false;
       }
     },
+
+    /** The order-creation circuit: "open" while orders fail fast. Shared by every checkout in the process. */
+    breakerState(): BreakerState {
+      return BREAKER_STATES[breaker.state];
+    },
   };
+}
+
+/** What the store's health route reports about the warehouse (and the header badge shows). */
+export type WarehouseHealth = { reachable: boolean; breaker: BreakerState };
+
+export async function warehouseHealth(client: Pick<WarehouseClient, "isHealthy" | "breakerState">): Promise<WarehouseHealth> {
+  return { reachable: await client.isHealthy(), breaker: client.breakerState() };
 }

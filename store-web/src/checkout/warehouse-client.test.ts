@@ -1,9 +1,14 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pino } from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startFakeWarehouse, startWarehouse, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
-import { createWarehouseClient, type WarehouseOrderRequest } from "./warehouse-client.server";
+import { createWarehouseClient, warehouseHealth, type Resilience, type WarehouseOrderRequest } from "./warehouse-client.server";
 
 const logger = createLogger({ service: "store-web", level: "silent" });
+
+// Retries without the production backoff's waits; the breaker as in production unless a test says otherwise.
+const fast: Partial<Resilience> = { initialDelayMs: 1, maxDelayMs: 2 };
 
 const order = (reference = "PO-1"): WarehouseOrderRequest => ({
   storeOrderId: crypto.randomUUID(),
@@ -70,7 +75,7 @@ describe("warehouse client when the warehouse misbehaves", () => {
     const broken = await fake((_, res) => {
       res.writeHead(500, { "content-type": "application/json" }).end('{"error":"internal_error"}');
     });
-    const client = createWarehouseClient({ baseUrl: broken.url, timeoutMs: 2000, logger });
+    const client = createWarehouseClient({ baseUrl: broken.url, timeoutMs: 2000, logger, resilience: fast });
 
     expect(await client.createOrder(order())).toEqual({ kind: "unavailable", reason: "server_error" });
   });
@@ -104,5 +109,183 @@ describe("warehouse client when the warehouse misbehaves", () => {
     await createWarehouseClient({ baseUrl: echo.url, timeoutMs: 2000, logger }).isHealthy();
 
     expect(received).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+/** Reads a request's body, for a stand-in that forwards it. */
+async function bodyOf(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Sends `req` on to `url` (the real warehouse) and returns its answer, unsent. */
+async function forward(req: IncomingMessage, url: string): Promise<{ status: number; headers: Headers; body: string }> {
+  const headers = new Headers();
+  for (const name of ["content-type", "idempotency-key", "x-correlation-id"]) {
+    const value = req.headers[name];
+    if (typeof value === "string") headers.set(name, value);
+  }
+  const answer = await fetch(`${url}${req.url ?? ""}`, { method: req.method ?? "GET", headers, body: req.method === "POST" ? await bodyOf(req) : undefined });
+  return { status: answer.status, headers: answer.headers, body: await answer.text() };
+}
+
+function send(res: ServerResponse, answer: { status: number; headers: Headers; body: string }) {
+  const replayed = answer.headers.get("idempotent-replayed");
+  res.writeHead(answer.status, { "content-type": "application/json", ...(replayed ? { "idempotent-replayed": replayed } : {}) }).end(answer.body);
+}
+
+describe("warehouse client resilience", () => {
+  let real: Awaited<ReturnType<typeof startWarehouse>>;
+  const servers: RunningServer[] = [];
+  beforeAll(async () => {
+    real = await startWarehouse();
+  });
+  afterAll(async () => {
+    await Promise.all([real.close(), ...servers.map((server) => server.close())]);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function fake(handler: Parameters<typeof startFakeWarehouse>[0]) {
+    const server = await startFakeWarehouse(handler);
+    servers.push(server);
+    return server;
+  }
+
+  /** The warehouse's orders with this reference, read through its staff API. */
+  async function warehouseOrders(reference: string) {
+    const res = await fetch(`${real.url}/api/orders?q=${reference}`, { headers: await real.staffHeaders() });
+    return ((await res.json()) as { items: { id: string; storeOrderId: string }[] }).items;
+  }
+
+  it("retries a 503 with the same Idempotency-Key and places one order", async () => {
+    const keys: (string | undefined)[] = [];
+    const flaky = await fake((req, res) => {
+      keys.push(req.headers["idempotency-key"] as string | undefined);
+      if (keys.length === 1) {
+        res.writeHead(503, { "content-type": "application/json" }).end('{"error":"unavailable"}');
+        return;
+      }
+      void forward(req, real.url).then((answer) => {
+        send(res, answer);
+      });
+    });
+    const sent = order("PO-RETRY-503");
+
+    const result = await createWarehouseClient({ baseUrl: flaky.url, timeoutMs: 5000, logger, resilience: fast }).createOrder(sent);
+
+    expect(result).toMatchObject({ kind: "placed", order: { storeOrderId: sent.storeOrderId } });
+    expect(keys).toEqual([`"${sent.storeOrderId}"`, `"${sent.storeOrderId}"`]);
+    expect(await warehouseOrders("PO-RETRY-503")).toHaveLength(1);
+  });
+
+  it("retries an attempt that timed out after the warehouse stored the order, and gets that order back, not a second", async () => {
+    let attempts = 0;
+    // The first answer is lost on the way back: the warehouse has the order, the client never hears so.
+    const lossy = await fake((req, res) => {
+      attempts++;
+      const first = attempts === 1;
+      void forward(req, real.url).then((answer) => {
+        if (!first) send(res, answer);
+      });
+    });
+    const sent = order("PO-RETRY-TIMEOUT");
+
+    const result = await createWarehouseClient({ baseUrl: lossy.url, timeoutMs: 1000, logger, resilience: fast }).createOrder(sent);
+
+    expect(attempts).toBe(2);
+    const stored = await warehouseOrders("PO-RETRY-TIMEOUT");
+    expect(stored).toHaveLength(1);
+    expect(result).toMatchObject({ kind: "placed", order: { id: stored[0]?.id } });
+  });
+
+  it.each([
+    [400, '{"error":"validation_failed","message":"no","correlationId":"x"}', { kind: "failed" }],
+    [409, '{"error":"idempotency_key_in_flight","message":"busy","correlationId":"x"}', { kind: "unavailable", reason: "in_progress" }],
+    [422, '{"error":"idempotency_key_reused","message":"no","correlationId":"x"}', { kind: "failed" }],
+  ])("does not retry a %i", async (status, body, expected) => {
+    let requests = 0;
+    const refusing = await fake((_, res) => {
+      requests++;
+      res.writeHead(status, { "content-type": "application/json" }).end(body);
+    });
+
+    const result = await createWarehouseClient({ baseUrl: refusing.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(order());
+
+    expect(result).toMatchObject(expected);
+    expect(requests).toBe(1);
+  });
+
+  it("does not retry a rejection, and the warehouse keeps one rejected order", async () => {
+    const result = await createWarehouseClient({ baseUrl: real.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(order("F-ONCE"));
+
+    expect(result).toMatchObject({ kind: "rejected" });
+    expect(await warehouseOrders("F-ONCE")).toHaveLength(1);
+  });
+
+  it("opens the circuit after consecutive failures, then fails fast without sending, and the health report shows it", async () => {
+    let orderRequests = 0;
+    let healthy = false;
+    const failing = await fake((req, res) => {
+      if (req.url === "/healthz") {
+        res.writeHead(200).end("{}");
+        return;
+      }
+      orderRequests++;
+      if (!healthy) {
+        res.writeHead(503).end();
+        return;
+      }
+      void forward(req, real.url).then((answer) => {
+        send(res, answer);
+      });
+    });
+    const lines: Record<string, unknown>[] = [];
+    const watched = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const client = createWarehouseClient({
+      baseUrl: failing.url,
+      timeoutMs: 2000,
+      logger: watched,
+      resilience: { ...fast, retries: 2, breakerThreshold: 5, halfOpenAfterMs: 10_000 },
+    });
+    vi.useFakeTimers({ toFake: ["Date"] });
+
+    expect(await client.createOrder(order())).toEqual({ kind: "unavailable", reason: "server_error" });
+    expect(client.breakerState()).toBe("closed");
+    // Two more attempts make five in a row: the circuit opens on the second attempt of this order.
+    expect(await client.createOrder(order())).toEqual({ kind: "unavailable", reason: "circuit_open" });
+    expect(orderRequests).toBe(5);
+    expect(client.breakerState()).toBe("open");
+
+    expect(await client.createOrder(order())).toEqual({ kind: "unavailable", reason: "circuit_open" });
+    expect(orderRequests).toBe(5);
+    expect(await warehouseHealth(client)).toEqual({ reachable: true, breaker: "open" });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 40, msg: expect.stringMatching(/circuit breaker opened/) }));
+
+    // Ten seconds later one trial order goes through; it succeeds, and the circuit closes.
+    healthy = true;
+    vi.setSystemTime(Date.now() + 10_000);
+    expect(await client.createOrder(order("PO-AFTER-BREAK"))).toMatchObject({ kind: "placed" });
+    expect(client.breakerState()).toBe("closed");
+    expect(lines.map((line) => line.msg)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/circuit breaker half-open/), "warehouse circuit breaker closed"]),
+    );
+  });
+
+  it("gives up within its budget when every attempt times out", async () => {
+    let attempts = 0;
+    const silent = await fake(() => {
+      attempts++;
+    });
+    const started = performance.now();
+
+    // Six attempts of 150 ms each would take 900 ms: the 300 ms budget stops them after two or so.
+    const client = createWarehouseClient({ baseUrl: silent.url, timeoutMs: 300, logger, resilience: { ...fast, retries: 5 } });
+
+    expect(await client.createOrder(order())).toEqual({ kind: "unavailable", reason: "timeout" });
+    expect(attempts).toBeLessThan(4);
+    expect(performance.now() - started).toBeLessThan(700);
   });
 });

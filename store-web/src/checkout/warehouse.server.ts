@@ -1,5 +1,16 @@
 import { env } from "../env";
 import { logger } from "../lib/logger.server";
-import { createWarehouseClient } from "./warehouse-client.server";
+import { createWarehouseClient, type WarehouseClient } from "./warehouse-client.server";
 
-export const warehouse = createWarehouseClient({ baseUrl: env.WAREHOUSE_URL, timeoutMs: env.WAREHOUSE_TIMEOUT_MS, logger });
+// One client per process, so one circuit breaker: every checkout sees the failures of the others, and the
+// health route reports the breaker the checkouts use. On globalThis because server.ts and Next's bundles
+// (actions, route handlers) are built separately but run in one process (as the database, db.server.ts).
+const globalForWarehouse = globalThis as typeof globalThis & { __fishtagWarehouse?: WarehouseClient };
+
+globalForWarehouse.__fishtagWarehouse ??= createWarehouseClient({
+  baseUrl: env.WAREHOUSE_URL,
+  timeoutMs: env.WAREHOUSE_TIMEOUT_MS,
+  logger,
+});
+
+export const warehouse: WarehouseClient = globalForWarehouse.__fishtagWarehouse;

@@ -1,8 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import type { WarehouseHealth } from "../checkout/warehouse-client.server";
 
-type Health = { status: "ok"; warehouse: "up" | "down" };
+type Health = { status: "ok"; warehouse: WarehouseHealth };
 
 async function fetchHealth(): Promise<Health> {
   const response = await fetch("/api/health");
@@ -13,7 +14,9 @@ async function fetchHealth(): Promise<Health> {
 /** A small live badge: customers learn the warehouse is down before they fill in a whole form. */
 export function WarehouseStatus() {
   const { data, isError } = useQuery({ queryKey: ["health"], queryFn: fetchHealth, refetchInterval: 10_000 });
-  const state = isError ? "unknown" : data === undefined ? "checking" : data.warehouse;
+  // An open circuit means checkouts fail fast for a few seconds even if the warehouse answers again.
+  const up = data !== undefined && data.warehouse.reachable && data.warehouse.breaker !== "open";
+  const state = isError ? "unknown" : data === undefined ? "checking" : up ? "up" : "down";
   const label = {
     checking: "Checking the warehouse…",
     up: "Warehouse online",
