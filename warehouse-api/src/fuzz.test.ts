@@ -124,7 +124,9 @@ const nearValidOrder = fc
 
 const withOrWithout = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
 
-describe("fuzz: the warehouse never answers 5xx and always in its error shape", () => {
+// Bounded by input count, not time: on a busy two-core CI machine a group can take well over the
+// 5 s default, so each gets a minute.
+describe("fuzz: the warehouse never answers 5xx and always in its error shape", { timeout: 60_000 }, () => {
   it(`POST /api/orders (${RUNS.createOrder} bodies)`, async () => {
     await fc.assert(
       fc.asyncProperty(
