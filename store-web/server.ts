@@ -3,6 +3,7 @@ import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import next from "next";
 import { openStoreDatabase } from "./src/db/db.server";
 import { env } from "./src/env";
+import { CLIENT_ADDRESS_HEADER } from "./src/lib/client-address";
 import { logger } from "./src/lib/logger.server";
 
 /**
@@ -23,6 +24,8 @@ await app.prepare();
 
 const server = createServer((req, res) => {
   const started = performance.now();
+  // Set here, where the socket is known, over whatever the client sent under the same name.
+  req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
   // "close" rather than "finish": a request the client abandoned gets its line too.
   res.on("close", () => {
     const correlationId = res.getHeader(CORRELATION_HEADER);

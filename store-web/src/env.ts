@@ -8,6 +8,8 @@ const EnvSchema = z.object({
   WAREHOUSE_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:9000"),
   // No unbounded waits on the warehouse: a checkout gives up after this and tells the customer to retry.
   WAREHOUSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // Checkouts one client address may attempt per minute; more get a clear "slow down" with a reference.
+  STORE_CHECKOUT_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_FILE: z.string().min(1).optional(),
   // The store's own database (products, carts, orders). Relative paths are taken from the working

@@ -1,10 +1,13 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { currentCustomerId } from "../customer/customer.server";
 import { repos } from "../db/repos.server";
 import { requestCorrelationId } from "../lib/correlation.server";
+import { CLIENT_ADDRESS_HEADER } from "../lib/client-address";
 import { logger } from "../lib/logger.server";
+import { checkoutLimiter } from "./checkout-limit.server";
 import { placeOrder, type CheckoutState } from "./place-order";
 import { warehouse } from "./warehouse.server";
 
@@ -14,7 +17,10 @@ export async function placeOrderAction(_previous: CheckoutState, form: FormData)
   // proxy.ts gives every action request a customer; without one there is no cart to check out.
   if (!customerId) throw new Error("checkout without a customer cookie");
   const { carts, orders } = repos();
-  const state = await placeOrder(form, { correlationId, customerId, carts, orders, warehouse, logger });
+  // server.ts always sets it; "unknown" (one shared budget) only if a request reached Next some other way.
+  const client = (await headers()).get(CLIENT_ADDRESS_HEADER) ?? "unknown";
+  const admission = { client, limiter: checkoutLimiter };
+  const state = await placeOrder(form, { correlationId, customerId, carts, orders, warehouse, logger, admission });
   // The cart (emptied on success) and the order list changed: the header's count and the pages follow.
   revalidatePath("/", "layout");
   return state;

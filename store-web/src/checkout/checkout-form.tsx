@@ -175,6 +175,13 @@ function Outcome({ state }: { state: CheckoutState }) {
           Your order was not placed. Please try again in a minute; your cart and details are kept below.
         </Problem>
       );
+    case "rate_limited":
+      return (
+        <Problem focusRef={ref} title="Too many checkouts from this connection" reference={state.reference}>
+          Your order was not placed. Please wait {state.retryAfterSeconds} {state.retryAfterSeconds === 1 ? "second" : "seconds"} and try
+          again; your cart and details are kept below.
+        </Problem>
+      );
   }
 }
 

@@ -2,6 +2,7 @@ import { createLogger } from "@fishtag/tracing/logger";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { newCustomer, testStore } from "../test/store-db";
 import { startFakeWarehouse, startWarehouse, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
+import { createCheckoutLimiter } from "./checkout-limit.server";
 import { placeOrder, type PlaceOrderDeps } from "./place-order";
 import { createWarehouseClient } from "./warehouse-client.server";
 
@@ -43,6 +44,7 @@ const depsFor = (baseUrl: string, correlationId: string, timeoutMs = 5000): Plac
   orders: store.orders,
   logger,
   warehouse: createWarehouseClient({ baseUrl, timeoutMs, logger }),
+  admission: { client: "127.0.0.1", limiter: createCheckoutLimiter(1000) },
 });
 
 const onlyOrder = () => {
@@ -142,5 +144,27 @@ describe("placeOrder when the warehouse cannot take the order", () => {
 
     expect(state).toMatchObject({ status: "unavailable", reference: "ref-slow" });
     expect(onlyOrder()?.status).toBe("failed");
+  });
+});
+
+describe("placeOrder for a client that checks out too often", () => {
+  it("refuses the attempt over the limit with a wait and the reference, recording and sending nothing", async () => {
+    const limited = (id: string, client: string, limiter: ReturnType<typeof createCheckoutLimiter>): PlaceOrderDeps => ({
+      ...depsFor(UNUSED_URL, id, 100),
+      admission: { client, limiter },
+    });
+    const limiter = createCheckoutLimiter(2);
+    // Two attempts are allowed (both end "unavailable": nothing listens at UNUSED_URL) ...
+    for (const id of ["try-1", "try-2"]) expect((await placeOrder(checkoutForm(), limited(id, "10.0.0.1", limiter))).status).toBe("unavailable");
+    const ordersBefore = store.orders.listForCustomer(customer).length;
+
+    // ... the third from the same address is refused before anything is recorded or sent.
+    const state = await placeOrder(checkoutForm(), limited("try-3", "10.0.0.1", limiter));
+    expect(state).toMatchObject({ status: "rate_limited", reference: "try-3", values: { name: "Ada Lovelace" } });
+    expect(state.status === "rate_limited" && state.retryAfterSeconds).toBeGreaterThan(0);
+    expect(store.orders.listForCustomer(customer)).toHaveLength(ordersBefore);
+
+    // Another address has its own budget.
+    expect((await placeOrder(checkoutForm(), limited("other", "10.0.0.2", limiter))).status).toBe("unavailable");
   });
 });

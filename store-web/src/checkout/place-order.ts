@@ -2,6 +2,7 @@ import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
 import type { CartRepo } from "../cart/cart.repo";
 import type { OrdersRepo } from "../orders/orders.repo";
 import { checkoutValues, parseCheckout, type CheckoutValues, type FieldErrors } from "./checkout.schema";
+import type { CheckoutLimiter } from "./checkout-limit.server";
 import type { WarehouseClient } from "./warehouse-client.server";
 
 /** Every outcome a customer can see, as data: the page renders each one; nothing here throws for them. */
@@ -10,7 +11,8 @@ export type CheckoutState =
   | { status: "placed"; reference: string; orderNumber: string; totalCents: number }
   | { status: "rejected"; reference: string; message: string; values: CheckoutValues }
   | { status: "invalid"; reference: string; fieldErrors: FieldErrors; values: CheckoutValues }
-  | { status: "unavailable"; reference: string; values: CheckoutValues };
+  | { status: "unavailable"; reference: string; values: CheckoutValues }
+  | { status: "rate_limited"; reference: string; retryAfterSeconds: number; values: CheckoutValues };
 
 export type PlaceOrderDeps = {
   correlationId: string;
@@ -19,6 +21,8 @@ export type PlaceOrderDeps = {
   orders: OrdersRepo;
   warehouse: WarehouseClient;
   logger: Logger;
+  /** Who is checking out (the connection's address) and the limiter that counts their attempts. */
+  admission: { client: string; limiter: CheckoutLimiter };
 };
 
 /**
@@ -31,8 +35,14 @@ export function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<Checko
   return runWithCorrelationId(deps.correlationId, () => checkout(form, deps));
 }
 
-async function checkout(form: FormData, { correlationId, customerId, carts, orders, warehouse, logger }: PlaceOrderDeps): Promise<CheckoutState> {
+async function checkout(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutState> {
+  const { correlationId, customerId, carts, orders, warehouse, logger, admission } = deps;
   const values = checkoutValues(form);
+  const retryAfterSeconds = await admission.limiter.take(admission.client);
+  if (retryAfterSeconds > 0) {
+    logger.warn({ retryAfterSeconds }, "checkout refused: too many attempts from this client");
+    return { status: "rate_limited", reference: correlationId, retryAfterSeconds, values };
+  }
   // Withdrawn products stay visible in the cart but are neither charged nor sent.
   const cart = carts.get(customerId);
   const lines = cart.lines
