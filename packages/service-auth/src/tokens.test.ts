@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { generateServiceKeyPair, parsePublicKey, parseSigningKey } from "./keys.js";
+import { refusedAuthorizations, testKeyPair } from "./testing.js";
+import { serviceAuthorization, signServiceToken, verifyServiceAuthorization } from "./tokens.js";
+
+const store = testKeyPair();
+const expects = { key: store.publicKey, issuer: "store-web", audience: "warehouse-api" } as const;
+
+describe("service tokens", () => {
+  it("accepts a fresh token from the expected caller, with its claims", async () => {
+    const result = await verifyServiceAuthorization(await serviceAuthorization({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api" }), expects);
+    expect(result).toMatchObject({ ok: true, claims: { iss: "store-web", aud: "warehouse-api", jti: expect.any(String) } });
+    if (result.ok) expect(result.claims.exp - result.claims.iat).toBe(60);
+  });
+
+  it("puts a new jti on every token", async () => {
+    const [a = "", b = ""] = await Promise.all([1, 2].map(() => signServiceToken({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api" })));
+    expect(a).not.toBe(b);
+  });
+
+  it("accepts a token issued a few seconds in the future (clock skew within tolerance)", async () => {
+    const token = await signServiceToken({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api", now: Math.floor(Date.now() / 1000) + 3 });
+    expect((await verifyServiceAuthorization(`Bearer ${token}`, expects)).ok).toBe(true);
+  });
+
+  it("refuses every call when no public key is configured", async () => {
+    const header = await serviceAuthorization({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api" });
+    expect(await verifyServiceAuthorization(header, { ...expects, key: undefined })).toEqual({ ok: false, reason: "not_configured" });
+  });
+
+  it("names the reason for each refused token", async () => {
+    const cases = await refusedAuthorizations({ caller: store, issuer: "store-web", audience: "warehouse-api" });
+    const reasons = Object.fromEntries(
+      await Promise.all(cases.map(async ([name, header]) => {
+        const result = await verifyServiceAuthorization(header, expects);
+        return [name, result.ok ? "accepted" : result.reason] as const;
+      })),
+    );
+    expect(reasons).toEqual({
+      "no Authorization header": "missing",
+      "an empty Authorization header": "missing",
+      "a scheme other than Bearer": "not_bearer",
+      "a bare token without the Bearer scheme": "not_bearer",
+      "garbage after Bearer": "malformed",
+      "three dots of garbage": "malformed",
+      "alg: none": "algorithm_not_allowed",
+      "HS256 signed with the public key's bytes": "algorithm_not_allowed",
+      "a signature over other claims": "bad_signature",
+      "signed by another key pair": "bad_signature",
+      "the wrong audience": "wrong_audience",
+      "the wrong issuer (the callee's own name)": "wrong_issuer",
+      expired: "expired",
+      "not yet valid (issued in the future)": "not_yet_valid",
+      "valid for longer than a minute": "lifetime_too_long",
+    });
+  });
+});
+
+describe("service keys from the environment", () => {
+  const pair = generateServiceKeyPair();
+
+  it("reads base64 PEMs, and plain PEMs", () => {
+    expect(parseSigningKey(pair.signingKey).ok).toBe(true);
+    expect(parsePublicKey(pair.publicKey).ok).toBe(true);
+    expect(parsePublicKey(Buffer.from(pair.publicKey, "base64").toString("utf8")).ok).toBe(true);
+  });
+
+  it("refuses the halves swapped, junk and other key types, without echoing the value", () => {
+    const brokenEc = Buffer.from("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n").toString("base64");
+    for (const [parse, value] of [
+      [parsePublicKey, pair.signingKey],
+      [parseSigningKey, pair.publicKey],
+      [parseSigningKey, "not a key"],
+      [parsePublicKey, brokenEc],
+    ] as const) {
+      const result = parse(value);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.problem).not.toContain(value.slice(0, 20));
+    }
+  });
+});
