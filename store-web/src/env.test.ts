@@ -1,3 +1,4 @@
+import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "./env";
 
@@ -11,14 +12,22 @@ describe("store env", () => {
     expect(parseEnv({ STORE_DB_PATH: "/var/lib/store/store.db" }).STORE_DB_PATH).toBe("/var/lib/store/store.db");
   });
 
-  it("leaves the events secret unset by default and accepts one of 32 characters or more", () => {
-    expect(parseEnv({}).WAREHOUSE_EVENTS_SECRET).toBeUndefined();
-    expect(parseEnv({ WAREHOUSE_EVENTS_SECRET: "s".repeat(32) }).WAREHOUSE_EVENTS_SECRET).toBe("s".repeat(32));
+  it("leaves the service keys unset by default (so `next build` needs none) and reads Ed25519 keys as base64 PEM", () => {
+    const own = generateServiceKeyPair();
+    const warehouse = generateServiceKeyPair();
+    expect(parseEnv({}).STORE_SIGNING_KEY ?? parseEnv({}).WAREHOUSE_PUBLIC_KEY).toBeUndefined();
+    const env = parseEnv({ STORE_SIGNING_KEY: own.signingKey, WAREHOUSE_PUBLIC_KEY: warehouse.publicKey });
+    expect(env.STORE_SIGNING_KEY).toMatchObject({ type: "private", asymmetricKeyType: "ed25519" });
+    expect(env.WAREHOUSE_PUBLIC_KEY).toMatchObject({ type: "public", asymmetricKeyType: "ed25519" });
   });
 
-  it("names a short events secret without echoing it", () => {
-    expect(() => parseEnv({ WAREHOUSE_EVENTS_SECRET: "short-secret" })).toThrow(/WAREHOUSE_EVENTS_SECRET: Use at least 32 characters\./);
-    expect(() => parseEnv({ WAREHOUSE_EVENTS_SECRET: "short-secret" })).not.toThrow(/short-secret/);
+  it.each([
+    ["STORE_SIGNING_KEY", generateServiceKeyPair().publicKey],
+    ["WAREHOUSE_PUBLIC_KEY", generateServiceKeyPair().signingKey],
+    ["STORE_SIGNING_KEY", "hunter2-not-a-key"],
+  ])("names a bad %s without echoing it", (name, value) => {
+    expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`${name}: must be`));
+    expect(() => parseEnv({ [name]: value })).toThrow(expect.objectContaining({ message: expect.not.stringContaining(value.slice(0, 12)) as unknown }));
   });
 
   it.each([

@@ -1,4 +1,8 @@
+import { envKey, parsePublicKey, parseSigningKey, type KeyParse } from "@fishtag/service-auth/keys";
 import { z } from "zod";
+
+// An Ed25519 key as base64 of its PEM (see @fishtag/service-auth/keys); a bad one names the problem, never the value.
+const key = (parse: (value: string) => KeyParse) => z.string().transform((value, ctx) => envKey(parse, value, ctx) ?? z.NEVER);
 
 // The one place the store reads process.env. next.config.ts imports this module, so a bad value fails
 // `next build` and the server's start, each with a message naming the variable.
@@ -15,9 +19,13 @@ const EnvSchema = z.object({
   // The store's own database (products, carts, orders). Relative paths are taken from the working
   // directory: store-web/ for `npm start` and `npm run dev` (whose script points it at ../data).
   STORE_DB_PATH: z.string().min(1).default("./data/store.db"),
-  // The bearer secret the warehouse's status events carry. Without it, POST /api/warehouse-events
-  // refuses every event (401): the store runs, it just hears of no status changes. Never logged.
-  WAREHOUSE_EVENTS_SECRET: z.string().min(32, "Use at least 32 characters.").optional(),
+  // The store's own Ed25519 private key: every call to the warehouse carries a short-lived token signed
+  // with it. Without it the warehouse refuses the store's orders. Optional so `next build` needs no keys.
+  STORE_SIGNING_KEY: key(parseSigningKey).optional(),
+  // The warehouse's Ed25519 public key: POST /api/warehouse-events accepts only events with a token the
+  // warehouse signed. Without it every event is refused (401): the store runs, it just hears of no status
+  // changes. Key material is never logged.
+  WAREHOUSE_PUBLIC_KEY: key(parsePublicKey).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -3,7 +3,7 @@
  * generated inputs in all (RUNS below). Each goes through proxy.ts first, with a missing, valid or (most
  * often) hostile X-Correlation-Id, then to the real route handler or server action, with Next's request
  * APIs (next/headers, next/cache), the database, the warehouse client and the logger replaced:
- * - POST /api/warehouse-events: near-valid events with one field broken, junk bodies, junk bearer secrets;
+ * - POST /api/warehouse-events: near-valid events with one field broken, junk bodies, junk bearer tokens;
  * - GET /api/orders/[number]: junk order numbers and customer cookies;
  * - GET /api/health, with the warehouse up or down;
  * - the checkout server action: random FormData (junk, files, missing and extra fields) on random carts.
@@ -13,6 +13,7 @@
  * Run: cd store-web && npx vitest run src/fuzz.test.ts
  */
 import { readFileSync } from "node:fs";
+import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER, isValidCorrelationId } from "@fishtag/tracing/correlation";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -31,10 +32,12 @@ const fake = await vi.hoisted(async () => {
   const { mkdtempSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const path = await import("node:path");
-  const secret = "fuzz-events-secret-0123456789abcdef";
-  vi.stubEnv("WAREHOUSE_EVENTS_SECRET", secret);
+  const { testKeyPair } = await import("@fishtag/service-auth/testing");
+  // The warehouse's key pair: the route reads the public half from the env module.
+  const warehouseKeys = testKeyPair();
+  vi.stubEnv("WAREHOUSE_PUBLIC_KEY", warehouseKeys.env.publicKey);
   return {
-    secret,
+    warehouseKeys,
     logFile: path.join(mkdtempSync(path.join(tmpdir(), "store-fuzz-")), "store.log"),
     /** What the app sees of the current request (set from the proxy's forwarded headers). */
     headers: new Headers(),
@@ -62,6 +65,8 @@ vi.mock("./checkout/warehouse.server", async () => {
   const client = createWarehouseClient({ baseUrl: "http://warehouse.test", timeoutMs: 1000, logger: createLogger({ service: "store-web", level: "silent" }), fetch: unreachable });
   return { warehouse: { ...client, isHealthy: () => Promise.resolve(fake.warehouseUp), createOrder: () => Promise.resolve(fake.outcome) } };
 });
+
+const VALID_TOKEN = "valid token, signed when used";
 
 const RUNS = { warehouseEvents: 1500, orderApi: 1000, health: 500, checkout: 1200 };
 const TOTAL_RUNS = Object.values(RUNS).reduce((sum, runs) => sum + runs, 0);
@@ -133,14 +138,17 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
       { weight: 1, arbitrary: fc.constantFrom("", "{", "x".repeat(20_000), "[".repeat(5_000)) },
     );
     const authorization = fc.oneof(
-      { weight: 4, arbitrary: fc.constant(`Bearer ${fake.secret}`) },
+      // Signed afresh per run below: a token made once could expire during a long run.
+      { weight: 4, arbitrary: fc.constant(VALID_TOKEN) },
       { weight: 1, arbitrary: fc.constant(undefined) },
       { weight: 1, arbitrary: junk.map((text) => `Bearer ${text}`) },
       { weight: 1, arbitrary: junk },
     );
     await fc.assert(
       fc.asyncProperty(payload, authorization, inboundId, fc.boolean(), async (body, auth, id, viaProxy) => {
-        const echoed = enter("http://store.test/api/warehouse-events", id, { method: "POST", headers: { authorization: auth } }, viaProxy);
+        const authorization =
+          auth === VALID_TOKEN ? await serviceAuthorization({ key: fake.warehouseKeys.signingKey, issuer: "warehouse-api", audience: "store-web" }) : auth;
+        const echoed = enter("http://store.test/api/warehouse-events", id, { method: "POST", headers: { authorization } }, viaProxy);
         const response = await warehouseEventsRoute(new Request("http://store.test/api/warehouse-events", { method: "POST", headers: fake.headers, body }));
         await expectStoreAnswer(response, echoed);
       }),

@@ -1,15 +1,17 @@
 /**
  * The secrets `npm start` and `npm run dev` hand to the services: from the environment when set,
- * otherwise made up once and kept in ./data (git-ignored, readable by this user only). They are never
- * printed or logged.
+ * otherwise made up once and kept in ./data (git-ignored, readable by this user only): the dashboard's
+ * first account, and each service's Ed25519 key pair for signing its calls to the other. They are never
+ * printed or logged (where the public keys are may be).
  */
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATA_DIR } from "./paths.js";
 
 export const ADMIN_FILE = join(DATA_DIR, "staff-admin.json");
-const EVENTS_SECRET_FILE = join(DATA_DIR, "events-secret");
+/** Each service's Ed25519 key pair, as PEM files: `<service>.key` (private) and `<service>.pub` (public). */
+export const KEYS_DIR = join(DATA_DIR, "service-keys");
 
 function keptSecret<T>(file: string, make: () => T, parse: (text: string) => T, format: (value: T) => string): T {
   if (existsSync(file)) return parse(readFileSync(file, "utf8"));
@@ -33,15 +35,42 @@ export function adminAccount(): Account {
   );
 }
 
-/** The shared secret the warehouse sends with its status events and the store checks: one value for both. */
-export function eventsSecret(): string {
-  return (
-    process.env.WAREHOUSE_EVENTS_SECRET ??
-    keptSecret(
-      EVENTS_SECRET_FILE,
-      () => randomBytes(32).toString("base64url"),
-      (text) => text.trim(),
-      (secret) => `${secret}\n`,
-    )
-  );
+type KeyPair = { privatePem: string; publicPem: string };
+
+/** One service's key pair, made once; the public half is written first so a half-made pair is remade. */
+function keptKeyPair(service: "store-web" | "warehouse-api"): KeyPair {
+  const privateFile = join(KEYS_DIR, `${service}.key`);
+  const publicFile = join(KEYS_DIR, `${service}.pub`);
+  if (existsSync(privateFile) && existsSync(publicFile)) {
+    return { privatePem: readFileSync(privateFile, "utf8"), publicPem: readFileSync(publicFile, "utf8") };
+  }
+  const pair = generateKeyPairSync("ed25519", {
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  const kept = { privatePem: pair.privateKey, publicPem: pair.publicKey };
+  mkdirSync(KEYS_DIR, { recursive: true, mode: 0o700 });
+  writeFileSync(publicFile, kept.publicPem, { mode: 0o600 });
+  writeFileSync(privateFile, kept.privatePem, { mode: 0o600 });
+  return kept;
+}
+
+/** An env value: base64 of the PEM, one line (the format both env modules read). */
+const envValue = (pem: string) => Buffer.from(pem).toString("base64");
+
+/**
+ * What each service gets: its own private key and the other's public key. From the environment when all
+ * four are set (e.g. keys made elsewhere), otherwise from the pairs kept in data/service-keys.
+ */
+export function serviceKeys(): { store: Record<string, string>; warehouse: Record<string, string> } {
+  const { STORE_SIGNING_KEY, WAREHOUSE_PUBLIC_KEY, WAREHOUSE_SIGNING_KEY, STORE_PUBLIC_KEY } = process.env;
+  if (STORE_SIGNING_KEY && WAREHOUSE_PUBLIC_KEY && WAREHOUSE_SIGNING_KEY && STORE_PUBLIC_KEY) {
+    return { store: { STORE_SIGNING_KEY, WAREHOUSE_PUBLIC_KEY }, warehouse: { WAREHOUSE_SIGNING_KEY, STORE_PUBLIC_KEY } };
+  }
+  const store = keptKeyPair("store-web");
+  const warehouse = keptKeyPair("warehouse-api");
+  return {
+    store: { STORE_SIGNING_KEY: envValue(store.privatePem), WAREHOUSE_PUBLIC_KEY: envValue(warehouse.publicPem) },
+    warehouse: { WAREHOUSE_SIGNING_KEY: envValue(warehouse.privatePem), STORE_PUBLIC_KEY: envValue(store.publicPem) },
+  };
 }

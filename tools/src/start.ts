@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { DATA_DIR, LOG_DIR, REPO_ROOT } from "./paths.js";
-import { adminAccount, ADMIN_FILE, eventsSecret } from "./secrets.js";
+import { adminAccount, ADMIN_FILE, KEYS_DIR, serviceKeys } from "./secrets.js";
 
 const admin = adminAccount();
-const secret = eventsSecret();
+const keys = serviceKeys();
 const warehousePort = process.env.WAREHOUSE_PORT ?? "9000";
 const storePort = process.env.STORE_PORT ?? "8000";
 
@@ -23,7 +23,8 @@ const services = [
       WAREHOUSE_ADMIN_EMAIL: admin.email,
       WAREHOUSE_ADMIN_PASSWORD: admin.password,
       STORE_URL: process.env.STORE_URL ?? `http://localhost:${storePort}`,
-      WAREHOUSE_EVENTS_SECRET: secret,
+      // Its own private key (signs status events) and the store's public key (checks orders).
+      ...keys.warehouse,
       LOG_FILE: join(LOG_DIR, "warehouse-api.log"),
     },
   },
@@ -34,7 +35,8 @@ const services = [
       STORE_PORT: storePort,
       WAREHOUSE_URL: process.env.WAREHOUSE_URL ?? `http://localhost:${warehousePort}`,
       STORE_DB_PATH: process.env.STORE_DB_PATH ?? join(DATA_DIR, "store.db"),
-      WAREHOUSE_EVENTS_SECRET: secret,
+      // Its own private key (signs orders) and the warehouse's public key (checks status events).
+      ...keys.store,
       LOG_FILE: join(LOG_DIR, "store-web.log"),
     },
   },
@@ -73,6 +75,7 @@ console.log(
     `  Warehouse  http://localhost:${warehousePort}/  (staff dashboard: sign in as ${admin.email}; password in ${ADMIN_FILE})`,
     `             API contract: http://localhost:${warehousePort}/openapi.json`,
     `  Logs       ${LOG_DIR}`,
+    `  Keys       ${KEYS_DIR}  (each service signs its calls to the other; public keys in *.pub)`,
     "  Follow an order's reference across both services: npm run trace -- <reference>",
     "",
   ].join("\n"),

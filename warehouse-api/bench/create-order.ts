@@ -13,14 +13,17 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { testKeyPair } from "@fishtag/service-auth/testing";
 import autocannon from "autocannon";
 import type { Order } from "../src/orders/orders.schemas.js";
 import { exited, forkChild, readFlags, runBench, type Link } from "./child-process.js";
 import { mainThreadProfile, summariseCpuProfile } from "./cpu-profile.js";
-import { orderBody, type ChildMessage, type ServerKind } from "./protocol.js";
+import { benchAuthorization, orderBody, type ChildMessage, type ServerKind } from "./protocol.js";
 import { fixed, median, percentile, textTable } from "./report.js";
 
 const SERVER_SCRIPT = fileURLToPath(new URL("./server.ts", import.meta.url));
+// The Store's key pair for this run: both servers check the tokens against its public half.
+const STORE_KEYS = testKeyPair();
 const HOST = "127.0.0.1";
 
 const options = readFlags(
@@ -43,7 +46,7 @@ async function startServer(kind: ServerKind, root: string, profileRoot: string |
   const dir = join(root, kind);
   mkdirSync(dir);
   const profile = profileRoot ? ["--cpu-prof", `--cpu-prof-dir=${join(profileRoot, kind)}`] : [];
-  const link = forkChild<ChildMessage>(SERVER_SCRIPT, [kind, dir], `${kind} server`, profile);
+  const link = forkChild<ChildMessage>(SERVER_SCRIPT, [kind, dir, STORE_KEYS.env.publicKey], `${kind} server`, profile);
   const { port } = await link.waitFor("ready");
   return { kind, link, port };
 }
@@ -96,7 +99,12 @@ function load(server: Server, options: Options, seconds: number, label: string):
               return {
                 ...request,
                 // A new order per request, so a new key: as the Store does, its order id.
-                headers: { ...request.headers, "x-correlation-id": `bench-${runId}-${label}-${sequence}`, "idempotency-key": storeOrderId },
+                headers: {
+                  ...request.headers,
+                  authorization: benchAuthorization(STORE_KEYS.signingKey),
+                  "x-correlation-id": `bench-${runId}-${label}-${sequence}`,
+                  "idempotency-key": storeOrderId,
+                },
                 body: orderBody(storeOrderId),
               };
             },
@@ -147,7 +155,12 @@ async function checkOnce(server: Server): Promise<Order> {
   const correlationId = `bench-${runId}-${server.kind}-check`;
   const response = await fetch(`http://${HOST}:${server.port}/api/orders`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-correlation-id": correlationId, "idempotency-key": storeOrderId },
+    headers: {
+      "content-type": "application/json",
+      authorization: benchAuthorization(STORE_KEYS.signingKey),
+      "x-correlation-id": correlationId,
+      "idempotency-key": storeOrderId,
+    },
     body: orderBody(storeOrderId),
     signal: AbortSignal.timeout(10_000),
   });

@@ -47,7 +47,8 @@ async function serveApp(dbPath: string, dir: string) {
   const staff = createStaffRepo(db);
   // A kept database (--keep-db) already has the account from an earlier run.
   if (!staff.findUserByEmail(LIST_BENCH_STAFF.email)) await staff.addUser(LIST_BENCH_STAFF);
-  const app = createApp({ db, logger, rejectPrefix: "F" });
+  // The list bench reads with a staff session only: no service calls, so no Store key.
+  const app = createApp({ db, logger, rejectPrefix: "F", storePublicKey: undefined });
 
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, ({ port }) => {
     send({ type: "ready", port });

@@ -2,6 +2,7 @@
 // Types, the one check a received message gets, and the request body, so both sides agree on them without
 // importing each other.
 
+import { randomUUID, sign, verify, type KeyObject } from "node:crypto";
 import type { CreateOrderInput } from "../src/orders/orders.schemas.js";
 
 export const SERVER_KINDS = ["raw", "app"] as const;
@@ -67,3 +68,32 @@ export type ListServerMessage = RoundMessage | { type: "closed"; handled: number
 
 /** The staff account the list bench signs in with; made in the database by list-server.ts. */
 export const LIST_BENCH_STAFF = { email: "bench@warehouse.test", name: "Bench Staff", password: "list orders bench only" };
+
+// ---- service tokens ------------------------------------------------------------------------------------
+
+const HEADER_PART = Buffer.from(JSON.stringify({ alg: "EdDSA", typ: "JWT" })).toString("base64url");
+
+/**
+ * `Bearer <token>` with the claims the Store's client signs (iss, aud, iat, exp = iat + 60 s, jti), fresh
+ * per request as the Store does. Signed with node:crypto directly because autocannon's setupRequest is
+ * synchronous; jose does the same Ed25519 signature underneath, so the cost per request is the Store's.
+ */
+export function benchAuthorization(signingKey: KeyObject): string {
+  const iat = Math.floor(Date.now() / 1000);
+  const payload = Buffer.from(JSON.stringify({ iss: "store-web", aud: "warehouse-api", iat, exp: iat + 60, jti: randomUUID() })).toString("base64url");
+  const input = `${HEADER_PART}.${payload}`;
+  return `Bearer ${input}.${sign(null, Buffer.from(input), signingKey).toString("base64url")}`;
+}
+
+/**
+ * The raw server's floor for the same check: the Ed25519 signature, the audience and the expiry, with no
+ * library around it. The app's check (jose, in the requireStore middleware) does more, which is its cost.
+ */
+export function rawTokenValid(authorization: string | undefined, publicKey: KeyObject): boolean {
+  const token = authorization?.startsWith("Bearer ") ? authorization.slice(7) : undefined;
+  const [header, payload, signature] = token?.split(".") ?? [];
+  if (!header || !payload || !signature) return false;
+  if (!verify(null, Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, "base64url"))) return false;
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { aud?: unknown; exp?: unknown };
+  return claims.aud === "warehouse-api" && typeof claims.exp === "number" && claims.exp > Date.now() / 1000;
+}

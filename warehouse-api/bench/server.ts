@@ -5,10 +5,11 @@
 //   raw: the floor under it: node:http and better-sqlite3 doing the same storage work per request, with
 //        no framework, validation or logging, on a database opened the same way (schema, pragmas).
 
-import { createHash } from "node:crypto";
+import { createHash, type KeyObject } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { parsePublicKey } from "@fishtag/service-auth/keys";
 import { createLogger, type Logger } from "@fishtag/tracing/logger";
 import { serve } from "@hono/node-server";
 import { v7 as uuidv7 } from "uuid";
@@ -16,19 +17,20 @@ import { createApp } from "../src/app.js";
 import { openDatabase, type Db } from "../src/db/client.js";
 import type { CreateOrderInput, Order } from "../src/orders/orders.schemas.js";
 import { answerRounds, countLines, sendToParent } from "./child-process.js";
-import { SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
+import { rawTokenValid, SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
 
-function parseArgv(): { kind: ServerKind; dir: string } {
-  const [kindArg, dirArg] = process.argv.slice(2);
+function parseArgv(): { kind: ServerKind; dir: string; storePublicKey: KeyObject } {
+  const [kindArg, dirArg, keyArg] = process.argv.slice(2);
   const kind = SERVER_KINDS.find((k) => k === kindArg);
-  if (!kind || !dirArg || !process.send) {
-    console.error("usage: forked by create-order.ts as `server.ts raw|app <dir>`");
+  const key = keyArg ? parsePublicKey(keyArg) : undefined;
+  if (!kind || !dirArg || !key?.ok || !process.send) {
+    console.error("usage: forked by create-order.ts as `server.ts raw|app <dir> <store public key>`");
     process.exit(2);
   }
-  return { kind, dir: dirArg };
+  return { kind, dir: dirArg, storePublicKey: key.key };
 }
 
-const { kind, dir } = parseArgv();
+const { kind, dir, storePublicKey } = parseArgv();
 
 const send = (message: ChildMessage, then?: () => void) => {
   sendToParent(message, then);
@@ -41,7 +43,7 @@ function startApp(): Running {
   const logger = createLogger({ service: "warehouse-api", level: "info", file: logFile, stdout: false });
   const db = openDatabase(join(dir, "app.db"));
   // "F" is the production default, and the benchmark's reference does not start with it: every order is received.
-  const app = createApp({ db, logger, rejectPrefix: "F" });
+  const app = createApp({ db, logger, rejectPrefix: "F", storePublicKey });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, listening) as Server;
   return { server, db, logger, logFile };
 }
@@ -109,6 +111,10 @@ function startRaw(): Running {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
+      if (!rawTokenValid(req.headers.authorization, storePublicKey)) {
+        res.writeHead(401).end();
+        return;
+      }
       const key = req.headers["idempotency-key"];
       if (typeof key !== "string") {
         res.writeHead(400).end();

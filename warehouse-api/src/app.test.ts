@@ -34,7 +34,7 @@ describe("correlation IDs", () => {
 
   it("writes service and correlation ID on every line of a request, including one access line", async () => {
     warehouse = createTestWarehouse({ logFile: true });
-    await warehouse.app.request("/api/orders", orderRequest(orderInput(), { "x-correlation-id": "trace-me" }));
+    await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { "x-correlation-id": "trace-me" }));
 
     const lines = logLines(warehouse);
     expect(lines.map((line) => line.msg)).toEqual(["order received", "request completed"]);
@@ -65,7 +65,7 @@ describe("errors", () => {
   it("turns an unexpected failure into a 500 without a stack trace", async () => {
     warehouse = createTestWarehouse();
     warehouse.db.$client.exec("DROP TABLE order_lines");
-    const res = await warehouse.app.request("/api/orders", orderRequest(orderInput(), { "x-correlation-id": "boom" }));
+    const res = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { "x-correlation-id": "boom" }));
 
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: "internal_error", message: "Something went wrong.", correlationId: "boom" });

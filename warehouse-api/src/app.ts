@@ -8,6 +8,7 @@ import { jsonError, toIssues } from "./lib/errors.js";
 import { HTTP } from "./lib/http-status.js";
 import { bodyLimit } from "./middleware/body-limit.js";
 import { correlation } from "./middleware/correlation.js";
+import { STORE_TOKEN_SCHEME } from "./middleware/require-store.js";
 import { ordersRoutes } from "./orders/orders.routes.js";
 import { requireStaff, SESSION_COOKIE } from "./staff/require-staff.js";
 import { sessionRoutes } from "./staff/session.routes.js";
@@ -61,6 +62,14 @@ export function createApp(deps: AppDeps) {
     in: "cookie",
     name: SESSION_COOKIE,
     description: "Set by POST /api/session. State-changing calls also need the session's X-CSRF-Token.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", STORE_TOKEN_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description:
+      "A token the Store signs per call with its Ed25519 key (alg EdDSA): iss `store-web`, aud `warehouse-api`, " +
+      "iat, exp at most 60 s later, jti. Checked against STORE_PUBLIC_KEY with 5 s of clock tolerance.",
   });
 
   if (deps.dashboardDir) app.route("/", dashboardRoutes(deps.dashboardDir));

@@ -10,7 +10,7 @@ mkdirSync(join(dir, "assets"));
 writeFileSync(join(dir, "index.html"), "<!doctype html><title>fishtag warehouse</title>");
 writeFileSync(join(dir, "assets", "main-abc123.js"), "console.log('dashboard')");
 const warehouse = createTestWarehouse();
-const app = createApp({ db: warehouse.db, logger: warehouse.logger, rejectPrefix: "F", dashboardDir: dir });
+const app = createApp({ db: warehouse.db, logger: warehouse.logger, rejectPrefix: "F", storePublicKey: undefined, dashboardDir: dir });
 afterAll(() => {
   warehouse.close();
   rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
+import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "./env.js";
 
-const SECRET = "s".repeat(32);
+const OWN = generateServiceKeyPair();
+const STORE = generateServiceKeyPair();
 
 describe("warehouse env", () => {
   it("has working defaults", () => {
@@ -18,25 +20,34 @@ describe("warehouse env", () => {
 
   it("leaves the status relay off by default, and checks every second", () => {
     const env = parseEnv({});
-    expect(env.STORE_URL ?? env.WAREHOUSE_EVENTS_SECRET).toBeUndefined();
+    expect(env.STORE_URL ?? env.WAREHOUSE_SIGNING_KEY ?? env.STORE_PUBLIC_KEY).toBeUndefined();
     expect(env.WAREHOUSE_RELAY_INTERVAL_MS).toBe(1000);
   });
 
-  it("takes the store URL and events secret together", () => {
-    const env = parseEnv({ STORE_URL: "http://localhost:8000", WAREHOUSE_EVENTS_SECRET: SECRET, WAREHOUSE_RELAY_INTERVAL_MS: "200" });
-    expect(env).toMatchObject({ STORE_URL: "http://localhost:8000", WAREHOUSE_EVENTS_SECRET: SECRET, WAREHOUSE_RELAY_INTERVAL_MS: 200 });
+  it("takes the store URL with its own signing key, and the store's public key, as Ed25519 keys", () => {
+    const env = parseEnv({ STORE_URL: "http://localhost:8000", WAREHOUSE_SIGNING_KEY: OWN.signingKey, STORE_PUBLIC_KEY: STORE.publicKey, WAREHOUSE_RELAY_INTERVAL_MS: "200" });
+    expect(env).toMatchObject({ STORE_URL: "http://localhost:8000", WAREHOUSE_RELAY_INTERVAL_MS: 200 });
+    expect(env.WAREHOUSE_SIGNING_KEY).toMatchObject({ type: "private", asymmetricKeyType: "ed25519" });
+    expect(env.STORE_PUBLIC_KEY).toMatchObject({ type: "public", asymmetricKeyType: "ed25519" });
   });
 
   it.each([
-    ["WAREHOUSE_EVENTS_SECRET", { STORE_URL: "http://localhost:8000" }],
-    ["STORE_URL", { WAREHOUSE_EVENTS_SECRET: SECRET }],
+    ["WAREHOUSE_SIGNING_KEY", { STORE_URL: "http://localhost:8000" }],
+    ["STORE_URL", { WAREHOUSE_SIGNING_KEY: OWN.signingKey }],
   ])("names %s when only the other one is set", (missing, source) => {
-    expect(() => parseEnv(source)).toThrow(new RegExp(`^Invalid warehouse environment:\\n  ${missing}: set both STORE_URL and WAREHOUSE_EVENTS_SECRET, or neither$`));
+    expect(() => parseEnv(source)).toThrow(new RegExp(`^Invalid warehouse environment:\\n  ${missing}: set both STORE_URL and WAREHOUSE_SIGNING_KEY, or neither$`));
   });
 
-  it("does not print the events secret when it is too short", () => {
-    expect(() => parseEnv({ STORE_URL: "http://localhost:8000", WAREHOUSE_EVENTS_SECRET: "hunter2-secret" })).toThrow(
-      expect.objectContaining({ message: expect.not.stringContaining("hunter2") as unknown }),
+  it.each([
+    ["WAREHOUSE_SIGNING_KEY", STORE.publicKey, "a public key where the private one belongs"],
+    ["STORE_PUBLIC_KEY", STORE.signingKey, "the store's private key"],
+    ["WAREHOUSE_SIGNING_KEY", "hunter2-not-a-key", "junk"],
+  ])("refuses a bad %s without printing it (%#: %s)", (name, value) => {
+    expect(() => parseEnv({ STORE_URL: "http://localhost:8000", WAREHOUSE_SIGNING_KEY: OWN.signingKey, [name]: value })).toThrow(
+      new RegExp(`^Invalid warehouse environment:\\n  ${name}: `),
+    );
+    expect(() => parseEnv({ STORE_URL: "http://localhost:8000", WAREHOUSE_SIGNING_KEY: OWN.signingKey, [name]: value })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(value.slice(0, 12)) as unknown }),
     );
   });
 
@@ -48,7 +59,8 @@ describe("warehouse env", () => {
     ["WAREHOUSE_ADMIN_PASSWORD", "short"],
     ["STORE_URL", "localhost:8000"],
     ["STORE_URL", "ftp://store.example"],
-    ["WAREHOUSE_EVENTS_SECRET", "too-short"],
+    ["WAREHOUSE_SIGNING_KEY", "too-short"],
+    ["STORE_PUBLIC_KEY", "not a key"],
     ["WAREHOUSE_RELAY_INTERVAL_MS", "10"],
     ["WAREHOUSE_RELAY_INTERVAL_MS", "120000"],
     ["WAREHOUSE_RELAY_INTERVAL_MS", "soon"],

@@ -1,4 +1,8 @@
+import { envKey, parsePublicKey, parseSigningKey, type KeyParse } from "@fishtag/service-auth/keys";
 import { z } from "zod";
+
+// An Ed25519 key as base64 of its PEM (see @fishtag/service-auth/keys); a bad one names the problem, never the value.
+const key = (parse: (value: string) => KeyParse) => z.string().transform((value, ctx) => envKey(parse, value, ctx) ?? z.NEVER);
 
 // The one place the warehouse reads process.env: parsed once at start-up, typed everywhere else.
 const EnvSchema = z.object({
@@ -14,10 +18,14 @@ const EnvSchema = z.object({
   WAREHOUSE_ADMIN_EMAIL: z.email().optional(),
   WAREHOUSE_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(200).optional(),
   WAREHOUSE_SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(8),
-  // Where status events go (the Store's base URL, e.g. http://localhost:8000) and the bearer secret the Store
-  // checks. Both set: the relay sends them; neither: they wait in the outbox. The secret is never logged.
+  // Where status events go (the Store's base URL, e.g. http://localhost:8000) and the warehouse's own
+  // Ed25519 private key, which signs a short-lived token per event for the Store to check. Both set: the
+  // relay sends them; neither: they wait in the outbox. Key material is never logged.
   STORE_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
-  WAREHOUSE_EVENTS_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  WAREHOUSE_SIGNING_KEY: key(parseSigningKey).optional(),
+  // The Store's Ed25519 public key: order creation accepts only calls with a token it signed. Unset, every
+  // such call is refused (401).
+  STORE_PUBLIC_KEY: key(parsePublicKey).optional(),
   // How often the relay looks for status events that are due.
   WAREHOUSE_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 }).refine((env) => (env.WAREHOUSE_ADMIN_EMAIL === undefined) === (env.WAREHOUSE_ADMIN_PASSWORD === undefined), {
@@ -25,11 +33,11 @@ const EnvSchema = z.object({
   message: "set both WAREHOUSE_ADMIN_EMAIL and WAREHOUSE_ADMIN_PASSWORD, or neither",
 }).superRefine((env, ctx) => {
   // Named after the one that is missing.
-  if ((env.STORE_URL === undefined) === (env.WAREHOUSE_EVENTS_SECRET === undefined)) return;
+  if ((env.STORE_URL === undefined) === (env.WAREHOUSE_SIGNING_KEY === undefined)) return;
   ctx.addIssue({
     code: "custom",
-    path: [env.STORE_URL === undefined ? "STORE_URL" : "WAREHOUSE_EVENTS_SECRET"],
-    message: "set both STORE_URL and WAREHOUSE_EVENTS_SECRET, or neither",
+    path: [env.STORE_URL === undefined ? "STORE_URL" : "WAREHOUSE_SIGNING_KEY"],
+    message: "set both STORE_URL and WAREHOUSE_SIGNING_KEY, or neither",
   });
 });
 

@@ -15,7 +15,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ORDER_STATUSES } from "./db/schema.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
-import { jsonRequest, orderInput } from "./test/fixtures.js";
+import { orderInput, orderRequest } from "./test/fixtures.js";
 import {
   anyContentType,
   body,
@@ -30,7 +30,7 @@ import {
   type FuzzRequest,
   type Hostile,
 } from "./test/fuzz.js";
-import { createTestWarehouse, TEST_STAFF, type StaffHeaders, type TestWarehouse } from "./testing.js";
+import { createTestWarehouse, storeAuthorization, TEST_STAFF, type StaffHeaders, type TestWarehouse } from "./testing.js";
 
 const RUNS = {
   createOrder: 1500,
@@ -53,7 +53,7 @@ beforeAll(async () => {
   warehouse = createTestWarehouse({ logFile: true });
   staff = await warehouse.staffHeaders();
   for (const reference of ["PO-1", "PO-2", "F-rejected"]) {
-    await warehouse.app.request("/api/orders", jsonRequest(orderInput({ reference }), { "idempotency-key": crypto.randomUUID() }));
+    await warehouse.app.request("/api/orders", await orderRequest(orderInput({ reference })));
   }
   const list = await warehouse.app.request("/api/orders", { headers: staff });
   orderIds = ((await list.json()) as { items: { id: string }[] }).items.map((order) => order.id);
@@ -140,7 +140,8 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
             method: "POST",
             path: "/api/orders",
             correlationId,
-            headers: { "content-type": type, "content-length": length, "idempotency-key": key },
+            // Signed as the Store does, so the body reaches validation (service auth has its own matrix).
+            headers: { "content-type": type, "content-length": length, "idempotency-key": key, authorization: await storeAuthorization() },
             body: payload,
           });
         },

@@ -45,17 +45,20 @@ const app = createApp({
   db,
   logger,
   rejectPrefix: env.WAREHOUSE_REJECT_PREFIX,
+  storePublicKey: env.STORE_PUBLIC_KEY,
   exposeErrors: env.NODE_ENV === "development",
   sessionTtlMs: env.WAREHOUSE_SESSION_TTL_HOURS * 60 * 60 * 1000,
 });
 
 // Status changes go to the Store through the outbox; without STORE_URL they wait there, and go once it is set.
 const relay =
-  env.STORE_URL && env.WAREHOUSE_EVENTS_SECRET
-    ? createRelay({ db, logger, storeUrl: env.STORE_URL, secret: env.WAREHOUSE_EVENTS_SECRET })
+  env.STORE_URL && env.WAREHOUSE_SIGNING_KEY
+    ? createRelay({ db, logger, storeUrl: env.STORE_URL, signingKey: env.WAREHOUSE_SIGNING_KEY })
     : undefined;
 if (relay) relay.start(env.WAREHOUSE_RELAY_INTERVAL_MS);
 else logger.info("status events are not sent: STORE_URL is not set");
+
+if (!env.STORE_PUBLIC_KEY) logger.warn("STORE_PUBLIC_KEY is not set: every order from the store is refused (401)");
 
 const server = serve({ fetch: app.fetch, port: env.WAREHOUSE_PORT }, ({ port }) => {
   logger.info({ port, dbPath: env.WAREHOUSE_DB_PATH }, `warehouse-api listening on http://localhost:${port}`);

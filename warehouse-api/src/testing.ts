@@ -1,12 +1,26 @@
+import type { KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testKeyPair } from "@fishtag/service-auth/testing";
+import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { createLogger, type Logger } from "@fishtag/tracing/logger";
 import { createApp, type App } from "./app.js";
 import { openDatabase, type Db } from "./db/client.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 
 export const TEST_STAFF = { email: "staff@warehouse.test", name: "Sam Staff", password: "correct horse battery staple" };
+
+/**
+ * Key pairs made once per test process: the test warehouse trusts `store.publicKey`, and a test relay
+ * signs with `warehouse.signingKey`. Also used by the Store's contract tests.
+ */
+export const TEST_SERVICE_KEYS = { store: testKeyPair(), warehouse: testKeyPair() };
+
+/** `Bearer <token>` as the Store signs it for the test warehouse: fresh on every call. */
+export function storeAuthorization(): Promise<string> {
+  return serviceAuthorization({ key: TEST_SERVICE_KEYS.store.signingKey, issuer: "store-web", audience: "warehouse-api" });
+}
 
 export type StaffHeaders = { cookie: string; "x-csrf-token": string };
 
@@ -28,12 +42,18 @@ export type TestWarehouse = {
  * A warehouse app on its own freshly migrated database in a temporary folder: for this package's
  * route tests and for the Store's contract tests, which run its client against the real thing.
  */
-export function createTestWarehouse(options: { rejectPrefix?: string; logFile?: boolean } = {}): TestWarehouse {
+export function createTestWarehouse(options: { rejectPrefix?: string; logFile?: boolean; storePublicKey?: KeyObject | undefined } = {}): TestWarehouse {
   const dir = mkdtempSync(join(tmpdir(), "warehouse-test-"));
   const db = openDatabase(join(dir, "warehouse.db"));
   const logFile = options.logFile ? join(dir, "warehouse.log") : undefined;
   const logger = createLogger({ service: "warehouse-api", level: logFile ? "info" : "silent", file: logFile, stdout: false });
-  const app = createApp({ db, logger, rejectPrefix: options.rejectPrefix ?? "F" });
+  const app = createApp({
+    db,
+    logger,
+    rejectPrefix: options.rejectPrefix ?? "F",
+    // Left out: the test store's key; passed as undefined: none, so every service call is refused.
+    storePublicKey: "storePublicKey" in options ? options.storePublicKey : TEST_SERVICE_KEYS.store.publicKey,
+  });
   const staff = createStaffRepo(db);
   return {
     app,

@@ -57,3 +57,18 @@ export function parsePublicKey(value: string): KeyParse {
     return { ok: false, problem: `${NOT_A_KEY} (SPKI, "BEGIN PUBLIC KEY")` };
   }
 }
+
+/**
+ * For an env module's zod transform: the key, or undefined after adding the problem as an issue (the value
+ * never appears in it), e.g. `z.string().transform((value, ctx) => envKey(parseSigningKey, value, ctx) ?? z.NEVER)`.
+ */
+export function envKey(
+  parse: (value: string) => KeyParse,
+  value: string,
+  ctx: { addIssue: (issue: { code: "custom"; message: string }) => void },
+): KeyObject | undefined {
+  const parsed = parse(value);
+  if (parsed.ok) return parsed.key;
+  ctx.addIssue({ code: "custom", message: parsed.problem });
+  return undefined;
+}

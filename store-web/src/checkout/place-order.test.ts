@@ -1,7 +1,7 @@
 import { createLogger } from "@fishtag/tracing/logger";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { newCustomer, testStore } from "../test/store-db";
-import { startFakeWarehouse, startWarehouse, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
+import { STORE_TEST_KEY, startFakeWarehouse, startWarehouse, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
 import { createCheckoutLimiter } from "./checkout-limit.server";
 import { placeOrder, type PlaceOrderDeps } from "./place-order";
 import { createWarehouseClient } from "./warehouse-client.server";
@@ -43,7 +43,7 @@ const depsFor = (baseUrl: string, correlationId: string, timeoutMs = 5000): Plac
   carts: store.carts,
   orders: store.orders,
   logger,
-  warehouse: createWarehouseClient({ baseUrl, timeoutMs, logger }),
+  warehouse: createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl, timeoutMs, logger }),
   admission: { client: "127.0.0.1", limiter: createCheckoutLimiter(1000) },
 });
 

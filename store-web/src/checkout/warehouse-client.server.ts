@@ -1,3 +1,5 @@
+import type { KeyObject } from "node:crypto";
+import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
 import {
@@ -88,6 +90,8 @@ export type WarehouseClientOptions = {
   /** The whole budget of one order creation, retries included; each attempt gets half of it. */
   timeoutMs: number;
   logger: Logger;
+  /** The store's Ed25519 private key: each call carries a fresh token signed with it. None: unsigned. */
+  signingKey?: KeyObject | undefined;
   fetch?: typeof globalThis.fetch;
   resilience?: Partial<Resilience>;
 };
@@ -116,15 +120,20 @@ function unavailableReason(error: unknown): Extract<CreateOrderResult, { kind: "
   return "unreachable";
 }
 
-export function createWarehouseClient({ baseUrl, timeoutMs, logger, fetch = globalThis.fetch, resilience }: WarehouseClientOptions) {
+export function createWarehouseClient({ baseUrl, timeoutMs, logger, signingKey, fetch = globalThis.fetch, resilience }: WarehouseClientOptions) {
   // Joined as text, not with new URL(path, base), which would drop a base path such as /warehouse.
   const base = baseUrl.replace(/\/+$/, "");
   const tuning = { ...DEFAULT_RESILIENCE, ...resilience };
 
-  /** Every call forwards the correlation ID in scope: this is where the fish tag crosses the service boundary. */
+  /**
+   * Every call forwards the correlation ID in scope: this is where the fish tag crosses the service boundary.
+   * And every call (each retry too) carries a token signed just for it (iss store-web, aud warehouse-api,
+   * 60 s): signing costs microseconds, and a token kept for reuse would be one more secret to hold.
+   */
   async function call(path: string, init: RequestInit & { signal: AbortSignal }) {
     const headers = new Headers(init.headers);
     headers.set(CORRELATION_HEADER, currentCorrelationId() ?? crypto.randomUUID());
+    if (signingKey) headers.set("authorization", await serviceAuthorization({ key: signingKey, issuer: "store-web", audience: "warehouse-api" }));
     return fetch(`${base}${path}`, { ...init, headers });
   }
 

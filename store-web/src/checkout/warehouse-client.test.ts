@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startFakeWarehouse, startWarehouse, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
+import { STORE_TEST_KEY, TEST_SERVICE_KEYS, startFakeWarehouse, startWarehouse, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
 import { createWarehouseClient, warehouseHealth, type Resilience, type WarehouseOrderRequest } from "./warehouse-client.server";
 
 const logger = createLogger({ service: "store-web", level: "silent" });
@@ -25,7 +26,7 @@ describe("warehouse client against the real warehouse app", () => {
   });
   afterAll(() => real.close());
 
-  const client = () => createWarehouseClient({ baseUrl: real.url, timeoutMs: 5000, logger });
+  const client = () => createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: real.url, timeoutMs: 5000, logger });
 
   it("places an order and forwards the correlation ID in scope, which the warehouse stores", async () => {
     const result = await runWithCorrelationId("store-checkout-1", () => client().createOrder(order()));
@@ -58,7 +59,7 @@ describe("warehouse client when the warehouse misbehaves", () => {
   }
 
   it("reports unreachable when nothing listens", async () => {
-    const client = createWarehouseClient({ baseUrl: UNUSED_URL, timeoutMs: 2000, logger });
+    const client = createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: UNUSED_URL, timeoutMs: 2000, logger });
 
     expect(await client.createOrder(order())).toEqual({ kind: "unavailable", reason: "unreachable" });
     expect(await client.isHealthy()).toBe(false);
@@ -66,7 +67,7 @@ describe("warehouse client when the warehouse misbehaves", () => {
 
   it("gives up after its timeout when the warehouse never answers", async () => {
     const silent = await fake(() => undefined);
-    const client = createWarehouseClient({ baseUrl: silent.url, timeoutMs: 200, logger });
+    const client = createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: silent.url, timeoutMs: 200, logger });
 
     expect(await client.createOrder(order())).toEqual({ kind: "unavailable", reason: "timeout" });
   });
@@ -75,7 +76,7 @@ describe("warehouse client when the warehouse misbehaves", () => {
     const broken = await fake((_, res) => {
       res.writeHead(500, { "content-type": "application/json" }).end('{"error":"internal_error"}');
     });
-    const client = createWarehouseClient({ baseUrl: broken.url, timeoutMs: 2000, logger, resilience: fast });
+    const client = createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: broken.url, timeoutMs: 2000, logger, resilience: fast });
 
     expect(await client.createOrder(order())).toEqual({ kind: "unavailable", reason: "server_error" });
   });
@@ -84,7 +85,7 @@ describe("warehouse client when the warehouse misbehaves", () => {
     const odd = await fake((_, res) => {
       res.writeHead(201, { "content-type": "application/json" }).end('{"ok":true}');
     });
-    const client = createWarehouseClient({ baseUrl: odd.url, timeoutMs: 2000, logger });
+    const client = createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: odd.url, timeoutMs: 2000, logger });
 
     expect(await client.createOrder(order())).toMatchObject({ kind: "failed" });
   });
@@ -96,7 +97,7 @@ describe("warehouse client when the warehouse misbehaves", () => {
       res.writeHead(200).end("{}");
     });
 
-    expect(await createWarehouseClient({ baseUrl: `${behindPrefix.url}/warehouse/`, timeoutMs: 2000, logger }).isHealthy()).toBe(true);
+    expect(await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: `${behindPrefix.url}/warehouse/`, timeoutMs: 2000, logger }).isHealthy()).toBe(true);
     expect(path).toBe("/warehouse/healthz");
   });
 
@@ -106,7 +107,7 @@ describe("warehouse client when the warehouse misbehaves", () => {
       received = req.headers["x-correlation-id"] as string | undefined;
       res.writeHead(200).end("{}");
     });
-    await createWarehouseClient({ baseUrl: echo.url, timeoutMs: 2000, logger }).isHealthy();
+    await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: echo.url, timeoutMs: 2000, logger }).isHealthy();
 
     expect(received).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -122,7 +123,7 @@ async function bodyOf(req: IncomingMessage): Promise<string> {
 /** Sends `req` on to `url` (the real warehouse) and returns its answer, unsent. */
 async function forward(req: IncomingMessage, url: string): Promise<{ status: number; headers: Headers; body: string }> {
   const headers = new Headers();
-  for (const name of ["content-type", "idempotency-key", "x-correlation-id"]) {
+  for (const name of ["authorization", "content-type", "idempotency-key", "x-correlation-id"]) {
     const value = req.headers[name];
     if (typeof value === "string") headers.set(name, value);
   }
@@ -174,7 +175,7 @@ describe("warehouse client resilience", () => {
     });
     const sent = order("PO-RETRY-503");
 
-    const result = await createWarehouseClient({ baseUrl: flaky.url, timeoutMs: 5000, logger, resilience: fast }).createOrder(sent);
+    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: flaky.url, timeoutMs: 5000, logger, resilience: fast }).createOrder(sent);
 
     expect(result).toMatchObject({ kind: "placed", order: { storeOrderId: sent.storeOrderId } });
     expect(keys).toEqual([`"${sent.storeOrderId}"`, `"${sent.storeOrderId}"`]);
@@ -193,7 +194,7 @@ describe("warehouse client resilience", () => {
     });
     const sent = order("PO-RETRY-TIMEOUT");
 
-    const result = await createWarehouseClient({ baseUrl: lossy.url, timeoutMs: 1000, logger, resilience: fast }).createOrder(sent);
+    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: lossy.url, timeoutMs: 1000, logger, resilience: fast }).createOrder(sent);
 
     expect(attempts).toBe(2);
     const stored = await warehouseOrders("PO-RETRY-TIMEOUT");
@@ -212,14 +213,45 @@ describe("warehouse client resilience", () => {
       res.writeHead(status, { "content-type": "application/json" }).end(body);
     });
 
-    const result = await createWarehouseClient({ baseUrl: refusing.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(order());
+    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: refusing.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(order());
 
     expect(result).toMatchObject(expected);
     expect(requests).toBe(1);
   });
 
+  it("signs every attempt with its own token for the warehouse, a retry included", async () => {
+    const tokens: (string | undefined)[] = [];
+    const flaky = await fake((req, res) => {
+      tokens.push(req.headers.authorization);
+      if (tokens.length === 1) {
+        res.writeHead(503).end();
+        return;
+      }
+      void forward(req, real.url).then((answer) => {
+        send(res, answer);
+      });
+    });
+
+    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: flaky.url, timeoutMs: 5000, logger, resilience: fast }).createOrder(order());
+
+    expect(result).toMatchObject({ kind: "placed" });
+    const checks = await Promise.all(
+      tokens.map((token) => verifyServiceAuthorization(token, { key: TEST_SERVICE_KEYS.store.publicKey, issuer: "store-web", audience: "warehouse-api" })),
+    );
+    expect(checks).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]);
+    const jtis = checks.map((check) => (check.ok ? check.claims.jti : undefined));
+    expect(new Set(jtis).size).toBe(2);
+  });
+
+  it("fails without retrying when the warehouse refuses an unsigned order (no signing key configured)", async () => {
+    const result = await createWarehouseClient({ baseUrl: real.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(order("PO-UNSIGNED"));
+
+    expect(result).toEqual({ kind: "failed", reason: "unexpected 401 from the warehouse" });
+    expect(await warehouseOrders("PO-UNSIGNED")).toHaveLength(0);
+  });
+
   it("does not retry a rejection, and the warehouse keeps one rejected order", async () => {
-    const result = await createWarehouseClient({ baseUrl: real.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(order("F-ONCE"));
+    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: real.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(order("F-ONCE"));
 
     expect(result).toMatchObject({ kind: "rejected" });
     expect(await warehouseOrders("F-ONCE")).toHaveLength(1);
@@ -245,6 +277,7 @@ describe("warehouse client resilience", () => {
     const lines: Record<string, unknown>[] = [];
     const watched = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
     const client = createWarehouseClient({
+      signingKey: STORE_TEST_KEY,
       baseUrl: failing.url,
       timeoutMs: 2000,
       logger: watched,
@@ -282,7 +315,7 @@ describe("warehouse client resilience", () => {
     const started = performance.now();
 
     // Six attempts of 150 ms each would take 900 ms: the 300 ms budget stops them after two or so.
-    const client = createWarehouseClient({ baseUrl: silent.url, timeoutMs: 300, logger, resilience: { ...fast, retries: 5 } });
+    const client = createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: silent.url, timeoutMs: 300, logger, resilience: { ...fast, retries: 5 } });
 
     expect(await client.createOrder(order())).toEqual({ kind: "unavailable", reason: "timeout" });
     expect(attempts).toBeLessThan(4);

@@ -11,6 +11,8 @@ globalForWarehouse.__fishtagWarehouse ??= createWarehouseClient({
   baseUrl: env.WAREHOUSE_URL,
   timeoutMs: env.WAREHOUSE_TIMEOUT_MS,
   logger,
+  signingKey: env.STORE_SIGNING_KEY,
 });
+if (!env.STORE_SIGNING_KEY) logger.warn("STORE_SIGNING_KEY is not set: the warehouse will refuse the store's orders (401)");
 
 export const warehouse: WarehouseClient = globalForWarehouse.__fishtagWarehouse;

@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createTestWarehouse, type TestWarehouse } from "warehouse-api/testing";
+import { createTestWarehouse, TEST_SERVICE_KEYS, type TestWarehouse } from "warehouse-api/testing";
+
+/** The store's test signing key, whose public half the test warehouse trusts; the warehouse's own pair. */
+export const STORE_TEST_KEY = TEST_SERVICE_KEYS.store.signingKey;
+export { TEST_SERVICE_KEYS };
 
 export type RunningServer = { url: string; close: () => Promise<void> };
 

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
 import { errorResponse, HTTP } from "../lib/http";
@@ -7,20 +8,20 @@ import { WarehouseEventSchema } from "./warehouse-event.schema";
 
 const MAX_BODY_CHARS = 16_384;
 
-export type WarehouseEventsDeps = { orders: OrdersRepo; secret: string | undefined; logger: Logger };
-
-/** Compares digests, so neither the secret's content nor its length shows in the time taken. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash("sha256").update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
+export type WarehouseEventsDeps = {
+  orders: OrdersRepo;
+  /** The warehouse's public key: events must carry a token it signed. None: every event is refused. */
+  publicKey: KeyObject | undefined;
+  logger: Logger;
+};
 
 /**
  * POST /api/warehouse-events. Free of Next so tests call it with a plain Request. Answers:
  * - 200 `{ applied: true }`: the order's status changed and a history row was added;
  * - 200 `{ applied: false, reason: "duplicate" | "stale" }`: already applied, or older than an event
  *   already applied; nothing changed, and the warehouse should not send it again;
- * - 401 without the right bearer secret (or when the store has none configured), 400 for a body that
+ * - 401 without a valid token from the warehouse (iss warehouse-api, aud store-web, under a minute old;
+ *   see @fishtag/service-auth), or when the store has no key for it configured; 400 for a body that
  *   breaks the contract (413 if absurdly large), 404 `unknown_order` for a storeOrderId the store never recorded.
  * Errors share the shape `{ error, message, correlationId }`. Every line logged carries the event's
  * X-Correlation-Id (the staff action's), which proxy.ts has already checked.
@@ -30,12 +31,16 @@ export function handleWarehouseEvent(request: Request, deps: WarehouseEventsDeps
   return runWithCorrelationId(id, () => receive(request, id, deps));
 }
 
-async function receive(request: Request, correlationId: string, { orders, secret, logger }: WarehouseEventsDeps): Promise<Response> {
-  const authorization = request.headers.get("authorization") ?? "";
-  const bearer = /^Bearer (.+)$/.exec(authorization)?.[1];
-  if (!secret || !bearer || !sameSecret(bearer, secret)) {
-    logger.warn({ configured: Boolean(secret), presented: Boolean(bearer) }, "warehouse event refused: not authenticated");
-    return errorResponse(HTTP.UNAUTHORIZED, "unauthenticated", "A valid bearer secret is required.", correlationId);
+async function receive(request: Request, correlationId: string, { orders, publicKey, logger }: WarehouseEventsDeps): Promise<Response> {
+  const verified = await verifyServiceAuthorization(request.headers.get("authorization"), {
+    key: publicKey,
+    issuer: "warehouse-api",
+    audience: "store-web",
+  });
+  if (!verified.ok) {
+    // The reason's category only: never the token.
+    logger.warn({ reason: verified.reason }, "warehouse event refused: not authenticated");
+    return errorResponse(HTTP.UNAUTHORIZED, "unauthenticated", "A valid service token from the warehouse is required (Authorization: Bearer <jwt>).", correlationId);
   }
 
   // An event is a few hundred bytes; anything far larger is not one, and is not worth parsing.

@@ -1,13 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { refusedAuthorizations, testKeyPair } from "@fishtag/service-auth/testing";
+import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { createLogger } from "@fishtag/tracing/logger";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ada, newCustomer, testStore } from "../test/store-db";
 import { handleWarehouseEvent } from "./warehouse-events.handler";
 import type { WarehouseEvent } from "./warehouse-event.schema";
 
-const SECRET = "test-events-secret-0123456789abcdef";
+// The warehouse's key pair: events are signed with the private half, checked against the public one.
+const WAREHOUSE = testKeyPair();
+const warehouseAuthorization = () => serviceAuthorization({ key: WAREHOUSE.signingKey, issuer: "warehouse-api", audience: "store-web" });
+const refused = await refusedAuthorizations({ caller: WAREHOUSE, issuer: "warehouse-api", audience: "store-web" });
 
 let store: ReturnType<typeof testStore>;
 let logDir: string;
@@ -51,15 +56,18 @@ const event = (overrides: Partial<WarehouseEvent> = {}): WarehouseEvent => ({
   ...overrides,
 });
 
-function send(body: unknown, { secret = SECRET, correlationId = "staff-move-1" }: { secret?: string | null; correlationId?: string } = {}) {
+/** The event as the warehouse's relay sends it: with a fresh token, unless `authorization` says otherwise (undefined: none). */
+async function send(body: unknown, options: { authorization?: string | undefined; correlationId?: string } = {}) {
+  const { correlationId = "staff-move-1" } = options;
+  const authorization = "authorization" in options ? options.authorization : await warehouseAuthorization();
   const headers = new Headers({ "content-type": "application/json", "x-correlation-id": correlationId });
-  if (secret !== null) headers.set("authorization", `Bearer ${secret}`);
+  if (authorization !== undefined) headers.set("authorization", authorization);
   const request = new Request("http://store.test/api/warehouse-events", {
     method: "POST",
     headers,
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return handleWarehouseEvent(request, { orders: store.orders, secret: SECRET, logger });
+  return handleWarehouseEvent(request, { orders: store.orders, publicKey: WAREHOUSE.publicKey, logger });
 }
 
 const stored = () => store.orders.findById(order.id);
@@ -105,28 +113,29 @@ describe("POST /api/warehouse-events", () => {
     expect(store.orders.findById(other.id)).toMatchObject({ status: "received", warehouseOrderId: "wh-late" });
   });
 
-  it.each([
-    ["no bearer", null],
-    ["a wrong secret", "x".repeat(SECRET.length)],
-    ["a prefix of the secret", SECRET.slice(0, -1)],
-  ])("refuses %s with 401 and the error shape, changing nothing", async (_, secret) => {
-    const response = await send(event(), { secret, correlationId: "intruder-1" });
+  it.each(refused)("refuses an event with %s: 401 and the error shape, a warning with the reason, changing nothing", async (_, authorization) => {
+    const response = await send(event(), { authorization, correlationId: "intruder-1" });
 
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: "unauthenticated", message: expect.any(String), correlationId: "intruder-1" });
+    expect(await response.json()).toEqual({ error: "unauthenticated", message: expect.stringContaining("service token"), correlationId: "intruder-1" });
     expect(warehouseHistory()).toEqual([]);
-    expect(JSON.stringify(logLines())).not.toContain(SECRET);
+    expect(logLines()).toContainEqual(
+      expect.objectContaining({ level: "warn", msg: "warehouse event refused: not authenticated", correlationId: "intruder-1", reason: expect.any(String) }),
+    );
+    const token = authorization?.replace(/^\S+ /, "");
+    if (token) expect(JSON.stringify(logLines())).not.toContain(token);
   });
 
-  it("refuses every event with 401 while no secret is configured", async () => {
+  it("refuses every event with 401 while no warehouse key is configured", async () => {
     const request = new Request("http://store.test/api/warehouse-events", {
       method: "POST",
-      headers: { authorization: "Bearer undefined", "content-type": "application/json" },
+      headers: { authorization: await warehouseAuthorization(), "content-type": "application/json" },
       body: JSON.stringify(event()),
     });
-    const response = await handleWarehouseEvent(request, { orders: store.orders, secret: undefined, logger });
+    const response = await handleWarehouseEvent(request, { orders: store.orders, publicKey: undefined, logger });
 
     expect(response.status).toBe(401);
+    expect(logLines()).toContainEqual(expect.objectContaining({ reason: "not_configured" }));
   });
 
   // Thunks: the order the events name is only made in beforeEach.

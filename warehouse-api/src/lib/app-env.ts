@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import type { Logger } from "@fishtag/tracing/logger";
 import type { HttpBindings } from "@hono/node-server";
 import type { Db } from "../db/client.js";
@@ -7,6 +8,8 @@ import type { Session } from "../staff/staff.repo.js";
 export type AppDeps = {
   db: Db;
   logger: Logger;
+  /** The Store's public key: service calls (order creation) must carry a token it signed. None: all refused. */
+  storePublicKey: KeyObject | undefined;
   /** Orders whose reference starts with this (case-insensitive) are rejected; empty disables. */
   rejectPrefix: string;
   /** Stack traces in 500 answers: development only. */

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { count as rowCount } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { idempotencyKeys, orderEvents, orders } from "../db/schema.js";
-import { createTestWarehouse, type TestWarehouse } from "../testing.js";
+import { createTestWarehouse, storeAuthorization, type TestWarehouse } from "../testing.js";
 import { jsonRequest, orderInput, readLogLines } from "../test/fixtures.js";
 import { IDEMPOTENCY_KEY_TTL_MS, parseIdempotencyKey } from "./idempotency.js";
 import { createOrdersRepo } from "./orders.repo.js";
@@ -13,8 +13,11 @@ afterEach(() => {
   warehouse.close();
 });
 
-const post = (body: unknown, key: string | undefined, headers: Record<string, string> = {}) =>
-  warehouse.app.request("/api/orders", jsonRequest(body, { ...(key === undefined ? {} : { "idempotency-key": key }), ...headers }));
+const post = async (body: unknown, key: string | undefined, headers: Record<string, string> = {}) =>
+  warehouse.app.request(
+    "/api/orders",
+    jsonRequest(body, { authorization: await storeAuthorization(), ...(key === undefined ? {} : { "idempotency-key": key }), ...headers }),
+  );
 
 const count = (table: typeof orders | typeof orderEvents | typeof idempotencyKeys) =>
   warehouse.db.select({ n: rowCount() }).from(table).get()?.n;
@@ -130,7 +133,12 @@ describe("Idempotency-Key on POST /api/orders", () => {
     });
     const first = warehouse.app.request("/api/orders", {
       method: "POST",
-      headers: { "content-type": "application/json", "content-length": String(bytes.length), "idempotency-key": "racing" },
+      headers: {
+        "content-type": "application/json",
+        "content-length": String(bytes.length),
+        "idempotency-key": "racing",
+        authorization: await storeAuthorization(),
+      },
       body,
       duplex: "half",
     });

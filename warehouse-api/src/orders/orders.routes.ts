@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppDeps, AppEnv } from "../lib/app-env.js";
 import { ErrorSchema, jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
+import { requireStore, STORE_TOKEN_SCHEME } from "../middleware/require-store.js";
 import { sessionOf } from "../staff/require-staff.js";
 import { fingerprint, idempotencyGate, IdempotencyKeyHeadersSchema, REPLAYED_HEADER } from "./idempotency.js";
 import { createOrdersRepo } from "./orders.repo.js";
@@ -26,7 +27,7 @@ type CreateAnswer =
   | { status: typeof HTTP.CREATED; body: Order }
   | { status: typeof HTTP.UNPROCESSABLE_ENTITY; body: z.infer<typeof RejectedOrderSchema> };
 
-// Until services authenticate (a later issue), the Store is the one caller of order creation.
+// Order creation takes only calls with a token the Store signed (requireStore), so the Store is its actor.
 const STORE_ACTOR = "store";
 
 /**
@@ -34,7 +35,7 @@ const STORE_ACTOR = "store";
  * API (everything else) is what the dashboard calls, behind a staff session. They are kept apart so
  * each can get its own authentication.
  */
-export function ordersRoutes({ db, logger, rejectPrefix }: AppDeps, staffGate: MiddlewareHandler<AppEnv>) {
+export function ordersRoutes({ db, logger, rejectPrefix, storePublicKey }: AppDeps, staffGate: MiddlewareHandler<AppEnv>) {
   const repo = createOrdersRepo(db);
   const rejects = (reference: string) =>
     rejectPrefix !== "" && reference.toLowerCase().startsWith(rejectPrefix.toLowerCase());
@@ -50,13 +51,16 @@ export function ordersRoutes({ db, logger, rejectPrefix }: AppDeps, staffGate: M
     path: "/api/orders",
     tags: ["Orders (service API)"],
     summary: "Place an order (called by the Store); safe to retry with the same Idempotency-Key",
-    middleware: idempotencyGate(logger),
+    // Authentication first: an unauthenticated call must not hold (or learn anything about) an Idempotency-Key.
+    middleware: [requireStore(storePublicKey, logger), idempotencyGate(logger)] as const,
+    security: [{ [STORE_TOKEN_SCHEME]: [] }],
     request: { headers: IdempotencyKeyHeadersSchema, body: { ...json(CreateOrderSchema, "The order"), required: true } },
     responses: {
       [HTTP.CREATED]: json(OrderSchema, "The order was received (or, with `Idempotent-Replayed: true`, had been)"),
       [HTTP.BAD_REQUEST]: errorResponse(
         "No Idempotency-Key (`idempotency_key_missing`), an invalid one (`idempotency_key_invalid`), malformed JSON or a schema violation (see `issues`)",
       ),
+      [HTTP.UNAUTHORIZED]: errorResponse("No valid service token from the Store (`unauthenticated`)"),
       [HTTP.CONFLICT]: errorResponse("A request with this Idempotency-Key is still being processed (`idempotency_key_in_flight`)"),
       [HTTP.PAYLOAD_TOO_LARGE]: errorResponse("The body is over 64 KB"),
       [HTTP.UNPROCESSABLE_ENTITY]: json(

@@ -13,8 +13,8 @@ afterAll(() => {
   warehouse.close();
 });
 
-const post = (body: unknown, headers?: Record<string, string>) =>
-  warehouse.app.request("/api/orders", orderRequest(body, headers));
+const post = async (body: unknown, headers?: Record<string, string>) =>
+  warehouse.app.request("/api/orders", await orderRequest(body, headers));
 /** A staff API read, as the signed-in dashboard makes it. */
 const get = (path: string, headers: Record<string, string> = {}) => warehouse.app.request(path, { headers: { ...staff, ...headers } });
 
@@ -130,7 +130,7 @@ describe("GET /api/orders", () => {
     try {
       const created: string[] = [];
       for (let i = 0; i < 7; i++) {
-        const res = await list.app.request("/api/orders", orderRequest(orderInput({ reference: `PO-${i}` })));
+        const res = await list.app.request("/api/orders", await orderRequest(orderInput({ reference: `PO-${i}` })));
         created.push(((await res.json()) as Order).id);
       }
 
@@ -143,7 +143,7 @@ describe("GET /api/orders", () => {
         seen.push(...page.items.map((order) => order.id));
         cursor = page.nextCursor;
         // An order placed mid-way is newer than the cursor, so it belongs to a fresh first page, not this walk.
-        if (seen.length === 3) await list.app.request("/api/orders", orderRequest(orderInput()));
+        if (seen.length === 3) await list.app.request("/api/orders", await orderRequest(orderInput()));
       } while (cursor);
 
       expect(seen).toEqual([...created].reverse());
@@ -156,8 +156,8 @@ describe("GET /api/orders", () => {
     const list = createTestWarehouse();
     const listStaff = await list.staffHeaders();
     try {
-      await list.app.request("/api/orders", orderRequest(orderInput({ reference: "PO-ok" })));
-      await list.app.request("/api/orders", orderRequest(orderInput({ reference: "F-no" })));
+      await list.app.request("/api/orders", await orderRequest(orderInput({ reference: "PO-ok" })));
+      await list.app.request("/api/orders", await orderRequest(orderInput({ reference: "F-no" })));
 
       const res = await list.app.request("/api/orders?status=rejected", { headers: listStaff });
       const page = (await res.json()) as { items: Order[]; nextCursor: string | null };
@@ -183,7 +183,7 @@ describe("GET /api/orders", () => {
       place: async (reference: string, email: string, correlationId: string) => {
         const res = await list.app.request(
           "/api/orders",
-          orderRequest(orderInput({ reference, customer: { name: "A", email } }), { "x-correlation-id": correlationId }),
+          await orderRequest(orderInput({ reference, customer: { name: "A", email } }), { "x-correlation-id": correlationId }),
         );
         return (await res.json()) as Order;
       },

@@ -17,7 +17,7 @@ afterAll(() => {
 });
 
 async function placeOrder(correlationId = "checkout"): Promise<Order> {
-  const res = await warehouse.app.request("/api/orders", orderRequest(orderInput(), { "x-correlation-id": correlationId }));
+  const res = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { "x-correlation-id": correlationId }));
   return (await res.json()) as Order;
 }
 

@@ -17,7 +17,7 @@ const signIn = (email: string, password: string) =>
   warehouse.app.request("/api/session", jsonRequest({ email, password }, { "x-correlation-id": "sign-in" }));
 
 async function placedOrderId(): Promise<string> {
-  const res = await warehouse.app.request("/api/orders", orderRequest(orderInput()));
+  const res = await warehouse.app.request("/api/orders", await orderRequest(orderInput()));
   return ((await res.json()) as { id: string }).id;
 }
 

@@ -2,14 +2,13 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { asc, eq } from "drizzle-orm";
+import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { statusOutbox, type OrderStatus } from "../db/schema.js";
 import type { Order } from "../orders/orders.schemas.js";
 import { jsonRequest, orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
-import { createTestWarehouse, type StaffHeaders, type TestWarehouse } from "../testing.js";
+import { createTestWarehouse, TEST_SERVICE_KEYS, type StaffHeaders, type TestWarehouse } from "../testing.js";
 import { createRelay, type RelayOptions, type StatusEvent } from "./relay.js";
-
-const SECRET = "test-events-secret-0123456789abcdef";
 
 type Received = { method: string | undefined; url: string | undefined; headers: IncomingHttpHeaders; body: StatusEvent };
 type Answer = { status: number; body?: string } | "hang";
@@ -84,7 +83,7 @@ afterEach(async () => {
 });
 
 async function placeOrder(): Promise<Order> {
-  const res = await warehouse.app.request("/api/orders", orderRequest(orderInput(), { "x-correlation-id": "checkout" }));
+  const res = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { "x-correlation-id": "checkout" }));
   return (await res.json()) as Order;
 }
 
@@ -101,7 +100,7 @@ function relayTo(port: number, options: Partial<RelayOptions> = {}) {
     db: warehouse.db,
     logger: warehouse.logger,
     storeUrl: `http://127.0.0.1:${port}`,
-    secret: SECRET,
+    signingKey: TEST_SERVICE_KEYS.warehouse.signingKey,
     now: () => clock,
     random: () => 0.5,
     ...options,
@@ -136,8 +135,13 @@ describe("the status relay", () => {
     expect(request).toMatchObject({
       method: "POST",
       url: "/api/warehouse-events",
-      headers: { "content-type": "application/json", "x-correlation-id": "pick-1", authorization: `Bearer ${SECRET}` },
+      headers: { "content-type": "application/json", "x-correlation-id": "pick-1" },
     });
+    // The token is what the Store checks: the warehouse's signature, for the Store, good for a minute.
+    const authorization = request?.headers.authorization;
+    const verified = await verifyServiceAuthorization(authorization, { key: TEST_SERVICE_KEYS.warehouse.publicKey, issuer: "warehouse-api", audience: "store-web" });
+    expect(verified).toMatchObject({ ok: true, claims: { iss: "warehouse-api", aud: "store-web", jti: expect.any(String) } });
+    if (verified.ok) expect(verified.claims.exp - verified.claims.iat).toBeLessThanOrEqual(60);
     expect(request?.body).toEqual({
       eventId: row?.eventId,
       orderId: order.id,
@@ -150,7 +154,7 @@ describe("the status relay", () => {
     expect(logLines()).toContainEqual(
       expect.objectContaining({ level: "info", msg: "status event delivered", correlationId: "pick-1", eventId: row?.eventId, orderId: order.id, status: "picking", attempt: 1 }),
     );
-    expect(JSON.stringify(logLines())).not.toContain(SECRET);
+    expect(JSON.stringify(logLines())).not.toContain(authorization?.slice("Bearer ".length));
 
     expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 0 });
   });

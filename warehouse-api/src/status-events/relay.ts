@@ -1,3 +1,5 @@
+import type { KeyObject } from "node:crypto";
+import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
 import type { Db } from "../db/client.js";
@@ -8,7 +10,8 @@ import { createStatusOutbox, type OutboxRow } from "./status-outbox.repo.js";
  * order (issue 4). The contract, which the Store implements:
  *
  *   POST {storeUrl}/api/warehouse-events
- *   Authorization: Bearer <secret>, X-Correlation-Id: <the staff action's ID>
+ *   Authorization: Bearer <a token signed per delivery: iss warehouse-api, aud store-web, 60 s>,
+ *   X-Correlation-Id: <the staff action's ID>
  *   { eventId, orderId, storeOrderId, type: "order.status_changed", status, at }
  *
  * 2xx is delivered (the Store also answers 2xx to a duplicate or stale eventId, which it ignores).
@@ -35,7 +38,8 @@ export type RelayOptions = {
   logger: Logger;
   /** The Store's base URL, e.g. http://localhost:8000. */
   storeUrl: string;
-  secret: string;
+  /** The warehouse's own Ed25519 private key: each delivery carries a fresh token signed with it. */
+  signingKey: KeyObject;
   /** Epoch ms; tests move it on instead of waiting out a backoff. */
   now?: () => number;
   /** In [0, 1): the jitter. */
@@ -59,7 +63,7 @@ const ERROR_EXCERPT_CHARS = 500;
 export type Relay = ReturnType<typeof createRelay>;
 
 export function createRelay(options: RelayOptions) {
-  const { logger, secret, now = Date.now, random = Math.random, fetch: send = fetch, batchSize = 100, timeoutMs = 5000 } = options;
+  const { logger, signingKey, now = Date.now, random = Math.random, fetch: send = fetch, batchSize = 100, timeoutMs = 5000 } = options;
   const { baseMs, capMs } = options.backoff ?? { baseMs: 1000, capMs: 5 * 60 * 1000 };
   const outbox = createStatusOutbox(options.db);
   // A path prefix on STORE_URL is kept (new URL() with an absolute path would drop it).
@@ -93,9 +97,11 @@ export function createRelay(options: RelayOptions) {
 
     let failure: { statusCode?: number; errorCode?: string; lastError: string; park: boolean };
     try {
+      // Signed per delivery, not per relay: a retry minutes later needs a token that has not expired.
+      const authorization = await serviceAuthorization({ key: signingKey, issuer: "warehouse-api", audience: "store-web" });
       const res = await send(url, {
         method: "POST",
-        headers: { "content-type": "application/json", [CORRELATION_HEADER]: row.correlationId, authorization: `Bearer ${secret}` },
+        headers: { "content-type": "application/json", [CORRELATION_HEADER]: row.correlationId, authorization },
         body: JSON.stringify(event),
         redirect: "manual",
         signal: AbortSignal.timeout(timeoutMs),

@@ -1,4 +1,5 @@
 import type { CreateOrderInput } from "../orders/orders.schemas.js";
+import { storeAuthorization } from "../testing.js";
 
 export function orderInput(overrides: Partial<CreateOrderInput> = {}): CreateOrderInput {
   return {
@@ -22,9 +23,12 @@ export function jsonRequest(body: unknown, headers: Record<string, string> = {})
   };
 }
 
-/** POST /api/orders as the Store sends it: with a fresh Idempotency-Key unless `headers` brings one. */
-export function orderRequest(body: unknown, headers: Record<string, string> = {}): RequestInit {
-  return jsonRequest(body, { "idempotency-key": crypto.randomUUID(), ...headers });
+/**
+ * POST /api/orders as the Store sends it: with a fresh service token and a fresh Idempotency-Key, unless
+ * `headers` brings its own.
+ */
+export async function orderRequest(body: unknown, headers: Record<string, string> = {}): Promise<RequestInit> {
+  return jsonRequest(body, { authorization: await storeAuthorization(), "idempotency-key": crypto.randomUUID(), ...headers });
 }
 
 export function readLogLines(contents: string): Record<string, unknown>[] {

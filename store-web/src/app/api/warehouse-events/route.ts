@@ -7,5 +7,5 @@ export const dynamic = "force-dynamic";
 
 /** Status events from the warehouse's relay; the contract is in warehouse-events.handler.ts. */
 export function POST(request: Request) {
-  return handleWarehouseEvent(request, { orders: repos().orders, secret: env.WAREHOUSE_EVENTS_SECRET, logger });
+  return handleWarehouseEvent(request, { orders: repos().orders, publicKey: env.WAREHOUSE_PUBLIC_KEY, logger });
 }

@@ -1,0 +1,29 @@
+import type { KeyObject } from "node:crypto";
+import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
+import type { Logger } from "@fishtag/tracing/logger";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../lib/app-env.js";
+import { jsonError } from "../lib/errors.js";
+import { HTTP } from "../lib/http-status.js";
+
+export const STORE_TOKEN_SCHEME = "storeToken";
+
+/**
+ * The service API's gate: 401 unless the call carries a token the Store signed for this warehouse
+ * (iss store-web, aud warehouse-api, under a minute old; see @fishtag/service-auth). Without the
+ * Store's public key every call is refused. The reason is logged as a category, never the token.
+ */
+export function requireStore(storePublicKey: KeyObject | undefined, logger: Logger) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const result = await verifyServiceAuthorization(c.req.header("authorization"), {
+      key: storePublicKey,
+      issuer: "store-web",
+      audience: "warehouse-api",
+    });
+    if (!result.ok) {
+      logger.warn({ reason: result.reason, path: new URL(c.req.url).pathname }, "service call refused: not authenticated");
+      return jsonError(c, HTTP.UNAUTHORIZED, "unauthenticated", "A valid service token from the store is required (Authorization: Bearer <jwt>).");
+    }
+    await next();
+  });
+}
