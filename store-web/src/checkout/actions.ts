@@ -16,12 +16,12 @@ export async function placeOrderAction(_previous: CheckoutState, form: FormData)
   const customerId = await currentCustomerId();
   // proxy.ts gives every action request a customer; without one there is no cart to check out.
   if (!customerId) throw new Error("checkout without a customer cookie");
-  const { carts, orders } = repos();
+  const { carts, orders, outbox } = repos();
   // server.ts always sets it; "unknown" (one shared budget) only if a request reached Next some other way.
   const client = (await headers()).get(CLIENT_ADDRESS_HEADER) ?? "unknown";
   const admission = { client, limiter: checkoutLimiter };
-  const state = await placeOrder(form, { correlationId, customerId, carts, orders, warehouse, logger, admission });
-  // The cart (emptied on success) and the order list changed: the header's count and the pages follow.
+  const state = await placeOrder(form, { correlationId, customerId, carts, orders, outbox, warehouse, logger, admission });
+  // The cart (emptied once the order is placed or accepted) and the order list changed: the header's count and the pages follow.
   revalidatePath("/", "layout");
   return state;
 }

@@ -145,17 +145,27 @@ function Outcome({ state }: { state: CheckoutState }) {
   switch (state.status) {
     case "placed":
       return (
-        <div ref={ref} tabIndex={-1} className="outcome outcome-success" role="status">
-          <h2>Order placed</h2>
-          <p>
-            Thank you. Your order number is <strong data-testid="order-number">{state.orderNumber}</strong>, total{" "}
-            {formatCents(state.totalCents)}.
-          </p>
-          <p>
-            <Link href={`/orders/${state.orderNumber}`}>Track order {state.orderNumber}</Link>
-          </p>
-          <Reference id={state.reference} />
-        </div>
+        <Success focusRef={ref} kind="success" title="Order placed" orderNumber={state.orderNumber} reference={state.reference}>
+          Thank you. Your order number is <strong data-testid="order-number">{state.orderNumber}</strong>, total {formatCents(state.totalCents)}.
+        </Success>
+      );
+    case "accepted":
+      // The order is safe in the store's outbox: the relay delivers it once the warehouse answers again.
+      return (
+        <Success
+          focusRef={ref}
+          kind="pending"
+          title={
+            <>
+              Order <span data-testid="order-number">{state.orderNumber}</span> accepted — awaiting warehouse confirmation
+            </>
+          }
+          orderNumber={state.orderNumber}
+          reference={state.reference}
+        >
+          We&apos;ll confirm it shortly: the warehouse could not be reached just now, but your order is safe with us. Total{" "}
+          {formatCents(state.totalCents)}.
+        </Success>
       );
     case "rejected":
       return (
@@ -183,6 +193,34 @@ function Outcome({ state }: { state: CheckoutState }) {
         </Problem>
       );
   }
+}
+
+/** An order the store has taken: what happened, the way to follow it, and the reference. */
+function Success({
+  focusRef,
+  kind,
+  title,
+  orderNumber,
+  reference,
+  children,
+}: {
+  focusRef: Ref<HTMLDivElement>;
+  kind: "success" | "pending";
+  title: ReactNode;
+  orderNumber: string;
+  reference: string;
+  children: ReactNode;
+}) {
+  return (
+    <div ref={focusRef} tabIndex={-1} className={`outcome outcome-${kind}`} role="status">
+      <h2>{title}</h2>
+      <p>{children}</p>
+      <p>
+        <Link href={`/orders/${orderNumber}`}>Track order {orderNumber}</Link>
+      </p>
+      <Reference id={reference} />
+    </div>
+  );
 }
 
 function Problem({

@@ -42,6 +42,7 @@ const depsFor = (baseUrl: string, correlationId: string, timeoutMs = 5000): Plac
   customerId: customer,
   carts: store.carts,
   orders: store.orders,
+  outbox: store.outbox,
   logger,
   warehouse: createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl, timeoutMs, logger }),
   admission: { client: "127.0.0.1", limiter: createCheckoutLimiter(1000) },
@@ -87,6 +88,7 @@ describe("placeOrder against the real warehouse", () => {
       { sku: "STK-PACK", name: "Sticker pack", quantity: 1, unitPriceCents: 500 },
     ]);
     expect(store.carts.get(customer).lines).toEqual([]);
+    expect(store.outbox.find(order?.id ?? "missing")).toMatchObject({ state: "delivered", attempts: 1, correlationId: "ref-placed" });
   });
 
   it("marks a rejected order rejected, keeps the cart and what was typed", async () => {
@@ -94,6 +96,8 @@ describe("placeOrder against the real warehouse", () => {
 
     expect(state).toMatchObject({ status: "rejected", reference: "ref-rejected", values: { reference: "F-42", name: "Ada Lovelace" } });
     expect(onlyOrder()).toMatchObject({ status: "rejected", warehouseOrderId: expect.any(String) });
+    // The warehouse has it, as rejected: nothing left to deliver.
+    expect(store.outbox.find(onlyOrder()?.id ?? "missing")?.state).toBe("delivered");
     expect(store.carts.get(customer).itemCount).toBe(3);
   });
 
@@ -127,23 +131,45 @@ describe("placeOrder when the warehouse cannot take the order", () => {
     await Promise.all(servers.map((server) => server.close()));
   });
 
-  it("marks the order failed when the warehouse is unreachable, and keeps the cart for a retry", async () => {
+  it("accepts the order when the warehouse is unreachable: awaiting confirmation, safe in the outbox, cart emptied", async () => {
     const state = await placeOrder(checkoutForm(), depsFor(UNUSED_URL, "ref-down", 2000));
 
-    expect(state).toMatchObject({ status: "unavailable", reference: "ref-down", values: { name: "Ada Lovelace" } });
+    expect(state).toEqual({ status: "accepted", reference: "ref-down", orderNumber: "ST-000001", totalCents: 3400 });
     const order = onlyOrder();
-    expect(order).toMatchObject({ status: "failed", warehouseOrderId: null });
-    expect(order?.history.map((change) => change.status)).toEqual(["pending", "failed"]);
-    expect(store.carts.get(customer).itemCount).toBe(3);
+    expect(order).toMatchObject({ status: "awaiting_confirmation", warehouseOrderId: null });
+    expect(order?.history.map((change) => change.status)).toEqual(["pending", "awaiting_confirmation"]);
+    expect(store.outbox.find(order?.id ?? "missing")).toMatchObject({
+      state: "pending",
+      attempts: 1,
+      correlationId: "ref-down",
+      lastError: "unreachable",
+    });
+    expect(store.outbox.backlog()).toEqual({ pending: 1, parked: 0 });
+    expect(store.carts.get(customer).itemCount).toBe(0);
   });
 
-  it("marks the order failed when the warehouse is too slow", async () => {
+  it("accepts the order when the warehouse is too slow", async () => {
     const silent = await startFakeWarehouse(() => undefined);
     servers.push(silent);
     const state = await placeOrder(checkoutForm(), depsFor(silent.url, "ref-slow", 200));
 
-    expect(state).toMatchObject({ status: "unavailable", reference: "ref-slow" });
-    expect(onlyOrder()?.status).toBe("failed");
+    expect(state).toMatchObject({ status: "accepted", reference: "ref-slow", orderNumber: "ST-000001" });
+    expect(onlyOrder()?.status).toBe("awaiting_confirmation");
+    expect(store.outbox.find(onlyOrder()?.id ?? "missing")).toMatchObject({ state: "pending", lastError: "timeout" });
+  });
+
+  it("marks the order failed and parks it on an answer outside the contract, keeping the cart for a retry", async () => {
+    const refusing = await startFakeWarehouse((_req, res) => {
+      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: "validation_failed" }));
+    });
+    servers.push(refusing);
+    const state = await placeOrder(checkoutForm(), depsFor(refusing.url, "ref-400"));
+
+    expect(state).toMatchObject({ status: "unavailable", reference: "ref-400", values: { name: "Ada Lovelace" } });
+    const order = onlyOrder();
+    expect(order?.history.map((change) => change.status)).toEqual(["pending", "failed"]);
+    expect(store.outbox.find(order?.id ?? "missing")).toMatchObject({ state: "parked", attempts: 1, lastError: "unexpected 400 from the warehouse" });
+    expect(store.carts.get(customer).itemCount).toBe(3);
   });
 });
 
@@ -154,8 +180,11 @@ describe("placeOrder for a client that checks out too often", () => {
       admission: { client, limiter },
     });
     const limiter = createCheckoutLimiter(2);
-    // Two attempts are allowed (both end "unavailable": nothing listens at UNUSED_URL) ...
-    for (const id of ["try-1", "try-2"]) expect((await placeOrder(checkoutForm(), limited(id, "10.0.0.1", limiter))).status).toBe("unavailable");
+    // Two attempts are allowed (both end "accepted": nothing listens at UNUSED_URL, so the outbox has them) ...
+    for (const id of ["try-1", "try-2"]) {
+      store.carts.add(customer, "MUG-TEAL", 1);
+      expect((await placeOrder(checkoutForm(), limited(id, "10.0.0.1", limiter))).status).toBe("accepted");
+    }
     const ordersBefore = store.orders.listForCustomer(customer).length;
 
     // ... the third from the same address is refused before anything is recorded or sent.
@@ -165,6 +194,7 @@ describe("placeOrder for a client that checks out too often", () => {
     expect(store.orders.listForCustomer(customer)).toHaveLength(ordersBefore);
 
     // Another address has its own budget.
-    expect((await placeOrder(checkoutForm(), limited("other", "10.0.0.2", limiter))).status).toBe("unavailable");
+    store.carts.add(customer, "MUG-TEAL", 1);
+    expect((await placeOrder(checkoutForm(), limited("other", "10.0.0.2", limiter))).status).toBe("accepted");
   });
 });

@@ -1,5 +1,7 @@
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
 import type { CartRepo } from "../cart/cart.repo";
+import { deliverOrder } from "../order-outbox/delivery";
+import type { OrderOutbox } from "../order-outbox/order-outbox.repo";
 import type { OrdersRepo } from "../orders/orders.repo";
 import { checkoutValues, parseCheckout, type CheckoutValues, type FieldErrors } from "./checkout.schema";
 import type { CheckoutLimiter } from "./checkout-limit.server";
@@ -9,6 +11,8 @@ import type { WarehouseClient } from "./warehouse-client.server";
 export type CheckoutState =
   | { status: "idle" }
   | { status: "placed"; reference: string; orderNumber: string; totalCents: number }
+  /** Safe in the store's outbox but not confirmed by the warehouse yet: the relay delivers it later. */
+  | { status: "accepted"; reference: string; orderNumber: string; totalCents: number }
   | { status: "rejected"; reference: string; message: string; values: CheckoutValues }
   | { status: "invalid"; reference: string; fieldErrors: FieldErrors; values: CheckoutValues }
   | { status: "unavailable"; reference: string; values: CheckoutValues }
@@ -19,24 +23,30 @@ export type PlaceOrderDeps = {
   customerId: string;
   carts: CartRepo;
   orders: OrdersRepo;
+  outbox: OrderOutbox;
   warehouse: WarehouseClient;
   logger: Logger;
   /** Who is checking out (the connection's address) and the limiter that counts their attempts. */
   admission: { client: string; limiter: CheckoutLimiter };
+  /** Epoch ms and the backoff's jitter, for the outbox row's next attempt; tests pin them. */
+  now?: () => number;
+  random?: () => number;
 };
 
 /**
  * The checkout: validate the form on the server, take the items and their prices from the customer's
- * cart (priced from the catalog), record the store's order, then send it to the warehouse. Free of Next
- * so that it can be tested directly against a real warehouse. Everything inside runs with the request's
- * correlation ID in scope: every log line and the warehouse call carry it.
+ * cart (priced from the catalog), record the store's order with its outbox row, then send it to the
+ * warehouse at once. If the warehouse cannot take it now, the order is still accepted: the outbox relay
+ * delivers it later (order-outbox/relay.ts). Free of Next so that it can be tested directly against a
+ * real warehouse. Everything inside runs with the request's correlation ID in scope: every log line and
+ * the warehouse call carry it.
  */
 export function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutState> {
   return runWithCorrelationId(deps.correlationId, () => checkout(form, deps));
 }
 
 async function checkout(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutState> {
-  const { correlationId, customerId, carts, orders, warehouse, logger, admission } = deps;
+  const { correlationId, customerId, carts, orders, outbox, warehouse, logger, admission, now = Date.now, random = Math.random } = deps;
   const values = checkoutValues(form);
   const retryAfterSeconds = await admission.limiter.take(admission.client);
   if (retryAfterSeconds > 0) {
@@ -63,23 +73,25 @@ async function checkout(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutS
     postalCode: data.postalCode,
     country: data.country,
   };
-  // Recorded before the warehouse hears of it: whatever happens next, the store knows the order exists.
-  const order = orders.create({ customerId, correlationId, customer, shippingAddress, reference: data.reference, lines });
+  // Recorded with its outbox row before the warehouse hears of it: whatever happens next, the store knows
+  // the order exists and will deliver it.
+  const order = orders.create({ customerId, correlationId, customer, shippingAddress, reference: data.reference, lines }, new Date(now()));
   logger.info({ storeOrderId: order.id, orderNumber: order.number, lines: lines.length }, "checkout: sending the order to the warehouse");
-  const result = await warehouse.createOrder({ storeOrderId: order.id, reference: data.reference, customer, shippingAddress, lines });
+  const { result } = await deliverOrder({ storeOrderId: order.id, correlationId, attempts: 0 }, { orders, outbox, warehouse, logger, now, random });
+  const placed = { reference: correlationId, orderNumber: order.number, totalCents: order.totalCents };
 
   switch (result.kind) {
     case "placed":
-      orders.recordCheckoutOutcome(order.id, { status: "received", warehouseOrderId: result.order.id }, correlationId);
       carts.clear(customerId);
-      return { status: "placed", reference: correlationId, orderNumber: order.number, totalCents: order.totalCents };
+      return { status: "placed", ...placed };
     case "rejected":
-      orders.recordCheckoutOutcome(order.id, { status: "rejected", warehouseOrderId: result.order.id }, correlationId);
       return { status: "rejected", reference: correlationId, message: result.message, values };
     case "unavailable":
+      // The order is safe in the outbox: the cart is emptied as for a placed one.
+      carts.clear(customerId);
+      return { status: "accepted", ...placed };
     case "failed":
-      // The cart stays, so the customer can simply try again.
-      orders.recordCheckoutOutcome(order.id, { status: "failed" }, correlationId);
+      // An answer outside the contract: the order is parked, not delivered. The cart stays for a retry.
       return { status: "unavailable", reference: correlationId, values };
   }
 }

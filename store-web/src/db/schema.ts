@@ -36,7 +36,9 @@ export const cartItems = sqliteTable(
   (t) => [primaryKey({ columns: [t.customerId, t.sku] })],
 );
 
-export const STORE_ORDER_STATUSES = ["pending", "failed", "received", "picking", "packed", "shipped", "cancelled", "rejected"] as const;
+// awaiting_confirmation: the store has accepted the order (it is in the outbox) but the warehouse has not
+// confirmed it yet, because it could not be reached at checkout; the outbox relay delivers it later.
+export const STORE_ORDER_STATUSES = ["pending", "awaiting_confirmation", "failed", "received", "picking", "packed", "shipped", "cancelled", "rejected"] as const;
 export type StoreOrderStatus = (typeof STORE_ORDER_STATUSES)[number];
 
 export const STATUS_SOURCES = ["checkout", "warehouse"] as const;
@@ -109,4 +111,35 @@ export const orderStatusHistory = sqliteTable(
     index("order_status_history_order_idx").on(t.orderNumber, t.id),
     uniqueIndex("order_status_history_warehouse_event_id_unique").on(t.warehouseEventId),
   ],
+);
+
+export const OUTBOX_STATES = ["pending", "delivered", "parked"] as const;
+
+/**
+ * The store's outbox (issue 5): one row per order to deliver to the warehouse, written in the checkout's
+ * transaction with the order itself, so an accepted order is never lost. The checkout tries it at once;
+ * what that attempt could not deliver, the relay (order-outbox/relay.ts) sends later, with backoff, from
+ * any later process: the state is here, not in memory.
+ */
+export const orderOutbox = sqliteTable(
+  "order_outbox",
+  {
+    // Oldest first is ascending id.
+    id: integer().primaryKey({ autoIncrement: true }),
+    storeOrderId: text()
+      .notNull()
+      .unique("order_outbox_store_order_id_unique")
+      .references(() => orders.id, { onDelete: "cascade" }),
+    /** The checkout's correlation ID: a late delivery runs under it, so one reference traces it all. */
+    correlationId: text().notNull(),
+    state: text({ enum: OUTBOX_STATES }).notNull().default("pending"),
+    /** Delivery attempts made, the checkout's own included. */
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: integer({ mode: "timestamp_ms" }).notNull(),
+    lastError: text(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    deliveredAt: integer({ mode: "timestamp_ms" }),
+  },
+  // "What is due, oldest first" is a range of this index.
+  (t) => [index("order_outbox_state_next_attempt_idx").on(t.state, t.nextAttemptAt)],
 );

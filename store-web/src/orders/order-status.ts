@@ -3,6 +3,7 @@ import type { StoreOrderStatus } from "../db/schema";
 /** How a customer reads each status. */
 export const STATUS_LABELS: Record<StoreOrderStatus, string> = {
   pending: "Being placed",
+  awaiting_confirmation: "Awaiting warehouse confirmation",
   failed: "Not placed (the warehouse could not be reached)",
   received: "Received",
   picking: "Being picked",

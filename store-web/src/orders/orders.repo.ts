@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.server";
-import { orderLines, orders, orderStatusHistory, type StoreOrderStatus } from "../db/schema";
+import { orderLines, orderOutbox, orders, orderStatusHistory, type StoreOrderStatus } from "../db/schema";
+import { CHECKOUT_LEASE_MS } from "../order-outbox/order-outbox.repo";
 import type { WarehouseEvent } from "../warehouse-events/warehouse-event.schema";
 import { formatOrderNumber } from "./order-number";
 
@@ -40,8 +41,17 @@ export type OrderDetail = Omit<OrderSummary, "itemCount"> & {
 
 export type CheckoutOutcome =
   | { status: "received" | "rejected"; warehouseOrderId: string }
-  /** The warehouse was unreachable, too slow or answered outside the contract: the customer may retry. */
+  /** The warehouse could not take it yet: the order is safe in the outbox, which delivers it later. */
+  | { status: "awaiting_confirmation" }
+  /** The warehouse answered outside the contract: the order is not delivered and the customer may retry. */
   | { status: "failed" };
+
+/**
+ * The statuses a checkout outcome (the checkout's own or the relay's late one) may still change: nothing
+ * the warehouse has confirmed. `failed` is one: its outbox row is parked, and if someone sends it again
+ * the warehouse's answer is news.
+ */
+const UNCONFIRMED: StoreOrderStatus[] = ["pending", "awaiting_confirmation", "failed"];
 
 export type ApplyEventResult =
   | { outcome: "applied"; orderNumber: string; status: StoreOrderStatus }
@@ -130,7 +140,10 @@ export function createOrdersRepo(db: Db) {
   return {
     /**
      * Records an order before it goes to the warehouse, as `pending`, with its lines priced as charged
-     * and the total computed from them. Returns its id (the warehouse's storeOrderId) and number.
+     * and the total computed from them, and its row in the outbox, in one transaction: from here on the
+     * order reaches the warehouse even if this process dies. The row is left to the checkout for
+     * CHECKOUT_LEASE_MS (it sends the order at once); after that the relay takes it. Returns the order's
+     * id (the warehouse's storeOrderId) and number.
      */
     create(order: NewOrder, now = new Date()): { id: string; number: string; totalCents: number } {
       const id = crypto.randomUUID();
@@ -161,14 +174,19 @@ export function createOrdersRepo(db: Db) {
           .values(order.lines.map((line, index) => ({ orderNumber: inserted.number, lineNo: index + 1, ...line })))
           .run();
         history(inserted.number, "pending", "checkout", order.correlationId, now);
+        tx.insert(orderOutbox)
+          .values({ storeOrderId: id, correlationId: order.correlationId, nextAttemptAt: new Date(now.getTime() + CHECKOUT_LEASE_MS), createdAt: now })
+          .run();
         return inserted.number;
       });
       return { id, number: formatOrderNumber(number), totalCents };
     },
 
     /**
-     * What the checkout learned from the warehouse. The status is only written while no warehouse event
-     * has been applied: an event that got here first knows better.
+     * What the checkout (or later the outbox relay) learned from the warehouse. The status is only
+     * written while the order is unconfirmed (see UNCONFIRMED) and no warehouse event has
+     * been applied: an event that got here first knows better, and a late 201 must not turn a picked
+     * order back into a received one. The same status again (another failed attempt) writes nothing.
      */
     recordCheckoutOutcome(id: string, outcome: CheckoutOutcome, correlationId: string, now = new Date()): void {
       db.transaction((tx) => {
@@ -180,7 +198,7 @@ export function createOrdersRepo(db: Db) {
         const [updated] = tx
           .update(orders)
           .set({ status: outcome.status, updatedAt: now })
-          .where(and(eq(orders.id, id), isNull(orders.lastWarehouseEventId)))
+          .where(and(eq(orders.id, id), isNull(orders.lastWarehouseEventId), inArray(orders.status, UNCONFIRMED), ne(orders.status, outcome.status)))
           .returning({ number: orders.number })
           .all();
         if (updated) history(updated.number, outcome.status, "checkout", correlationId, now);

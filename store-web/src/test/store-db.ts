@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { createCartRepo } from "../cart/cart.repo";
 import { openDatabase, type Db } from "../db/client.server";
+import { createOrderOutbox } from "../order-outbox/order-outbox.repo";
 import { createOrdersRepo } from "../orders/orders.repo";
 import { createProductsRepo } from "../products/products.repo";
 
@@ -14,6 +15,7 @@ export function testStore() {
     products: createProductsRepo(db),
     carts: createCartRepo(db),
     orders: createOrdersRepo(db),
+    outbox: createOrderOutbox(db),
     close: () => db.$client.close(),
   };
 }

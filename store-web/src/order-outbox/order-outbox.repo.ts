@@ -1,0 +1,91 @@
+import { and, asc, eq, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/client.server";
+import { orderOutbox } from "../db/schema";
+
+export type OutboxRow = typeof orderOutbox.$inferSelect;
+
+/**
+ * How long a new row is left to the checkout that wrote it before the relay may take it: the checkout
+ * sends the order at once and records the outcome; only a process that died in between leaves the row
+ * to the relay. Well above the client's whole budget (WAREHOUSE_TIMEOUT_MS, retries included), so the
+ * relay never races a checkout still waiting for its answer.
+ */
+export const CHECKOUT_LEASE_MS = 2 * 60_000;
+
+/** Backoff between attempts: the first retry within baseMs, doubling per failure up to capMs. */
+export type Backoff = { baseMs: number; capMs: number };
+
+// A customer is waiting for the confirmation: retry within seconds at first, and never wait more than a
+// minute between attempts once the warehouse is back.
+export const DEFAULT_BACKOFF: Backoff = { baseMs: 1000, capMs: 60_000 };
+
+/**
+ * Full jitter: anywhere in [1, ceiling], the ceiling doubling per failure up to capMs. At least 1 ms, so
+ * the row is not due again in the same relay tick.
+ */
+export function backoffMs(failures: number, random: () => number, { baseMs, capMs }: Backoff = DEFAULT_BACKOFF): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(Math.max(failures, 1) - 1, 30));
+  return Math.max(1, Math.round(random() * ceiling));
+}
+
+const p = sql.placeholder;
+
+export type OrderOutbox = ReturnType<typeof createOrderOutbox>;
+
+/** The outbox's rows. They are created with their order, in its transaction (orders.repo.ts `create`). */
+export function createOrderOutbox(db: Db) {
+  const due = db
+    .select()
+    .from(orderOutbox)
+    .where(and(eq(orderOutbox.state, "pending"), lte(orderOutbox.nextAttemptAt, sql`${p("now")}`)))
+    .orderBy(asc(orderOutbox.id))
+    .limit(p("limit"))
+    .prepare();
+  const byStoreOrderId = db.select().from(orderOutbox).where(eq(orderOutbox.storeOrderId, p("storeOrderId"))).prepare();
+  const markDelivered = db
+    .update(orderOutbox)
+    .set({ state: "delivered", attempts: sql`${orderOutbox.attempts} + 1`, deliveredAt: sql`${p("at")}`, lastError: null })
+    .where(eq(orderOutbox.storeOrderId, p("storeOrderId")))
+    .prepare();
+  const reschedule = db
+    .update(orderOutbox)
+    .set({ attempts: sql`${orderOutbox.attempts} + 1`, nextAttemptAt: sql`${p("nextAttemptAt")}`, lastError: sql`${p("lastError")}` })
+    .where(eq(orderOutbox.storeOrderId, p("storeOrderId")))
+    .prepare();
+  const park = db
+    .update(orderOutbox)
+    .set({ state: "parked", attempts: sql`${orderOutbox.attempts} + 1`, lastError: sql`${p("lastError")}` })
+    .where(eq(orderOutbox.storeOrderId, p("storeOrderId")))
+    .prepare();
+
+  return {
+    /** Up to `limit` pending rows due at `now` (epoch ms), oldest first. */
+    due(now: number, limit: number): OutboxRow[] {
+      return due.all({ now, limit });
+    },
+    find(storeOrderId: string): OutboxRow | undefined {
+      return byStoreOrderId.get({ storeOrderId });
+    },
+    delivered(storeOrderId: string, at: number) {
+      markDelivered.run({ storeOrderId, at });
+    },
+    retryAt(storeOrderId: string, nextAttemptAt: number, lastError: string) {
+      reschedule.run({ storeOrderId, nextAttemptAt, lastError });
+    },
+    park(storeOrderId: string, lastError: string) {
+      park.run({ storeOrderId, lastError });
+    },
+    /** Rows not delivered yet, and rows parked for someone to look at. */
+    backlog(): { pending: number; parked: number } {
+      const counts = { pending: 0, parked: 0 };
+      const rows = db
+        .select({ state: orderOutbox.state, count: sql<number>`count(*)` })
+        .from(orderOutbox)
+        .where(sql`${orderOutbox.state} in ('pending', 'parked')`)
+        .groupBy(orderOutbox.state)
+        .all();
+      for (const { state, count } of rows) if (state !== "delivered") counts[state] = count;
+      return counts;
+    },
+  };
+}
