@@ -1,10 +1,12 @@
 import { createServer } from "node:http";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import next from "next";
+import { warehouse } from "./src/checkout/warehouse.server";
 import { openStoreDatabase } from "./src/db/db.server";
 import { env } from "./src/env";
 import { CLIENT_ADDRESS_HEADER } from "./src/lib/client-address";
 import { logger } from "./src/lib/logger.server";
+import { createOrderRelay } from "./src/order-outbox/relay";
 
 /**
  * A thin server around Next for the one thing Next has no hook for: an access line per request with its
@@ -13,8 +15,14 @@ import { logger } from "./src/lib/logger.server";
 // The store's database is opened and migrated here, once per process, before Next takes a request (in
 // `npm start` and `npm run dev` alike); a database that cannot be opened stops the start. Not in Next's
 // own start-up hooks: `next build` runs those too and must not create a database.
-openStoreDatabase();
+const storeDb = openStoreDatabase();
 logger.info({ dbPath: env.STORE_DB_PATH }, "store database ready");
+
+// Delivers the orders the checkout could not (issue 5), through the one warehouse client the checkouts
+// use: the same breaker. Started as soon as the database is open: what an earlier process left pending
+// goes out now.
+const relay = createOrderRelay({ db: storeDb, warehouse, logger });
+relay.start();
 
 const dev = env.NODE_ENV !== "production";
 const app = next({ dev, port: env.STORE_PORT });
@@ -50,9 +58,12 @@ server.listen(env.STORE_PORT, () => {
 
 function shutdown(signal: NodeJS.Signals) {
   logger.info({ signal }, "shutting down");
+  // No more deliveries from here; the one in flight is recorded before the database closes. What is
+  // still pending stays in the outbox for the next start.
+  const relayStopped = relay.stop();
   server.close(() => {
-    void app.close().finally(() => {
-      openStoreDatabase().$client.close();
+    void Promise.allSettled([app.close(), relayStopped]).finally(() => {
+      storeDb.$client.close();
       process.exit(0);
     });
   });

@@ -111,20 +111,45 @@ test("invalid input shows field errors and keeps what was typed", async ({ page 
   await expect(page.getByLabel("Full name")).toHaveValue("Ada Lovelace");
 });
 
-test("with the warehouse down the customer gets a clear message with a reference and the store keeps serving", async ({ page, stack }) => {
+test("with the warehouse down the order is accepted with its number and reference, the store keeps serving, and the order is received once the warehouse is back", async ({
+  page,
+  stack,
+}) => {
+  // The relay's backoff and the circuit breaker's half-open wait come on top of the usual steps.
+  test.setTimeout(90_000);
   await stack.stopWarehouse();
-  await fillCheckout(page, ada);
+  await fillCheckout(page, { ...ada, reference: "PO-OUTBOX" });
   await placeOrder(page);
 
-  const alert = page.getByRole("alert").filter({ hasText: "We couldn’t reach the warehouse" });
-  await expect(alert).toBeVisible();
-  await expect(alert).toContainText("try again");
-  await expect(alert.getByTestId("reference")).toHaveText(/^[0-9a-f-]{36}$/);
-  await expect(page.getByLabel("Full name")).toHaveValue("Ada Lovelace");
+  const outcome = page.getByRole("status").filter({ hasText: "awaiting warehouse confirmation" });
+  await expect(outcome).toBeVisible();
+  const orderNumber = (await outcome.getByTestId("order-number").textContent()) ?? "";
+  expect(orderNumber).toMatch(/^ST-\d{6}$/);
+  await expect(outcome.getByRole("heading")).toHaveText(`Order ${orderNumber} accepted — awaiting warehouse confirmation`);
+  await expect(outcome).toContainText("We'll confirm it shortly");
+  const reference = (await outcome.getByTestId("reference").textContent()) ?? "";
+  expect(reference).toMatch(/^[0-9a-f-]{36}$/);
+  // The order is safe in the store's outbox: the cart is emptied as for a placed one.
+  await expect(page.getByRole("link", { name: "Cart 0 items" })).toBeVisible();
 
   await page.reload();
   await expect(page.getByRole("heading", { name: "Checkout" })).toBeVisible();
   await expect(page.getByText("Warehouse offline")).toBeVisible();
+
+  await page.goto(`/orders/${orderNumber}`);
+  await expect(page.getByRole("status").filter({ hasText: "Status:" })).toContainText("Awaiting warehouse confirmation");
+  await expect(page.getByRole("list", { name: "Status history" })).toContainText("Awaiting warehouse confirmation");
+
+  // The store's relay delivers it once the warehouse is back (after its backoff and the breaker's
+  // half-open wait): the order page, which polls, shows it without a reload.
+  await stack.startWarehouse();
+  await expect(page.getByRole("status").filter({ hasText: "Status:" })).toContainText("Received", { timeout: 60_000 });
+  await expect(page.getByTestId("warehouse-order-id")).toHaveText(/^[0-9a-f-]{36}$/);
+  // The late delivery ran under the checkout's reference: the trace finds it in both services.
+  expect(stack.logLines("store-web")).toContainEqual(
+    expect.objectContaining({ correlationId: reference, msg: "order delivered to the warehouse", status: "received" }),
+  );
+  expect(stack.logLines("warehouse-api")).toContainEqual(expect.objectContaining({ correlationId: reference, msg: "order received" }));
 });
 
 test.describe("without JavaScript", () => {

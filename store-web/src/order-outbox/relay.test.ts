@@ -1,0 +1,291 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
+import { createLogger } from "@fishtag/tracing/logger";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createCheckoutLimiter } from "../checkout/checkout-limit.server";
+import { placeOrder } from "../checkout/place-order";
+import { createWarehouseClient, type WarehouseClient } from "../checkout/warehouse-client.server";
+import { openDatabase } from "../db/client.server";
+import { createCartRepo } from "../cart/cart.repo";
+import { createOrdersRepo } from "../orders/orders.repo";
+import { MIGRATIONS_FOLDER, newCustomer } from "../test/store-db";
+import { STORE_TEST_KEY, startFakeWarehouse, startWarehouse, type RunningServer } from "../test/warehouse-server";
+import { backoffMs, createOrderOutbox } from "./order-outbox.repo";
+import { createOrderRelay, type RelayOptions } from "./relay";
+
+const logger = createLogger({ service: "store-web", level: "silent" });
+
+type Mode = "forward" | "hold" | "down" | { status: number; body: unknown };
+
+/**
+ * The real warehouse behind a switch: "forward" passes requests through; "hold" passes them through but
+ * never answers (the warehouse stores the order, the store times out); "down" drops the connection;
+ * otherwise it answers `status` itself. Records the correlation ID of every request.
+ */
+async function switchableWarehouse(target: string) {
+  const inFlight = new Set<Promise<void>>();
+  const correlationIds: (string | undefined)[] = [];
+  let mode: Mode = "forward";
+  const server: RunningServer = await startFakeWarehouse((req, res) => {
+    const header = req.headers[CORRELATION_HEADER];
+    correlationIds.push(typeof header === "string" ? header : undefined);
+    // As it was when the request came in: the test may switch while it is being forwarded.
+    const current = mode;
+    if (current === "down") {
+      req.socket.destroy();
+      return;
+    }
+    if (typeof current === "object") {
+      res.writeHead(current.status, { "content-type": "application/json" }).end(JSON.stringify(current.body));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const headers = new Headers();
+      for (const name of ["authorization", "content-type", "idempotency-key", CORRELATION_HEADER]) {
+        const value = req.headers[name];
+        if (typeof value === "string") headers.set(name, value);
+      }
+      const forwarded = fetch(`${target}${req.url ?? "/"}`, { method: req.method, headers, body: Buffer.concat(chunks) }).then(async (answer) => {
+        const body = await answer.text();
+        if (current === "hold") return;
+        const replayed = answer.headers.get("idempotent-replayed");
+        res.writeHead(answer.status, { "content-type": "application/json", ...(replayed ? { "idempotent-replayed": replayed } : {}) }).end(body);
+      });
+      inFlight.add(forwarded);
+      void forwarded.finally(() => inFlight.delete(forwarded));
+    });
+  });
+  return {
+    url: server.url,
+    close: server.close,
+    correlationIds,
+    set: (next: Mode) => {
+      mode = next;
+    },
+    /** Resolves once every request passed through has been answered by the warehouse. */
+    settled: () => Promise.all(inFlight),
+  };
+}
+
+let real: Awaited<ReturnType<typeof startWarehouse>>;
+beforeAll(async () => {
+  real = await startWarehouse();
+});
+afterAll(() => real.close());
+
+let dir: string;
+let dbPath: string;
+let db: ReturnType<typeof openDatabase>;
+let clock: number;
+let customer: string;
+let proxy: Awaited<ReturnType<typeof switchableWarehouse>>;
+let warehouse: WarehouseClient;
+
+const now = () => clock;
+const openDb = () => openDatabase(dbPath, { migrationsFolder: MIGRATIONS_FOLDER });
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "store-relay-"));
+  dbPath = join(dir, "store.db");
+  db = openDb();
+  clock = Date.parse("2030-01-01T12:00:00Z");
+  customer = newCustomer();
+  proxy = await switchableWarehouse(real.url);
+  // No retries inside one delivery: each attempt in these tests is one request, and the breaker stays shut.
+  warehouse = createWarehouseClient({ baseUrl: proxy.url, timeoutMs: 300, logger, signingKey: STORE_TEST_KEY, resilience: { retries: 0 } });
+});
+afterEach(async () => {
+  await proxy.close();
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const relayOn = (database = db, options: Partial<RelayOptions> = {}) => createOrderRelay({ db: database, warehouse, logger, now, random: () => 0.5, ...options });
+
+/** A checkout of one mug, at the test's clock, through the switchable warehouse. */
+function checkOut(reference: string, correlationId: string) {
+  const carts = createCartRepo(db);
+  carts.add(customer, "MUG-TEAL", 1);
+  const form = new FormData();
+  const fields = { name: "Ada Lovelace", email: "ada@example.com", reference, line1: "12 Analytical Row", city: "London", postalCode: "N1 9GU", country: "GB" };
+  for (const [key, value] of Object.entries(fields)) form.set(key, value);
+  return placeOrder(form, {
+    correlationId,
+    customerId: customer,
+    carts,
+    orders: createOrdersRepo(db),
+    outbox: createOrderOutbox(db),
+    warehouse,
+    logger,
+    admission: { client: "127.0.0.1", limiter: createCheckoutLimiter(1000) },
+    now,
+    random: () => 0.5,
+  });
+}
+
+const theOrder = () => {
+  const [summary] = createOrdersRepo(db).listForCustomer(customer);
+  return summary ? createOrdersRepo(db).findById(summary.id) : undefined;
+};
+const outboxRow = () => createOrderOutbox(db).find(theOrder()?.id ?? "missing");
+
+async function warehouseOrdersFor(storeOrderId: string) {
+  const response = await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() });
+  const { items } = (await response.json()) as { items: { id: string; storeOrderId: string; status: string; correlationId: string }[] };
+  return items.filter((item) => item.storeOrderId === storeOrderId);
+}
+
+describe("the order outbox relay", () => {
+  it("delivers an order the warehouse stored during a timed-out checkout, once, after several failed retries", async () => {
+    proxy.set("hold");
+    const state = await checkOut("PO-LATE", "ref-late");
+    expect(state).toMatchObject({ status: "accepted", reference: "ref-late", orderNumber: "ST-000001" });
+    await proxy.settled();
+    const relay = relayOn();
+
+    // Not due yet: the backoff after the checkout's attempt has not passed.
+    expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 0 });
+
+    proxy.set("down");
+    clock += 60_000;
+    expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0 });
+    proxy.set({ status: 503, body: { error: "unavailable" } });
+    clock += 60_000;
+    expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0 });
+    expect(theOrder()?.status).toBe("awaiting_confirmation");
+
+    proxy.set("forward");
+    clock += 60_000;
+    expect(await relay.runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
+
+    const order = theOrder();
+    const [stored, ...others] = await warehouseOrdersFor(order?.id ?? "missing");
+    expect(others).toEqual([]);
+    expect(order).toMatchObject({ status: "received", warehouseOrderId: stored?.id });
+    expect(order?.history.map(({ status, correlationId }) => ({ status, correlationId }))).toEqual([
+      { status: "pending", correlationId: "ref-late" },
+      { status: "awaiting_confirmation", correlationId: "ref-late" },
+      { status: "received", correlationId: "ref-late" },
+    ]);
+    expect(stored?.correlationId).toBe("ref-late");
+    // Every attempt, the relay's included, carried the checkout's correlation ID.
+    expect(proxy.correlationIds).toEqual(["ref-late", "ref-late", "ref-late", "ref-late"]);
+    expect(outboxRow()).toMatchObject({ state: "delivered", attempts: 4, lastError: null });
+    // Delivered is done: nothing more is sent.
+    clock += 60_000;
+    expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 0 });
+  });
+
+  it("leaves a new row to the checkout that is still sending it", async () => {
+    proxy.set("hold");
+    const checkout = checkOut("PO-RACE", "ref-race");
+    await expect.poll(() => proxy.correlationIds.length).toBe(1);
+    expect(await relayOn().runOnce()).toEqual({ delivered: 0, retried: 0, parked: 0 });
+    expect((await checkout).status).toBe("accepted");
+    await proxy.settled();
+  });
+
+  it("marks an order the warehouse rejects later rejected", async () => {
+    proxy.set("down");
+    expect((await checkOut("F-LATE", "ref-rejected-late")).status).toBe("accepted");
+
+    proxy.set("forward");
+    clock += 60_000;
+    expect(await relayOn().runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
+    expect(theOrder()).toMatchObject({ status: "rejected", warehouseOrderId: expect.any(String) });
+    expect(outboxRow()?.state).toBe("delivered");
+  });
+
+  it("retries later when the warehouse is still busy with the same Idempotency-Key (409)", async () => {
+    proxy.set("down");
+    await checkOut("PO-BUSY", "ref-busy");
+    proxy.set({ status: 409, body: { error: "idempotency_key_in_flight", message: "still processing" } });
+    clock += 60_000;
+
+    expect(await relayOn().runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0 });
+    expect(outboxRow()).toMatchObject({ state: "pending", attempts: 2, lastError: "in_progress" });
+    expect(theOrder()?.status).toBe("awaiting_confirmation");
+  });
+
+  it("parks the row on a 400 and sends it no more", async () => {
+    proxy.set("down");
+    await checkOut("PO-PARK", "ref-park");
+    proxy.set({ status: 400, body: { error: "validation_failed" } });
+    clock += 60_000;
+    const relay = relayOn();
+
+    expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 1 });
+    expect(outboxRow()).toMatchObject({ state: "parked", attempts: 2, lastError: "unexpected 400 from the warehouse" });
+    expect(theOrder()?.status).toBe("failed");
+    expect(createOrderOutbox(db).backlog()).toEqual({ pending: 0, parked: 1 });
+
+    proxy.set("forward");
+    clock += 3_600_000;
+    expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 0 });
+    expect(proxy.correlationIds).toHaveLength(2);
+  });
+
+  it("picks up the pending rows after a restart: a new relay on the reopened database delivers them", async () => {
+    proxy.set("down");
+    await checkOut("PO-RESTART", "ref-restart");
+    const first = relayOn();
+    clock += 60_000;
+    expect(await first.runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0 });
+    await first.stop();
+    db.$client.close();
+
+    db = openDb();
+    proxy.set("forward");
+    clock += 60_000;
+    expect(await relayOn(db).runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
+    expect(theOrder()?.status).toBe("received");
+    expect(await warehouseOrdersFor(theOrder()?.id ?? "missing")).toHaveLength(1);
+  });
+
+  it("sends the oldest due order first", async () => {
+    proxy.set("down");
+    await checkOut("PO-FIRST", "ref-first");
+    await checkOut("PO-SECOND", "ref-second");
+    proxy.set("forward");
+    clock += 60_000;
+
+    expect(await relayOn(db, { batchSize: 1 }).runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
+    const statuses = createOrdersRepo(db)
+      .listForCustomer(customer)
+      .map(({ reference, status }) => ({ reference, status }));
+    expect(statuses).toEqual([
+      { reference: "PO-SECOND", status: "awaiting_confirmation" },
+      { reference: "PO-FIRST", status: "received" },
+    ]);
+  });
+
+  it("lets a warehouse status event that arrived first win over the relay's late answer", async () => {
+    proxy.set("hold");
+    await checkOut("PO-EVENT", "ref-event");
+    await proxy.settled();
+    const order = theOrder();
+    const [stored] = await warehouseOrdersFor(order?.id ?? "missing");
+    const orders = createOrdersRepo(db);
+    const event = { eventId: 7, orderId: stored?.id ?? "missing", storeOrderId: order?.id ?? "missing", type: "order.status_changed" as const, status: "picking" as const, at: new Date(clock).toISOString() };
+    expect(orders.applyWarehouseEvent(event, "ref-staff")).toMatchObject({ outcome: "applied", status: "picking" });
+
+    proxy.set("forward");
+    clock += 60_000;
+    expect(await relayOn().runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
+    expect(theOrder()).toMatchObject({ status: "picking", warehouseOrderId: stored?.id });
+    expect(theOrder()?.history.map((change) => change.status)).toEqual(["pending", "awaiting_confirmation", "picking"]);
+  });
+});
+
+describe("backoffMs", () => {
+  it("doubles its ceiling per failure up to the cap, with full jitter", () => {
+    const top = () => 0.999_999;
+    const backoff = { baseMs: 1000, capMs: 5000 };
+    expect([1, 2, 3, 4, 10].map((failures) => backoffMs(failures, top, backoff))).toEqual([1000, 2000, 4000, 5000, 5000]);
+    expect(backoffMs(3, () => 0, backoff)).toBe(1);
+  });
+});
