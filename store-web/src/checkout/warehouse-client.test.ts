@@ -194,7 +194,7 @@ describe("warehouse client resilience", () => {
     });
     const sent = order("PO-RETRY-TIMEOUT");
 
-    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: lossy.url, timeoutMs: 1000, logger, resilience: fast }).createOrder(sent);
+    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: lossy.url, timeoutMs: 3000, logger, resilience: fast }).createOrder(sent);
 
     expect(attempts).toBe(2);
     const stored = await warehouseOrders("PO-RETRY-TIMEOUT");

@@ -96,7 +96,9 @@ beforeEach(async () => {
   customer = newCustomer();
   proxy = await switchableWarehouse(real.url);
   // No retries inside one delivery: each attempt in these tests is one request, and the breaker stays shut.
-  warehouse = createWarehouseClient({ baseUrl: proxy.url, timeoutMs: 300, logger, signingKey: STORE_TEST_KEY, resilience: { retries: 0 } });
+  // The budget is what a "hold" costs, and it must be far above a real answer's time on a busy CI machine
+  // (300 ms was not: a loaded run timed out answers that had arrived).
+  warehouse = createWarehouseClient({ baseUrl: proxy.url, timeoutMs: 2000, logger, signingKey: STORE_TEST_KEY, resilience: { retries: 0 } });
 });
 afterEach(async () => {
   await proxy.close();

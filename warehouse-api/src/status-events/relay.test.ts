@@ -206,7 +206,8 @@ describe("the status relay", () => {
   ] as const)("retries after %s", async (_, answer, logged, lastError) => {
     const order = await placeOrder();
     await move(order.id, "picking", "pick-1");
-    const relay = relayTo(await store.listen(), { timeoutMs: 50 });
+    // Long enough for a real answer on a busy CI machine (50 ms was not), short enough for the "hang" case.
+    const relay = relayTo(await store.listen(), { timeoutMs: 1000 });
     store.answer = () => answer;
 
     expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0 });
