@@ -1,3 +1,4 @@
+import type { Backoff } from "@fishtag/relay";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.server";
 import { orderOutbox } from "../db/schema";
@@ -12,21 +13,8 @@ export type OutboxRow = typeof orderOutbox.$inferSelect;
  */
 export const CHECKOUT_LEASE_MS = 2 * 60_000;
 
-/** Backoff between attempts: the first retry within baseMs, doubling per failure up to capMs. */
-export type Backoff = { baseMs: number; capMs: number };
-
-// A customer is waiting for the confirmation: retry within seconds at first, and never wait more than a
-// minute between attempts once the warehouse is back.
 export const DEFAULT_BACKOFF: Backoff = { baseMs: 1000, capMs: 60_000 };
 
-/**
- * Full jitter: anywhere in [1, ceiling], the ceiling doubling per failure up to capMs. At least 1 ms, so
- * the row is not due again in the same relay tick.
- */
-export function backoffMs(failures: number, random: () => number, { baseMs, capMs }: Backoff = DEFAULT_BACKOFF): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(Math.max(failures, 1) - 1, 30));
-  return Math.max(1, Math.round(random() * ceiling));
-}
 
 const p = sql.placeholder;
 

@@ -12,7 +12,7 @@ import { createCartRepo } from "../cart/cart.repo";
 import { createOrdersRepo } from "../orders/orders.repo";
 import { MIGRATIONS_FOLDER, newCustomer } from "../test/store-db";
 import { STORE_TEST_KEY, startFakeWarehouse, startWarehouse, type RunningServer } from "../test/warehouse-server";
-import { backoffMs, createOrderOutbox } from "./order-outbox.repo";
+import { createOrderOutbox } from "./order-outbox.repo";
 import { createOrderRelay, type RelayOptions } from "./relay";
 
 const logger = createLogger({ service: "store-web", level: "silent" });
@@ -280,14 +280,5 @@ describe("the order outbox relay", () => {
     expect(await relayOn().runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
     expect(theOrder()).toMatchObject({ status: "picking", warehouseOrderId: stored?.id });
     expect(theOrder()?.history.map((change) => change.status)).toEqual(["pending", "awaiting_confirmation", "picking"]);
-  });
-});
-
-describe("backoffMs", () => {
-  it("doubles its ceiling per failure up to the cap, with full jitter", () => {
-    const top = () => 0.999_999;
-    const backoff = { baseMs: 1000, capMs: 5000 };
-    expect([1, 2, 3, 4, 10].map((failures) => backoffMs(failures, top, backoff))).toEqual([1000, 2000, 4000, 5000, 5000]);
-    expect(backoffMs(3, () => 0, backoff)).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { createRelayLoop, type TickResult as LoopTickResult } from "@fishtag/relay";
 import { runWithCorrelationId } from "@fishtag/tracing/logger";
 import type { Db } from "../db/client.server";
 import { createOrdersRepo } from "../orders/orders.repo";
@@ -26,7 +27,8 @@ export type RelayOptions = Pick<DeliveryDeps, "warehouse" | "logger" | "backoff"
   batchSize?: number;
 };
 
-export type TickResult = Record<DeliveryOutcome, number>;
+const OUTCOMES: readonly DeliveryOutcome[] = ["delivered", "retried", "parked"];
+export type TickResult = LoopTickResult<DeliveryOutcome>;
 
 export type OrderRelay = ReturnType<typeof createOrderRelay>;
 
@@ -35,17 +37,13 @@ export function createOrderRelay(options: RelayOptions) {
   const outbox = createOrderOutbox(db);
   const deps: DeliveryDeps = { orders: createOrdersRepo(db), outbox, warehouse, logger, now, random, backoff };
 
-  let current: Promise<TickResult> | undefined;
-  let stopping = false;
-  let timer: NodeJS.Timeout | undefined;
-
   async function tick(): Promise<TickResult> {
     const result: TickResult = { delivered: 0, retried: 0, parked: 0 };
     // One pass over what is due now: every row sent is delivered, parked or rescheduled into the future.
     const rows = outbox.due(now(), batchSize);
     for (const row of rows) {
       // stop() lets the delivery in flight finish, and starts no other.
-      if (stopping) break;
+      if (loop.stopping()) break;
       // Sequential on purpose: simple, and with the warehouse down the open circuit fails every row fast.
       const { outcome } = await runWithCorrelationId(row.correlationId, () => deliverOrder(row, deps));
       result[outcome] += 1;
@@ -57,43 +55,27 @@ export function createOrderRelay(options: RelayOptions) {
     return result;
   }
 
-  /**
-   * One look at the outbox: sends what is due now and reports what happened. Never overlaps itself: a
-   * call during a tick gets that tick's result.
-   */
-  function runOnce(): Promise<TickResult> {
-    if (stopping) return Promise.resolve({ delivered: 0, retried: 0, parked: 0 });
-    current ??= tick().finally(() => {
-      current = undefined;
-    });
-    return current;
-  }
+  const loop = createRelayLoop({
+    outcomes: OUTCOMES,
+    tick,
+    onTickError: (error) => {
+      logger.error({ err: error }, "order relay tick failed");
+    },
+  });
 
   return {
-    runOnce,
+    /** One look at the outbox: sends what is due now and reports what happened. */
+    runOnce: loop.runOnce,
 
     /** Ticks every `intervalMs`, counted from the end of the previous tick. */
     start(intervalMs = RELAY_INTERVAL_MS) {
       const backlog = outbox.backlog();
       logger.info({ intervalMs, ...backlog }, "order outbox relay started");
       if (backlog.parked > 0) logger.warn({ parked: backlog.parked }, "parked orders are waiting in order_outbox");
-      const loop = () => {
-        runOnce()
-          .catch((error: unknown) => {
-            logger.error({ err: error }, "order relay tick failed");
-          })
-          .finally(() => {
-            if (!stopping) timer = setTimeout(loop, intervalMs);
-          });
-      };
-      timer = setTimeout(loop, intervalMs);
+      loop.start(intervalMs);
     },
 
     /** No more ticks; resolves once the delivery in flight (if any) has finished and been recorded. */
-    async stop() {
-      stopping = true;
-      clearTimeout(timer);
-      await current?.catch(() => undefined);
-    },
+    stop: loop.stop,
   };
 }

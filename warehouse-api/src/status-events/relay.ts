@@ -1,4 +1,5 @@
 import type { KeyObject } from "node:crypto";
+import { backoffMs, createRelayLoop, type Backoff, type TickResult as LoopTickResult } from "@fishtag/relay";
 import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
@@ -50,12 +51,12 @@ export type RelayOptions = {
   /** Per POST (default 5 s). */
   timeoutMs?: number;
   /** First retry within baseMs (default 1 s), doubling per failure up to capMs (default 5 min). */
-  backoff?: { baseMs: number; capMs: number };
+  backoff?: Backoff;
 };
 
-export type TickResult = { delivered: number; retried: number; parked: number };
-
-type Outcome = keyof TickResult;
+const OUTCOMES = ["delivered", "retried", "parked"] as const;
+type Outcome = (typeof OUTCOMES)[number];
+export type TickResult = LoopTickResult<Outcome>;
 
 // What is kept of a refusal's body, in the row and the log line.
 const ERROR_EXCERPT_CHARS = 500;
@@ -64,23 +65,10 @@ export type Relay = ReturnType<typeof createRelay>;
 
 export function createRelay(options: RelayOptions) {
   const { logger, signingKey, now = Date.now, random = Math.random, fetch: send = fetch, batchSize = 100, timeoutMs = 5000 } = options;
-  const { baseMs, capMs } = options.backoff ?? { baseMs: 1000, capMs: 5 * 60 * 1000 };
+  const backoff = options.backoff ?? { baseMs: 1000, capMs: 5 * 60 * 1000 };
   const outbox = createStatusOutbox(options.db);
   // A path prefix on STORE_URL is kept (new URL() with an absolute path would drop it).
   const url = `${options.storeUrl.replace(/\/+$/, "")}${EVENTS_PATH}`;
-
-  let current: Promise<TickResult> | undefined;
-  let stopping = false;
-  let timer: NodeJS.Timeout | undefined;
-
-  /**
-   * Full jitter: anywhere in [1, ceiling], the ceiling doubling per failure up to capMs. At least 1 ms, so
-   * the row is not due again in the same tick.
-   */
-  function backoffMs(failures: number): number {
-    const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(failures - 1, 30));
-    return Math.max(1, Math.round(random() * ceiling));
-  }
 
   async function deliver(row: OutboxRow): Promise<Outcome> {
     const attempt = row.attempts + 1;
@@ -127,7 +115,7 @@ export function createRelay(options: RelayOptions) {
       logger.error({ ...fields, statusCode, lastError, durationMs }, "status event parked");
       return "parked";
     }
-    const retryInMs = backoffMs(attempt);
+    const retryInMs = backoffMs(attempt, random, backoff);
     outbox.retryAt(row.id, now() + retryInMs, lastError);
     logger.warn({ ...fields, statusCode, errorCode, retryInMs, durationMs }, "status event delivery failed, will retry");
     return "retried";
@@ -145,7 +133,7 @@ export function createRelay(options: RelayOptions) {
       if (rows.length === 0) break;
       for (const row of rows) {
         // stop() lets the delivery in flight finish, and starts no other.
-        if (stopping) break passes;
+        if (loop.stopping()) break passes;
         // Sequential on purpose: simple, and a Store that is down fails every row fast.
         result[await runWithCorrelationId(row.correlationId, () => deliver(row))] += 1;
         sent += 1;
@@ -159,20 +147,17 @@ export function createRelay(options: RelayOptions) {
     return result;
   }
 
-  /**
-   * One look at the outbox: sends what is due now and reports what happened. Never overlaps itself: a
-   * call during a tick gets that tick's result.
-   */
-  function runOnce(): Promise<TickResult> {
-    if (stopping) return Promise.resolve({ delivered: 0, retried: 0, parked: 0 });
-    current ??= tick().finally(() => {
-      current = undefined;
-    });
-    return current;
-  }
+  const loop = createRelayLoop({
+    outcomes: OUTCOMES,
+    tick,
+    onTickError: (error) => {
+      logger.error({ err: error }, "status relay tick failed");
+    },
+  });
 
   return {
-    runOnce,
+    /** One look at the outbox: sends what is due now and reports what happened. */
+    runOnce: loop.runOnce,
 
     /** Ticks every `intervalMs`, counted from the end of the previous tick. */
     start(intervalMs: number) {
@@ -181,24 +166,11 @@ export function createRelay(options: RelayOptions) {
       const { origin, pathname } = new URL(url);
       logger.info({ eventsUrl: `${origin}${pathname}`, intervalMs, ...backlog }, "status events relay started");
       if (backlog.parked > 0) logger.warn({ parked: backlog.parked }, "parked status events are waiting in status_outbox");
-      const loop = () => {
-        runOnce()
-          .catch((error: unknown) => {
-            logger.error({ err: error }, "status relay tick failed");
-          })
-          .finally(() => {
-            if (!stopping) timer = setTimeout(loop, intervalMs);
-          });
-      };
-      timer = setTimeout(loop, intervalMs);
+      loop.start(intervalMs);
     },
 
     /** No more ticks; resolves once the delivery in flight (if any) has finished and been recorded. */
-    async stop() {
-      stopping = true;
-      clearTimeout(timer);
-      await current?.catch(() => undefined);
-    },
+    stop: loop.stop,
   };
 }
 
