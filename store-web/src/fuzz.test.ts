@@ -231,7 +231,7 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
           [CLIENT_ADDRESS_HEADER]: customer,
         } });
         const state = await placeOrderAction({ status: "idle" }, data);
-        expect(["placed", "accepted", "rejected", "invalid", "unavailable", "rate_limited"]).toContain(state.status);
+        expect(["placed", "accepted", "rejected", "invalid", "failed", "rate_limited"]).toContain(state.status);
         expect(state).toMatchObject({ reference: expect.stringMatching(echoed) });
         if (state.status === "invalid") {
           expect(Object.keys(state.fieldErrors).length).toBeGreaterThan(0);

@@ -179,10 +179,11 @@ function Outcome({ state }: { state: CheckoutState }) {
           {Object.keys(state.fieldErrors).length === 1 ? "One field needs" : "Some fields need"} your attention.
         </Problem>
       );
-    case "unavailable":
+    case "failed":
       return (
-        <Problem focusRef={ref} title="We couldn’t reach the warehouse" reference={state.reference}>
-          Your order was not placed. Please try again in a minute; your cart and details are kept below.
+        <Problem focusRef={ref} title="We couldn’t place this order" reference={state.reference}>
+          The warehouse could not take it. Your cart and details are kept below: please try again, or contact us
+          quoting the reference.
         </Problem>
       );
     case "rate_limited":

@@ -165,7 +165,7 @@ describe("placeOrder when the warehouse cannot take the order", () => {
     servers.push(refusing);
     const state = await placeOrder(checkoutForm(), depsFor(refusing.url, "ref-400"));
 
-    expect(state).toMatchObject({ status: "unavailable", reference: "ref-400", values: { name: "Ada Lovelace" } });
+    expect(state).toMatchObject({ status: "failed", reference: "ref-400", values: { name: "Ada Lovelace" } });
     const order = onlyOrder();
     expect(order?.history.map((change) => change.status)).toEqual(["pending", "failed"]);
     expect(store.outbox.find(order?.id ?? "missing")).toMatchObject({ state: "parked", attempts: 1, lastError: "unexpected 400 from the warehouse" });

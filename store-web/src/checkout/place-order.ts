@@ -15,7 +15,7 @@ export type CheckoutState =
   | { status: "accepted"; reference: string; orderNumber: string; totalCents: number }
   | { status: "rejected"; reference: string; message: string; values: CheckoutValues }
   | { status: "invalid"; reference: string; fieldErrors: FieldErrors; values: CheckoutValues }
-  | { status: "unavailable"; reference: string; values: CheckoutValues }
+  | { status: "failed"; reference: string; values: CheckoutValues }
   | { status: "rate_limited"; reference: string; retryAfterSeconds: number; values: CheckoutValues };
 
 export type PlaceOrderDeps = {
@@ -92,6 +92,6 @@ async function checkout(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutS
       return { status: "accepted", ...placed };
     case "failed":
       // An answer outside the contract: the order is parked, not delivered. The cart stays for a retry.
-      return { status: "unavailable", reference: correlationId, values };
+      return { status: "failed", reference: correlationId, values };
   }
 }

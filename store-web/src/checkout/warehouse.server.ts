@@ -7,12 +7,12 @@ import { createWarehouseClient, type WarehouseClient } from "./warehouse-client.
 // (actions, route handlers) are built separately but run in one process (as the database, db.server.ts).
 const globalForWarehouse = globalThis as typeof globalThis & { __fishtagWarehouse?: WarehouseClient };
 
-globalForWarehouse.__fishtagWarehouse ??= createWarehouseClient({
-  baseUrl: env.WAREHOUSE_URL,
-  timeoutMs: env.WAREHOUSE_TIMEOUT_MS,
-  logger,
-  signingKey: env.STORE_SIGNING_KEY,
-});
-if (!env.STORE_SIGNING_KEY) logger.warn("STORE_SIGNING_KEY is not set: the warehouse will refuse the store's orders (401)");
+function createProcessClient(): WarehouseClient {
+  // Said once, when the client is made: every bundle that imports this module would say it again.
+  if (!env.STORE_SIGNING_KEY) logger.warn("STORE_SIGNING_KEY is not set: the warehouse will refuse the store's orders (401)");
+  return createWarehouseClient({ baseUrl: env.WAREHOUSE_URL, timeoutMs: env.WAREHOUSE_TIMEOUT_MS, logger, signingKey: env.STORE_SIGNING_KEY });
+}
+
+globalForWarehouse.__fishtagWarehouse ??= createProcessClient();
 
 export const warehouse: WarehouseClient = globalForWarehouse.__fishtagWarehouse;

@@ -4,7 +4,7 @@ import type { StoreOrderStatus } from "../db/schema";
 export const STATUS_LABELS: Record<StoreOrderStatus, string> = {
   pending: "Being placed",
   awaiting_confirmation: "Awaiting warehouse confirmation",
-  failed: "Not placed (the warehouse could not be reached)",
+  failed: "Not placed (the warehouse could not take it)",
   received: "Received",
   picking: "Being picked",
   packed: "Packed",

@@ -162,6 +162,14 @@ describe("POST /api/warehouse-events", () => {
     expect(await response.json()).toMatchObject({ error: "invalid_event", issues: [{ path: "status", message: expect.any(String) }] });
   });
 
+  it("answers 413 to a body far larger than any event, without applying anything", async () => {
+    const response = await send({ ...event(), padding: "x".repeat(20_000) });
+
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: "payload_too_large", correlationId: "staff-move-1" });
+    expect(warehouseHistory()).toEqual([]);
+  });
+
   it("answers 404 unknown_order for an order the store never recorded", async () => {
     const response = await send(event({ storeOrderId: crypto.randomUUID() }));
 
