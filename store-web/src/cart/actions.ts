@@ -1,27 +1,14 @@
 "use server";
 
-import { runWithCorrelationId } from "@fishtag/tracing/logger";
 import { revalidatePath } from "next/cache";
-import { cookies, headers } from "next/headers";
-import { CUSTOMER_COOKIE, customerCookie, isCustomerId } from "../customer/customer-cookie";
+import { requireCustomerId } from "../customer/customer.server";
 import { repos } from "../db/repos.server";
-import { requestCorrelationId } from "../lib/correlation.server";
+import { withRequestCorrelation } from "../lib/correlation.server";
 import { logger } from "../lib/logger.server";
 import { cartErrorMessage, parseQuantity } from "./cart-messages";
 
 /** The result of a cart change, for the form that made it; `at` makes a repeated success announce again. */
 export type CartActionState = { status: "idle" } | { status: "done"; message: string; at: number } | { status: "error"; message: string; at: number };
-
-/** The customer the change is for: proxy.ts has normally set the cookie; if not, it is set here. */
-async function customerId(): Promise<string> {
-  const jar = await cookies();
-  const current = jar.get(CUSTOMER_COOKIE)?.value;
-  if (isCustomerId(current)) return current;
-  const id = crypto.randomUUID();
-  const secure = (await headers()).get("x-forwarded-proto") === "https";
-  jar.set(customerCookie(id, secure));
-  return id;
-}
 
 function text(form: FormData, key: string): string {
   const value = form.get(key);
@@ -29,9 +16,8 @@ function text(form: FormData, key: string): string {
 }
 
 export async function addToCartAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
-  const correlationId = await requestCorrelationId();
-  const customer = await customerId();
-  return runWithCorrelationId(correlationId, () => {
+  const customer = await requireCustomerId();
+  return withRequestCorrelation(() => {
     const sku = text(form, "sku");
     const name = text(form, "name") || "This product";
     const quantity = form.has("quantity") ? parseQuantity(form.get("quantity")) : 1;
@@ -49,9 +35,8 @@ export async function addToCartAction(_previous: CartActionState, form: FormData
 
 /** One cart line's form: "Update" sets the quantity typed, "Remove" (or a quantity of 0) drops the line. */
 export async function changeCartLineAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
-  const correlationId = await requestCorrelationId();
-  const customer = await customerId();
-  return runWithCorrelationId(correlationId, () => {
+  const customer = await requireCustomerId();
+  return withRequestCorrelation(() => {
     const sku = text(form, "sku");
     const name = text(form, "name") || "This product";
     const quantity = text(form, "intent") === "remove" ? 0 : parseQuantity(form.get("quantity"));

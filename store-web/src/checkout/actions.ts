@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { currentCustomerId } from "../customer/customer.server";
+import { requireCustomerId } from "../customer/customer.server";
 import { repos } from "../db/repos.server";
 import { requestCorrelationId } from "../lib/correlation.server";
 import { CLIENT_ADDRESS_HEADER } from "../lib/client-address";
@@ -13,9 +13,7 @@ import { warehouse } from "./warehouse.server";
 
 export async function placeOrderAction(_previous: CheckoutState, form: FormData): Promise<CheckoutState> {
   const correlationId = await requestCorrelationId();
-  const customerId = await currentCustomerId();
-  // proxy.ts gives every action request a customer; without one there is no cart to check out.
-  if (!customerId) throw new Error("checkout without a customer cookie");
+  const customerId = await requireCustomerId();
   const { carts, orders, outbox } = repos();
   // server.ts always sets it; "unknown" (one shared budget) only if a request reached Next some other way.
   const client = (await headers()).get(CLIENT_ADDRESS_HEADER) ?? "unknown";

@@ -9,3 +9,10 @@ export async function currentCustomerId(): Promise<string | undefined> {
   const value = (await cookies()).get(CUSTOMER_COOKIE)?.value;
   return isCustomerId(value) ? value : undefined;
 }
+
+/** For server actions: proxy.ts gives every action request a customer, so a missing one is a bug, not input. */
+export async function requireCustomerId(): Promise<string> {
+  const id = await currentCustomerId();
+  if (!id) throw new Error("a server action without a customer cookie: proxy.ts did not run for it");
+  return id;
+}

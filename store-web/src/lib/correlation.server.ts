@@ -15,7 +15,7 @@ export async function requestCorrelationId(): Promise<string> {
  * warehouse call inside it. (An AsyncLocalStorage context set in the proxy does not reach the render:
  * vercel/next.js#69298, so each entry point starts its own from the header.)
  */
-export async function withRequestCorrelation<T>(fn: (correlationId: string) => Promise<T>): Promise<T> {
+export async function withRequestCorrelation<T>(fn: (correlationId: string) => T | Promise<T>): Promise<T> {
   const correlationId = await requestCorrelationId();
   return runWithCorrelationId(correlationId, () => fn(correlationId));
 }
