@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { backoffMs, createRelayLoop } from "./index.js";
 
 /** A tick the test finishes by hand, counting how many were started. */
@@ -56,5 +56,40 @@ describe("backoffMs", () => {
     expect([1, 2, 3, 4, 5].map((failures) => backoffMs(failures, () => 0.999_999, policy))).toEqual([1000, 2000, 4000, 5000, 5000]);
     expect(backoffMs(3, () => 0.5, policy)).toBe(2000);
     expect(backoffMs(1, () => 0, policy)).toBe(1);
+  });
+});
+
+describe("the relay loop's schedule", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("ticks every interval after the last tick ends, survives a failed tick, and stops for good", async () => {
+    vi.useFakeTimers();
+    const errors: unknown[] = [];
+    let ticks = 0;
+    const loop = createRelayLoop({
+      outcomes: ["sent"],
+      tick: () => {
+        ticks += 1;
+        return ticks === 1 ? Promise.reject(new Error("database busy")) : Promise.resolve({ sent: 1 });
+      },
+      onTickError: (error) => errors.push(error),
+    });
+
+    loop.start(1000);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(ticks).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ticks).toBe(1);
+    expect(errors).toEqual([new Error("database busy")]);
+
+    // The failed tick re-armed the timer: the next one comes an interval later.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(ticks).toBe(2);
+
+    await loop.stop();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(ticks).toBe(2);
   });
 });
