@@ -6,7 +6,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { openDatabase } from "./db/client.js";
 import { loadEnvOrExit } from "./env.js";
-import { createOrdersRepo } from "./orders/orders.repo.js";
+import { createIdempotencyKeys } from "./orders/idempotency.js";
 import { ensureAdmin } from "./staff/admin.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 import { createRelay } from "./status-events/relay.js";
@@ -27,12 +27,12 @@ await ensureAdmin(
   logger,
   env.WAREHOUSE_ADMIN_EMAIL && env.WAREHOUSE_ADMIN_PASSWORD ? { email: env.WAREHOUSE_ADMIN_EMAIL, password: env.WAREHOUSE_ADMIN_PASSWORD } : undefined,
 );
-const orders = createOrdersRepo(db);
+const idempotencyKeys = createIdempotencyKeys(db);
 // Expired sessions are already refused when read; this only keeps the table from growing. Idempotency-Keys
 // are kept 24 hours, far longer than any Store retry (see orders/idempotency.ts), then forgotten here.
 const sweep = () => {
   staff.deleteExpiredSessions();
-  const forgotten = orders.deleteExpiredIdempotencyKeys();
+  const forgotten = idempotencyKeys.deleteExpired();
   if (forgotten > 0) logger.info({ forgotten }, "expired idempotency keys swept");
 };
 const sweepHourly = setInterval(sweep, 60 * 60 * 1000).unref();

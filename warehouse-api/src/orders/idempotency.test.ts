@@ -4,8 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { idempotencyKeys, orderEvents, orders } from "../db/schema.js";
 import { createTestWarehouse, storeAuthorization, type TestWarehouse } from "../testing.js";
 import { jsonRequest, orderInput, readLogLines } from "../test/fixtures.js";
-import { IDEMPOTENCY_KEY_TTL_MS, parseIdempotencyKey } from "./idempotency.js";
-import { createOrdersRepo } from "./orders.repo.js";
+import { createIdempotencyKeys, IDEMPOTENCY_KEY_TTL_MS, parseIdempotencyKey } from "./idempotency.js";
 import type { Order } from "./orders.schemas.js";
 
 let warehouse: TestWarehouse;
@@ -180,11 +179,11 @@ describe("Idempotency-Key on POST /api/orders", () => {
   it("forgets keys after 24 hours, and only then", async () => {
     warehouse = createTestWarehouse();
     await post(orderInput(), "old-key");
-    const repo = createOrdersRepo(warehouse.db);
+    const keys = createIdempotencyKeys(warehouse.db);
     const now = Date.now();
 
-    expect(repo.deleteExpiredIdempotencyKeys(new Date(now + IDEMPOTENCY_KEY_TTL_MS - 60_000))).toBe(0);
-    expect(repo.deleteExpiredIdempotencyKeys(new Date(now + IDEMPOTENCY_KEY_TTL_MS + 60_000))).toBe(1);
+    expect(keys.deleteExpired(new Date(now + IDEMPOTENCY_KEY_TTL_MS - 60_000))).toBe(0);
+    expect(keys.deleteExpired(new Date(now + IDEMPOTENCY_KEY_TTL_MS + 60_000))).toBe(1);
     expect(count(idempotencyKeys)).toBe(0);
     expect(count(orders)).toBe(1);
   });

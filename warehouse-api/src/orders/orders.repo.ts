@@ -277,7 +277,6 @@ export function createOrdersRepo(db: Db) {
     },
 
     /** Forgets Idempotency-Keys past their 24 hours (see idempotency.ts); returns how many. */
-    deleteExpiredIdempotencyKeys: (now?: Date) => idempotencyKeys.deleteExpired(now),
 
     /**
      * Moves an order to `to` if the lifecycle allows it from the status it has now, writing the event and the
