@@ -112,6 +112,14 @@ const BREAKER_STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: "open",
 };
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function unavailableReason(error: unknown): Extract<CreateOrderResult, { kind: "unavailable" }>["reason"] {
   if (error instanceof BrokenCircuitError) return "circuit_open";
   if (error instanceof WarehouseServerError) return "server_error";
@@ -186,9 +194,12 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, signingKey, 
             body: JSON.stringify(order),
             signal,
           });
-          const json: unknown = await answer.json().catch(() => undefined);
+          // Read whole before parsing: a warehouse that dies mid-answer fails the read (a network error, so
+          // retried and at worst "unavailable"), where a 201 whose body is cut short must not pass for an
+          // answer outside the contract, which would park the order for good.
+          const text = await answer.text();
           if (answer.status >= 500) throw new WarehouseServerError(answer.status);
-          return { response: answer, body: json };
+          return { response: answer, body: parseJson(text) };
         }));
       } catch (error) {
         const reason = unavailableReason(error);

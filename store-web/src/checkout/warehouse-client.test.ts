@@ -202,6 +202,31 @@ describe("warehouse client resilience", () => {
     expect(result).toMatchObject({ kind: "placed", order: { id: stored[0]?.id } });
   });
 
+  it("retries an answer cut off mid-body (the warehouse died while sending it) instead of calling it outside the contract", async () => {
+    let attempts = 0;
+    // The first 201 loses its connection halfway through the body, as when the warehouse is killed.
+    const dying = await fake((req, res) => {
+      attempts++;
+      const first = attempts === 1;
+      void forward(req, real.url).then((answer) => {
+        if (!first) {
+          send(res, answer);
+          return;
+        }
+        res.writeHead(answer.status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(answer.body)) });
+        res.write(answer.body.slice(0, 20), () => res.destroy());
+      });
+    });
+    const sent = order("PO-CUT-OFF");
+
+    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: dying.url, timeoutMs: 3000, logger, resilience: fast }).createOrder(sent);
+
+    expect(attempts).toBe(2);
+    const stored = await warehouseOrders("PO-CUT-OFF");
+    expect(stored).toHaveLength(1);
+    expect(result).toMatchObject({ kind: "placed", order: { id: stored[0]?.id } });
+  });
+
   it.each([
     [400, '{"error":"validation_failed","message":"no","correlationId":"x"}', { kind: "failed" }],
     [409, '{"error":"idempotency_key_in_flight","message":"busy","correlationId":"x"}', { kind: "unavailable", reason: "in_progress" }],
