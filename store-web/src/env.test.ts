@@ -4,7 +4,7 @@ import { parseEnv } from "./env";
 
 describe("store env", () => {
   it("has working defaults", () => {
-    expect(parseEnv({})).toMatchObject({ STORE_PORT: 8000, WAREHOUSE_URL: "http://localhost:9000", WAREHOUSE_TIMEOUT_MS: 5000, STORE_CHECKOUT_LIMIT_PER_MINUTE: 10 });
+    expect(parseEnv({})).toMatchObject({ STORE_PORT: 8000, WAREHOUSE_URL: "http://localhost:9000", WAREHOUSE_TIMEOUT_MS: 5000, WAREHOUSE_BREAKER_HALF_OPEN_MS: 10_000, STORE_CHECKOUT_LIMIT_PER_MINUTE: 10 });
   });
 
   it("keeps the database in ./data by default and takes another path", () => {
@@ -35,6 +35,7 @@ describe("store env", () => {
     ["WAREHOUSE_URL", "ftp://warehouse"],
     ["STORE_PORT", "0"],
     ["WAREHOUSE_TIMEOUT_MS", "forever"],
+    ["WAREHOUSE_BREAKER_HALF_OPEN_MS", "-1"],
     ["STORE_CHECKOUT_LIMIT_PER_MINUTE", "0"],
     ["STORE_DB_PATH", ""],
   ])("refuses a bad %s and names it", (name, value) => {

@@ -12,6 +12,8 @@ const EnvSchema = z.object({
   WAREHOUSE_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:9000"),
   // No unbounded waits on the warehouse: a checkout gives up after this and tells the customer to retry.
   WAREHOUSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // How long the circuit stays open (checkouts accepted for later, nothing sent) before one trial order.
+  WAREHOUSE_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   // Checkouts one client address may attempt per minute; more get a clear "slow down" with a reference.
   STORE_CHECKOUT_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

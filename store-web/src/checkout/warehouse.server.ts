@@ -10,7 +10,13 @@ const globalForWarehouse = globalThis as typeof globalThis & { __fishtagWarehous
 function createProcessClient(): WarehouseClient {
   // Said once, when the client is made: every bundle that imports this module would say it again.
   if (!env.STORE_SIGNING_KEY) logger.warn("STORE_SIGNING_KEY is not set: the warehouse will refuse the store's orders (401)");
-  return createWarehouseClient({ baseUrl: env.WAREHOUSE_URL, timeoutMs: env.WAREHOUSE_TIMEOUT_MS, logger, signingKey: env.STORE_SIGNING_KEY });
+  return createWarehouseClient({
+    baseUrl: env.WAREHOUSE_URL,
+    timeoutMs: env.WAREHOUSE_TIMEOUT_MS,
+    logger,
+    signingKey: env.STORE_SIGNING_KEY,
+    resilience: { halfOpenAfterMs: env.WAREHOUSE_BREAKER_HALF_OPEN_MS },
+  });
 }
 
 globalForWarehouse.__fishtagWarehouse ??= createProcessClient();
