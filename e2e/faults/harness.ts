@@ -1,0 +1,69 @@
+import Database from "better-sqlite3";
+import { test } from "@playwright/test";
+
+/**
+ * Reads a service's SQLite file, read-only, while the service may still be writing to it: the fault
+ * tests check what was stored, not only what was answered. WAL lets a reader in without blocking the writer.
+ */
+export function readDb<T>(path: string, read: (db: Database.Database) => T): T {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Counts work done and wakes whoever waits for a count: the chaos in a fault test happens "after 300
+ * checkouts", not after a guessed number of milliseconds.
+ */
+export class Progress {
+  private count = 0;
+  private ended = false;
+  private waiters: { at: number; resolve: () => void }[] = [];
+
+  get done(): number {
+    return this.count;
+  }
+
+  add(): void {
+    this.count++;
+    this.wake();
+  }
+
+  /** Resolves once `at` units are done, or once the work has ended (`finish`) short of it. */
+  reached(at: number): Promise<void> {
+    if (this.ended || this.count >= at) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ at, resolve }));
+  }
+
+  /** The work has ended: nobody waits for a count that will not come. */
+  finish(): void {
+    this.ended = true;
+    for (const waiter of this.waiters) waiter.resolve();
+    this.waiters = [];
+  }
+
+  private wake() {
+    const ready = this.waiters.filter((waiter) => waiter.at <= this.count);
+    this.waiters = this.waiters.filter((waiter) => waiter.at > this.count);
+    for (const waiter of ready) waiter.resolve();
+  }
+}
+
+/** The figures a fault test measured: printed, and kept on the test in the report. */
+export function report(title: string, figures: Record<string, number | string>): void {
+  const line = Object.entries(figures)
+    .map(([name, value]) => `${name} ${String(value)}`)
+    .join(", ");
+  test.info().annotations.push({ type: "figures", description: line });
+  console.log(`faults: ${title}: ${line}`);
+}
+
+/** The values that occur more than once in `values`. */
+export function repeated(values: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  for (const value of values) seen.set(value, (seen.get(value) ?? 0) + 1);
+  return [...seen].filter(([, count]) => count > 1).map(([value]) => value);
+}

@@ -1,0 +1,103 @@
+import { expect, test } from "@playwright/test";
+import { Stack, STAFF } from "../fixtures/stack";
+import { readDb, repeated, report } from "./harness";
+import { shopperSession, type CheckoutOutcome } from "./shopper";
+
+/** Orders the warehouse confirms at checkout; staff then move each twice while the store is down. */
+const PLACED = 10;
+/** Orders taken while the warehouse is down: still in the store's outbox when the store is killed. */
+const WAITING = 10;
+const MOVES = ["picking", "packed"] as const;
+
+let stack: Stack;
+test.beforeAll(async () => {
+  stack = await Stack.start({ storeEnv: { WAREHOUSE_BREAKER_HALF_OPEN_MS: "1000" } });
+});
+test.afterAll(async () => {
+  await stack.close();
+});
+
+async function checkOut(count: number, prefix: string): Promise<CheckoutOutcome[]> {
+  const customer = await shopperSession(stack.storeUrl);
+  const outcomes: CheckoutOutcome[] = [];
+  for (let n = 0; n < count; n++) outcomes.push(await customer.checkOut(`${prefix}-${n}`));
+  return outcomes;
+}
+
+/** Signs in to the warehouse as staff, as the dashboard does: a session cookie and its CSRF token. */
+async function staffSession(): Promise<{ cookie: string; "x-csrf-token": string }> {
+  const response = await fetch(`${stack.warehouseUrl}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: STAFF.email, password: STAFF.password }),
+  });
+  expect(response.status).toBe(200);
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  return { cookie: response.headers.getSetCookie().map((line) => line.split(";", 1)[0]).join("; "), "x-csrf-token": csrfToken };
+}
+
+type Pending = { n: number };
+const undelivered = (table: "order_outbox" | "status_outbox") => `SELECT count(*) AS n FROM ${table} WHERE state <> 'delivered'`;
+
+test("the store is killed with orders in its outbox while staff move orders: both relays catch up, nothing applied twice", async () => {
+  expect(await checkOut(PLACED, "PO-PLACED")).toEqual(Array.from({ length: PLACED }, () => expect.objectContaining({ kind: "placed" })));
+  await stack.killWarehouse();
+  expect(await checkOut(WAITING, "PO-WAITING")).toEqual(Array.from({ length: WAITING }, () => expect.objectContaining({ kind: "accepted" })));
+
+  // The store dies with those orders still to deliver; the warehouse comes back without it.
+  await stack.killStore();
+  await stack.startWarehouse();
+  const warehouseDb = stack.dbPath("warehouse-api");
+  const storeDb = stack.dbPath("store-web");
+  expect(readDb(storeDb, (db) => db.prepare(undelivered("order_outbox")).get())).toEqual({ n: WAITING });
+
+  // Staff move every confirmed order twice: each move is a status event for a store that is not there.
+  const staff = await staffSession();
+  const placedIds = readDb(warehouseDb, (db) => (db.prepare("SELECT id FROM orders ORDER BY id").all() as { id: string }[]).map((row) => row.id));
+  expect(placedIds).toHaveLength(PLACED);
+  for (const to of MOVES) {
+    for (const id of placedIds) {
+      const moved = await fetch(`${stack.warehouseUrl}/api/orders/${id}/transitions`, {
+        method: "POST",
+        headers: { ...staff, "content-type": "application/json" },
+        body: JSON.stringify({ to }),
+      });
+      expect(moved.status).toBe(200);
+    }
+  }
+  // The warehouse tried and failed to tell the store: every event waits in its outbox, and only each
+  // order's first has been tried, since an order's events go in order.
+  const outbox = "SELECT count(*) AS pending, count(*) FILTER (WHERE attempts > 0) AS tried FROM status_outbox WHERE state = 'pending'";
+  await expect
+    .poll(() => readDb(warehouseDb, (db) => db.prepare(outbox).get()), { message: "the warehouse's relay finds the store down" })
+    .toEqual({ pending: PLACED * MOVES.length, tried: PLACED });
+
+  await stack.startStore();
+  const drained = () => ({
+    store: readDb(storeDb, (db) => db.prepare(undelivered("order_outbox")).get() as Pending).n,
+    warehouse: readDb(warehouseDb, (db) => db.prepare(undelivered("status_outbox")).get() as Pending).n,
+  });
+  await expect.poll(drained, { message: "both outboxes drain", timeout: 120_000, intervals: [500] }).toEqual({ store: 0, warehouse: 0 });
+
+  // Every order the store took is in the warehouse once.
+  const warehouseOrders = readDb(warehouseDb, (db) => (db.prepare("SELECT store_order_id AS id FROM orders").all() as { id: string }[]).map((row) => row.id));
+  const storeOrders = readDb(storeDb, (db) => db.prepare("SELECT number, id, status FROM orders ORDER BY number").all() as { number: number; id: string; status: string }[]);
+  expect(new Set(warehouseOrders)).toEqual(new Set(storeOrders.map((order) => order.id)));
+  expect(repeated(warehouseOrders), "no order twice in the warehouse").toEqual([]);
+
+  // Every status event the warehouse recorded was applied by the store once, in order, and the orders show the last.
+  const events = readDb(warehouseDb, (db) => db.prepare("SELECT id, to_status AS status FROM order_events WHERE type = 'status_changed' ORDER BY id").all() as { id: number; status: string }[]);
+  const applied = readDb(storeDb, (db) => db.prepare("SELECT warehouse_event_id AS id, status FROM order_status_history WHERE warehouse_event_id IS NOT NULL ORDER BY id").all() as { id: number; status: string }[]);
+  expect(events).toHaveLength(PLACED * MOVES.length);
+  expect(applied, "each event applied once, in the order the warehouse recorded them").toEqual(events);
+  expect(storeOrders.map((order) => order.status)).toEqual([...Array<string>(PLACED).fill("packed"), ...Array<string>(WAITING).fill("received")]);
+
+  report("store down", {
+    "orders waiting in the store's outbox": WAITING,
+    "delivered after the restart": storeOrders.filter((order) => order.status === "received").length,
+    "status events while the store was down": events.length,
+    "applied by the store": applied.length,
+    "applied twice": applied.length - new Set(applied.map((event) => event.id)).size,
+    "orders in the warehouse twice": repeated(warehouseOrders).length,
+  });
+});
