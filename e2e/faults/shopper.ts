@@ -36,6 +36,11 @@ export class Shopper {
 
   constructor(private readonly storeUrl: string) {}
 
+  /** The customer cookie, as a Cookie header: who this customer is to the store. */
+  get cookieHeader(): string {
+    return this.cookie;
+  }
+
   private remember(response: Response) {
     for (const line of response.headers.getSetCookie()) {
       const pair = line.split(";", 1)[0];
@@ -92,6 +97,7 @@ export async function shopperSession(storeUrl: string) {
   const catalog = await shopper.get("/");
   const checkoutPage = await shopper.get("/orders/new");
   return {
+    cookie: () => shopper.cookieHeader,
     async checkOut(reference: string): Promise<CheckoutOutcome> {
       const added = await shopper.submit("/", catalog, (form) => form.includes('name="sku" value="MUG-TEAL"'), { quantity: "1" });
       if (!added.includes("Added to your cart: Enamel mug")) throw new Error("the mug did not go into the cart");

@@ -1,0 +1,90 @@
+// Every route of the built store, against every kind of caller: the store's half of "who can call what"
+// (the warehouse's half is warehouse-api/src/auth-matrix.test.ts). The list of routes is the one
+// `next build` wrote, so a route added without a row here fails until someone decides who may call it.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseSigningKey } from "@fishtag/service-auth/keys";
+import { serviceAuthorization } from "@fishtag/service-auth/tokens";
+import { shopperSession } from "../faults/shopper";
+import { expect, REPO_ROOT, test, type Stack } from "../fixtures/stack";
+
+const CALLERS = ["nobody", "the customer", "another customer", "the warehouse", "a token signed by another key"] as const;
+type Caller = (typeof CALLERS)[number];
+const EVERYONE = CALLERS;
+
+/**
+ * Who may call each route, what they get, and what everyone else gets. A customer's order is theirs
+ * alone: anyone else gets 404, as if it did not exist (a 403 would confirm that it does). Status events
+ * come from the warehouse alone: anything else is 401. The event sent is `{}`, so a caller let through
+ * the gate gets 400 for the body: the gate, not the handler, is what this table is about.
+ */
+const ROUTES: Record<string, { allowed: readonly Caller[]; letIn: 200 | 400; refused?: 401 | 404 }> = {
+  "GET /": { allowed: EVERYONE, letIn: 200 },
+  "GET /products": { allowed: EVERYONE, letIn: 200 },
+  "GET /cart": { allowed: EVERYONE, letIn: 200 },
+  "GET /orders": { allowed: EVERYONE, letIn: 200 },
+  "GET /orders/new": { allowed: EVERYONE, letIn: 200 },
+  "GET /orders/[number]": { allowed: ["the customer"], letIn: 200, refused: 404 },
+  "GET /api/health": { allowed: EVERYONE, letIn: 200 },
+  "GET /api/orders/[number]": { allowed: ["the customer"], letIn: 200, refused: 404 },
+  "POST /api/warehouse-events": { allowed: ["the warehouse"], letIn: 400, refused: 401 },
+};
+
+/** The store's pages and route handlers, as `next build` listed them (Next's own error pages aside). */
+function builtRoutes(): string[] {
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "store-web/.next/server/app-paths-manifest.json"), "utf8")) as Record<string, string>;
+  return Object.keys(manifest)
+    .filter((entry) => !entry.startsWith("/_"))
+    .map((entry) => entry.replace(/\/(page|route)$/, "") || "/");
+}
+
+let orderNumber = "";
+let customerCookie = "";
+test.beforeAll(async ({ workerStack }) => {
+  const customer = await shopperSession(workerStack.storeUrl);
+  const outcome = await customer.checkOut("PO-MATRIX");
+  if (outcome.kind !== "placed") throw new Error(`the matrix's order was not placed: ${JSON.stringify(outcome)}`);
+  orderNumber = outcome.orderNumber;
+  customerCookie = customer.cookie();
+});
+
+async function headersFor(stack: Stack, caller: Caller): Promise<Record<string, string>> {
+  const token = async (signingKey: string) => {
+    const parsed = parseSigningKey(signingKey);
+    if (!parsed.ok) throw new Error(parsed.problem);
+    return serviceAuthorization({ key: parsed.key, issuer: "warehouse-api", audience: "store-web" });
+  };
+  switch (caller) {
+    case "nobody":
+      return {};
+    case "the customer":
+      return { cookie: customerCookie };
+    case "another customer":
+      return { cookie: `fishtag_customer=${crypto.randomUUID()}` };
+    case "the warehouse":
+      return { authorization: await token(stack.warehouseSigningKey) };
+    case "a token signed by another key":
+      // Claims to be the warehouse, signed with a key the store does not trust for it (the store's own).
+      return { authorization: await token(stack.storeSigningKey) };
+  }
+}
+
+test("the matrix has a row for every route the store is built with, and none for a route that is gone", () => {
+  const rows = Object.keys(ROUTES).map((route) => route.split(" ")[1]);
+  expect(builtRoutes().sort()).toEqual(rows.sort());
+});
+
+for (const [route, { allowed, letIn, refused }] of Object.entries(ROUTES)) {
+  test(`${route}: ${allowed.length === CALLERS.length ? "anyone" : `only ${allowed.join(", ")}`}`, async ({ stack }) => {
+    const [method = "GET", template = "/"] = route.split(" ");
+    const url = `${stack.storeUrl}${template.replace("[number]", orderNumber)}`;
+    for (const caller of CALLERS) {
+      const headers = await headersFor(stack, caller);
+      const response = await fetch(url, method === "POST" ? { method, headers: { ...headers, "content-type": "application/json" }, body: "{}" } : { headers });
+      expect(response.status, `${caller}: ${allowed.includes(caller) ? "let in" : "refused"}`).toBe(allowed.includes(caller) ? letIn : refused);
+      if (template.startsWith("/api/") && response.status >= 400) {
+        expect(await response.json()).toMatchObject({ error: expect.any(String), message: expect.any(String), correlationId: expect.any(String) });
+      }
+    }
+  });
+}
