@@ -30,8 +30,13 @@ const handle = app.getRequestHandler();
 
 await app.prepare();
 
+// Set on SIGTERM: every answer from then on closes its connection behind it, so that clients on kept-alive
+// connections move off while their last request is still answered (server.close alone waits for them).
+let draining = false;
+
 const server = createServer((req, res) => {
   const started = performance.now();
+  if (draining) res.setHeader("connection", "close");
   // Set here, where the socket is known, over whatever the client sent under the same name.
   req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
   // "close" rather than "finish": a request the client abandoned gets its line too.
@@ -61,12 +66,15 @@ function shutdown(signal: NodeJS.Signals) {
   // No more deliveries from here; the one in flight is recorded before the database closes. What is
   // still pending stays in the outbox for the next start.
   const relayStopped = relay.stop();
+  draining = true;
   server.close(() => {
     void Promise.allSettled([app.close(), relayStopped]).finally(() => {
       storeDb.$client.close();
       process.exit(0);
     });
   });
+  // Idle kept-alive connections have no request to finish: closed now. Busy ones close after their answer.
+  server.closeIdleConnections();
 }
 process.once("SIGTERM", shutdown);
 process.once("SIGINT", shutdown);

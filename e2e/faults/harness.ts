@@ -67,3 +67,48 @@ export function repeated(values: readonly string[]): string[] {
   for (const value of values) seen.set(value, (seen.get(value) ?? 0) + 1);
   return [...seen].filter(([, count]) => count > 1).map(([value]) => value);
 }
+
+/**
+ * Load with chaos beside it: `lanes` clients, each taking the next step number and doing it, one after
+ * another, until `steps` are done; meanwhile `chaos` waits on the progress (steps answered) to break
+ * something. With `untilNoAnswer`, a step that gets no answer at all (fetch's TypeError: the service is
+ * gone) ends its lane and is returned as cut off; without it, that fails the test like any other error.
+ */
+export async function underLoad<T>(options: {
+  lanes: number;
+  steps: number;
+  /** One client: set up once per lane (a customer, say), then called with each step's number. */
+  client: () => Promise<(step: number) => Promise<T>>;
+  chaos: (progress: Progress) => Promise<void>;
+  untilNoAnswer?: boolean;
+}): Promise<{ answered: { step: number; result: T }[]; cutOff: number[] }> {
+  const progress = new Progress();
+  const answered: { step: number; result: T }[] = [];
+  const cutOff: number[] = [];
+  const chaos = options.chaos(progress);
+  // Its failure is reported once the load has ended (awaited below), not as an unhandled rejection now.
+  chaos.catch(() => undefined);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.lanes }, async () => {
+      const run = await options.client();
+      while (next < options.steps) {
+        const step = next++;
+        let result: T;
+        try {
+          result = await run(step);
+        } catch (error) {
+          if (!(options.untilNoAnswer && error instanceof TypeError)) throw error;
+          cutOff.push(step);
+          return;
+        }
+        answered.push({ step, result });
+        progress.add();
+      }
+    }),
+  ).finally(() => {
+    progress.finish();
+  });
+  await chaos;
+  return { answered, cutOff };
+}

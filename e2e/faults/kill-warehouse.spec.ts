@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { Stack } from "../fixtures/stack";
-import { Progress, readDb, repeated, report } from "./harness";
+import { readDb, repeated, report, underLoad } from "./harness";
 import { shopperSession, type CheckoutOutcome } from "./shopper";
 
 const CHECKOUTS = 1000;
@@ -28,36 +28,28 @@ test.afterAll(async () => {
 });
 
 test(`${CHECKOUTS} checkouts while the warehouse is killed twice: every accepted order reaches it exactly once`, async () => {
-  const progress = new Progress();
   const kills: number[] = [];
-  // The chaos: kill the warehouse at each mark, while orders are going through to it (the breaker
-  // closed), and start it again after DOWN_FOR more checkouts.
-  const chaos = (async () => {
-    for (const at of KILL_AT) {
-      await progress.reached(at);
-      await expect.poll(breaker, { message: "checkouts reach the warehouse again", timeout: 60_000 }).toBe("closed");
-      await stack.killWarehouse();
-      kills.push(progress.done);
-      await progress.reached(at + DOWN_FOR);
-      await stack.startWarehouse();
-    }
-  })();
-
-  const outcomes: CheckoutOutcome[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CUSTOMERS }, async () => {
+  const { answered } = await underLoad({
+    lanes: CUSTOMERS,
+    steps: CHECKOUTS,
+    client: async () => {
       const customer = await shopperSession(stack.storeUrl);
-      while (next < CHECKOUTS) {
-        const n = next++;
-        outcomes.push(await customer.checkOut(`PO-FAULT-${n}`));
-        progress.add();
+      return (step) => customer.checkOut(`PO-FAULT-${step}`);
+    },
+    // The chaos: kill the warehouse at each mark, while orders are going through to it (the breaker
+    // closed), and start it again after DOWN_FOR more checkouts.
+    chaos: async (progress) => {
+      for (const at of KILL_AT) {
+        await progress.reached(at);
+        await expect.poll(breaker, { message: "checkouts reach the warehouse again", timeout: 60_000 }).toBe("closed");
+        await stack.killWarehouse();
+        kills.push(progress.done);
+        await progress.reached(at + DOWN_FOR);
+        await stack.startWarehouse();
       }
-    }),
-  ).finally(() => {
-    progress.finish();
+    },
   });
-  await chaos;
+  const outcomes: CheckoutOutcome[] = answered.map(({ result }) => result);
   expect(kills, "both kills happened mid-run").toHaveLength(KILL_AT.length);
   for (const at of kills) expect(at).toBeLessThan(CHECKOUTS);
 

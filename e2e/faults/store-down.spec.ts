@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { Stack, STAFF } from "../fixtures/stack";
-import { readDb, repeated, report } from "./harness";
+import { readDb, repeated, report, underLoad } from "./harness";
 import { shopperSession, type CheckoutOutcome } from "./shopper";
 
 /** Orders the warehouse confirms at checkout; staff then move each twice while the store is down. */
@@ -8,6 +8,8 @@ const PLACED = 10;
 /** Orders taken while the warehouse is down: still in the store's outbox when the store is killed. */
 const WAITING = 10;
 const MOVES = ["picking", "packed"] as const;
+/** The store is sent SIGTERM once this many checkouts have been answered. */
+const STOP_AFTER_CHECKOUTS = 40;
 
 let stack: Stack;
 test.beforeAll(async () => {
@@ -100,4 +102,45 @@ test("the store is killed with orders in its outbox while staff move orders: bot
     "applied twice": applied.length - new Set(applied.map((event) => event.id)).size,
     "orders in the warehouse twice": repeated(warehouseOrders).length,
   });
+});
+
+test("SIGTERM the store during checkouts: every checkout it took in is answered, it exits 0, and each order reaches the warehouse once", async () => {
+  const storeDb = stack.dbPath("store-web");
+  const before = readDb(storeDb, (db) => (db.prepare("SELECT count(*) AS n FROM orders").get() as Pending).n);
+  let exitCode: number | null = null;
+  const run = await underLoad({
+    lanes: 4,
+    steps: 10 * STOP_AFTER_CHECKOUTS,
+    client: async () => {
+      const customer = await shopperSession(stack.storeUrl);
+      return async (step) => {
+        const outcome = await customer.checkOut(`PO-TERM-${step}`);
+        expect(outcome.kind).toBe("placed");
+      };
+    },
+    chaos: async (progress) => {
+      await progress.reached(STOP_AFTER_CHECKOUTS);
+      exitCode = await stack.stopStore();
+    },
+    // No answer: the store is gone (it refuses new connections once it has been told to stop).
+    untilNoAnswer: true,
+  });
+  const answered = run.answered.map(({ step }) => `PO-TERM-${step}`);
+  const cutOff = run.cutOff.map((step) => `PO-TERM-${step}`);
+
+  const references = readDb(storeDb, (db) => (db.prepare("SELECT reference FROM orders").all() as { reference: string }[]).map((row) => row.reference));
+  report("store graceful shutdown", {
+    "checkouts answered": answered.length,
+    "refused after SIGTERM": cutOff.length,
+    "orders stored": references.length - before,
+    "exit code": String(exitCode),
+  });
+  expect(exitCode, "the store exits 0 on its own").toBe(0);
+  expect(references.length - before, "exactly the checkouts answered made orders").toBe(answered.length);
+  expect(references.filter((reference) => cutOff.includes(reference)), "no order from a checkout left unanswered").toEqual([]);
+
+  await stack.startStore();
+  const inWarehouse = readDb(stack.dbPath("warehouse-api"), (db) => (db.prepare("SELECT reference FROM orders WHERE reference LIKE 'PO-TERM-%'").all() as { reference: string }[]).map((row) => row.reference));
+  expect(new Set(inWarehouse)).toEqual(new Set(answered));
+  expect(repeated(inWarehouse)).toEqual([]);
 });
