@@ -7,10 +7,12 @@
  */
 import { spawn } from "node:child_process";
 import { REPO_ROOT } from "./paths.js";
-import { adminAccount, serviceKeys } from "./secrets.js";
+import { adminAccount, newKeysNotice, serviceKeys } from "./secrets.js";
 
 const admin = adminAccount();
 const keys = serviceKeys();
+const notice = newKeysNotice(keys);
+if (notice.length > 0) console.log(["", ...notice, ""].join("\n"));
 const turbo = spawn("npx", ["turbo", "run", "dev"], {
   cwd: REPO_ROOT,
   stdio: "inherit",

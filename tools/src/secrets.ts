@@ -1,8 +1,8 @@
 /**
  * The secrets `npm start` and `npm run dev` hand to the services: from the environment when set,
  * otherwise made up once and kept in ./data (git-ignored, readable by this user only): the dashboard's
- * first account, and each service's Ed25519 key pair for signing its calls to the other. They are never
- * printed or logged (where the public keys are may be).
+ * first account, and each service's Ed25519 key pair for signing its calls to the other. The secrets are
+ * never printed or logged; the public keys are printed when first made, for running one service elsewhere.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -35,20 +35,20 @@ export function adminAccount(): Account {
   );
 }
 
-type KeyPair = { privatePem: string; publicPem: string };
+type KeyPair = { privatePem: string; publicPem: string; madeNow: boolean };
 
 /** One service's key pair, made once; the public half is written first so a half-made pair is remade. */
 function keptKeyPair(service: "store-web" | "warehouse-api"): KeyPair {
   const privateFile = join(KEYS_DIR, `${service}.key`);
   const publicFile = join(KEYS_DIR, `${service}.pub`);
   if (existsSync(privateFile) && existsSync(publicFile)) {
-    return { privatePem: readFileSync(privateFile, "utf8"), publicPem: readFileSync(publicFile, "utf8") };
+    return { privatePem: readFileSync(privateFile, "utf8"), publicPem: readFileSync(publicFile, "utf8"), madeNow: false };
   }
   const pair = generateKeyPairSync("ed25519", {
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
     publicKeyEncoding: { type: "spki", format: "pem" },
   });
-  const kept = { privatePem: pair.privateKey, publicPem: pair.publicKey };
+  const kept = { privatePem: pair.privateKey, publicPem: pair.publicKey, madeNow: true };
   mkdirSync(KEYS_DIR, { recursive: true, mode: 0o700 });
   writeFileSync(publicFile, kept.publicPem, { mode: 0o600 });
   writeFileSync(privateFile, kept.privatePem, { mode: 0o600 });
@@ -58,19 +58,41 @@ function keptKeyPair(service: "store-web" | "warehouse-api"): KeyPair {
 /** An env value: base64 of the PEM, one line (the format both env modules read). */
 const envValue = (pem: string) => Buffer.from(pem).toString("base64");
 
+type ServiceKeys = {
+  store: Record<string, string>;
+  warehouse: Record<string, string>;
+  /** Set when the pairs were made just now: each public key, as the env line the other service needs. */
+  newPublicKeys?: { forStore: string; forWarehouse: string };
+};
+
 /**
  * What each service gets: its own private key and the other's public key. From the environment when all
  * four are set (e.g. keys made elsewhere), otherwise from the pairs kept in data/service-keys.
  */
-export function serviceKeys(): { store: Record<string, string>; warehouse: Record<string, string> } {
+export function serviceKeys(): ServiceKeys {
   const { STORE_SIGNING_KEY, WAREHOUSE_PUBLIC_KEY, WAREHOUSE_SIGNING_KEY, STORE_PUBLIC_KEY } = process.env;
   if (STORE_SIGNING_KEY && WAREHOUSE_PUBLIC_KEY && WAREHOUSE_SIGNING_KEY && STORE_PUBLIC_KEY) {
     return { store: { STORE_SIGNING_KEY, WAREHOUSE_PUBLIC_KEY }, warehouse: { WAREHOUSE_SIGNING_KEY, STORE_PUBLIC_KEY } };
   }
   const store = keptKeyPair("store-web");
   const warehouse = keptKeyPair("warehouse-api");
-  return {
+  const keys: ServiceKeys = {
     store: { STORE_SIGNING_KEY: envValue(store.privatePem), WAREHOUSE_PUBLIC_KEY: envValue(warehouse.publicPem) },
     warehouse: { WAREHOUSE_SIGNING_KEY: envValue(warehouse.privatePem), STORE_PUBLIC_KEY: envValue(store.publicPem) },
   };
+  if (store.madeNow || warehouse.madeNow) {
+    keys.newPublicKeys = { forStore: `WAREHOUSE_PUBLIC_KEY=${envValue(warehouse.publicPem)}`, forWarehouse: `STORE_PUBLIC_KEY=${envValue(store.publicPem)}` };
+  }
+  return keys;
+}
+
+/** What to print when the key pairs are new: public keys only, which are safe to show. */
+export function newKeysNotice(keys: ServiceKeys): string[] {
+  if (!keys.newPublicKeys) return [];
+  return [
+    `  New service keys made in ${KEYS_DIR}. Each service checks the other's calls against its public key;`,
+    "  to run one of them elsewhere, give it the other's:",
+    `    for the store:      ${keys.newPublicKeys.forStore}`,
+    `    for the warehouse:  ${keys.newPublicKeys.forWarehouse}`,
+  ];
 }

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { DATA_DIR, LOG_DIR, REPO_ROOT } from "./paths.js";
-import { adminAccount, ADMIN_FILE, KEYS_DIR, serviceKeys } from "./secrets.js";
+import { adminAccount, ADMIN_FILE, KEYS_DIR, newKeysNotice, serviceKeys } from "./secrets.js";
 
 const admin = adminAccount();
 const keys = serviceKeys();
@@ -77,6 +77,7 @@ console.log(
     `  Logs       ${LOG_DIR}`,
     `  Keys       ${KEYS_DIR}  (each service signs its calls to the other; public keys in *.pub)`,
     "  Follow an order's reference across both services: npm run trace -- <reference>",
+    ...newKeysNotice(keys),
     "",
   ].join("\n"),
 );
