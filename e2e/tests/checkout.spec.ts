@@ -48,7 +48,10 @@ test("a customer follows their order; another browser cannot see it", async ({ p
   await expect(page.getByRole("status").filter({ hasText: "Status:" })).toContainText("Received");
   await expect(page.getByRole("list", { name: "Status history" }).getByRole("listitem")).toHaveCount(2);
   await page.getByRole("link", { name: "Your orders" }).click();
-  await expect(page.getByRole("row").filter({ hasText: "PO-FOLLOW" })).toContainText(orderNumber);
+  const row = page.getByRole("row").filter({ hasText: "PO-FOLLOW" });
+  await expect(row.getByRole("rowheader")).toHaveText(orderNumber);
+  // Placed, reference, status, items (two mugs), total.
+  await expect(row.getByRole("cell")).toHaveText([/\d{4}/, "PO-FOLLOW", "Received", "2", "£29.00"]);
 
   const stranger = await browser.newContext({ baseURL: new URL(page.url()).origin });
   const strangerPage = await stranger.newPage();

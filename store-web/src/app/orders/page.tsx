@@ -30,6 +30,9 @@ export default async function OrdersPage() {
               <th scope="col">PO reference</th>
               <th scope="col">Status</th>
               <th scope="col" className="num">
+                Items
+              </th>
+              <th scope="col" className="num">
                 Total
               </th>
             </tr>
@@ -45,6 +48,7 @@ export default async function OrdersPage() {
                 <td>
                   <span className={`status-pill status-pill-${order.status}`}>{STATUS_LABELS[order.status]}</span>
                 </td>
+                <td className="num">{order.itemCount}</td>
                 <td className="num">{formatCents(order.totalCents)}</td>
               </tr>
             ))}
