@@ -1,9 +1,9 @@
 // The dashboard's typed client for the warehouse's staff API (same origin, session cookie + CSRF token).
 //
 // The response types are written here rather than inferred from orders.schemas.ts: that module is zod
-// runtime code (drizzle-zod, @hono/zod-openapi), and the browser only needs the shapes. The status
-// type itself comes from the table, so a new status is a type error here, not a silent gap.
-import type { OrderStatus } from "../../src/db/schema";
+// runtime code (drizzle-zod, @hono/zod-openapi), and the browser only needs the shapes. They cannot drift:
+// src/dashboard-types.test.ts holds them equal to the API's schemas when the warehouse is typechecked.
+import type { OrderStatus } from "../../src/db/schema.js";
 
 export type { OrderStatus };
 

@@ -19,6 +19,8 @@ const SessionSchema = z
   .object({ user: z.object({ email: z.string(), name: z.string() }), csrfToken: z.string() })
   .openapi("StaffSession");
 
+export type SessionResponse = z.infer<typeof SessionSchema>;
+
 const SignInSchema = z.object({ email: z.email().max(254), password: z.string().min(1).max(200) }).openapi("SignIn");
 
 const json = <T>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
