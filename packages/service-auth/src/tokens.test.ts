@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateServiceKeyPair, parsePublicKey, parseSigningKey } from "./keys.js";
 import { refusedAuthorizations, testKeyPair } from "./testing.js";
-import { serviceAuthorization, signServiceToken, verifyServiceAuthorization } from "./tokens.js";
+import { createReplayGuard, serviceAuthorization, signServiceToken, verifyServiceAuthorization } from "./tokens.js";
 
 const store = testKeyPair();
 const expects = { key: store.publicKey, issuer: "store-web", audience: "warehouse-api" } as const;
@@ -53,6 +53,36 @@ describe("service tokens", () => {
       "not yet valid (issued in the future)": "not_yet_valid",
       "valid for longer than a minute": "lifetime_too_long",
     });
+  });
+});
+
+describe("replayed tokens", () => {
+  const sign = (now?: number) => serviceAuthorization({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api", ...(now ? { now } : {}) });
+
+  it("accepts a token once: the same token again is refused while it is valid, a new one is not", async () => {
+    const replay = createReplayGuard();
+    const header = await sign();
+    expect((await verifyServiceAuthorization(header, { ...expects, replay })).ok).toBe(true);
+    expect(await verifyServiceAuthorization(header, { ...expects, replay })).toEqual({ ok: false, reason: "replayed" });
+    expect((await verifyServiceAuthorization(await sign(), { ...expects, replay })).ok).toBe(true);
+  });
+
+  it("remembers only tokens that passed every other check", async () => {
+    const replay = createReplayGuard();
+    const header = await sign();
+    expect(await verifyServiceAuthorization(header, { ...expects, audience: "store-web", replay })).toMatchObject({ ok: false, reason: "wrong_audience" });
+    expect((await verifyServiceAuthorization(header, { ...expects, replay })).ok).toBe(true);
+  });
+
+  it("forgets a token once it has expired, so it does not grow without bound", async () => {
+    const replay = createReplayGuard();
+    const issuedAt = Math.floor(Date.now() / 1000);
+    await verifyServiceAuthorization(await sign(issuedAt), { ...expects, replay });
+    expect(replay.size).toBe(1);
+    // Past its expiry and the clock tolerance, the next check lets go of it (that token would be refused as expired anyway).
+    const later = new Date((issuedAt + 60 + 6) * 1000);
+    expect((await verifyServiceAuthorization(await sign(issuedAt + 66), { ...expects, replay, currentDate: later })).ok).toBe(true);
+    expect(replay.size).toBe(1);
   });
 });
 

@@ -55,7 +55,8 @@ export type RefusalReason =
   | "missing_claim"
   | "expired"
   | "not_yet_valid"
-  | "lifetime_too_long";
+  | "lifetime_too_long"
+  | "replayed";
 
 export type ServiceClaims = { iss: ServiceName; aud: ServiceName; jti: string; iat: number; exp: number };
 
@@ -66,12 +67,45 @@ export type VerifyOptions = {
   key: KeyObject | undefined;
   issuer: ServiceName;
   audience: ServiceName;
+  /** Refuses a token whose jti was accepted before; without one, a token is good until it expires. */
+  replay?: ReplayGuard;
   /** Tests only. */
   currentDate?: Date;
 };
 
+export type ReplayGuard = ReturnType<typeof createReplayGuard>;
+
+/**
+ * Remembers the jti of every token accepted until the token expires, so that one seen once is refused if
+ * it comes again: a token captured on the way cannot be replayed within its minute. In memory, per
+ * process: with several instances of a service, a shared store (an atomic set-if-absent with a TTL)
+ * would take its place. Its size is bounded by the peer's calls in a minute, and only the peer can mint
+ * tokens that get this far.
+ */
+export function createReplayGuard() {
+  // jti → when it can be forgotten (epoch seconds). Insertion order is about expiry order, since every
+  // token lives a minute: forgetting walks from the oldest and stops at the first still needed.
+  const seen = new Map<string, number>();
+  return {
+    /** True the first time a jti is offered (and from then on remembered), false while it is remembered. */
+    firstUse(jti: string, expiresAt: number, nowSeconds: number): boolean {
+      for (const [old, until] of seen) {
+        if (until >= nowSeconds) break;
+        seen.delete(old);
+      }
+      if (seen.has(jti)) return false;
+      seen.set(jti, expiresAt + CLOCK_TOLERANCE_SECONDS);
+      return true;
+    },
+    /** Tokens remembered now. */
+    get size(): number {
+      return seen.size;
+    },
+  };
+}
+
 /** Checks an Authorization header value. Never throws for a bad token: the reason comes back as data. */
-export async function verifyServiceAuthorization(header: string | null | undefined, { key, issuer, audience, currentDate }: VerifyOptions): Promise<Verification> {
+export async function verifyServiceAuthorization(header: string | null | undefined, { key, issuer, audience, replay, currentDate }: VerifyOptions): Promise<Verification> {
   if (!key) return { ok: false, reason: "not_configured" };
   if (!header) return { ok: false, reason: "missing" };
   const token = /^Bearer +(\S+)$/i.exec(header)?.[1];
@@ -90,6 +124,8 @@ export async function verifyServiceAuthorization(header: string | null | undefin
     if (iat === undefined || exp === undefined || typeof jti !== "string") return { ok: false, reason: "missing_claim" };
     // jose checks exp and the token's age; a token minted to live longer than a minute is refused too.
     if (exp - iat > TOKEN_LIFETIME_SECONDS) return { ok: false, reason: "lifetime_too_long" };
+    // Last, so that only a token good in every other way is remembered.
+    if (replay && !replay.firstUse(jti, exp, Math.floor((currentDate ?? new Date()).getTime() / 1000))) return { ok: false, reason: "replayed" };
     return { ok: true, claims: { iss: issuer, aud: audience, jti, iat, exp } };
   } catch (error) {
     return { ok: false, reason: reasonOf(error) };

@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
+import { verifyServiceAuthorization, type ReplayGuard } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
 import { errorResponse, HTTP } from "../lib/http";
@@ -12,6 +12,8 @@ export type WarehouseEventsDeps = {
   orders: OrdersRepo;
   /** The warehouse's public key: events must carry a token it signed. None: every event is refused. */
   publicKey: KeyObject | undefined;
+  /** The tokens already taken: each is good for one event (the relay signs every delivery afresh). */
+  replay: ReplayGuard;
   logger: Logger;
 };
 
@@ -20,8 +22,8 @@ export type WarehouseEventsDeps = {
  * - 200 `{ applied: true }`: the order's status changed and a history row was added;
  * - 200 `{ applied: false, reason: "duplicate" | "stale" }`: already applied, or older than an event
  *   already applied; nothing changed, and the warehouse should not send it again;
- * - 401 without a valid token from the warehouse (iss warehouse-api, aud store-web, under a minute old;
- *   see @fishtag/service-auth), or when the store has no key for it configured; 400 for a body that
+ * - 401 without a valid token from the warehouse (iss warehouse-api, aud store-web, under a minute old,
+ *   not used before; see @fishtag/service-auth), or when the store has no key for it configured; 400 for a body that
  *   breaks the contract (413 if absurdly large), 404 `unknown_order` for a storeOrderId the store never recorded.
  * Errors share the shape `{ error, message, correlationId }`. Every line logged carries the event's
  * X-Correlation-Id (the staff action's), which proxy.ts has already checked.
@@ -31,11 +33,12 @@ export function handleWarehouseEvent(request: Request, deps: WarehouseEventsDeps
   return runWithCorrelationId(id, () => receive(request, id, deps));
 }
 
-async function receive(request: Request, correlationId: string, { orders, publicKey, logger }: WarehouseEventsDeps): Promise<Response> {
+async function receive(request: Request, correlationId: string, { orders, publicKey, replay, logger }: WarehouseEventsDeps): Promise<Response> {
   const verified = await verifyServiceAuthorization(request.headers.get("authorization"), {
     key: publicKey,
     issuer: "warehouse-api",
     audience: "store-web",
+    replay,
   });
   if (!verified.ok) {
     // The reason's category only: never the token.

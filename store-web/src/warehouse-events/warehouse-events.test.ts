@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { refusedAuthorizations, testKeyPair } from "@fishtag/service-auth/testing";
-import { serviceAuthorization } from "@fishtag/service-auth/tokens";
+import { createReplayGuard, serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { createLogger } from "@fishtag/tracing/logger";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ada, newCustomer, testStore } from "../test/store-db";
@@ -56,6 +56,8 @@ const event = (overrides: Partial<WarehouseEvent> = {}): WarehouseEvent => ({
   ...overrides,
 });
 
+const replay = createReplayGuard();
+
 /** The event as the warehouse's relay sends it: with a fresh token, unless `authorization` says otherwise (undefined: none). */
 async function send(body: unknown, options: { authorization?: string | undefined; correlationId?: string } = {}) {
   const { correlationId = "staff-move-1" } = options;
@@ -67,7 +69,7 @@ async function send(body: unknown, options: { authorization?: string | undefined
     headers,
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return handleWarehouseEvent(request, { orders: store.orders, publicKey: WAREHOUSE.publicKey, logger });
+  return handleWarehouseEvent(request, { orders: store.orders, publicKey: WAREHOUSE.publicKey, replay, logger });
 }
 
 const stored = () => store.orders.findById(order.id);
@@ -126,13 +128,23 @@ describe("POST /api/warehouse-events", () => {
     if (token) expect(JSON.stringify(logLines())).not.toContain(token);
   });
 
+  it("takes a token once: a captured event sent again with the same token is refused, not applied", async () => {
+    const authorization = await warehouseAuthorization();
+    await send(event({ eventId: 30, status: "picking" }), { authorization });
+    const replayed = await send(event({ eventId: 31, status: "cancelled" }), { authorization, correlationId: "replayer" });
+
+    expect(replayed.status).toBe(401);
+    expect(warehouseHistory().map((change) => change.status)).toEqual(["picking"]);
+    expect(logLines()).toContainEqual(expect.objectContaining({ correlationId: "replayer", reason: "replayed" }));
+  });
+
   it("refuses every event with 401 while no warehouse key is configured", async () => {
     const request = new Request("http://store.test/api/warehouse-events", {
       method: "POST",
       headers: { authorization: await warehouseAuthorization(), "content-type": "application/json" },
       body: JSON.stringify(event()),
     });
-    const response = await handleWarehouseEvent(request, { orders: store.orders, publicKey: undefined, logger });
+    const response = await handleWarehouseEvent(request, { orders: store.orders, publicKey: undefined, replay, logger });
 
     expect(response.status).toBe(401);
     expect(logLines()).toContainEqual(expect.objectContaining({ reason: "not_configured" }));

@@ -40,6 +40,16 @@ describe("service authentication on POST /api/orders", () => {
     expect(res.status).toBe(201);
   });
 
+  it("takes a token once: the same token again is refused as replayed, even on a call that would otherwise pass", async () => {
+    const authorization = await storeAuthorization();
+    const first = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { authorization }));
+    const replayed = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { authorization, "x-correlation-id": "replayed-token" }));
+
+    expect(first.status).toBe(201);
+    expect(replayed.status).toBe(401);
+    expect(logLines()).toContainEqual(expect.objectContaining({ correlationId: "replayed-token", reason: "replayed" }));
+  });
+
   it("checks the token before the Idempotency-Key, so a refused call does not hold the key", async () => {
     const key = crypto.randomUUID();
     const refused = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { "idempotency-key": key, authorization: "Bearer nope" }));

@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
+import { createReplayGuard, verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
 import type { Logger } from "@fishtag/tracing/logger";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../lib/app-env.js";
@@ -11,14 +11,18 @@ export const STORE_TOKEN_SCHEME = "storeToken";
 /**
  * The service API's gate: 401 unless the call carries a token the Store signed for this warehouse
  * (iss store-web, aud warehouse-api, under a minute old; see @fishtag/service-auth). Without the
- * Store's public key every call is refused. The reason is logged as a category, never the token.
+ * Store's public key every call is refused. A token is good for one call: the same token again is
+ * refused as replayed (the Store signs each call, retries included). The reason is logged as a
+ * category, never the token.
  */
 export function requireStore(storePublicKey: KeyObject | undefined, logger: Logger) {
+  const replay = createReplayGuard();
   return createMiddleware<AppEnv>(async (c, next) => {
     const result = await verifyServiceAuthorization(c.req.header("authorization"), {
       key: storePublicKey,
       issuer: "store-web",
       audience: "warehouse-api",
+      replay,
     });
     if (!result.ok) {
       logger.warn({ reason: result.reason, path: new URL(c.req.url).pathname }, "service call refused: not authenticated");
