@@ -55,10 +55,11 @@ export type CreateOrderResult =
   | { kind: "placed"; order: WarehouseOrder }
   | { kind: "rejected"; message: string; order: WarehouseOrder }
   /**
-   * The warehouse could not be reached, was too slow, failed, is still busy with this very order, or the
-   * circuit is open after repeated failures: worth trying again later.
+   * The warehouse could not be reached, was too slow, failed, is still busy with this very order, the
+   * circuit is open after repeated failures, or it refused the store's token (keys to fix, not the
+   * order): worth trying again later.
    */
-  | { kind: "unavailable"; reason: "timeout" | "unreachable" | "server_error" | "in_progress" | "circuit_open" }
+  | { kind: "unavailable"; reason: "timeout" | "unreachable" | "server_error" | "in_progress" | "circuit_open" | "unauthorized" }
   /** The warehouse answered something this client does not understand: a bug on one side, not worth a retry. */
   | { kind: "failed"; reason: string };
 
@@ -227,6 +228,12 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, signingKey, 
       }
       // The code and size only: the body may be large or repeat the customer's details.
       const error = typeof body === "object" && body !== null && "error" in body ? String(body.error) : undefined;
+      if (response.status === 401) {
+        // Not this order's fault: the keys disagree (or the store has none). Kept for later, not failed,
+        // so the orders go once the keys are fixed. Not retried now: the same keys get the same answer.
+        logger.error({ ...fields, error }, "the warehouse refused the store's token: check STORE_SIGNING_KEY here and STORE_PUBLIC_KEY there");
+        return { kind: "unavailable", reason: "unauthorized" };
+      }
       if (response.status === 409 && error === "idempotency_key_in_flight") {
         // An earlier attempt (one that timed out here) is still being processed: its outcome is unknown yet.
         logger.error({ ...fields, error }, "checkout failed: the warehouse is still processing this order");

@@ -229,6 +229,7 @@ describe("warehouse client resilience", () => {
 
   it.each([
     [400, '{"error":"validation_failed","message":"no","correlationId":"x"}', { kind: "failed" }],
+    [401, '{"error":"unauthenticated","message":"no","correlationId":"x"}', { kind: "unavailable", reason: "unauthorized" }],
     [409, '{"error":"idempotency_key_in_flight","message":"busy","correlationId":"x"}', { kind: "unavailable", reason: "in_progress" }],
     [422, '{"error":"idempotency_key_reused","message":"no","correlationId":"x"}', { kind: "failed" }],
   ])("does not retry a %i", async (status, body, expected) => {
@@ -268,10 +269,10 @@ describe("warehouse client resilience", () => {
     expect(new Set(jtis).size).toBe(2);
   });
 
-  it("fails without retrying when the warehouse refuses an unsigned order (no signing key configured)", async () => {
+  it("keeps an order the warehouse refuses for its token (no signing key configured) for later, without retrying now", async () => {
     const result = await createWarehouseClient({ baseUrl: real.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(order("PO-UNSIGNED"));
 
-    expect(result).toEqual({ kind: "failed", reason: "unexpected 401 from the warehouse" });
+    expect(result).toEqual({ kind: "unavailable", reason: "unauthorized" });
     expect(await warehouseOrders("PO-UNSIGNED")).toHaveLength(0);
   });
 

@@ -202,6 +202,8 @@ describe("the status relay", () => {
   it.each([
     ["a 503", { status: 503, body: "down for maintenance" }, { statusCode: 503 }, "HTTP 503: down for maintenance"],
     ["a 429", { status: 429 }, { statusCode: 429 }, "HTTP 429"],
+    // The keys disagree: nothing wrong with the event, so it waits for them to be fixed rather than being parked.
+    ["a 401", { status: 401, body: "unauthenticated" }, { statusCode: 401 }, "HTTP 401: unauthenticated"],
     ["no answer in time", "hang", { errorCode: "timeout" }, "timeout"],
   ] as const)("retries after %s", async (_, answer, logged, lastError) => {
     const order = await placeOrder();

@@ -19,7 +19,7 @@ import { createStatusOutbox, type OutboxRow } from "./status-outbox.repo.js";
  * 5xx, a network error or a timeout is retried with exponential backoff and full jitter. Any other 4xx
  * will not get better by asking again: the row is parked, with the answer kept for someone to inspect.
  * 408 and 429 are the exceptions, being "try again later" by definition. A redirect (3xx) is retried too:
- * it is a STORE_URL to fix, after which the rows still go.
+ * it is a STORE_URL to fix, after which the rows still go; and so is a 401, keys to fix (logged as an error).
  */
 
 export const EVENTS_PATH = "/api/warehouse-events";
@@ -101,7 +101,9 @@ export function createRelay(options: RelayOptions) {
         return "delivered";
       }
       const excerpt = await bodyExcerpt(res);
-      const retryable = res.status >= 500 || res.status < 400 || res.status === 408 || res.status === 429;
+      // A 401 is about the keys, not the event: retried (and said loudly) until someone fixes them.
+      if (res.status === 401) logger.error({ ...fields, statusCode: 401 }, "the Store refused the warehouse's token: check WAREHOUSE_SIGNING_KEY here and WAREHOUSE_PUBLIC_KEY there");
+      const retryable = res.status >= 500 || res.status < 400 || res.status === 401 || res.status === 408 || res.status === 429;
       failure = { statusCode: res.status, lastError: `HTTP ${res.status}${excerpt ? `: ${excerpt}` : ""}`, park: !retryable };
     } catch (error) {
       const errorCode = errorCodeOf(error);
