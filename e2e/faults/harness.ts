@@ -69,10 +69,19 @@ export function repeated(values: readonly string[]): string[] {
 }
 
 /**
+ * True for fetch's own network failures: the connection refused or reset ("fetch failed"), or the body
+ * cut off mid-way ("terminated"). Any other TypeError is a bug in the test, and must not pass for a
+ * service that went away.
+ */
+export function isNoAnswer(error: unknown): boolean {
+  return error instanceof TypeError && (error.message === "fetch failed" || error.message === "terminated");
+}
+
+/**
  * Load with chaos beside it: `lanes` clients, each taking the next step number and doing it, one after
  * another, until `steps` are done; meanwhile `chaos` waits on the progress (steps answered) to break
- * something. With `untilNoAnswer`, a step that gets no answer at all (fetch's TypeError: the service is
- * gone) ends its lane and is returned as cut off; without it, that fails the test like any other error.
+ * something. With `untilNoAnswer`, a step that gets no answer at all (the service is gone) ends its lane
+ * and is returned as cut off; without it, that fails the test like any other error.
  */
 export async function underLoad<T>(options: {
   lanes: number;
@@ -98,7 +107,7 @@ export async function underLoad<T>(options: {
         try {
           result = await run(step);
         } catch (error) {
-          if (!(options.untilNoAnswer && error instanceof TypeError)) throw error;
+          if (!(options.untilNoAnswer && isNoAnswer(error))) throw error;
           cutOff.push(step);
           return;
         }

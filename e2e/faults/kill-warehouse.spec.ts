@@ -13,8 +13,9 @@ const DOWN_FOR = 100;
 
 let stack: Stack;
 test.beforeAll(async () => {
-  // The breaker half-opens after 1 s, not 10: with the warehouse back, checkouts reach it again soon, so
-  // the second kill lands on orders in flight, not on a store still accepting everything for later.
+  // The breaker half-opens after 1 s (not the suite's 2 s, or production's 10): with the warehouse back,
+  // checkouts reach it again soon, so the second kill lands on orders in flight, not on a store still
+  // accepting everything for later.
   stack = await Stack.start({ storeEnv: { WAREHOUSE_BREAKER_HALF_OPEN_MS: "1000" } });
 });
 

@@ -1,6 +1,9 @@
 // Every route of the built store, against every kind of caller: the store's half of "who can call what"
 // (the warehouse's half is warehouse-api/src/auth-matrix.test.ts). The list of routes is the one
-// `next build` wrote, so a route added without a row here fails until someone decides who may call it.
+// `next build` wrote, so a route added without a row here fails until someone decides who may call it;
+// and an API route answers 405 to every method but its own, so a method added to one fails too. The
+// server actions (cart and checkout, posted to the pages) take any customer, as the pages do: the
+// cookie only picks whose cart; checkout.spec.ts and the fuzz tests cover them.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseSigningKey } from "@fishtag/service-auth/keys";
@@ -84,6 +87,11 @@ for (const [route, { allowed, letIn, refused }] of Object.entries(ROUTES)) {
       expect(response.status, `${caller}: ${allowed.includes(caller) ? "let in" : "refused"}`).toBe(allowed.includes(caller) ? letIn : refused);
       if (template.startsWith("/api/") && response.status >= 400) {
         expect(await response.json()).toMatchObject({ error: expect.any(String), message: expect.any(String), correlationId: expect.any(String) });
+      }
+    }
+    if (template.startsWith("/api/")) {
+      for (const other of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((verb) => verb !== method)) {
+        expect((await fetch(url, { method: other, headers: await headersFor(stack, "the warehouse") })).status, `${other} ${template}`).toBe(405);
       }
     }
   });

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger } from "@fishtag/tracing/logger";
@@ -64,12 +65,24 @@ const server = serve({ fetch: app.fetch, port: env.WAREHOUSE_PORT }, ({ port }) 
   logger.info({ port, dbPath: env.WAREHOUSE_DB_PATH }, `warehouse-api listening on http://localhost:${port}`);
 });
 
+// Set on SIGTERM: every answer from then on closes its connection behind it. server.close() alone stops
+// new connections but keeps serving kept-alive ones for as long as their clients keep sending (the
+// store's checkouts and relay do), so it would never finish. Prepended: set before Hono writes the answer.
+let draining = false;
+server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
+  if (draining) res.setHeader("connection", "close");
+});
+
 // Stop taking connections and sending status events, let in-flight requests and the delivery in flight
 // finish (a delivery gives up after its 5 s timeout), then close the database and flush the logs.
 async function shutdown(signal: NodeJS.Signals) {
   logger.info({ signal }, "shutting down");
   clearInterval(sweepHourly);
-  await Promise.all([relay?.stop(), new Promise((resolve) => server.close(resolve))]);
+  draining = true;
+  const closed = new Promise((resolve) => server.close(resolve));
+  // Idle kept-alive connections have no request to finish: closed now. Busy ones close after their answer.
+  if ("closeIdleConnections" in server) server.closeIdleConnections();
+  await Promise.all([relay?.stop(), closed]);
   db.$client.close();
   logger.flush(() => process.exit(0));
 }
