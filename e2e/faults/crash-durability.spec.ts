@@ -3,7 +3,7 @@ import { parseSigningKey } from "@fishtag/service-auth/keys";
 import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { expect, test } from "@playwright/test";
 import { Stack } from "../fixtures/stack";
-import { readDb, report, underLoad } from "./harness";
+import { column, count, report, underLoad } from "./harness";
 
 /** Writers sending orders at once, each one after another, as the store's checkouts and relay do. */
 const WRITERS = 8;
@@ -74,19 +74,17 @@ async function writeUntil(interrupt: () => Promise<void>): Promise<{ created: st
 
 /** The warehouse's orders by the store's id, and how many are missing their lines or creation event. */
 function stored(): { ids: Set<string>; torn: number } {
-  return readDb(stack.dbPath("warehouse-api"), (db) => ({
-    ids: new Set((db.prepare("SELECT store_order_id AS id FROM orders").all() as { id: string }[]).map((row) => row.id)),
+  const path = stack.dbPath("warehouse-api");
+  return {
+    ids: new Set(column(path, "SELECT store_order_id FROM orders")),
     // An order is whole or absent: its lines and its creation event are written in its transaction.
-    torn: (
-      db
-        .prepare(
-          `SELECT count(*) AS n FROM orders o
-           WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)
-              OR NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.type = 'created')`,
-        )
-        .get() as { n: number }
-    ).n,
-  }));
+    torn: count(
+      path,
+      `SELECT count(*) FROM orders o
+       WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)
+          OR NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.type = 'created')`,
+    ),
+  };
 }
 
 test("SIGKILL during a sustained write load: every order answered 201 is there after the restart", async () => {

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { Stack } from "../fixtures/stack";
-import { readDb, repeated, report, underLoad } from "./harness";
+import { column, count, repeated, report, rows, underLoad } from "./harness";
 import { shopperSession, type CheckoutOutcome } from "./shopper";
 
 const CHECKOUTS = 1000;
@@ -65,15 +65,15 @@ test(`${CHECKOUTS} checkouts while the warehouse is killed twice: every accepted
   // The store's relay delivers what the checkouts could not, once the warehouse is back.
   const storeDb = stack.dbPath("store-web");
   await expect
-    .poll(() => readDb(storeDb, (db) => db.prepare("SELECT count(*) AS n FROM order_outbox WHERE state <> 'delivered'").get()), {
+    .poll(() => count(storeDb, "SELECT count(*) FROM order_outbox WHERE state <> 'delivered'"), {
       message: "the store's outbox drains",
       timeout: 120_000,
       intervals: [500],
     })
-    .toEqual({ n: 0 });
+    .toBe(0);
 
   // The two id sets: the orders the customers were told about, as the store recorded them...
-  const storeOrders = readDb(storeDb, (db) => db.prepare("SELECT number, id, status FROM orders").all() as { number: number; id: string; status: string }[]);
+  const storeOrders = rows<{ number: number; id: string; status: string }>(storeDb, "SELECT number, id, status FROM orders");
   const byNumber = new Map(storeOrders.map((order) => [`ST-${String(order.number).padStart(6, "0")}`, order]));
   const accepted = taken.map((number) => byNumber.get(number)?.id);
   expect(accepted).not.toContain(undefined);
@@ -81,7 +81,7 @@ test(`${CHECKOUTS} checkouts while the warehouse is killed twice: every accepted
   expect(new Set(storeOrders.map((order) => order.status)), "every order confirmed by the warehouse").toEqual(new Set(["received"]));
 
   // ...and the orders the warehouse has, by the store's id for them.
-  const inWarehouse = readDb(stack.dbPath("warehouse-api"), (db) => (db.prepare("SELECT store_order_id AS id FROM orders").all() as { id: string }[]).map((row) => row.id));
+  const inWarehouse = column(stack.dbPath("warehouse-api"), "SELECT store_order_id FROM orders");
   const found = new Set(inWarehouse);
   const lost = accepted.filter((id) => id !== undefined && !found.has(id));
   const duplicated = repeated(inWarehouse);

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { Stack, STAFF } from "../fixtures/stack";
-import { readDb, repeated, report, underLoad } from "./harness";
+import { column, count, repeated, report, rows, underLoad } from "./harness";
 import { shopperSession, type CheckoutOutcome } from "./shopper";
 
 /** Orders the warehouse confirms at checkout; staff then move each twice while the store is down. */
@@ -39,7 +39,6 @@ async function staffSession(): Promise<{ cookie: string; "x-csrf-token": string 
   return { cookie: response.headers.getSetCookie().map((line) => line.split(";", 1)[0]).join("; "), "x-csrf-token": csrfToken };
 }
 
-type Pending = { n: number };
 const undelivered = (table: "order_outbox" | "status_outbox") => `SELECT count(*) AS n FROM ${table} WHERE state <> 'delivered'`;
 
 test("the store is killed with orders in its outbox while staff move orders: both relays catch up, nothing applied twice", async () => {
@@ -52,11 +51,11 @@ test("the store is killed with orders in its outbox while staff move orders: bot
   await stack.startWarehouse();
   const warehouseDb = stack.dbPath("warehouse-api");
   const storeDb = stack.dbPath("store-web");
-  expect(readDb(storeDb, (db) => db.prepare(undelivered("order_outbox")).get())).toEqual({ n: WAITING });
+  expect(count(storeDb, undelivered("order_outbox"))).toBe(WAITING);
 
   // Staff move every confirmed order twice: each move is a status event for a store that is not there.
   const staff = await staffSession();
-  const placedIds = readDb(warehouseDb, (db) => (db.prepare("SELECT id FROM orders ORDER BY id").all() as { id: string }[]).map((row) => row.id));
+  const placedIds = column(warehouseDb, "SELECT id FROM orders ORDER BY id");
   expect(placedIds).toHaveLength(PLACED);
   for (const to of MOVES) {
     for (const id of placedIds) {
@@ -72,19 +71,19 @@ test("the store is killed with orders in its outbox while staff move orders: bot
   // order's first has been tried, since an order's events go in order.
   const outbox = "SELECT count(*) AS pending, count(*) FILTER (WHERE attempts > 0) AS tried FROM status_outbox WHERE state = 'pending'";
   await expect
-    .poll(() => readDb(warehouseDb, (db) => db.prepare(outbox).get()), { message: "the warehouse's relay finds the store down" })
+    .poll(() => rows(warehouseDb, outbox)[0], { message: "the warehouse's relay finds the store down" })
     .toEqual({ pending: PLACED * MOVES.length, tried: PLACED });
 
   await stack.startStore();
   const drained = () => ({
-    store: readDb(storeDb, (db) => db.prepare(undelivered("order_outbox")).get() as Pending).n,
-    warehouse: readDb(warehouseDb, (db) => db.prepare(undelivered("status_outbox")).get() as Pending).n,
+    store: count(storeDb, undelivered("order_outbox")),
+    warehouse: count(warehouseDb, undelivered("status_outbox")),
   });
   await expect.poll(drained, { message: "both outboxes drain", timeout: 120_000, intervals: [500] }).toEqual({ store: 0, warehouse: 0 });
 
   // Every order the store took is in the warehouse once.
-  const warehouseOrders = readDb(warehouseDb, (db) => (db.prepare("SELECT store_order_id AS id FROM orders").all() as { id: string }[]).map((row) => row.id));
-  const storeOrders = readDb(storeDb, (db) => db.prepare("SELECT number, id, status FROM orders ORDER BY number").all() as { number: number; id: string; status: string }[]);
+  const warehouseOrders = column(warehouseDb, "SELECT store_order_id FROM orders");
+  const storeOrders = rows<{ number: number; id: string; status: string }>(storeDb, "SELECT number, id, status FROM orders ORDER BY number");
   expect(new Set(warehouseOrders)).toEqual(new Set(storeOrders.map((order) => order.id)));
   expect(repeated(warehouseOrders), "no order twice in the warehouse").toEqual([]);
 
@@ -98,8 +97,8 @@ test("the store is killed with orders in its outbox while staff move orders: bot
     for (const { order, id, status } of steps) sequences.set(order, [...(sequences.get(order) ?? []), `${String(id)} ${status}`]);
     return [...sequences.values()].map((sequence) => sequence.join(", ")).sort();
   };
-  const events = readDb(warehouseDb, (db) => db.prepare("SELECT o.store_order_id AS \"order\", e.id, e.to_status AS status FROM order_events e JOIN orders o ON o.id = e.order_id WHERE e.type = 'status_changed' ORDER BY e.id").all() as Step[]);
-  const applied = readDb(storeDb, (db) => db.prepare("SELECT o.id AS \"order\", h.warehouse_event_id AS id, h.status FROM order_status_history h JOIN orders o ON o.number = h.order_number WHERE h.warehouse_event_id IS NOT NULL ORDER BY h.id").all() as Step[]);
+  const events = rows<Step>(warehouseDb, "SELECT o.store_order_id AS \"order\", e.id, e.to_status AS status FROM order_events e JOIN orders o ON o.id = e.order_id WHERE e.type = 'status_changed' ORDER BY e.id");
+  const applied = rows<Step>(storeDb, "SELECT o.id AS \"order\", h.warehouse_event_id AS id, h.status FROM order_status_history h JOIN orders o ON o.number = h.order_number WHERE h.warehouse_event_id IS NOT NULL ORDER BY h.id");
   expect(events).toHaveLength(PLACED * MOVES.length);
   expect(byOrder(applied), "each event applied once, each order's in order").toEqual(byOrder(events));
   expect(storeOrders.map((order) => order.status)).toEqual([...Array<string>(PLACED).fill("packed"), ...Array<string>(WAITING).fill("received")]);
@@ -116,7 +115,7 @@ test("the store is killed with orders in its outbox while staff move orders: bot
 
 test("SIGTERM the store during checkouts: every checkout it took in is answered, it exits 0, and each order reaches the warehouse once", async () => {
   const storeDb = stack.dbPath("store-web");
-  const before = readDb(storeDb, (db) => (db.prepare("SELECT count(*) AS n FROM orders").get() as Pending).n);
+  const before = count(storeDb, "SELECT count(*) FROM orders");
   let exitCode: number | null = null;
   const run = await underLoad({
     lanes: 4,
@@ -138,7 +137,7 @@ test("SIGTERM the store during checkouts: every checkout it took in is answered,
   const answered = run.answered.map(({ step }) => `PO-TERM-${step}`);
   const cutOff = run.cutOff.map((step) => `PO-TERM-${step}`);
 
-  const references = readDb(storeDb, (db) => (db.prepare("SELECT reference FROM orders").all() as { reference: string }[]).map((row) => row.reference));
+  const references = column(storeDb, "SELECT reference FROM orders");
   report("store graceful shutdown", {
     "checkouts answered": answered.length,
     "refused after SIGTERM": cutOff.length,
@@ -150,7 +149,7 @@ test("SIGTERM the store during checkouts: every checkout it took in is answered,
   expect(references.filter((reference) => cutOff.includes(reference)), "no order from a checkout left unanswered").toEqual([]);
 
   await stack.startStore();
-  const inWarehouse = readDb(stack.dbPath("warehouse-api"), (db) => (db.prepare("SELECT reference FROM orders WHERE reference LIKE 'PO-TERM-%'").all() as { reference: string }[]).map((row) => row.reference));
+  const inWarehouse = column(stack.dbPath("warehouse-api"), "SELECT reference FROM orders WHERE reference LIKE 'PO-TERM-%'");
   expect(new Set(inWarehouse)).toEqual(new Set(answered));
   expect(repeated(inWarehouse)).toEqual([]);
 });
