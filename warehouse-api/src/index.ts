@@ -81,6 +81,7 @@ async function shutdown(signal: NodeJS.Signals) {
   draining = true;
   const closed = new Promise((resolve) => server.close(resolve));
   // Idle kept-alive connections have no request to finish: closed now. Busy ones close after their answer.
+  // (The check is for the type: serve() may return an HTTP/2 server, which has no idle connections to close.)
   if ("closeIdleConnections" in server) server.closeIdleConnections();
   await Promise.all([relay?.stop(), closed]);
   db.$client.close();
