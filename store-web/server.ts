@@ -32,11 +32,16 @@ await app.prepare();
 
 // Set on SIGTERM: every answer from then on closes its connection behind it, so that clients on kept-alive
 // connections move off while their last request is still answered (server.close alone waits for them).
+// An answer already under way when the signal came may have sent its headers: its connection is ended
+// once it is done.
 let draining = false;
 
 const server = createServer((req, res) => {
   const started = performance.now();
   if (draining) res.setHeader("connection", "close");
+  res.once("finish", () => {
+    if (draining) req.socket.end();
+  });
   // Set here, where the socket is known, over whatever the client sent under the same name.
   req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
   // "close" rather than "finish": a request the client abandoned gets its line too.
@@ -73,7 +78,7 @@ function shutdown(signal: NodeJS.Signals) {
       process.exit(0);
     });
   });
-  // Idle kept-alive connections have no request to finish: closed now. Busy ones close after their answer.
+  // Idle kept-alive connections have no request to finish: closed now. Busy ones end after their answer.
   server.closeIdleConnections();
 }
 process.once("SIGTERM", shutdown);

@@ -1,7 +1,8 @@
 // Every route of the built store, against every kind of caller: the store's half of "who can call what"
 // (the warehouse's half is warehouse-api/src/auth-matrix.test.ts). The list of routes is the one
 // `next build` wrote, so a route added without a row here fails until someone decides who may call it;
-// and an API route answers 405 to every method but its own, so a method added to one fails too. The
+// and an API route answers 405 to each of GET, POST, PUT, PATCH and DELETE but its own, so one of those
+// added to a route fails too (HEAD and OPTIONS Next answers by itself). The
 // server actions (cart and checkout, posted to the pages) take any customer, as the pages do: the
 // cookie only picks whose cart; checkout.spec.ts and the fuzz tests cover them.
 import { readFileSync } from "node:fs";

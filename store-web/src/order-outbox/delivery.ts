@@ -39,9 +39,9 @@ export function warehouseRequestOf(order: OrderDetail): WarehouseOrderRequest {
  * One delivery attempt of an order in the outbox, by the checkout or the relay (through the same client,
  * so the same Idempotency-Key, the store's order id, and the same circuit breaker), and its outcome
  * recorded: placed or rejected is delivered (the warehouse has the order either way); unavailable (down,
- * too slow, 5xx, busy with this very key, circuit open) is retried later with backoff; an answer outside
- * the contract (a 4xx other than 422) will not get better by asking again, so the row is parked and the
- * order marked failed. Runs in the caller's correlation scope: the checkout's ID.
+ * too slow, 5xx, busy with this very key (409), circuit open, or a 401 for the store's token) is retried
+ * later with backoff; an answer outside the contract (any other 4xx, or a body it cannot read) will not
+ * get better by asking again, so the row is parked and the order marked failed. Runs in the caller's correlation scope: the checkout's ID.
  */
 export async function deliverOrder(
   row: { storeOrderId: string; correlationId: string; attempts: number },
