@@ -32,16 +32,14 @@ await app.prepare();
 
 // Set on SIGTERM: every answer from then on closes its connection behind it, so that clients on kept-alive
 // connections move off while their last request is still answered (server.close alone waits for them).
-// An answer already under way when the signal came may have sent its headers: its connection is ended
-// once it is done.
+// Not by ending a connection after an answer that went out without the header: a client that has not
+// been told may already be sending its next request on it, which would be read and done, but never
+// answered. Such a connection gets the header on its next answer, or the keep-alive timeout ends it.
 let draining = false;
 
 const server = createServer((req, res) => {
   const started = performance.now();
   if (draining) res.setHeader("connection", "close");
-  res.once("finish", () => {
-    if (draining) req.socket.end();
-  });
   // Set here, where the socket is known, over whatever the client sent under the same name.
   req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
   // "close" rather than "finish": a request the client abandoned gets its line too.
@@ -78,7 +76,7 @@ function shutdown(signal: NodeJS.Signals) {
       process.exit(0);
     });
   });
-  // Idle kept-alive connections have no request to finish: closed now. Busy ones end after their answer.
+  // Idle kept-alive connections have no request to finish: closed now.
   server.closeIdleConnections();
 }
 process.once("SIGTERM", shutdown);

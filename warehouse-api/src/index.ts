@@ -68,14 +68,10 @@ const server = serve({ fetch: app.fetch, port: env.WAREHOUSE_PORT }, ({ port }) 
 // Set on SIGTERM: every answer from then on closes its connection behind it. server.close() alone stops
 // new connections but keeps serving kept-alive ones for as long as their clients keep sending (the
 // store's checkouts and relay do), so it would never finish. Prepended: set before Hono writes the answer.
-// An answer already under way when the signal came may have sent its headers: its connection is ended
-// once it is done.
+// (Not by ending a connection after an answer sent without the header: see store-web/server.ts.)
 let draining = false;
-server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
+server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
   if (draining) res.setHeader("connection", "close");
-  res.once("finish", () => {
-    if (draining) req.socket.end();
-  });
 });
 
 // Stop taking connections and sending status events, let in-flight requests and the delivery in flight
@@ -85,7 +81,7 @@ async function shutdown(signal: NodeJS.Signals) {
   clearInterval(sweepHourly);
   draining = true;
   const closed = new Promise((resolve) => server.close(resolve));
-  // Idle kept-alive connections have no request to finish: closed now. Busy ones end after their answer.
+  // Idle kept-alive connections have no request to finish: closed now.
   // (The check is for the type: serve() may return an HTTP/2 server, which has no idle connections to close.)
   if ("closeIdleConnections" in server) server.closeIdleConnections();
   await Promise.all([relay?.stop(), closed]);
