@@ -22,7 +22,7 @@ export type CheckoutOutcome =
   /** Anything else ("We couldn't place this order", a rejection, a 429): the title the page showed. */
   | { kind: "refused"; title: string };
 
-export function checkoutOutcome(html: string): CheckoutOutcome {
+function checkoutOutcome(html: string): CheckoutOutcome {
   const box = /class="outcome outcome-(success|pending|error)"[^>]*>([\s\S]*?)<\/div>/.exec(html);
   if (!box) throw new Error(`the checkout answered without an outcome: ${html.slice(0, 300)}`);
   const [, kind, body = ""] = box;
@@ -31,7 +31,7 @@ export function checkoutOutcome(html: string): CheckoutOutcome {
   return { kind: "refused", title: decode(/<h2>([\s\S]*?)<\/h2>/.exec(body)?.[1] ?? "").replace(/<[^>]+>/g, "") };
 }
 
-export class Shopper {
+class Shopper {
   private cookie = "";
 
   constructor(private readonly storeUrl: string) {}
@@ -79,7 +79,7 @@ export class Shopper {
   }
 }
 
-export const CUSTOMER = {
+const CUSTOMER = {
   name: "Ada Lovelace",
   email: "ada@example.com",
   line1: "12 Analytical Row",
