@@ -70,14 +70,13 @@ function shutdown(signal: NodeJS.Signals) {
   // still pending stays in the outbox for the next start.
   const relayStopped = relay.stop();
   draining = true;
+  // Also closes the idle kept-alive connections at once (Node 19 and later).
   server.close(() => {
     void Promise.allSettled([app.close(), relayStopped]).finally(() => {
       storeDb.$client.close();
       process.exit(0);
     });
   });
-  // Idle kept-alive connections have no request to finish: closed now.
-  server.closeIdleConnections();
 }
 process.once("SIGTERM", shutdown);
 process.once("SIGINT", shutdown);
