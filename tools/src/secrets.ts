@@ -58,11 +58,11 @@ function keptKeyPair(service: "store-web" | "warehouse-api"): KeyPair {
 /** An env value: base64 of the PEM, one line (the format both env modules read). */
 const envValue = (pem: string) => Buffer.from(pem).toString("base64");
 
-type ServiceKeys = {
-  store: Record<string, string>;
-  warehouse: Record<string, string>;
-  /** Set when the pairs were made just now: each public key, as the env line the other service needs. */
-  newPublicKeys?: { forStore: string; forWarehouse: string };
+export type ServiceKeys = {
+  store: { STORE_SIGNING_KEY: string; WAREHOUSE_PUBLIC_KEY: string };
+  warehouse: { WAREHOUSE_SIGNING_KEY: string; STORE_PUBLIC_KEY: string };
+  /** The pairs were made just now (not read from data/ or the environment). */
+  madeNow: boolean;
 };
 
 /**
@@ -72,27 +72,24 @@ type ServiceKeys = {
 export function serviceKeys(): ServiceKeys {
   const { STORE_SIGNING_KEY, WAREHOUSE_PUBLIC_KEY, WAREHOUSE_SIGNING_KEY, STORE_PUBLIC_KEY } = process.env;
   if (STORE_SIGNING_KEY && WAREHOUSE_PUBLIC_KEY && WAREHOUSE_SIGNING_KEY && STORE_PUBLIC_KEY) {
-    return { store: { STORE_SIGNING_KEY, WAREHOUSE_PUBLIC_KEY }, warehouse: { WAREHOUSE_SIGNING_KEY, STORE_PUBLIC_KEY } };
+    return { store: { STORE_SIGNING_KEY, WAREHOUSE_PUBLIC_KEY }, warehouse: { WAREHOUSE_SIGNING_KEY, STORE_PUBLIC_KEY }, madeNow: false };
   }
   const store = keptKeyPair("store-web");
   const warehouse = keptKeyPair("warehouse-api");
-  const keys: ServiceKeys = {
+  return {
     store: { STORE_SIGNING_KEY: envValue(store.privatePem), WAREHOUSE_PUBLIC_KEY: envValue(warehouse.publicPem) },
     warehouse: { WAREHOUSE_SIGNING_KEY: envValue(warehouse.privatePem), STORE_PUBLIC_KEY: envValue(store.publicPem) },
+    madeNow: store.madeNow || warehouse.madeNow,
   };
-  if (store.madeNow || warehouse.madeNow) {
-    keys.newPublicKeys = { forStore: `WAREHOUSE_PUBLIC_KEY=${envValue(warehouse.publicPem)}`, forWarehouse: `STORE_PUBLIC_KEY=${envValue(store.publicPem)}` };
-  }
-  return keys;
 }
 
-/** What to print when the key pairs are new: public keys only, which are safe to show. */
-export function newKeysNotice(keys: ServiceKeys): string[] {
-  if (!keys.newPublicKeys) return [];
+/** What to print when the key pairs are new: each public key as the env line the other service needs, never a private one. */
+export function newKeysNotice({ store, warehouse, madeNow }: ServiceKeys): string[] {
+  if (!madeNow) return [];
   return [
     `  New service keys made in ${KEYS_DIR}. Each service checks the other's calls against its public key;`,
     "  to run one of them elsewhere, give it the other's:",
-    `    for the store:      ${keys.newPublicKeys.forStore}`,
-    `    for the warehouse:  ${keys.newPublicKeys.forWarehouse}`,
+    `    for the store:      WAREHOUSE_PUBLIC_KEY=${store.WAREHOUSE_PUBLIC_KEY}`,
+    `    for the warehouse:  STORE_PUBLIC_KEY=${warehouse.STORE_PUBLIC_KEY}`,
   ];
 }
