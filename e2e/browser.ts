@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+
 import { chromium } from "@playwright/test";
 
 const SYSTEM_CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];

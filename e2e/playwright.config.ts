@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+
 import { findChromium } from "./browser";
 
 const CI = Boolean(process.env.CI);

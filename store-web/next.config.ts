@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+
 // Importing the env module here makes `next build` and the server's start fail on a bad variable.
 import "./src/env";
 

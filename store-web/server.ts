@@ -1,6 +1,9 @@
 import { createServer } from "node:http";
-import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
+
 import next from "next";
+
+import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
+
 import { warehouse } from "./src/checkout/warehouse.server";
 import { openStoreDatabase } from "./src/db/db.server";
 import { env } from "./src/env";

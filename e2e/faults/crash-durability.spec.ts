@@ -1,7 +1,10 @@
 import { randomUUID, type KeyObject } from "node:crypto";
+
+import { expect, test } from "@playwright/test";
+
 import { parseSigningKey } from "@fishtag/service-auth/keys";
 import { serviceAuthorization } from "@fishtag/service-auth/tokens";
-import { expect, test } from "@playwright/test";
+
 import { Stack } from "../fixtures/stack";
 import { column, count, report, underLoad } from "./harness";
 

@@ -1,5 +1,5 @@
-import Database from "better-sqlite3";
 import { test } from "@playwright/test";
+import Database from "better-sqlite3";
 
 /**
  * Reads a service's SQLite file, read-only, while the service may still be writing to it: the fault

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+
 import { Stack } from "../fixtures/stack";
 import { column, count, repeated, report, rows, underLoad } from "./harness";
 import { shopperSession, type CheckoutOutcome } from "./shopper";

@@ -72,7 +72,11 @@ class Shopper {
       given.delete(name);
     }
     for (const [name, value] of given) body.append(name, value);
-    const response = await fetch(`${this.storeUrl}${path}`, { method: "POST", body, headers: { cookie: this.cookie, origin: this.storeUrl } });
+    const response = await fetch(`${this.storeUrl}${path}`, {
+      method: "POST",
+      body,
+      headers: { cookie: this.cookie, origin: this.storeUrl },
+    });
     this.remember(response);
     if (!response.ok) throw new Error(`POST ${path}: ${response.status}`);
     return response.text();
@@ -101,7 +105,9 @@ export async function shopperSession(storeUrl: string) {
     async checkOut(reference: string): Promise<CheckoutOutcome> {
       const added = await shopper.submit("/", catalog, (form) => form.includes('name="sku" value="MUG-TEAL"'), { quantity: "1" });
       if (!added.includes("Added to your cart: Enamel mug")) throw new Error("the mug did not go into the cart");
-      return checkoutOutcome(await shopper.submit("/orders/new", checkoutPage, (form) => form.includes('class="checkout"'), { ...CUSTOMER, reference }));
+      return checkoutOutcome(
+        await shopper.submit("/orders/new", checkoutPage, (form) => form.includes('class="checkout"'), { ...CUSTOMER, reference }),
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+
 import { Stack, STAFF } from "../fixtures/stack";
 import { column, count, repeated, report, rows, underLoad } from "./harness";
 import { shopperSession, type CheckoutOutcome } from "./shopper";
@@ -35,7 +36,13 @@ async function staffSession(): Promise<{ cookie: string; "x-csrf-token": string 
   });
   expect(response.status).toBe(200);
   const { csrfToken } = (await response.json()) as { csrfToken: string };
-  return { cookie: response.headers.getSetCookie().map((line) => line.split(";", 1)[0]).join("; "), "x-csrf-token": csrfToken };
+  return {
+    cookie: response.headers
+      .getSetCookie()
+      .map((line) => line.split(";", 1)[0])
+      .join("; "),
+    "x-csrf-token": csrfToken,
+  };
 }
 
 const undelivered = (table: "order_outbox" | "status_outbox") => `SELECT count(*) AS n FROM ${table} WHERE state <> 'delivered'`;
@@ -43,7 +50,9 @@ const undelivered = (table: "order_outbox" | "status_outbox") => `SELECT count(*
 test("the store is killed with orders in its outbox while staff move orders: both relays catch up, nothing applied twice", async () => {
   expect(await checkOut(PLACED, "PO-PLACED")).toEqual(Array.from({ length: PLACED }, () => expect.objectContaining({ kind: "placed" })));
   await stack.killWarehouse();
-  expect(await checkOut(WAITING, "PO-WAITING")).toEqual(Array.from({ length: WAITING }, () => expect.objectContaining({ kind: "accepted" })));
+  expect(await checkOut(WAITING, "PO-WAITING")).toEqual(
+    Array.from({ length: WAITING }, () => expect.objectContaining({ kind: "accepted" })),
+  );
 
   // The store dies with those orders still to deliver; the warehouse comes back without it.
   await stack.killStore();
@@ -82,7 +91,10 @@ test("the store is killed with orders in its outbox while staff move orders: bot
 
   // Every order the store took is in the warehouse once.
   const warehouseOrders = column(warehouseDb, "SELECT store_order_id FROM orders");
-  const storeOrders = rows<{ number: number; id: string; status: string }>(storeDb, "SELECT number, id, status FROM orders ORDER BY number");
+  const storeOrders = rows<{ number: number; id: string; status: string }>(
+    storeDb,
+    "SELECT number, id, status FROM orders ORDER BY number",
+  );
   expect(new Set(warehouseOrders)).toEqual(new Set(storeOrders.map((order) => order.id)));
   expect(repeated(warehouseOrders), "no order twice in the warehouse").toEqual([]);
 
@@ -96,11 +108,20 @@ test("the store is killed with orders in its outbox while staff move orders: bot
     for (const { order, id, status } of steps) sequences.set(order, [...(sequences.get(order) ?? []), `${String(id)} ${status}`]);
     return [...sequences.values()].map((sequence) => sequence.join(", ")).sort();
   };
-  const events = rows<Step>(warehouseDb, "SELECT o.store_order_id AS \"order\", e.id, e.to_status AS status FROM order_events e JOIN orders o ON o.id = e.order_id WHERE e.type = 'status_changed' ORDER BY e.id");
-  const applied = rows<Step>(storeDb, "SELECT o.id AS \"order\", h.warehouse_event_id AS id, h.status FROM order_status_history h JOIN orders o ON o.number = h.order_number WHERE h.warehouse_event_id IS NOT NULL ORDER BY h.id");
+  const events = rows<Step>(
+    warehouseDb,
+    "SELECT o.store_order_id AS \"order\", e.id, e.to_status AS status FROM order_events e JOIN orders o ON o.id = e.order_id WHERE e.type = 'status_changed' ORDER BY e.id",
+  );
+  const applied = rows<Step>(
+    storeDb,
+    'SELECT o.id AS "order", h.warehouse_event_id AS id, h.status FROM order_status_history h JOIN orders o ON o.number = h.order_number WHERE h.warehouse_event_id IS NOT NULL ORDER BY h.id',
+  );
   expect(events).toHaveLength(PLACED * MOVES.length);
   expect(byOrder(applied), "each event applied once, each order's in order").toEqual(byOrder(events));
-  expect(storeOrders.map((order) => order.status)).toEqual([...Array<string>(PLACED).fill("packed"), ...Array<string>(WAITING).fill("received")]);
+  expect(storeOrders.map((order) => order.status)).toEqual([
+    ...Array<string>(PLACED).fill("packed"),
+    ...Array<string>(WAITING).fill("received"),
+  ]);
 
   report("store down", {
     "orders waiting in the store's outbox": WAITING,
@@ -145,7 +166,10 @@ test("SIGTERM the store during checkouts: every checkout it took in is answered,
   });
   expect(exitCode, "the store exits 0 on its own").toBe(0);
   expect(references.length - before, "exactly the checkouts answered made orders").toBe(answered.length);
-  expect(references.filter((reference) => cutOff.includes(reference)), "no order from a checkout left unanswered").toEqual([]);
+  expect(
+    references.filter((reference) => cutOff.includes(reference)),
+    "no order from a checkout left unanswered",
+  ).toEqual([]);
 
   await stack.startStore();
   const inWarehouse = column(stack.dbPath("warehouse-api"), "SELECT reference FROM orders WHERE reference LIKE 'PO-TERM-%'");

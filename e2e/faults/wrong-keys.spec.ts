@@ -1,5 +1,7 @@
-import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
 import { expect, test } from "@playwright/test";
+
+import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
+
 import { Stack } from "../fixtures/stack";
 import { column, count, report, rows } from "./harness";
 import { shopperSession } from "./shopper";
@@ -25,15 +27,23 @@ test("orders taken while the keys disagree wait, and go once the keys are fixed:
     storeDb,
     "SELECT o.status, x.state FROM orders o JOIN order_outbox x ON x.store_order_id = o.id",
   );
-  expect(waiting, "each order awaits confirmation, its outbox row still pending").toEqual(Array.from({ length: ORDERS }, () => ({ status: "awaiting_confirmation", state: "pending" })));
+  expect(waiting, "each order awaits confirmation, its outbox row still pending").toEqual(
+    Array.from({ length: ORDERS }, () => ({ status: "awaiting_confirmation", state: "pending" })),
+  );
   expect(column(warehouseDb, "SELECT id FROM orders")).toEqual([]);
-  expect(stack.logLines("store-web")).toContainEqual(expect.objectContaining({ level: "error", msg: expect.stringContaining("refused the store's token") }));
+  expect(stack.logLines("store-web")).toContainEqual(
+    expect.objectContaining({ level: "error", msg: expect.stringContaining("refused the store's token") }),
+  );
 
   // The operator fixes the store's key and restarts it: its relay sends what waited.
   await stack.stopStore();
   await stack.startStore({ STORE_SIGNING_KEY: stack.storeSigningKey });
   await expect
-    .poll(() => column(storeDb, "SELECT status FROM orders"), { message: "the waiting orders reach the warehouse", timeout: 60_000, intervals: [500] })
+    .poll(() => column(storeDb, "SELECT status FROM orders"), {
+      message: "the waiting orders reach the warehouse",
+      timeout: 60_000,
+      intervals: [500],
+    })
     .toEqual(Array.from({ length: ORDERS }, () => "received"));
   const inWarehouse = column(warehouseDb, "SELECT reference FROM orders ORDER BY reference");
 

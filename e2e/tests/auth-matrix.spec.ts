@@ -7,8 +7,10 @@
 // cookie only picks whose cart; checkout.spec.ts and the fuzz tests cover them.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+
 import { parseSigningKey } from "@fishtag/service-auth/keys";
 import { serviceAuthorization } from "@fishtag/service-auth/tokens";
+
 import { shopperSession } from "../faults/shopper";
 import { expect, REPO_ROOT, test, type Stack } from "../fixtures/stack";
 
@@ -36,7 +38,10 @@ const ROUTES: Record<string, { allowed: readonly Caller[]; letIn: 200 | 400; ref
 
 /** The store's pages and route handlers, as `next build` listed them (Next's own error pages aside). */
 function builtRoutes(): string[] {
-  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "store-web/.next/server/app-paths-manifest.json"), "utf8")) as Record<string, string>;
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "store-web/.next/server/app-paths-manifest.json"), "utf8")) as Record<
+    string,
+    string
+  >;
   return Object.keys(manifest)
     .filter((entry) => !entry.startsWith("/_"))
     .map((entry) => entry.replace(/\/(page|route)$/, "") || "/");
@@ -84,15 +89,27 @@ for (const [route, { allowed, letIn, refused }] of Object.entries(ROUTES)) {
     const url = `${stack.storeUrl}${template.replace("[number]", orderNumber)}`;
     for (const caller of CALLERS) {
       const headers = await headersFor(stack, caller);
-      const response = await fetch(url, method === "POST" ? { method, headers: { ...headers, "content-type": "application/json" }, body: "{}" } : { headers });
-      expect(response.status, `${caller}: ${allowed.includes(caller) ? "let in" : "refused"}`).toBe(allowed.includes(caller) ? letIn : refused);
+      const response = await fetch(
+        url,
+        method === "POST" ? { method, headers: { ...headers, "content-type": "application/json" }, body: "{}" } : { headers },
+      );
+      expect(response.status, `${caller}: ${allowed.includes(caller) ? "let in" : "refused"}`).toBe(
+        allowed.includes(caller) ? letIn : refused,
+      );
       if (template.startsWith("/api/") && response.status >= 400) {
-        expect(await response.json()).toMatchObject({ error: expect.any(String), message: expect.any(String), correlationId: expect.any(String) });
+        expect(await response.json()).toMatchObject({
+          error: expect.any(String),
+          message: expect.any(String),
+          correlationId: expect.any(String),
+        });
       }
     }
     if (template.startsWith("/api/")) {
       for (const other of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((verb) => verb !== method)) {
-        expect((await fetch(url, { method: other, headers: await headersFor(stack, "the warehouse") })).status, `${other} ${template}`).toBe(405);
+        expect(
+          (await fetch(url, { method: other, headers: await headersFor(stack, "the warehouse") })).status,
+          `${other} ${template}`,
+        ).toBe(405);
       }
     }
   });

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+
 import { ada, addToCart, fillCheckout, placeOrder, warehouseOrderIdOf } from "../fixtures/checkout";
 import { expect, REPO_ROOT, test } from "../fixtures/stack";
 
@@ -71,11 +72,18 @@ test("one reference finds the order in both services' logs and in the trace", as
 
   // The store writes its access line when the response has finished, a moment after the browser has it.
   await expect
-    .poll(() => stack.logLines("store-web").filter((line) => line.correlationId === reference).map((line) => line.msg))
+    .poll(() =>
+      stack
+        .logLines("store-web")
+        .filter((line) => line.correlationId === reference)
+        .map((line) => line.msg),
+    )
     .toEqual(expect.arrayContaining(["checkout: sending the order to the warehouse", "warehouse accepted the order", "request completed"]));
   const warehouseLines = stack.logLines("warehouse-api").filter((line) => line.correlationId === reference);
   expect(warehouseLines).toContainEqual(expect.objectContaining({ msg: "order received", orderId }));
-  expect(warehouseLines).toContainEqual(expect.objectContaining({ msg: "request completed", method: "POST", path: "/api/orders", status: 201 }));
+  expect(warehouseLines).toContainEqual(
+    expect.objectContaining({ msg: "request completed", method: "POST", path: "/api/orders", status: 201 }),
+  );
 
   const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/src/trace.ts", reference, "--logs", stack.logDir], { cwd: REPO_ROOT });
   expect(stdout).toContain(`${reference}: `);
@@ -97,7 +105,9 @@ test("a reference starting with F is rejected with a clear message and its refer
   await expect
     .poll(() => stack.logLines("store-web").find((line) => line.correlationId === reference && line.level === "error")?.msg)
     .toBe("checkout failed: warehouse rejected the order");
-  expect(stack.logLines("warehouse-api")).toContainEqual(expect.objectContaining({ correlationId: reference, level: "warn", msg: "order rejected" }));
+  expect(stack.logLines("warehouse-api")).toContainEqual(
+    expect.objectContaining({ correlationId: reference, level: "warn", msg: "order rejected" }),
+  );
 });
 
 test("invalid input shows field errors and keeps what was typed", async ({ page }) => {

@@ -42,17 +42,28 @@ test("an order placed in the Store appears without a reload; staff ship it and i
     .toEqual(
       expect.arrayContaining([
         expect.objectContaining({ correlationId: placed.reference, msg: "order received" }),
-        ...moveIds.map((id) => expect.objectContaining({ correlationId: id, msg: "order status changed", orderId: placed.warehouseOrderId })),
+        ...moveIds.map((id) =>
+          expect.objectContaining({ correlationId: id, msg: "order status changed", orderId: placed.warehouseOrderId }),
+        ),
       ]),
     );
 });
 
-test("a move someone else has made impossible shows a clear message and the order's real status", async ({ page, dashboard, playwright, stack }) => {
+test("a move someone else has made impossible shows a clear message and the order's real status", async ({
+  page,
+  dashboard,
+  playwright,
+  stack,
+}) => {
   const placed = await checkOut(page, { ...ada, reference: "PO-CONFLICT" });
   await signIn(dashboard);
   const moveIds = recordMoveIds(dashboard);
   await dashboard.getByLabel("Search orders").fill(placed.warehouseOrderId);
-  await dashboard.getByRole("row").filter({ hasText: "PO-CONFLICT" }).getByRole("button", { name: /Open order/ }).click();
+  await dashboard
+    .getByRole("row")
+    .filter({ hasText: "PO-CONFLICT" })
+    .getByRole("button", { name: /Open order/ })
+    .click();
   const detail = detailPanel(dashboard);
   await expect(detail.getByRole("button", { name: "Move to picking" })).toBeVisible();
 

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+
 import { ada, checkOut } from "../fixtures/checkout";
 import { detailPanel, recordMoveIds, signIn, test } from "../fixtures/dashboard";
 import { expect, REPO_ROOT } from "../fixtures/stack";
@@ -17,7 +18,11 @@ test("staff ship an order and the customer watching it sees 'Shipped' without a 
   await signIn(dashboard);
   const moveIds = recordMoveIds(dashboard);
   await dashboard.getByLabel("Search orders").fill(placed.warehouseOrderId);
-  await dashboard.getByRole("row").filter({ hasText: "PO-LIVE" }).getByRole("button", { name: /Open order/ }).click();
+  await dashboard
+    .getByRole("row")
+    .filter({ hasText: "PO-LIVE" })
+    .getByRole("button", { name: /Open order/ })
+    .click();
   const detail = detailPanel(dashboard);
   for (const to of ["picking", "packed", "shipped"]) {
     await detail.getByRole("button", { name: `Move to ${to}` }).click();
@@ -38,7 +43,14 @@ test("staff ship an order and the customer watching it sees 'Shipped' without a 
 
   // The ID of the click that shipped it finds its lines in both services.
   const shippedBy = moveIds.at(-1) ?? "";
-  await expect.poll(() => stack.logLines("store-web").filter((line) => line.correlationId === shippedBy).map((line) => line.msg)).toContain("warehouse event applied");
+  await expect
+    .poll(() =>
+      stack
+        .logLines("store-web")
+        .filter((line) => line.correlationId === shippedBy)
+        .map((line) => line.msg),
+    )
+    .toContain("warehouse event applied");
   const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/src/trace.ts", shippedBy, "--logs", stack.logDir], { cwd: REPO_ROOT });
   expect(stdout).toMatch(/warehouse-api\s+INFO\s+order status changed/);
   expect(stdout).toMatch(/warehouse-api\s+INFO\s+status event delivered/);
@@ -50,7 +62,11 @@ test("moves made while the Store is down reach it once it is back: every one, on
   await signIn(dashboard);
   const moveIds = recordMoveIds(dashboard);
   await dashboard.getByLabel("Search orders").fill(placed.warehouseOrderId);
-  await dashboard.getByRole("row").filter({ hasText: "PO-OUTAGE" }).getByRole("button", { name: /Open order/ }).click();
+  await dashboard
+    .getByRole("row")
+    .filter({ hasText: "PO-OUTAGE" })
+    .getByRole("button", { name: /Open order/ })
+    .click();
   const detail = detailPanel(dashboard);
 
   await stack.stopStore();
@@ -60,7 +76,12 @@ test("moves made while the Store is down reach it once it is back: every one, on
   }
   // The relay has tried and failed: the events wait in the outbox rather than being lost.
   await expect
-    .poll(() => stack.logLines("warehouse-api").filter((line) => line.msg === "status event delivery failed, will retry" && line.correlationId === moveIds[0]).length)
+    .poll(
+      () =>
+        stack
+          .logLines("warehouse-api")
+          .filter((line) => line.msg === "status event delivery failed, will retry" && line.correlationId === moveIds[0]).length,
+    )
     .toBeGreaterThan(0);
 
   await stack.startStore();
@@ -71,6 +92,8 @@ test("moves made while the Store is down reach it once it is back: every one, on
   await expect(steps).toHaveCount(4);
   await expect(steps.nth(2)).toContainText(moveIds[0] ?? "");
   await expect(steps.nth(3)).toContainText(moveIds[1] ?? "");
-  const applied = stack.logLines("store-web").filter((line) => line.msg === "warehouse event applied" && moveIds.includes(line.correlationId ?? ""));
+  const applied = stack
+    .logLines("store-web")
+    .filter((line) => line.msg === "warehouse event applied" && moveIds.includes(line.correlationId ?? ""));
   expect(applied.map((line) => line.correlationId)).toEqual(moveIds);
 });

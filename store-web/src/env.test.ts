@@ -1,10 +1,18 @@
-import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
 import { describe, expect, it } from "vitest";
+
+import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
+
 import { parseEnv } from "./env";
 
 describe("store env", () => {
   it("has working defaults", () => {
-    expect(parseEnv({})).toMatchObject({ STORE_PORT: 8000, WAREHOUSE_URL: "http://localhost:9000", WAREHOUSE_TIMEOUT_MS: 5000, WAREHOUSE_BREAKER_HALF_OPEN_MS: 10_000, STORE_CHECKOUT_LIMIT_PER_MINUTE: 10 });
+    expect(parseEnv({})).toMatchObject({
+      STORE_PORT: 8000,
+      WAREHOUSE_URL: "http://localhost:9000",
+      WAREHOUSE_TIMEOUT_MS: 5000,
+      WAREHOUSE_BREAKER_HALF_OPEN_MS: 10_000,
+      STORE_CHECKOUT_LIMIT_PER_MINUTE: 10,
+    });
   });
 
   it("keeps the database in ./data by default and takes another path", () => {
@@ -27,7 +35,9 @@ describe("store env", () => {
     ["STORE_SIGNING_KEY", "hunter2-not-a-key"],
   ])("names a bad %s without echoing it", (name, value) => {
     expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`${name}: must be`));
-    expect(() => parseEnv({ [name]: value })).toThrow(expect.objectContaining({ message: expect.not.stringContaining(value.slice(0, 12)) as unknown }));
+    expect(() => parseEnv({ [name]: value })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(value.slice(0, 12)) as unknown }),
+    );
   });
 
   it.each([

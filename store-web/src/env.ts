@@ -1,5 +1,6 @@
-import { envKey, parsePublicKey, parseSigningKey, type KeyParse } from "@fishtag/service-auth/keys";
 import { z } from "zod";
+
+import { envKey, parsePublicKey, parseSigningKey, type KeyParse } from "@fishtag/service-auth/keys";
 
 // An Ed25519 key as base64 of its PEM (see @fishtag/service-auth/keys); a bad one names the problem, never the value.
 const key = (parse: (value: string) => KeyParse) => z.string().transform((value, ctx) => envKey(parse, value, ctx) ?? z.NEVER);

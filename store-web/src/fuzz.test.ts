@@ -13,10 +13,13 @@
  * Run: cd store-web && npx vitest run src/fuzz.test.ts
  */
 import { readFileSync } from "node:fs";
-import { serviceAuthorization } from "@fishtag/service-auth/tokens";
-import { CORRELATION_HEADER, isValidCorrelationId } from "@fishtag/tracing/correlation";
+
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+import { serviceAuthorization } from "@fishtag/service-auth/tokens";
+import { CORRELATION_HEADER, isValidCorrelationId } from "@fishtag/tracing/correlation";
+
 import { GET as healthRoute } from "./app/api/health/route";
 import { GET as orderRoute } from "./app/api/orders/[number]/route";
 import { POST as warehouseEventsRoute } from "./app/api/warehouse-events/route";
@@ -25,8 +28,8 @@ import { CHECKOUT_FIELDS } from "./checkout/checkout.schema";
 import type { CreateOrderResult } from "./checkout/warehouse-client.server";
 import { CLIENT_ADDRESS_HEADER } from "./lib/client-address";
 import { proxy } from "./proxy";
-import { ada, newCustomer, testStore } from "./test/store-db";
 import { expectCleanStoreLog, expectStoreAnswer, forwardedHeaders, inbound, inboundId, junk, UUID_V4, type HostileId } from "./test/fuzz";
+import { ada, newCustomer, testStore } from "./test/store-db";
 
 const fake = await vi.hoisted(async () => {
   const { mkdtempSync } = await import("node:fs");
@@ -62,7 +65,12 @@ vi.mock("./checkout/warehouse.server", async () => {
   const { createLogger } = await import("@fishtag/tracing/logger");
   const { createWarehouseClient } = await import("./checkout/warehouse-client.server");
   const unreachable = () => Promise.reject(new TypeError("fetch failed"));
-  const client = createWarehouseClient({ baseUrl: "http://warehouse.test", timeoutMs: 1000, logger: createLogger({ service: "store-web", level: "silent" }), fetch: unreachable });
+  const client = createWarehouseClient({
+    baseUrl: "http://warehouse.test",
+    timeoutMs: 1000,
+    logger: createLogger({ service: "store-web", level: "silent" }),
+    fetch: unreachable,
+  });
   return { warehouse: { ...client, isHealthy: () => Promise.resolve(fake.warehouseUp), createOrder: () => Promise.resolve(fake.outcome) } };
 });
 
@@ -79,7 +87,14 @@ let ran = 0;
 let orders: { id: string; number: string }[] = [];
 
 beforeAll(() => {
-  orders = [1, 2, 3].map(() => store.orders.create({ customerId: owner, correlationId: "seed", ...ada, lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }] }));
+  orders = [1, 2, 3].map(() =>
+    store.orders.create({
+      customerId: owner,
+      correlationId: "seed",
+      ...ada,
+      lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }],
+    }),
+  );
 });
 afterAll(() => {
   console.log(`store fuzz: ${ran} generated inputs (planned ${TOTAL_RUNS})`);
@@ -92,7 +107,12 @@ afterAll(() => {
  * (as Next does), and returns the ID the app must answer with. `viaProxy: false` is a request the proxy's
  * matcher skipped: the app sees the inbound headers as sent, and must still answer with a valid ID.
  */
-function enter(url: string, id: string | HostileId | undefined, init: { method?: string; headers?: Record<string, string | undefined> } = {}, viaProxy = true): string | RegExp {
+function enter(
+  url: string,
+  id: string | HostileId | undefined,
+  init: { method?: string; headers?: Record<string, string | undefined> } = {},
+  viaProxy = true,
+): string | RegExp {
   ran += 1;
   const { request, seen, hostile } = inbound(url, id, init);
   if (hostile) hostiles.push(hostile);
@@ -118,17 +138,29 @@ const STATUSES = ["received", "picking", "packed", "shipped", "cancelled", "reje
 describe("fuzz: the store never answers 5xx and always in its error shape", { timeout: 60_000 }, () => {
   it(`POST /api/warehouse-events (${RUNS.warehouseEvents} events)`, async () => {
     // A valid event, or one with a field replaced by something odd (undefined drops it).
-    const oddValue = fc.oneof(junk, fc.constantFrom(undefined, null, 0, -1, 1.5, 2 ** 53, "1", true, [], {}, "2026-13-40T99:00:00Z", "order.created"));
+    const oddValue = fc.oneof(
+      junk,
+      fc.constantFrom(undefined, null, 0, -1, 1.5, 2 ** 53, "1", true, [], {}, "2026-13-40T99:00:00Z", "order.created"),
+    );
     const event = fc
       .tuple(
         fc.integer({ min: 1, max: 1_000_000 }),
         fc.constantFrom(...orders.map((order) => order.id)),
         fc.constantFrom(...STATUSES),
         fc.date({ noInvalidDate: true, min: new Date("2000-01-01"), max: new Date("2100-01-01") }),
-        fc.option(fc.tuple(fc.constantFrom("eventId", "orderId", "storeOrderId", "type", "status", "at", "extra"), oddValue), { nil: undefined }),
+        fc.option(fc.tuple(fc.constantFrom("eventId", "orderId", "storeOrderId", "type", "status", "at", "extra"), oddValue), {
+          nil: undefined,
+        }),
       )
       .map(([eventId, storeOrderId, status, at, broken]) => {
-        const valid: Record<string, unknown> = { eventId, orderId: "wh-1", storeOrderId, type: "order.status_changed", status, at: at.toISOString() };
+        const valid: Record<string, unknown> = {
+          eventId,
+          orderId: "wh-1",
+          storeOrderId,
+          type: "order.status_changed",
+          status,
+          at: at.toISOString(),
+        };
         return broken ? { ...valid, [broken[0]]: broken[1] } : valid;
       });
     const payload = fc.oneof(
@@ -147,9 +179,13 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
     await fc.assert(
       fc.asyncProperty(payload, authorization, inboundId, fc.boolean(), async (body, auth, id, viaProxy) => {
         const authorization =
-          auth === VALID_TOKEN ? await serviceAuthorization({ key: fake.warehouseKeys.signingKey, issuer: "warehouse-api", audience: "store-web" }) : auth;
+          auth === VALID_TOKEN
+            ? await serviceAuthorization({ key: fake.warehouseKeys.signingKey, issuer: "warehouse-api", audience: "store-web" })
+            : auth;
         const echoed = enter("http://store.test/api/warehouse-events", id, { method: "POST", headers: { authorization } }, viaProxy);
-        const response = await warehouseEventsRoute(new Request("http://store.test/api/warehouse-events", { method: "POST", headers: fake.headers, body }));
+        const response = await warehouseEventsRoute(
+          new Request("http://store.test/api/warehouse-events", { method: "POST", headers: fake.headers, body }),
+        );
         await expectStoreAnswer(response, echoed);
       }),
       { numRuns: RUNS.warehouseEvents },
@@ -163,13 +199,22 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
       junk,
     );
     const cookie = fc.option(
-      fc.oneof(fc.constant(`fishtag_customer=${owner}`), fc.uuid().map((id) => `fishtag_customer=${id}`), junk.map((text) => `fishtag_customer=${text}`), junk),
+      fc.oneof(
+        fc.constant(`fishtag_customer=${owner}`),
+        fc.uuid().map((id) => `fishtag_customer=${id}`),
+        junk.map((text) => `fishtag_customer=${text}`),
+        junk,
+      ),
       { nil: undefined },
     );
     await fc.assert(
       fc.asyncProperty(number, cookie, inboundId, async (orderNumber, cookieHeader, id) => {
-        const echoed = enter(`http://store.test/api/orders/${encodeURIComponent(orderNumber.replace(/[\ud800-\udfff]/g, ""))}`, id, { headers: { cookie: cookieHeader } });
-        const response = await orderRoute(new Request("http://store.test/api/orders/x", { headers: fake.headers }), { params: Promise.resolve({ number: orderNumber }) });
+        const echoed = enter(`http://store.test/api/orders/${encodeURIComponent(orderNumber.replace(/[\ud800-\udfff]/g, ""))}`, id, {
+          headers: { cookie: cookieHeader },
+        });
+        const response = await orderRoute(new Request("http://store.test/api/orders/x", { headers: fake.headers }), {
+          params: Promise.resolve({ number: orderNumber }),
+        });
         const body = await expectStoreAnswer(response, echoed);
         if (response.status === 200) expect(body).toMatchObject({ number: orderNumber });
       }),
@@ -196,12 +241,23 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
       { weight: 3, arbitrary: junk },
       { weight: 1, arbitrary: fc.uint8Array({ maxLength: 50 }).map((bytes) => new File([bytes], "junk.bin")) },
     );
-    const valid = { name: "Ada Lovelace", email: "ada@example.com", line1: "12 Analytical Row", line2: "", city: "London", postalCode: "N1 9GU", country: "GB", reference: "PO-1001" };
+    const valid = {
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+      line1: "12 Analytical Row",
+      line2: "",
+      city: "London",
+      postalCode: "N1 9GU",
+      country: "GB",
+      reference: "PO-1001",
+    };
     // The valid form with a few fields replaced or dropped, plus a few extra entries (duplicates included).
     const form = fc
       .tuple(
         fc.dictionary(fc.constantFrom(...CHECKOUT_FIELDS), fc.option(fieldValue, { nil: undefined }), { maxKeys: 3 }),
-        fc.array(fc.tuple(fc.oneof(junk, fc.constantFrom("items", "$ACTION_ID_x", "price.MUG-TEAL", ...CHECKOUT_FIELDS)), fieldValue), { maxLength: 3 }),
+        fc.array(fc.tuple(fc.oneof(junk, fc.constantFrom("items", "$ACTION_ID_x", "price.MUG-TEAL", ...CHECKOUT_FIELDS)), fieldValue), {
+          maxLength: 3,
+        }),
       )
       .map(([changed, extra]) => {
         const data = new FormData();
@@ -212,8 +268,19 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
         for (const [key, value] of extra) data.append(key, value);
         return data;
       });
-    const cart = fc.array(fc.tuple(fc.constantFrom("MUG-TEAL", "TEE-FISH", "NOTE-A5", "BAG-TOTE", "STK-PACK"), fc.integer({ min: 1, max: 100 })), { maxLength: 3 });
-    const warehouseOrder = { id: "wh-1", storeOrderId: "s", reference: "r", status: "received", totalCents: 1, correlationId: "c", createdAt: "2026-01-01T00:00:00Z" };
+    const cart = fc.array(
+      fc.tuple(fc.constantFrom("MUG-TEAL", "TEE-FISH", "NOTE-A5", "BAG-TOTE", "STK-PACK"), fc.integer({ min: 1, max: 100 })),
+      { maxLength: 3 },
+    );
+    const warehouseOrder = {
+      id: "wh-1",
+      storeOrderId: "s",
+      reference: "r",
+      status: "received",
+      totalCents: 1,
+      correlationId: "c",
+      createdAt: "2026-01-01T00:00:00Z",
+    };
     const outcome = fc.constantFrom<CreateOrderResult>(
       { kind: "placed", order: warehouseOrder },
       { kind: "rejected", message: "refused", order: { ...warehouseOrder, status: "rejected" } },
@@ -225,11 +292,14 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
         const customer = newCustomer();
         for (const [sku, quantity] of items) store.carts.add(customer, sku, quantity);
         fake.outcome = result;
-        const echoed = enter("http://store.test/checkout", id, { method: "POST", headers: {
-          cookie: hasCustomer ? `fishtag_customer=${customer}` : undefined,
-          // A client per input: the checkout's rate limit must not turn the fuzzing into one refusal after another.
-          [CLIENT_ADDRESS_HEADER]: customer,
-        } });
+        const echoed = enter("http://store.test/checkout", id, {
+          method: "POST",
+          headers: {
+            cookie: hasCustomer ? `fishtag_customer=${customer}` : undefined,
+            // A client per input: the checkout's rate limit must not turn the fuzzing into one refusal after another.
+            [CLIENT_ADDRESS_HEADER]: customer,
+          },
+        });
         const state = await placeOrderAction({ status: "idle" }, data);
         expect(["placed", "accepted", "rejected", "invalid", "failed", "rate_limited"]).toContain(state.status);
         expect(state).toMatchObject({ reference: expect.stringMatching(echoed) });

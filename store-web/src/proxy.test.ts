@@ -1,5 +1,6 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
+
 import { proxy } from "./proxy";
 
 // Next hands headers set with `NextResponse.next({ request: { headers } })` to the app under this prefix.
@@ -14,13 +15,16 @@ describe("proxy", () => {
   });
 
   // (CR/LF never get this far: Node's HTTP parser and the Headers class refuse them.)
-  it.each([["x".repeat(129)], ['quote"'], ["a b"], ["%0d%0a"], ["<script>"]])("replaces an invalid inbound ID (%j) with a fresh one", (inbound) => {
-    const response = proxy(new NextRequest("http://store.test/orders/new", { headers: { "x-correlation-id": inbound } }));
+  it.each([["x".repeat(129)], ['quote"'], ["a b"], ["%0d%0a"], ["<script>"]])(
+    "replaces an invalid inbound ID (%j) with a fresh one",
+    (inbound) => {
+      const response = proxy(new NextRequest("http://store.test/orders/new", { headers: { "x-correlation-id": inbound } }));
 
-    const id = response.headers.get("x-correlation-id");
-    expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(forwarded(response)).toBe(id);
-  });
+      const id = response.headers.get("x-correlation-id");
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(forwarded(response)).toBe(id);
+    },
+  );
 
   it("mints an ID for a request without one", () => {
     const response = proxy(new NextRequest("http://store.test/"));

@@ -1,6 +1,8 @@
+import { NextResponse, type NextRequest } from "next/server";
+
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId } from "@fishtag/tracing/logger";
-import { NextResponse, type NextRequest } from "next/server";
+
 import { CUSTOMER_COOKIE, customerCookie, isCustomerId } from "./customer/customer-cookie";
 import { logger } from "./lib/logger.server";
 

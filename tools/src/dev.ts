@@ -6,6 +6,7 @@
  * `npm start` and the images hand each service only its own.
  */
 import { spawn } from "node:child_process";
+
 import { REPO_ROOT } from "./paths.js";
 import { adminAccount, newKeysNotice, serviceKeys } from "./secrets.js";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { newKeysNotice, type ServiceKeys } from "./secrets.js";
 
 const keys = (madeNow: boolean): ServiceKeys => ({

@@ -7,6 +7,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+
 import { DATA_DIR } from "./paths.js";
 
 export const ADMIN_FILE = join(DATA_DIR, "staff-admin.json");

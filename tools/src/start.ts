@@ -5,8 +5,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+
 import { DATA_DIR, LOG_DIR, REPO_ROOT } from "./paths.js";
-import { adminAccount, ADMIN_FILE, KEYS_DIR, newKeysNotice, serviceKeys } from "./secrets.js";
+import { ADMIN_FILE, adminAccount, KEYS_DIR, newKeysNotice, serviceKeys } from "./secrets.js";
 
 const admin = adminAccount();
 const keys = serviceKeys();

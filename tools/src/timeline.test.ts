@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { collectTimeline, formatTimeline, logFiles } from "./timeline.js";
 
 const line = (fields: Record<string, unknown>) => JSON.stringify(fields);
@@ -17,11 +19,28 @@ describe("trace timeline", () => {
     const dir = logFolder({
       "store-web.log": [
         line({ time: "2026-11-22T10:00:00.000Z", service: "store-web", level: "info", correlationId: "abc", msg: "checkout started" }),
-        line({ time: "2026-11-22T10:00:00.300Z", service: "store-web", level: "info", correlationId: "abc", msg: "request completed", method: "POST", path: "/orders/new", status: 200, durationMs: 301 }),
+        line({
+          time: "2026-11-22T10:00:00.300Z",
+          service: "store-web",
+          level: "info",
+          correlationId: "abc",
+          msg: "request completed",
+          method: "POST",
+          path: "/orders/new",
+          status: 200,
+          durationMs: 301,
+        }),
         line({ time: "2026-11-22T10:00:00.100Z", service: "store-web", level: "info", correlationId: "abcd", msg: "a different request" }),
       ],
       "warehouse-api.log": [
-        line({ time: "2026-11-22T10:00:00.200Z", service: "warehouse-api", level: "info", correlationId: "abc", msg: "order received", orderId: "o-1" }),
+        line({
+          time: "2026-11-22T10:00:00.200Z",
+          service: "warehouse-api",
+          level: "info",
+          correlationId: "abc",
+          msg: "order received",
+          orderId: "o-1",
+        }),
         '{"torn line from a killed process", "abc',
         line({ time: "2026-11-22T10:00:00.050Z", service: "warehouse-api", level: "info", msg: "started, mentions abc but has no ID" }),
       ],
@@ -45,7 +64,14 @@ describe("trace timeline", () => {
   it("prints text a client chose without its control characters", async () => {
     const dir = logFolder({
       "warehouse-api.log": [
-        line({ time: "2026-11-22T10:00:00.000Z", service: "warehouse-api", level: "warn", correlationId: "x1", msg: "order rejected", reference: "F\u001b[31m\r\n2026 fake line" }),
+        line({
+          time: "2026-11-22T10:00:00.000Z",
+          service: "warehouse-api",
+          level: "warn",
+          correlationId: "x1",
+          msg: "order rejected",
+          reference: "F\u001b[31m\r\n2026 fake line",
+        }),
       ],
     });
 

@@ -7,7 +7,9 @@
  * time-ordered timeline of every line either service wrote for that ID.
  */
 import { parseArgs } from "node:util";
+
 import { isValidCorrelationId } from "@fishtag/tracing/correlation";
+
 import { LOG_DIR } from "./paths.js";
 import { collectTimeline, formatTimeline, logFiles } from "./timeline.js";
 

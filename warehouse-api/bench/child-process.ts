@@ -9,6 +9,7 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+
 import { isMessage, type Message, type ParentMessage, type RoundMessage } from "./protocol.js";
 
 const CHILD_TIMEOUT_MS = 30_000;
@@ -107,7 +108,12 @@ export function readFlags<N extends string, S extends string = never>(
   check: (flags: Record<N, number> & Record<S, boolean>) => void = () => undefined,
 ): Record<N, number> & Record<S, boolean> {
   const numberFlags = Object.entries<NumberFlag>(numbers);
-  const usage = ["usage:", command, ...numberFlags.map(([name, flag]) => `[--${name} ${flag.default}]`), ...switches.map((name) => `[--${name}]`)];
+  const usage = [
+    "usage:",
+    command,
+    ...numberFlags.map(([name, flag]) => `[--${name} ${flag.default}]`),
+    ...switches.map((name) => `[--${name}]`),
+  ];
   try {
     const options: NonNullable<ParseArgsConfig["options"]> = {};
     for (const [name] of numberFlags) options[name] = { type: "string" };

@@ -13,8 +13,11 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { testKeyPair } from "@fishtag/service-auth/testing";
+
 import autocannon from "autocannon";
+
+import { testKeyPair } from "@fishtag/service-auth/testing";
+
 import type { Order } from "../src/orders/orders.schemas.js";
 import { exited, forkChild, readFlags, runBench, type Link } from "./child-process.js";
 import { mainThreadProfile, summariseCpuProfile } from "./cpu-profile.js";
@@ -143,9 +146,12 @@ function load(server: Server, options: Options, seconds: number, label: string):
       firstError ??= error instanceof Error ? error.message : String(error);
     });
     // autocannon stops itself after `duration`; this is for a server that stops answering altogether.
-    const watchdog = setTimeout(() => {
-      instance.stop();
-    }, (seconds + 15) * 1000);
+    const watchdog = setTimeout(
+      () => {
+        instance.stop();
+      },
+      (seconds + 15) * 1000,
+    );
   });
 }
 
@@ -167,7 +173,11 @@ async function checkOnce(server: Server): Promise<Order> {
   const text = await response.text();
   if (response.status !== 201) throw new Error(`${server.kind} server answered ${response.status} to a valid order: ${text.slice(0, 500)}`);
   const order = JSON.parse(text) as Order;
-  if (order.storeOrderId !== storeOrderId || order.correlationId !== correlationId || response.headers.get("x-correlation-id") !== correlationId) {
+  if (
+    order.storeOrderId !== storeOrderId ||
+    order.correlationId !== correlationId ||
+    response.headers.get("x-correlation-id") !== correlationId
+  ) {
     throw new Error(`${server.kind} server's answer does not match the order sent: ${text.slice(0, 500)}`);
   }
   return order;
@@ -235,14 +245,35 @@ function medianRow(kind: ServerKind, rounds: Round[], ratio: number | undefined)
   return row([
     "median",
     kind,
-    fixed(of((r) => r.load.reqPerSec), 0),
+    fixed(
+      of((r) => r.load.reqPerSec),
+      0,
+    ),
     ratio === undefined ? "" : fixed(ratio, 2),
-    fixed(of((r) => r.cpuMicrosPerRequest), 0),
-    fixed(of((r) => r.serverCpuPct), 0),
-    fixed(of((r) => r.load.loadGenCpuPct), 0),
-    fixed(of((r) => r.load.p50Ms), 2),
-    fixed(of((r) => r.load.p99Ms), 2),
-    fixed(of((r) => r.load.requests), 0),
+    fixed(
+      of((r) => r.cpuMicrosPerRequest),
+      0,
+    ),
+    fixed(
+      of((r) => r.serverCpuPct),
+      0,
+    ),
+    fixed(
+      of((r) => r.load.loadGenCpuPct),
+      0,
+    ),
+    fixed(
+      of((r) => r.load.p50Ms),
+      2,
+    ),
+    fixed(
+      of((r) => r.load.p99Ms),
+      2,
+    ),
+    fixed(
+      of((r) => r.load.requests),
+      0,
+    ),
     "",
     "",
   ]);
@@ -277,7 +308,8 @@ async function main(options: Options, root: string): Promise<number> {
 
   const issues: string[] = [];
   if (options.warmup > 0) {
-    for (const server of servers) issues.push(...problems(`${server.kind} warm-up`, await load(server, options, options.warmup, `${server.kind}-warmup`)));
+    for (const server of servers)
+      issues.push(...problems(`${server.kind} warm-up`, await load(server, options, options.warmup, `${server.kind}-warmup`)));
   }
 
   console.log(header);
@@ -326,7 +358,10 @@ async function main(options: Options, root: string): Promise<number> {
 
   if (profileRoot) {
     console.log("\n(profiled run: both servers ran under --cpu-prof, so the figures above are lower than usual)");
-    for (const [kind, closed] of [["raw", rawClosed], ["app", appClosed]] as const) {
+    for (const [kind, closed] of [
+      ["raw", rawClosed],
+      ["app", appClosed],
+    ] as const) {
       const file = mainThreadProfile(join(profileRoot, kind));
       console.log(`\n${kind} server CPU profile: ${file ?? "(not written)"}`);
       if (file) for (const line of summariseCpuProfile(file, closed.handled)) console.log(line);
@@ -340,7 +375,6 @@ async function main(options: Options, root: string): Promise<number> {
   return 0;
 }
 
-runBench(
-  { tmpPrefix: "warehouse-bench-", budgetSeconds: 2 * (options.warmup + options.rounds * (options.duration + 1)) + 120 },
-  (root) => main(options, root),
+runBench({ tmpPrefix: "warehouse-bench-", budgetSeconds: 2 * (options.warmup + options.rounds * (options.duration + 1)) + 120 }, (root) =>
+  main(options, root),
 );

@@ -18,7 +18,9 @@ import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+
 import Database from "better-sqlite3";
+
 import type { OrderStatus } from "../src/db/schema.js";
 import type { Order } from "../src/orders/orders.schemas.js";
 import { exited, forkChild, readFlags, runBench, type Link } from "./child-process.js";
@@ -166,18 +168,20 @@ function readFacts(spec: DbSpec, matches: Matches): DbFacts {
   const db = new Database(spec.path, { readonly: true, fileMustExist: true });
   try {
     const counts = Object.fromEntries(
-      (db.prepare("SELECT status, count FROM order_status_counts").all() as { status: OrderStatus; count: number }[]).map((r) => [r.status, r.count]),
+      (db.prepare("SELECT status, count FROM order_status_counts").all() as { status: OrderStatus; count: number }[]).map((r) => [
+        r.status,
+        r.count,
+      ]),
     );
     // An order from the middle of the table: neither on the first page nor among the oldest.
-    const middle = db.prepare("SELECT correlation_id AS id FROM orders WHERE rowid >= ? ORDER BY rowid LIMIT 1").get(Math.floor(spec.orders / 2)) as
-      | { id: string }
-      | undefined;
+    const middle = db
+      .prepare("SELECT correlation_id AS id FROM orders WHERE rowid >= ? ORDER BY rowid LIMIT 1")
+      .get(Math.floor(spec.orders / 2)) as { id: string } | undefined;
     if (!middle) throw new Error(`${spec.label}: the database at ${spec.path} has no orders`);
     const sharedBy = (key: SharedKey) => {
       // Stops at the first such value in the key's index order: no full scan on the large database.
       const row = db.prepare(`SELECT ${key} AS value FROM orders GROUP BY ${key} HAVING count(*) = ? LIMIT 1`).get(matches[key]) as
-        | { value: string }
-        | undefined;
+        { value: string } | undefined;
       if (!row) throw new Error(`${spec.label}: no ${key} is shared by exactly ${matches[key]} orders`);
       return row.value;
     };
@@ -203,7 +207,13 @@ type Server = { spec: DbSpec; link: Link<ListServerMessage>; port: number; agent
  * One request on the server's single keep-alive socket, timed from the call to the last body byte
  * (node:http rather than fetch: less client work inside the measured time).
  */
-function send(server: Pick<Server, "port" | "agent">, method: "GET" | "POST", path: string, headers: Record<string, string>, body?: string): Promise<Reply> {
+function send(
+  server: Pick<Server, "port" | "agent">,
+  method: "GET" | "POST",
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = httpRequest(
@@ -214,7 +224,10 @@ function send(server: Pick<Server, "port" | "agent">, method: "GET" | "POST", pa
         path,
         agent: server.agent,
         timeout: REQUEST_TIMEOUT_MS,
-        headers: body === undefined ? headers : { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
+        headers:
+          body === undefined
+            ? headers
+            : { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -262,7 +275,13 @@ async function startServer(spec: DbSpec, runDir: string): Promise<Server> {
   const { port } = await link.waitFor("ready");
   // One socket: sequential requests never need a second, and a fresh handshake would be timed as latency.
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const reply = await send({ port, agent }, "POST", "/api/session", { "x-correlation-id": nextCorrelationId("sign-in") }, JSON.stringify(LIST_BENCH_STAFF));
+  const reply = await send(
+    { port, agent },
+    "POST",
+    "/api/session",
+    { "x-correlation-id": nextCorrelationId("sign-in") },
+    JSON.stringify(LIST_BENCH_STAFF),
+  );
   const cookie = reply.setCookie?.[0]?.split(";")[0];
   if (reply.status !== 200 || !cookie) throw new Error(`${spec.label}: sign-in answered ${reply.status}: ${reply.body.slice(0, 300)}`);
   return { spec, link, port, agent, cookie };
@@ -306,7 +325,8 @@ async function casesFor(server: Server, facts: DbFacts, matches: Matches, pages:
     ...(["received", "shipped"] as const).map((status) => ({
       scenario: `status=${status}`,
       query: `status=${status}&${limit}`,
-      check: (p: OrderPage) => (p.items.length > 0 && p.items.every((o) => o.status === status) ? undefined : `empty, or not all ${status}`),
+      check: (p: OrderPage) =>
+        p.items.length > 0 && p.items.every((o) => o.status === status) ? undefined : `empty, or not all ${status}`,
     })),
     {
       scenario: "q=email",
@@ -333,7 +353,8 @@ async function casesFor(server: Server, facts: DbFacts, matches: Matches, pages:
     {
       scenario: `deep page ${pages + 1}`,
       query: `${limit}&cursor=${deepCursor}`,
-      check: (p) => (p.items.length === PAGE_SIZE && p.items.every((o) => o.id < deepCursor) ? undefined : "not a full page after the cursor"),
+      check: (p) =>
+        p.items.length === PAGE_SIZE && p.items.every((o) => o.id < deepCursor) ? undefined : "not a full page after the cursor",
     },
   ];
 
@@ -344,7 +365,8 @@ async function casesFor(server: Server, facts: DbFacts, matches: Matches, pages:
     const page = pageOf(reply, `${label} ${scenario}`);
     const problem = check(page);
     if (problem) throw new Error(`${label} ${scenario} (${query}): ${problem}`);
-    if (!reply.correlationId?.startsWith(`lb-${runId}-${tag}-`)) throw new Error(`${label} ${scenario}: the response does not echo X-Correlation-Id`);
+    if (!reply.correlationId?.startsWith(`lb-${runId}-${tag}-`))
+      throw new Error(`${label} ${scenario}: the response does not echo X-Correlation-Id`);
     cases.push({ scenario, query, items: page.items.length });
   }
   return cases;
@@ -475,7 +497,8 @@ async function main(options: Options, runDir: string): Promise<number> {
 
   if (options.warmup > 0) {
     for (const server of servers) {
-      for (const c of cases.get(server) ?? []) note(`${server.spec.label} warm-up ${c.scenario}`, await run(server, c, options.warmup, "warmup"));
+      for (const c of cases.get(server) ?? [])
+        note(`${server.spec.label} warm-up ${c.scenario}`, await run(server, c, options.warmup, "warmup"));
     }
   }
 
@@ -504,7 +527,8 @@ async function main(options: Options, runDir: string): Promise<number> {
           requests: r.latencies.length,
         };
         results.push(result);
-        const before = server.spec === large ? results.find((x) => x.round === round && x.db === small.label && x.scenario === c.scenario) : undefined;
+        const before =
+          server.spec === large ? results.find((x) => x.round === round && x.db === small.label && x.scenario === c.scenario) : undefined;
         const ratio = before ? result.p95 / before.p95 : undefined;
         if (ratio !== undefined) ratios.set(c.scenario, [...(ratios.get(c.scenario) ?? []), ratio]);
         console.log(resultRow(String(round), result, ratio));

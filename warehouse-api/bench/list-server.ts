@@ -8,8 +8,11 @@
 
 import type { Server } from "node:http";
 import { join } from "node:path";
-import { createLogger } from "@fishtag/tracing/logger";
+
 import { serve } from "@hono/node-server";
+
+import { createLogger } from "@fishtag/tracing/logger";
+
 import { createApp } from "../src/app.js";
 import { openDatabase } from "../src/db/client.js";
 import { seedOrders } from "../src/orders/seed.js";

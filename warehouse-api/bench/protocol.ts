@@ -3,6 +3,7 @@
 // importing each other.
 
 import { randomUUID, sign, verify, type KeyObject } from "node:crypto";
+
 import type { CreateOrderInput } from "../src/orders/orders.schemas.js";
 
 export const SERVER_KINDS = ["raw", "app"] as const;
@@ -20,9 +21,7 @@ export type ParentMessage = { type: "begin" } | { type: "end" } | { type: "close
 
 /** What every server child sends, whichever bench forked it: "ready" once, then "begun" and "ended" per round. */
 export type RoundMessage =
-  | { type: "ready"; port: number }
-  | { type: "begun" }
-  | { type: "ended"; cpuMicros: number; wallMicros: number; requests: number };
+  { type: "ready"; port: number } | { type: "begun" } | { type: "ended"; cpuMicros: number; wallMicros: number; requests: number };
 
 // ---- create-order bench (bench/create-order.ts and its child bench/server.ts) ---------------------------
 
@@ -80,7 +79,9 @@ const HEADER_PART = Buffer.from(JSON.stringify({ alg: "EdDSA", typ: "JWT" })).to
  */
 export function benchAuthorization(signingKey: KeyObject): string {
   const iat = Math.floor(Date.now() / 1000);
-  const payload = Buffer.from(JSON.stringify({ iss: "store-web", aud: "warehouse-api", iat, exp: iat + 60, jti: randomUUID() })).toString("base64url");
+  const payload = Buffer.from(JSON.stringify({ iss: "store-web", aud: "warehouse-api", iat, exp: iat + 60, jti: randomUUID() })).toString(
+    "base64url",
+  );
   const input = `${HEADER_PART}.${payload}`;
   return `Bearer ${input}.${sign(null, Buffer.from(input), signingKey).toString("base64url")}`;
 }

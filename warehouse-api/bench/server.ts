@@ -9,10 +9,13 @@ import { createHash, type KeyObject } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { parsePublicKey } from "@fishtag/service-auth/keys";
-import { createLogger, type Logger } from "@fishtag/tracing/logger";
+
 import { serve } from "@hono/node-server";
 import { v7 as uuidv7 } from "uuid";
+
+import { parsePublicKey } from "@fishtag/service-auth/keys";
+import { createLogger, type Logger } from "@fishtag/tracing/logger";
+
 import { createApp } from "../src/app.js";
 import { openDatabase, type Db } from "../src/db/client.js";
 import type { CreateOrderInput, Order } from "../src/orders/orders.schemas.js";

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
+
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestWarehouse, type TestWarehouse } from "./testing.js";
+
 import { orderInput, orderRequest, readLogLines } from "./test/fixtures.js";
+import { createTestWarehouse, type TestWarehouse } from "./testing.js";
 
 let warehouse: TestWarehouse | undefined;
 afterEach(() => warehouse?.close());
@@ -20,14 +22,19 @@ describe("correlation IDs", () => {
 
   it("replaces a hostile ID and logs only its length, never its content", async () => {
     warehouse = createTestWarehouse({ logFile: true });
-    const hostile = "evil\u001b[31m\"}injected".padEnd(300, "x");
+    const hostile = 'evil\u001b[31m"}injected'.padEnd(300, "x");
     const res = await warehouse.app.request("/healthz", { headers: { "x-correlation-id": hostile } });
 
     const id = res.headers.get("x-correlation-id");
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const lines = logLines(warehouse);
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: "warn", correlationId: id, invalidLength: hostile.length, msg: "invalid inbound correlation ID replaced" }),
+      expect.objectContaining({
+        level: "warn",
+        correlationId: id,
+        invalidLength: hostile.length,
+        msg: "invalid inbound correlation ID replaced",
+      }),
     );
     expect(JSON.stringify(lines)).not.toContain("evil");
   });

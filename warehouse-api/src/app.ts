@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
+
 import { dashboardRoutes } from "./dashboard.routes.js";
 import { healthRoutes } from "./health/health.routes.js";
 import type { AppDeps, AppEnv } from "./lib/app-env.js";
@@ -86,9 +87,7 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.notFound((c) =>
-    jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
-  );
+  app.notFound((c) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
 
   // The one error handler: known HTTP errors keep their status, everything else is a logged 500.
   app.onError((error, c) => {

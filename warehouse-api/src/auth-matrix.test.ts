@@ -2,6 +2,7 @@
 // wants when asking "who can call what". A route added without a gate fails here until it is put in the
 // right row: the document is the list, so nothing can be left out of the matrix by forgetting it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { jsonRequest, orderInput, orderRequest } from "./test/fixtures.js";
 import { createTestWarehouse, storeAuthorization, TEST_STAFF } from "./testing.js";
 
@@ -34,7 +35,9 @@ type OpenApiDocument = { paths: Record<string, Record<string, unknown>> };
 
 async function documentedRoutes(): Promise<string[]> {
   const document = (await (await warehouse.app.request("/openapi.json")).json()) as OpenApiDocument;
-  return Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+  );
 }
 
 async function headersFor(caller: Caller): Promise<Record<string, string>> {
@@ -53,7 +56,12 @@ async function call(route: string, caller: Caller): Promise<Response> {
     const init = caller === "store" ? await orderRequest(orderInput()) : jsonRequest(orderInput(), { ...headers, "idempotency-key": id });
     return warehouse.app.request(path, init);
   }
-  const body = route === "POST /api/session" ? { email: TEST_STAFF.email, password: TEST_STAFF.password } : method === "POST" ? { to: "picking" } : undefined;
+  const body =
+    route === "POST /api/session"
+      ? { email: TEST_STAFF.email, password: TEST_STAFF.password }
+      : method === "POST"
+        ? { to: "picking" }
+        : undefined;
   return warehouse.app.request(path, {
     method,
     headers: { ...headers, ...(body ? { "content-type": "application/json" } : {}) },
@@ -76,7 +84,11 @@ describe("who may call what", () => {
           expect(res.status).toBeLessThan(500);
         } else {
           expect(res.status).toBe(401);
-          expect(await res.json()).toMatchObject({ error: expect.any(String), message: expect.any(String), correlationId: expect.any(String) });
+          expect(await res.json()).toMatchObject({
+            error: expect.any(String),
+            message: expect.any(String),
+            correlationId: expect.any(String),
+          });
         }
       });
     }

@@ -1,6 +1,7 @@
 // The dashboard writes its API types by hand (dashboard/src/api.ts says why). This file holds them to the
 // API's own schemas at typecheck time: a field added, renamed or retyped on one side only fails `tsc`.
 import { describe, expectTypeOf, it } from "vitest";
+
 import type { Order as DashboardOrder, OrderEvent as DashboardOrderEvent, Session as DashboardSession } from "../dashboard/src/api.js";
 import type { Order, OrderEvent } from "./orders/orders.schemas.js";
 import type { SessionResponse } from "./staff/session.routes.js";

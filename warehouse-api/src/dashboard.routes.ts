@@ -1,7 +1,9 @@
 import { join } from "node:path";
+
 import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
+
 import type { AppEnv } from "./lib/app-env.js";
 
 /** Sets Cache-Control on a file that was found (a 404 must not be cached for a year). */

@@ -1,5 +1,7 @@
-import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
 import { describe, expect, it } from "vitest";
+
+import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
+
 import { parseEnv } from "./env.js";
 
 const OWN = generateServiceKeyPair();
@@ -25,7 +27,12 @@ describe("warehouse env", () => {
   });
 
   it("takes the store URL with its own signing key, and the store's public key, as Ed25519 keys", () => {
-    const env = parseEnv({ STORE_URL: "http://localhost:8000", WAREHOUSE_SIGNING_KEY: OWN.signingKey, STORE_PUBLIC_KEY: STORE.publicKey, WAREHOUSE_RELAY_INTERVAL_MS: "200" });
+    const env = parseEnv({
+      STORE_URL: "http://localhost:8000",
+      WAREHOUSE_SIGNING_KEY: OWN.signingKey,
+      STORE_PUBLIC_KEY: STORE.publicKey,
+      WAREHOUSE_RELAY_INTERVAL_MS: "200",
+    });
     expect(env).toMatchObject({ STORE_URL: "http://localhost:8000", WAREHOUSE_RELAY_INTERVAL_MS: 200 });
     expect(env.WAREHOUSE_SIGNING_KEY).toMatchObject({ type: "private", asymmetricKeyType: "ed25519" });
     expect(env.STORE_PUBLIC_KEY).toMatchObject({ type: "public", asymmetricKeyType: "ed25519" });
@@ -35,7 +42,9 @@ describe("warehouse env", () => {
     ["WAREHOUSE_SIGNING_KEY", { STORE_URL: "http://localhost:8000" }],
     ["STORE_URL", { WAREHOUSE_SIGNING_KEY: OWN.signingKey }],
   ])("names %s when only the other one is set", (missing, source) => {
-    expect(() => parseEnv(source)).toThrow(new RegExp(`^Invalid warehouse environment:\\n  ${missing}: set both STORE_URL and WAREHOUSE_SIGNING_KEY, or neither$`));
+    expect(() => parseEnv(source)).toThrow(
+      new RegExp(`^Invalid warehouse environment:\\n  ${missing}: set both STORE_URL and WAREHOUSE_SIGNING_KEY, or neither$`),
+    );
   });
 
   it.each([

@@ -1,45 +1,53 @@
-import { envKey, parsePublicKey, parseSigningKey, type KeyParse } from "@fishtag/service-auth/keys";
 import { z } from "zod";
+
+import { envKey, parsePublicKey, parseSigningKey, type KeyParse } from "@fishtag/service-auth/keys";
 
 // An Ed25519 key as base64 of its PEM (see @fishtag/service-auth/keys); a bad one names the problem, never the value.
 const key = (parse: (value: string) => KeyParse) => z.string().transform((value, ctx) => envKey(parse, value, ctx) ?? z.NEVER);
 
 // The one place the warehouse reads process.env: parsed once at start-up, typed everywhere else.
-const EnvSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  WAREHOUSE_PORT: z.coerce.number().int().min(1).max(65_535).default(9000),
-  WAREHOUSE_DB_PATH: z.string().min(1).default("./data/warehouse.db"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  LOG_FILE: z.string().min(1).optional(),
-  // Orders whose reference starts with this (case-insensitive) are rejected: the seed's failure switch.
-  // Empty disables it.
-  WAREHOUSE_REJECT_PREFIX: z.string().max(16).regex(/^\S*$/, "must not contain spaces").default("F"),
-  // The first staff account, created at start-up when no account has this email yet.
-  WAREHOUSE_ADMIN_EMAIL: z.email().optional(),
-  WAREHOUSE_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(200).optional(),
-  WAREHOUSE_SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(8),
-  // Where status events go (the Store's base URL, e.g. http://localhost:8000) and the warehouse's own
-  // Ed25519 private key, which signs a short-lived token per event for the Store to check. Both set: the
-  // relay sends them; neither: they wait in the outbox. Key material is never logged.
-  STORE_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
-  WAREHOUSE_SIGNING_KEY: key(parseSigningKey).optional(),
-  // The Store's Ed25519 public key: order creation accepts only calls with a token it signed. Unset, every
-  // such call is refused (401).
-  STORE_PUBLIC_KEY: key(parsePublicKey).optional(),
-  // How often the relay looks for status events that are due.
-  WAREHOUSE_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
-}).refine((env) => (env.WAREHOUSE_ADMIN_EMAIL === undefined) === (env.WAREHOUSE_ADMIN_PASSWORD === undefined), {
-  path: ["WAREHOUSE_ADMIN_PASSWORD"],
-  message: "set both WAREHOUSE_ADMIN_EMAIL and WAREHOUSE_ADMIN_PASSWORD, or neither",
-}).superRefine((env, ctx) => {
-  // Named after the one that is missing.
-  if ((env.STORE_URL === undefined) === (env.WAREHOUSE_SIGNING_KEY === undefined)) return;
-  ctx.addIssue({
-    code: "custom",
-    path: [env.STORE_URL === undefined ? "STORE_URL" : "WAREHOUSE_SIGNING_KEY"],
-    message: "set both STORE_URL and WAREHOUSE_SIGNING_KEY, or neither",
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    WAREHOUSE_PORT: z.coerce.number().int().min(1).max(65_535).default(9000),
+    WAREHOUSE_DB_PATH: z.string().min(1).default("./data/warehouse.db"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_FILE: z.string().min(1).optional(),
+    // Orders whose reference starts with this (case-insensitive) are rejected: the seed's failure switch.
+    // Empty disables it.
+    WAREHOUSE_REJECT_PREFIX: z.string().max(16).regex(/^\S*$/, "must not contain spaces").default("F"),
+    // The first staff account, created at start-up when no account has this email yet.
+    WAREHOUSE_ADMIN_EMAIL: z.email().optional(),
+    WAREHOUSE_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(200).optional(),
+    WAREHOUSE_SESSION_TTL_HOURS: z.coerce
+      .number()
+      .min(0.1)
+      .max(24 * 30)
+      .default(8),
+    // Where status events go (the Store's base URL, e.g. http://localhost:8000) and the warehouse's own
+    // Ed25519 private key, which signs a short-lived token per event for the Store to check. Both set: the
+    // relay sends them; neither: they wait in the outbox. Key material is never logged.
+    STORE_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+    WAREHOUSE_SIGNING_KEY: key(parseSigningKey).optional(),
+    // The Store's Ed25519 public key: order creation accepts only calls with a token it signed. Unset, every
+    // such call is refused (401).
+    STORE_PUBLIC_KEY: key(parsePublicKey).optional(),
+    // How often the relay looks for status events that are due.
+    WAREHOUSE_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  })
+  .refine((env) => (env.WAREHOUSE_ADMIN_EMAIL === undefined) === (env.WAREHOUSE_ADMIN_PASSWORD === undefined), {
+    path: ["WAREHOUSE_ADMIN_PASSWORD"],
+    message: "set both WAREHOUSE_ADMIN_EMAIL and WAREHOUSE_ADMIN_PASSWORD, or neither",
+  })
+  .superRefine((env, ctx) => {
+    // Named after the one that is missing.
+    if ((env.STORE_URL === undefined) === (env.WAREHOUSE_SIGNING_KEY === undefined)) return;
+    ctx.addIssue({
+      code: "custom",
+      path: [env.STORE_URL === undefined ? "STORE_URL" : "WAREHOUSE_SIGNING_KEY"],
+      message: "set both STORE_URL and WAREHOUSE_SIGNING_KEY, or neither",
+    });
   });
-});
 
 export type Env = z.infer<typeof EnvSchema>;
 

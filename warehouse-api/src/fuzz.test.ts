@@ -10,9 +10,12 @@
  * Run: cd warehouse-api && npx vitest run src/fuzz.test.ts
  */
 import { readFileSync } from "node:fs";
-import { isValidCorrelationId } from "@fishtag/tracing/correlation";
+
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { isValidCorrelationId } from "@fishtag/tracing/correlation";
+
 import { ORDER_STATUSES } from "./db/schema.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 import { orderInput, orderRequest } from "./test/fixtures.js";
@@ -151,16 +154,15 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
   });
 
   it(`GET /api/orders (${RUNS.listOrders} query strings)`, async () => {
-    const param = fc.tuple(fc.constantFrom("status", "q", "limit", "cursor", "status", "limit", "x", ""), fc.oneof(
-      fc.constantFrom(...ORDER_STATUSES, "", "0", "-1", "101", "1e2", "20.5", "NaN", "Infinity", " 5", "0x10"),
-      fc.uuid(),
-      junk,
-    ));
-    const query = fc.tuple(fc.array(param, { maxLength: 5 }), fc.boolean()).map(([pairs, encode]) =>
-      encode
-        ? new URLSearchParams(pairs).toString()
-        : pairs.map(([key, value]) => `${key}=${value.replace(/[#\s]/g, "")}`).join("&"),
+    const param = fc.tuple(
+      fc.constantFrom("status", "q", "limit", "cursor", "status", "limit", "x", ""),
+      fc.oneof(fc.constantFrom(...ORDER_STATUSES, "", "0", "-1", "101", "1e2", "20.5", "NaN", "Infinity", " 5", "0x10"), fc.uuid(), junk),
     );
+    const query = fc
+      .tuple(fc.array(param, { maxLength: 5 }), fc.boolean())
+      .map(([pairs, encode]) =>
+        encode ? new URLSearchParams(pairs).toString() : pairs.map(([key, value]) => `${key}=${value.replace(/[#\s]/g, "")}`).join("&"),
+      );
     await fc.assert(
       fc.asyncProperty(query, fc.boolean(), inboundCorrelationId, async (search, signedIn, correlationId) => {
         await send({ method: "GET", path: `/api/orders?${search}`, correlationId, headers: signedIn ? staff : {} });
@@ -170,11 +172,21 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
   });
 
   it(`GET /api/orders/{id} and /events (${RUNS.readOrder} ids)`, async () => {
-    const id = fc.oneof(pathSegment, fc.constantFrom(...orderIds), fc.string({ minLength: 300, maxLength: 3000, unit: "binary-ascii" }).map(encodeURIComponent));
+    const id = fc.oneof(
+      pathSegment,
+      fc.constantFrom(...orderIds),
+      fc.string({ minLength: 300, maxLength: 3000, unit: "binary-ascii" }).map(encodeURIComponent),
+    );
     await fc.assert(
-      fc.asyncProperty(id, fc.constantFrom("", "/events"), fc.boolean(), inboundCorrelationId, async (orderId, suffix, signedIn, correlationId) => {
-        await send({ method: "GET", path: `/api/orders/${orderId}${suffix}`, correlationId, headers: signedIn ? staff : {} });
-      }),
+      fc.asyncProperty(
+        id,
+        fc.constantFrom("", "/events"),
+        fc.boolean(),
+        inboundCorrelationId,
+        async (orderId, suffix, signedIn, correlationId) => {
+          await send({ method: "GET", path: `/api/orders/${orderId}${suffix}`, correlationId, headers: signedIn ? staff : {} });
+        },
+      ),
       { numRuns: RUNS.readOrder },
     );
   });
@@ -182,7 +194,10 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
   it(`POST /api/orders/{id}/transitions (${RUNS.transitions} moves)`, async () => {
     const transition = fc.oneof(
       fc
-        .record({ to: fc.oneof(fc.constantFrom(...ORDER_STATUSES), junk), reason: withOrWithout(fc.oneof(junk, fc.constant("   "), fc.constant("r".repeat(501)))) })
+        .record({
+          to: fc.oneof(fc.constantFrom(...ORDER_STATUSES), junk),
+          reason: withOrWithout(fc.oneof(junk, fc.constant("   "), fc.constant("r".repeat(501)))),
+        })
         .map((value) => JSON.stringify(value)),
       body,
     );
@@ -233,27 +248,42 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
       csrf: withOrWithout(fc.oneof(junk, fc.constant("live"))),
     });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(signIn, withCookie), contentType, inboundCorrelationId, async ({ method, payload, cookie, csrf }, type, correlationId) => {
-        const live = cookie === "live" ? staffRepo.createSession(userId, 60_000) : undefined;
-        await send({
-          method,
-          path: "/api/session",
-          correlationId,
-          headers: {
-            "content-type": method === "POST" ? type : undefined,
-            cookie: live ? `fishtag_session=${live.token}` : cookie,
-            "x-csrf-token": live && csrf === "live" ? live.csrfToken : csrf,
-          },
-          body: payload,
-        });
-      }),
+      fc.asyncProperty(
+        fc.oneof(signIn, withCookie),
+        contentType,
+        inboundCorrelationId,
+        async ({ method, payload, cookie, csrf }, type, correlationId) => {
+          const live = cookie === "live" ? staffRepo.createSession(userId, 60_000) : undefined;
+          await send({
+            method,
+            path: "/api/session",
+            correlationId,
+            headers: {
+              "content-type": method === "POST" ? type : undefined,
+              cookie: live ? `fishtag_session=${live.token}` : cookie,
+              "x-csrf-token": live && csrf === "live" ? live.csrfToken : csrf,
+            },
+            body: payload,
+          });
+        },
+      ),
       { numRuns: RUNS.session },
     );
   });
 
   it(`/healthz, /openapi.json, unknown routes and methods (${RUNS.otherRoutes} requests)`, async () => {
     const path = fc.oneof(
-      fc.constantFrom("/healthz", "/openapi.json", "/api/orders", "/api/session", "/api", "/", "//api//orders", "/api/orders/", "/API/ORDERS"),
+      fc.constantFrom(
+        "/healthz",
+        "/openapi.json",
+        "/api/orders",
+        "/api/session",
+        "/api",
+        "/",
+        "//api//orders",
+        "/api/orders/",
+        "/API/ORDERS",
+      ),
       fc.array(pathSegment, { minLength: 1, maxLength: 4 }).map((segments) => `/${segments.join("/")}`),
       fc.array(pathSegment, { minLength: 1, maxLength: 3 }).map((segments) => `/api/${segments.join("/")}`),
     );
@@ -283,13 +313,29 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
       ["POST", "/api/orders"],
     );
     const headers = fc.dictionary(
-      fc.constantFrom("x-csrf-token", "cookie", "idempotency-key", "content-type", "content-length", "transfer-encoding", "accept", "x-forwarded-for", "authorization"),
+      fc.constantFrom(
+        "x-csrf-token",
+        "cookie",
+        "idempotency-key",
+        "content-type",
+        "content-length",
+        "transfer-encoding",
+        "accept",
+        "x-forwarded-for",
+        "authorization",
+      ),
       junk,
       { maxKeys: 4 },
     );
     await fc.assert(
       fc.asyncProperty(route, headers, inboundCorrelationId, async ([method, path], extra, correlationId) => {
-        await send({ method, path, correlationId, headers: { ...extra }, body: method === "POST" ? JSON.stringify(orderInput()) : undefined });
+        await send({
+          method,
+          path,
+          correlationId,
+          headers: { ...extra },
+          body: method === "POST" ? JSON.stringify(orderInput()) : undefined,
+        });
       }),
       { numRuns: RUNS.anyRoute },
     );

@@ -2,8 +2,11 @@ import { existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger } from "@fishtag/tracing/logger";
+
 import { serve } from "@hono/node-server";
+
+import { createLogger } from "@fishtag/tracing/logger";
+
 import { createApp } from "./app.js";
 import { openDatabase } from "./db/client.js";
 import { loadEnvOrExit } from "./env.js";
@@ -26,7 +29,9 @@ const staff = createStaffRepo(db);
 await ensureAdmin(
   staff,
   logger,
-  env.WAREHOUSE_ADMIN_EMAIL && env.WAREHOUSE_ADMIN_PASSWORD ? { email: env.WAREHOUSE_ADMIN_EMAIL, password: env.WAREHOUSE_ADMIN_PASSWORD } : undefined,
+  env.WAREHOUSE_ADMIN_EMAIL && env.WAREHOUSE_ADMIN_PASSWORD
+    ? { email: env.WAREHOUSE_ADMIN_EMAIL, password: env.WAREHOUSE_ADMIN_PASSWORD }
+    : undefined,
 );
 const idempotencyKeys = createIdempotencyKeys(db);
 // Expired sessions are already refused when read; this only keeps the table from growing. Idempotency-Keys

@@ -2,9 +2,11 @@ import type { KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { testKeyPair } from "@fishtag/service-auth/testing";
 import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { createLogger, type Logger } from "@fishtag/tracing/logger";
+
 import { createApp, type App } from "./app.js";
 import { openDatabase, type Db } from "./db/client.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
@@ -42,7 +44,9 @@ export type TestWarehouse = {
  * A warehouse app on its own freshly migrated database in a temporary folder: for this package's
  * route tests and for the Store's contract tests, which run its client against the real thing.
  */
-export function createTestWarehouse(options: { rejectPrefix?: string; logFile?: boolean; storePublicKey?: KeyObject | undefined } = {}): TestWarehouse {
+export function createTestWarehouse(
+  options: { rejectPrefix?: string; logFile?: boolean; storePublicKey?: KeyObject | undefined } = {},
+): TestWarehouse {
   const dir = mkdtempSync(join(tmpdir(), "warehouse-test-"));
   const db = openDatabase(join(dir, "warehouse.db"));
   const logFile = options.logFile ? join(dir, "warehouse.log") : undefined;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+
 import { backoffMs, createRelayLoop } from "./index.js";
 
 /** A tick the test finishes by hand, counting how many were started. */

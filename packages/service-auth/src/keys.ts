@@ -34,7 +34,8 @@ export function parseSigningKey(value: string): KeyParse {
   if (!pem.includes("PRIVATE KEY-----")) return { ok: false, problem: `${NOT_A_KEY} (PKCS#8, "BEGIN PRIVATE KEY")` };
   try {
     const key = createPrivateKey(pem);
-    if (key.asymmetricKeyType !== "ed25519") return { ok: false, problem: `must be an Ed25519 key, not ${key.asymmetricKeyType ?? "another kind"}` };
+    if (key.asymmetricKeyType !== "ed25519")
+      return { ok: false, problem: `must be an Ed25519 key, not ${key.asymmetricKeyType ?? "another kind"}` };
     return { ok: true, key };
   } catch {
     return { ok: false, problem: `${NOT_A_KEY} (PKCS#8, "BEGIN PRIVATE KEY")` };
@@ -51,7 +52,8 @@ export function parsePublicKey(value: string): KeyParse {
   if (!pem.includes("PUBLIC KEY-----")) return { ok: false, problem: `${NOT_A_KEY} (SPKI, "BEGIN PUBLIC KEY")` };
   try {
     const key = createPublicKey(pem);
-    if (key.asymmetricKeyType !== "ed25519") return { ok: false, problem: `must be an Ed25519 key, not ${key.asymmetricKeyType ?? "another kind"}` };
+    if (key.asymmetricKeyType !== "ed25519")
+      return { ok: false, problem: `must be an Ed25519 key, not ${key.asymmetricKeyType ?? "another kind"}` };
     return { ok: true, key };
   } catch {
     return { ok: false, problem: `${NOT_A_KEY} (SPKI, "BEGIN PUBLIC KEY")` };

@@ -1,4 +1,5 @@
 import { createHmac, type KeyObject } from "node:crypto";
+
 import { generateServiceKeyPair, parsePublicKey, parseSigningKey } from "./keys.js";
 import { signServiceToken, type ServiceName } from "./tokens.js";
 
@@ -24,7 +25,15 @@ function unsignedParts(header: object, claims: object): string {
  * Authorization header values (undefined: no header) that a service must refuse when it expects calls
  * from `issuer` to itself (`audience`), signed by `caller`. Each is one way a token can be wrong.
  */
-export async function refusedAuthorizations({ caller, issuer, audience }: { caller: TestKeyPair; issuer: ServiceName; audience: ServiceName }): Promise<[string, string | undefined][]> {
+export async function refusedAuthorizations({
+  caller,
+  issuer,
+  audience,
+}: {
+  caller: TestKeyPair;
+  issuer: ServiceName;
+  audience: ServiceName;
+}): Promise<[string, string | undefined][]> {
   const now = Math.floor(Date.now() / 1000);
   const claims = { iss: issuer, aud: audience, iat: now, exp: now + 60, jti: "test-jti" };
   const sign = (overrides: Partial<Parameters<typeof signServiceToken>[0]> = {}) =>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { generateServiceKeyPair, parsePublicKey, parseSigningKey } from "./keys.js";
 import { refusedAuthorizations, testKeyPair } from "./testing.js";
 import { createReplayGuard, serviceAuthorization, signServiceToken, verifyServiceAuthorization } from "./tokens.js";
@@ -8,18 +9,28 @@ const expects = { key: store.publicKey, issuer: "store-web", audience: "warehous
 
 describe("service tokens", () => {
   it("accepts a fresh token from the expected caller, with its claims", async () => {
-    const result = await verifyServiceAuthorization(await serviceAuthorization({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api" }), expects);
+    const result = await verifyServiceAuthorization(
+      await serviceAuthorization({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api" }),
+      expects,
+    );
     expect(result).toMatchObject({ ok: true, claims: { iss: "store-web", aud: "warehouse-api", jti: expect.any(String) } });
     if (result.ok) expect(result.claims.exp - result.claims.iat).toBe(60);
   });
 
   it("puts a new jti on every token", async () => {
-    const [a = "", b = ""] = await Promise.all([1, 2].map(() => signServiceToken({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api" })));
+    const [a = "", b = ""] = await Promise.all(
+      [1, 2].map(() => signServiceToken({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api" })),
+    );
     expect(a).not.toBe(b);
   });
 
   it("accepts a token issued a few seconds in the future (clock skew within tolerance)", async () => {
-    const token = await signServiceToken({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api", now: Math.floor(Date.now() / 1000) + 3 });
+    const token = await signServiceToken({
+      key: store.signingKey,
+      issuer: "store-web",
+      audience: "warehouse-api",
+      now: Math.floor(Date.now() / 1000) + 3,
+    });
     expect((await verifyServiceAuthorization(`Bearer ${token}`, expects)).ok).toBe(true);
   });
 
@@ -31,10 +42,12 @@ describe("service tokens", () => {
   it("names the reason for each refused token", async () => {
     const cases = await refusedAuthorizations({ caller: store, issuer: "store-web", audience: "warehouse-api" });
     const reasons = Object.fromEntries(
-      await Promise.all(cases.map(async ([name, header]) => {
-        const result = await verifyServiceAuthorization(header, expects);
-        return [name, result.ok ? "accepted" : result.reason] as const;
-      })),
+      await Promise.all(
+        cases.map(async ([name, header]) => {
+          const result = await verifyServiceAuthorization(header, expects);
+          return [name, result.ok ? "accepted" : result.reason] as const;
+        }),
+      ),
     );
     expect(reasons).toEqual({
       "no Authorization header": "missing",
@@ -57,7 +70,8 @@ describe("service tokens", () => {
 });
 
 describe("replayed tokens", () => {
-  const sign = (now?: number) => serviceAuthorization({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api", ...(now ? { now } : {}) });
+  const sign = (now?: number) =>
+    serviceAuthorization({ key: store.signingKey, issuer: "store-web", audience: "warehouse-api", ...(now ? { now } : {}) });
 
   it("accepts a token once: the same token again is refused while it is valid, a new one is not", async () => {
     const replay = createReplayGuard();
@@ -70,7 +84,10 @@ describe("replayed tokens", () => {
   it("remembers only tokens that passed every other check", async () => {
     const replay = createReplayGuard();
     const header = await sign();
-    expect(await verifyServiceAuthorization(header, { ...expects, audience: "store-web", replay })).toMatchObject({ ok: false, reason: "wrong_audience" });
+    expect(await verifyServiceAuthorization(header, { ...expects, audience: "store-web", replay })).toMatchObject({
+      ok: false,
+      reason: "wrong_audience",
+    });
     expect((await verifyServiceAuthorization(header, { ...expects, replay })).ok).toBe(true);
   });
 
@@ -96,7 +113,9 @@ describe("service keys from the environment", () => {
   });
 
   it("refuses the halves swapped, junk and other key types, without echoing the value", () => {
-    const brokenEc = Buffer.from("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n").toString("base64");
+    const brokenEc = Buffer.from("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n").toString(
+      "base64",
+    );
     for (const [parse, value] of [
       [parsePublicKey, pair.signingKey],
       [parseSigningKey, pair.publicKey],

@@ -1,4 +1,5 @@
 import { randomUUID, type KeyObject } from "node:crypto";
+
 import { errors, jwtVerify, SignJWT } from "jose";
 
 /**
@@ -26,7 +27,13 @@ export type SignOptions = {
 };
 
 /** A fresh token for one call. Signing costs tens of microseconds, so nothing is cached. */
-export function signServiceToken({ key, issuer, audience, now = Math.floor(Date.now() / 1000), lifetimeSeconds = TOKEN_LIFETIME_SECONDS }: SignOptions): Promise<string> {
+export function signServiceToken({
+  key,
+  issuer,
+  audience,
+  now = Math.floor(Date.now() / 1000),
+  lifetimeSeconds = TOKEN_LIFETIME_SECONDS,
+}: SignOptions): Promise<string> {
   return new SignJWT({})
     .setProtectedHeader({ alg: "EdDSA", typ: "JWT" })
     .setIssuer(issuer)
@@ -105,7 +112,10 @@ export function createReplayGuard() {
 }
 
 /** Checks an Authorization header value. Never throws for a bad token: the reason comes back as data. */
-export async function verifyServiceAuthorization(header: string | null | undefined, { key, issuer, audience, replay, currentDate }: VerifyOptions): Promise<Verification> {
+export async function verifyServiceAuthorization(
+  header: string | null | undefined,
+  { key, issuer, audience, replay, currentDate }: VerifyOptions,
+): Promise<Verification> {
   if (!key) return { ok: false, reason: "not_configured" };
   if (!header) return { ok: false, reason: "missing" };
   const token = /^Bearer +(\S+)$/i.exec(header)?.[1];
@@ -125,7 +135,8 @@ export async function verifyServiceAuthorization(header: string | null | undefin
     // jose checks exp and the token's age; a token minted to live longer than a minute is refused too.
     if (exp - iat > TOKEN_LIFETIME_SECONDS) return { ok: false, reason: "lifetime_too_long" };
     // Last, so that only a token good in every other way is remembered.
-    if (replay && !replay.firstUse(jti, exp, Math.floor((currentDate ?? new Date()).getTime() / 1000))) return { ok: false, reason: "replayed" };
+    if (replay && !replay.firstUse(jti, exp, Math.floor((currentDate ?? new Date()).getTime() / 1000)))
+      return { ok: false, reason: "replayed" };
     return { ok: true, claims: { iss: issuer, aud: audience, jti, iat, exp } };
   } catch (error) {
     return { ok: false, reason: reasonOf(error) };

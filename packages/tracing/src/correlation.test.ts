@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { CORRELATION_ID_MAX_LENGTH, resolveCorrelationId } from "./correlation.js";
 
 describe("resolveCorrelationId", () => {

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { createLogger, runWithCorrelationId } from "./logger.js";
 
 function readLines(file: string): Record<string, unknown>[] {

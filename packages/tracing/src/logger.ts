@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+
 import pino from "pino";
 import pretty from "pino-pretty";
 

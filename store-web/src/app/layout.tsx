@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+
 import { WarehouseStatus } from "../components/warehouse-status";
 import { currentCustomerId } from "../customer/customer.server";
 import { repos } from "../db/repos.server";
 import { requestCorrelationId } from "../lib/correlation.server";
+
 import "./globals.css";
+
 import { Providers } from "./providers";
 
 // Every page shows this customer's cart count and reads the store's database: nothing is prerendered,

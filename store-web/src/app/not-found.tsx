@@ -1,4 +1,5 @@
 import Link from "next/link";
+
 import { requestCorrelationId } from "../lib/correlation.server";
 
 export default async function NotFound() {

@@ -1,4 +1,5 @@
 import Link from "next/link";
+
 import { AddToCartForm } from "../cart/add-to-cart-form";
 import { repos } from "../db/repos.server";
 import { formatCents } from "../lib/catalog";
@@ -10,8 +11,8 @@ export default function CatalogPage() {
       <section className="hero">
         <h1>Small goods, traced all the way</h1>
         <p>
-          Every order you place here travels to our warehouse with a reference that appears in every log line
-          both systems write for it. Quote it and we can find the whole story.
+          Every order you place here travels to our warehouse with a reference that appears in every log line both systems write for it.
+          Quote it and we can find the whole story.
         </p>
       </section>
       <ul className="catalog" aria-label="Products">

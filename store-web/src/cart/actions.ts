@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+
 import { requireCustomerId } from "../customer/customer.server";
 import { repos } from "../db/repos.server";
 import { withRequestCorrelation } from "../lib/correlation.server";
@@ -8,7 +9,8 @@ import { logger } from "../lib/logger.server";
 import { cartErrorMessage, parseQuantity } from "./cart-messages";
 
 /** The result of a cart change, for the form that made it; `at` makes a repeated success announce again. */
-export type CartActionState = { status: "idle" } | { status: "done"; message: string; at: number } | { status: "error"; message: string; at: number };
+export type CartActionState =
+  { status: "idle" } | { status: "done"; message: string; at: number } | { status: "error"; message: string; at: number };
 
 function text(form: FormData, key: string): string {
   const value = form.get(key);

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+
 import { MAX_QUANTITY } from "../lib/catalog";
 import { changeCartLineAction, type CartActionState } from "./actions";
 
@@ -36,7 +37,14 @@ export function CartLineForm({ sku, name, quantity }: { sku: string; name: strin
       <button type="submit" name="intent" value="update" className="button button-small" disabled={pending} aria-label={`Update ${name}`}>
         Update
       </button>
-      <button type="submit" name="intent" value="remove" className="button button-small button-secondary" disabled={pending} aria-label={`Remove ${name}`}>
+      <button
+        type="submit"
+        name="intent"
+        value="remove"
+        className="button button-small button-secondary"
+        disabled={pending}
+        aria-label={`Remove ${name}`}
+      >
         Remove
       </button>
       {state.status === "error" && (

@@ -1,7 +1,8 @@
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
 import { products } from "../db/schema";
 import { newCustomer, testStore } from "../test/store-db";
-import { eq } from "drizzle-orm";
 
 let store: ReturnType<typeof testStore>;
 beforeEach(() => {
@@ -31,7 +32,9 @@ describe("carts", () => {
     expect(store.carts.add(customer, "MUG-TEAL", 1)).toEqual({ ok: true, quantity: 2 });
 
     const cart = store.carts.get(customer);
-    expect(cart.lines.map(({ sku, quantity, unitPriceCents, lineTotalCents }) => ({ sku, quantity, unitPriceCents, lineTotalCents }))).toEqual([
+    expect(
+      cart.lines.map(({ sku, quantity, unitPriceCents, lineTotalCents }) => ({ sku, quantity, unitPriceCents, lineTotalCents })),
+    ).toEqual([
       { sku: "MUG-TEAL", quantity: 2, unitPriceCents: 1450, lineTotalCents: 2900 },
       { sku: "STK-PACK", quantity: 1, unitPriceCents: 500, lineTotalCents: 500 },
     ]);

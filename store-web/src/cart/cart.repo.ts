@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
+
 import type { Db } from "../db/client.server";
 import { cartItems, products } from "../db/schema";
 import { MAX_QUANTITY } from "../lib/catalog";
@@ -19,8 +20,7 @@ export type CartLine = {
 export type Cart = { lines: CartLine[]; totalCents: number; itemCount: number };
 
 export type CartChange =
-  | { ok: true; quantity: number }
-  | { ok: false; error: "unknown_product" | "unavailable_product" | "bad_quantity" | "too_many" };
+  { ok: true; quantity: number } | { ok: false; error: "unknown_product" | "unavailable_product" | "bad_quantity" | "too_many" };
 
 const p = sql.placeholder;
 
@@ -42,7 +42,11 @@ export function createCartRepo(db: Db) {
     .where(eq(cartItems.customerId, p("customerId")))
     .orderBy(asc(products.position))
     .prepare();
-  const product = db.select({ active: products.active }).from(products).where(eq(products.sku, p("sku"))).prepare();
+  const product = db
+    .select({ active: products.active })
+    .from(products)
+    .where(eq(products.sku, p("sku")))
+    .prepare();
   const item = db
     .select({ quantity: cartItems.quantity })
     .from(cartItems)
@@ -57,7 +61,10 @@ export function createCartRepo(db: Db) {
     .delete(cartItems)
     .where(and(eq(cartItems.customerId, p("customerId")), eq(cartItems.sku, p("sku"))))
     .prepare();
-  const clear = db.delete(cartItems).where(eq(cartItems.customerId, p("customerId"))).prepare();
+  const clear = db
+    .delete(cartItems)
+    .where(eq(cartItems.customerId, p("customerId")))
+    .prepare();
 
   /** Sets a line to `quantity` after the checks every change shares; the caller has bounded it below. */
   function write(customerId: string, sku: string, quantity: number): CartChange {
@@ -71,9 +78,11 @@ export function createCartRepo(db: Db) {
 
   return {
     get(customerId: string): Cart {
-      const rows = lines.all({ customerId }).map(
-        ({ active, ...line }): CartLine => ({ ...line, available: active, lineTotalCents: active ? line.quantity * line.unitPriceCents : 0 }),
-      );
+      const rows = lines.all({ customerId }).map(({ active, ...line }): CartLine => ({
+        ...line,
+        available: active,
+        lineTotalCents: active ? line.quantity * line.unitPriceCents : 0,
+      }));
       const charged = rows.filter((line) => line.available);
       return {
         lines: rows,

@@ -2,10 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
+
 import { requireCustomerId } from "../customer/customer.server";
 import { repos } from "../db/repos.server";
-import { requestCorrelationId } from "../lib/correlation.server";
 import { CLIENT_ADDRESS_HEADER } from "../lib/client-address";
+import { requestCorrelationId } from "../lib/correlation.server";
 import { logger } from "../lib/logger.server";
 import { checkoutLimiter } from "./checkout-limit.server";
 import { placeOrder, type CheckoutState } from "./place-order";

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useActionState, useEffect, useRef, type ReactNode, type Ref } from "react";
+
 import { formatCents, SHIPPING_COUNTRIES } from "../lib/catalog";
 import { placeOrderAction } from "./actions";
 import type { CheckoutField, CheckoutValues, FieldErrors } from "./checkout.schema";
@@ -146,7 +147,8 @@ function Outcome({ state }: { state: CheckoutState }) {
     case "placed":
       return (
         <Success focusRef={ref} kind="success" title="Order placed" orderNumber={state.orderNumber} reference={state.reference}>
-          Thank you. Your order number is <strong data-testid="order-number">{state.orderNumber}</strong>, total {formatCents(state.totalCents)}.
+          Thank you. Your order number is <strong data-testid="order-number">{state.orderNumber}</strong>, total{" "}
+          {formatCents(state.totalCents)}.
         </Success>
       );
     case "accepted":
@@ -182,8 +184,7 @@ function Outcome({ state }: { state: CheckoutState }) {
     case "failed":
       return (
         <Problem focusRef={ref} title="We couldn’t place this order" reference={state.reference}>
-          The warehouse could not take it. Your cart and details are kept below: please try again, or contact us
-          quoting the reference.
+          The warehouse could not take it. Your cart and details are kept below: please try again, or contact us quoting the reference.
         </Problem>
       );
     case "rate_limited":

@@ -1,4 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+
 import { env } from "../env";
 
 /** How many checkouts one client may attempt per minute; `take` answers 0, or the seconds to wait. */

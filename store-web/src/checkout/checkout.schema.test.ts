@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { parseCheckout, type CheckoutValues } from "./checkout.schema";
 
 const values = (overrides: Partial<CheckoutValues> = {}): CheckoutValues => ({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { MAX_QUANTITY, SHIPPING_COUNTRIES } from "../lib/catalog";
 
 // The checkout form as the server sees it: FormData field names, the rules a customer can read, and
@@ -8,12 +9,7 @@ import { MAX_QUANTITY, SHIPPING_COUNTRIES } from "../lib/catalog";
 export const CHECKOUT_FIELDS = ["name", "email", "line1", "line2", "city", "postalCode", "country", "reference"] as const;
 export type CheckoutField = (typeof CHECKOUT_FIELDS)[number];
 
-const required = (label: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, `Enter ${label}.`)
-    .max(max, `Use at most ${max} characters.`);
+const required = (label: string, max: number) => z.string().trim().min(1, `Enter ${label}.`).max(max, `Use at most ${max} characters.`);
 
 const countryCodes = SHIPPING_COUNTRIES.map((country) => country.code);
 
@@ -30,7 +26,10 @@ export const CheckoutSchema = z.object({
     .array(
       z.object({
         sku: z.string(),
-        quantity: z.int(`Quantities must be whole numbers.`).min(0, "Quantities can’t be negative.").max(MAX_QUANTITY, `At most ${MAX_QUANTITY} of each item.`),
+        quantity: z
+          .int(`Quantities must be whole numbers.`)
+          .min(0, "Quantities can’t be negative.")
+          .max(MAX_QUANTITY, `At most ${MAX_QUANTITY} of each item.`),
       }),
     )
     .transform((items) => items.filter((item) => item.quantity > 0))

@@ -1,7 +1,9 @@
-import { createLogger } from "@fishtag/tracing/logger";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import { createLogger } from "@fishtag/tracing/logger";
+
 import { newCustomer, testStore } from "../test/store-db";
-import { STORE_TEST_KEY, startFakeWarehouse, startWarehouse, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
+import { startFakeWarehouse, startWarehouse, STORE_TEST_KEY, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
 import { createCheckoutLimiter } from "./checkout-limit.server";
 import { placeOrder, type PlaceOrderDeps } from "./place-order";
 import { createWarehouseClient } from "./warehouse-client.server";
@@ -102,7 +104,9 @@ describe("placeOrder against the real warehouse", () => {
   });
 
   it("returns field errors without recording or sending anything, keeping every value", async () => {
-    const before = (await (await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() })).json()) as { items: unknown[] };
+    const before = (await (await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() })).json()) as {
+      items: unknown[];
+    };
     const state = await placeOrder(checkoutForm({ email: "nope", city: " " }), depsFor(real.url, "ref-invalid"));
 
     expect(state).toMatchObject({
@@ -112,7 +116,9 @@ describe("placeOrder against the real warehouse", () => {
       values: { email: "nope", name: "Ada Lovelace" },
     });
     expect(store.orders.listForCustomer(customer)).toEqual([]);
-    const after = (await (await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() })).json()) as { items: unknown[] };
+    const after = (await (await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() })).json()) as {
+      items: unknown[];
+    };
     expect(after.items).toHaveLength(before.items.length);
   });
 
@@ -168,7 +174,11 @@ describe("placeOrder when the warehouse cannot take the order", () => {
     expect(state).toMatchObject({ status: "failed", reference: "ref-400", values: { name: "Ada Lovelace" } });
     const order = onlyOrder();
     expect(order?.history.map((change) => change.status)).toEqual(["pending", "failed"]);
-    expect(store.outbox.find(order?.id ?? "missing")).toMatchObject({ state: "parked", attempts: 1, lastError: "unexpected 400 from the warehouse" });
+    expect(store.outbox.find(order?.id ?? "missing")).toMatchObject({
+      state: "parked",
+      attempts: 1,
+      lastError: "unexpected 400 from the warehouse",
+    });
     expect(store.carts.get(customer).itemCount).toBe(3);
   });
 });

@@ -1,10 +1,11 @@
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
+
 import type { CartRepo } from "../cart/cart.repo";
 import { deliverOrder } from "../order-outbox/delivery";
 import type { OrderOutbox } from "../order-outbox/order-outbox.repo";
 import type { OrdersRepo } from "../orders/orders.repo";
-import { checkoutValues, parseCheckout, type CheckoutValues, type FieldErrors } from "./checkout.schema";
 import type { CheckoutLimiter } from "./checkout-limit.server";
+import { checkoutValues, parseCheckout, type CheckoutValues, type FieldErrors } from "./checkout.schema";
 import type { WarehouseClient } from "./warehouse-client.server";
 
 /** Every outcome a customer can see, as data: the page renders each one; nothing here throws for them. */
@@ -77,7 +78,10 @@ async function checkout(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutS
   // the order exists and will deliver it.
   const order = orders.create({ customerId, correlationId, customer, shippingAddress, reference: data.reference, lines }, new Date(now()));
   logger.info({ storeOrderId: order.id, orderNumber: order.number, lines: lines.length }, "checkout: sending the order to the warehouse");
-  const { result } = await deliverOrder({ storeOrderId: order.id, correlationId, attempts: 0 }, { orders, outbox, warehouse, logger, now, random });
+  const { result } = await deliverOrder(
+    { storeOrderId: order.id, correlationId, attempts: 0 },
+    { orders, outbox, warehouse, logger, now, random },
+  );
   const placed = { reference: correlationId, orderNumber: order.number, totalCents: order.totalCents };
 
   switch (result.kind) {

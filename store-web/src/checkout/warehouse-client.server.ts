@@ -1,7 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { serviceAuthorization } from "@fishtag/service-auth/tokens";
-import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
-import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
+
 import {
   BrokenCircuitError,
   circuitBreaker,
@@ -17,6 +15,10 @@ import {
   wrap,
 } from "cockatiel";
 import { z } from "zod";
+
+import { serviceAuthorization } from "@fishtag/service-auth/tokens";
+import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
+import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
 
 // The Store's side of the contract with the Warehouse (POST /api/orders, GET /healthz). It is written
 // here, not imported from warehouse-api: the two services share HTTP, not code. Its tests run it
@@ -129,7 +131,14 @@ function unavailableReason(error: unknown): Extract<CreateOrderResult, { kind: "
   return "unreachable";
 }
 
-export function createWarehouseClient({ baseUrl, timeoutMs, logger, signingKey, fetch = globalThis.fetch, resilience }: WarehouseClientOptions) {
+export function createWarehouseClient({
+  baseUrl,
+  timeoutMs,
+  logger,
+  signingKey,
+  fetch = globalThis.fetch,
+  resilience,
+}: WarehouseClientOptions) {
   // Joined as text, not with new URL(path, base), which would drop a base path such as /warehouse.
   const base = baseUrl.replace(/\/+$/, "");
   const tuning = { ...DEFAULT_RESILIENCE, ...resilience };
@@ -142,7 +151,8 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, signingKey, 
   async function call(path: string, init: RequestInit & { signal: AbortSignal }) {
     const headers = new Headers(init.headers);
     headers.set(CORRELATION_HEADER, currentCorrelationId() ?? crypto.randomUUID());
-    if (signingKey) headers.set("authorization", await serviceAuthorization({ key: signingKey, issuer: "store-web", audience: "warehouse-api" }));
+    if (signingKey)
+      headers.set("authorization", await serviceAuthorization({ key: signingKey, issuer: "store-web", audience: "warehouse-api" }));
     return fetch(`${base}${path}`, { ...init, headers });
   }
 
@@ -211,7 +221,8 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, signingKey, 
       }
 
       const fields = { status: response.status, durationMs: elapsed(), storeOrderId: order.storeOrderId };
-      if (response.headers.get("idempotent-replayed") === "true") logger.info(fields, "warehouse replayed its answer to an earlier attempt");
+      if (response.headers.get("idempotent-replayed") === "true")
+        logger.info(fields, "warehouse replayed its answer to an earlier attempt");
       if (response.status === 201) {
         const placed = WarehouseOrderSchema.safeParse(body);
         if (placed.success) {
@@ -231,7 +242,10 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, signingKey, 
       if (response.status === 401) {
         // Not this order's fault: the keys disagree (or the store has none). Kept for later, not failed,
         // so the orders go once the keys are fixed. Not retried now: the same keys get the same answer.
-        logger.error({ ...fields, error }, "the warehouse refused the store's token: check STORE_SIGNING_KEY here and STORE_PUBLIC_KEY there");
+        logger.error(
+          { ...fields, error },
+          "the warehouse refused the store's token: check STORE_SIGNING_KEY here and STORE_PUBLIC_KEY there",
+        );
         return { kind: "unavailable", reason: "unauthorized" };
       }
       if (response.status === 409 && error === "idempotency_key_in_flight") {
@@ -239,7 +253,10 @@ export function createWarehouseClient({ baseUrl, timeoutMs, logger, signingKey, 
         logger.error({ ...fields, error }, "checkout failed: the warehouse is still processing this order");
         return { kind: "unavailable", reason: "in_progress" };
       }
-      logger.error({ ...fields, error, bodyLength: JSON.stringify(body ?? null).length }, "checkout failed: unexpected answer from the warehouse");
+      logger.error(
+        { ...fields, error, bodyLength: JSON.stringify(body ?? null).length },
+        "checkout failed: unexpected answer from the warehouse",
+      );
       return { kind: "failed", reason: `unexpected ${response.status} from the warehouse` };
     },
 

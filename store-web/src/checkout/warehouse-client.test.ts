@@ -1,9 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
-import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
+
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { STORE_TEST_KEY, TEST_SERVICE_KEYS, startFakeWarehouse, startWarehouse, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
+
+import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
+import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
+
+import {
+  startFakeWarehouse,
+  startWarehouse,
+  STORE_TEST_KEY,
+  TEST_SERVICE_KEYS,
+  UNUSED_URL,
+  type RunningServer,
+} from "../test/warehouse-server";
 import { createWarehouseClient, warehouseHealth, type Resilience, type WarehouseOrderRequest } from "./warehouse-client.server";
 
 const logger = createLogger({ service: "store-web", level: "silent" });
@@ -97,7 +107,14 @@ describe("warehouse client when the warehouse misbehaves", () => {
       res.writeHead(200).end("{}");
     });
 
-    expect(await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: `${behindPrefix.url}/warehouse/`, timeoutMs: 2000, logger }).isHealthy()).toBe(true);
+    expect(
+      await createWarehouseClient({
+        signingKey: STORE_TEST_KEY,
+        baseUrl: `${behindPrefix.url}/warehouse/`,
+        timeoutMs: 2000,
+        logger,
+      }).isHealthy(),
+    ).toBe(true);
     expect(path).toBe("/warehouse/healthz");
   });
 
@@ -127,13 +144,19 @@ async function forward(req: IncomingMessage, url: string): Promise<{ status: num
     const value = req.headers[name];
     if (typeof value === "string") headers.set(name, value);
   }
-  const answer = await fetch(`${url}${req.url ?? ""}`, { method: req.method ?? "GET", headers, body: req.method === "POST" ? await bodyOf(req) : undefined });
+  const answer = await fetch(`${url}${req.url ?? ""}`, {
+    method: req.method ?? "GET",
+    headers,
+    body: req.method === "POST" ? await bodyOf(req) : undefined,
+  });
   return { status: answer.status, headers: answer.headers, body: await answer.text() };
 }
 
 function send(res: ServerResponse, answer: { status: number; headers: Headers; body: string }) {
   const replayed = answer.headers.get("idempotent-replayed");
-  res.writeHead(answer.status, { "content-type": "application/json", ...(replayed ? { "idempotent-replayed": replayed } : {}) }).end(answer.body);
+  res
+    .writeHead(answer.status, { "content-type": "application/json", ...(replayed ? { "idempotent-replayed": replayed } : {}) })
+    .end(answer.body);
 }
 
 describe("warehouse client resilience", () => {
@@ -175,7 +198,13 @@ describe("warehouse client resilience", () => {
     });
     const sent = order("PO-RETRY-503");
 
-    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: flaky.url, timeoutMs: 5000, logger, resilience: fast }).createOrder(sent);
+    const result = await createWarehouseClient({
+      signingKey: STORE_TEST_KEY,
+      baseUrl: flaky.url,
+      timeoutMs: 5000,
+      logger,
+      resilience: fast,
+    }).createOrder(sent);
 
     expect(result).toMatchObject({ kind: "placed", order: { storeOrderId: sent.storeOrderId } });
     expect(keys).toEqual([`"${sent.storeOrderId}"`, `"${sent.storeOrderId}"`]);
@@ -194,7 +223,13 @@ describe("warehouse client resilience", () => {
     });
     const sent = order("PO-RETRY-TIMEOUT");
 
-    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: lossy.url, timeoutMs: 3000, logger, resilience: fast }).createOrder(sent);
+    const result = await createWarehouseClient({
+      signingKey: STORE_TEST_KEY,
+      baseUrl: lossy.url,
+      timeoutMs: 3000,
+      logger,
+      resilience: fast,
+    }).createOrder(sent);
 
     expect(attempts).toBe(2);
     const stored = await warehouseOrders("PO-RETRY-TIMEOUT");
@@ -219,7 +254,13 @@ describe("warehouse client resilience", () => {
     });
     const sent = order("PO-CUT-OFF");
 
-    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: dying.url, timeoutMs: 3000, logger, resilience: fast }).createOrder(sent);
+    const result = await createWarehouseClient({
+      signingKey: STORE_TEST_KEY,
+      baseUrl: dying.url,
+      timeoutMs: 3000,
+      logger,
+      resilience: fast,
+    }).createOrder(sent);
 
     expect(attempts).toBe(2);
     const stored = await warehouseOrders("PO-CUT-OFF");
@@ -239,7 +280,13 @@ describe("warehouse client resilience", () => {
       res.writeHead(status, { "content-type": "application/json" }).end(body);
     });
 
-    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: refusing.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(order());
+    const result = await createWarehouseClient({
+      signingKey: STORE_TEST_KEY,
+      baseUrl: refusing.url,
+      timeoutMs: 2000,
+      logger,
+      resilience: fast,
+    }).createOrder(order());
 
     expect(result).toMatchObject(expected);
     expect(requests).toBe(1);
@@ -258,11 +305,19 @@ describe("warehouse client resilience", () => {
       });
     });
 
-    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: flaky.url, timeoutMs: 5000, logger, resilience: fast }).createOrder(order());
+    const result = await createWarehouseClient({
+      signingKey: STORE_TEST_KEY,
+      baseUrl: flaky.url,
+      timeoutMs: 5000,
+      logger,
+      resilience: fast,
+    }).createOrder(order());
 
     expect(result).toMatchObject({ kind: "placed" });
     const checks = await Promise.all(
-      tokens.map((token) => verifyServiceAuthorization(token, { key: TEST_SERVICE_KEYS.store.publicKey, issuer: "store-web", audience: "warehouse-api" })),
+      tokens.map((token) =>
+        verifyServiceAuthorization(token, { key: TEST_SERVICE_KEYS.store.publicKey, issuer: "store-web", audience: "warehouse-api" }),
+      ),
     );
     expect(checks).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]);
     const jtis = checks.map((check) => (check.ok ? check.claims.jti : undefined));
@@ -270,14 +325,22 @@ describe("warehouse client resilience", () => {
   });
 
   it("keeps an order the warehouse refuses for its token (no signing key configured) for later, without retrying now", async () => {
-    const result = await createWarehouseClient({ baseUrl: real.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(order("PO-UNSIGNED"));
+    const result = await createWarehouseClient({ baseUrl: real.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(
+      order("PO-UNSIGNED"),
+    );
 
     expect(result).toEqual({ kind: "unavailable", reason: "unauthorized" });
     expect(await warehouseOrders("PO-UNSIGNED")).toHaveLength(0);
   });
 
   it("does not retry a rejection, and the warehouse keeps one rejected order", async () => {
-    const result = await createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: real.url, timeoutMs: 2000, logger, resilience: fast }).createOrder(order("F-ONCE"));
+    const result = await createWarehouseClient({
+      signingKey: STORE_TEST_KEY,
+      baseUrl: real.url,
+      timeoutMs: 2000,
+      logger,
+      resilience: fast,
+    }).createOrder(order("F-ONCE"));
 
     expect(result).toMatchObject({ kind: "rejected" });
     expect(await warehouseOrders("F-ONCE")).toHaveLength(1);
@@ -341,7 +404,13 @@ describe("warehouse client resilience", () => {
     const started = performance.now();
 
     // Six attempts of 150 ms each would take 900 ms: the 300 ms budget stops them after two or so.
-    const client = createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: silent.url, timeoutMs: 300, logger, resilience: { ...fast, retries: 5 } });
+    const client = createWarehouseClient({
+      signingKey: STORE_TEST_KEY,
+      baseUrl: silent.url,
+      timeoutMs: 300,
+      logger,
+      resilience: { ...fast, retries: 5 },
+    });
 
     expect(await client.createOrder(order())).toEqual({ kind: "unavailable", reason: "timeout" });
     expect(attempts).toBeLessThan(4);

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+
 import { formatCents } from "../lib/catalog";
 
 export type TableLine = { sku: string; name: string; quantity: number; unitPriceCents: number; lineTotalCents: number; note?: ReactNode };

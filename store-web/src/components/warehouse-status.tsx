@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+
 import type { WarehouseHealth } from "../checkout/warehouse-client.server";
 
 type Health = { status: "ok"; warehouse: WarehouseHealth };

@@ -1,4 +1,5 @@
 import { cookies } from "next/headers";
+
 import { CUSTOMER_COOKIE, isCustomerId } from "./customer-cookie";
 
 /**

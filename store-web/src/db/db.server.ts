@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+
 import { env } from "../env";
 import { openDatabase, type Db } from "./client.server";
 

@@ -38,7 +38,17 @@ export const cartItems = sqliteTable(
 
 // awaiting_confirmation: the store has accepted the order (it is in the outbox) but the warehouse has not
 // confirmed it yet, because it could not be reached at checkout; the outbox relay delivers it later.
-export const STORE_ORDER_STATUSES = ["pending", "awaiting_confirmation", "failed", "received", "picking", "packed", "shipped", "cancelled", "rejected"] as const;
+export const STORE_ORDER_STATUSES = [
+  "pending",
+  "awaiting_confirmation",
+  "failed",
+  "received",
+  "picking",
+  "packed",
+  "shipped",
+  "cancelled",
+  "rejected",
+] as const;
 export type StoreOrderStatus = (typeof STORE_ORDER_STATUSES)[number];
 
 export const STATUS_SOURCES = ["checkout", "warehouse"] as const;

@@ -1,6 +1,7 @@
+import { headers } from "next/headers";
+
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId } from "@fishtag/tracing/logger";
-import { headers } from "next/headers";
 
 /**
  * The correlation ID of the current page, action or route request, as set by proxy.ts. Validated again

@@ -8,6 +8,12 @@ export const HTTP = {
 } as const;
 
 /** The one error shape of the store's JSON routes, the same as the warehouse's. */
-export function errorResponse(status: number, error: string, message: string, correlationId: string, extra: Record<string, unknown> = {}): Response {
+export function errorResponse(
+  status: number,
+  error: string,
+  message: string,
+  correlationId: string,
+  extra: Record<string, unknown> = {},
+): Response {
   return Response.json({ error, message, correlationId, ...extra }, { status });
 }

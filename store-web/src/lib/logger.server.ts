@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from "@fishtag/tracing/logger";
+
 import { env } from "../env";
 
 // Next bundles the proxy, the pages and the custom server separately; one logger per process keeps a

@@ -1,7 +1,8 @@
+import { backoffMs, type Backoff } from "@fishtag/relay";
 import type { Logger } from "@fishtag/tracing/logger";
+
 import type { CreateOrderResult, WarehouseClient, WarehouseOrderRequest } from "../checkout/warehouse-client.server";
 import type { OrderDetail, OrdersRepo } from "../orders/orders.repo";
-import { backoffMs, type Backoff } from "@fishtag/relay";
 import { DEFAULT_BACKOFF, type OrderOutbox } from "./order-outbox.repo";
 
 /** What one attempt did to the outbox row. */

@@ -1,5 +1,7 @@
-import type { Backoff } from "@fishtag/relay";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
+
+import type { Backoff } from "@fishtag/relay";
+
 import type { Db } from "../db/client.server";
 import { orderOutbox } from "../db/schema";
 
@@ -15,7 +17,6 @@ export const CHECKOUT_LEASE_MS = 2 * 60_000;
 
 export const DEFAULT_BACKOFF: Backoff = { baseMs: 1000, capMs: 60_000 };
 
-
 const p = sql.placeholder;
 
 export type OrderOutbox = ReturnType<typeof createOrderOutbox>;
@@ -29,7 +30,11 @@ export function createOrderOutbox(db: Db) {
     .orderBy(asc(orderOutbox.id))
     .limit(p("limit"))
     .prepare();
-  const byStoreOrderId = db.select().from(orderOutbox).where(eq(orderOutbox.storeOrderId, p("storeOrderId"))).prepare();
+  const byStoreOrderId = db
+    .select()
+    .from(orderOutbox)
+    .where(eq(orderOutbox.storeOrderId, p("storeOrderId")))
+    .prepare();
   const markDelivered = db
     .update(orderOutbox)
     .set({ state: "delivered", attempts: sql`${orderOutbox.attempts} + 1`, deliveredAt: sql`${p("at")}`, lastError: null })

@@ -1,17 +1,20 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import { createLogger } from "@fishtag/tracing/logger";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import { createCartRepo } from "../cart/cart.repo";
 import { createCheckoutLimiter } from "../checkout/checkout-limit.server";
 import { placeOrder } from "../checkout/place-order";
 import { createWarehouseClient, type WarehouseClient } from "../checkout/warehouse-client.server";
 import { openDatabase } from "../db/client.server";
-import { createCartRepo } from "../cart/cart.repo";
 import { createOrdersRepo } from "../orders/orders.repo";
 import { MIGRATIONS_FOLDER, newCustomer } from "../test/store-db";
-import { STORE_TEST_KEY, startFakeWarehouse, startWarehouse, type RunningServer } from "../test/warehouse-server";
+import { startFakeWarehouse, startWarehouse, STORE_TEST_KEY, type RunningServer } from "../test/warehouse-server";
 import { createOrderOutbox } from "./order-outbox.repo";
 import { createOrderRelay, type RelayOptions } from "./relay";
 
@@ -49,12 +52,16 @@ async function switchableWarehouse(target: string) {
         const value = req.headers[name];
         if (typeof value === "string") headers.set(name, value);
       }
-      const forwarded = fetch(`${target}${req.url ?? "/"}`, { method: req.method, headers, body: Buffer.concat(chunks) }).then(async (answer) => {
-        const body = await answer.text();
-        if (current === "hold") return;
-        const replayed = answer.headers.get("idempotent-replayed");
-        res.writeHead(answer.status, { "content-type": "application/json", ...(replayed ? { "idempotent-replayed": replayed } : {}) }).end(body);
-      });
+      const forwarded = fetch(`${target}${req.url ?? "/"}`, { method: req.method, headers, body: Buffer.concat(chunks) }).then(
+        async (answer) => {
+          const body = await answer.text();
+          if (current === "hold") return;
+          const replayed = answer.headers.get("idempotent-replayed");
+          res
+            .writeHead(answer.status, { "content-type": "application/json", ...(replayed ? { "idempotent-replayed": replayed } : {}) })
+            .end(body);
+        },
+      );
       inFlight.add(forwarded);
       void forwarded.finally(() => inFlight.delete(forwarded));
     });
@@ -98,7 +105,13 @@ beforeEach(async () => {
   // No retries inside one delivery: each attempt in these tests is one request, and the breaker stays shut.
   // The budget is what a "hold" costs, and it must be far above a real answer's time on a busy CI machine
   // (300 ms was not: a loaded run timed out answers that had arrived).
-  warehouse = createWarehouseClient({ baseUrl: proxy.url, timeoutMs: 2000, logger, signingKey: STORE_TEST_KEY, resilience: { retries: 0 } });
+  warehouse = createWarehouseClient({
+    baseUrl: proxy.url,
+    timeoutMs: 2000,
+    logger,
+    signingKey: STORE_TEST_KEY,
+    resilience: { retries: 0 },
+  });
 });
 afterEach(async () => {
   await proxy.close();
@@ -106,14 +119,23 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const relayOn = (database = db, options: Partial<RelayOptions> = {}) => createOrderRelay({ db: database, warehouse, logger, now, random: () => 0.5, ...options });
+const relayOn = (database = db, options: Partial<RelayOptions> = {}) =>
+  createOrderRelay({ db: database, warehouse, logger, now, random: () => 0.5, ...options });
 
 /** A checkout of one mug, at the test's clock, through the switchable warehouse. */
 function checkOut(reference: string, correlationId: string) {
   const carts = createCartRepo(db);
   carts.add(customer, "MUG-TEAL", 1);
   const form = new FormData();
-  const fields = { name: "Ada Lovelace", email: "ada@example.com", reference, line1: "12 Analytical Row", city: "London", postalCode: "N1 9GU", country: "GB" };
+  const fields = {
+    name: "Ada Lovelace",
+    email: "ada@example.com",
+    reference,
+    line1: "12 Analytical Row",
+    city: "London",
+    postalCode: "N1 9GU",
+    country: "GB",
+  };
   for (const [key, value] of Object.entries(fields)) form.set(key, value);
   return placeOrder(form, {
     correlationId,
@@ -272,7 +294,14 @@ describe("the order outbox relay", () => {
     const order = theOrder();
     const [stored] = await warehouseOrdersFor(order?.id ?? "missing");
     const orders = createOrdersRepo(db);
-    const event = { eventId: 7, orderId: stored?.id ?? "missing", storeOrderId: order?.id ?? "missing", type: "order.status_changed" as const, status: "picking" as const, at: new Date(clock).toISOString() };
+    const event = {
+      eventId: 7,
+      orderId: stored?.id ?? "missing",
+      storeOrderId: order?.id ?? "missing",
+      type: "order.status_changed" as const,
+      status: "picking" as const,
+      at: new Date(clock).toISOString(),
+    };
     expect(orders.applyWarehouseEvent(event, "ref-staff")).toMatchObject({ outcome: "applied", status: "picking" });
 
     proxy.set("forward");

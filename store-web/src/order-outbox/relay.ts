@@ -1,5 +1,6 @@
 import { createRelayLoop, type TickResult as LoopTickResult } from "@fishtag/relay";
 import { runWithCorrelationId } from "@fishtag/tracing/logger";
+
 import type { Db } from "../db/client.server";
 import { createOrdersRepo } from "../orders/orders.repo";
 import { deliverOrder, type DeliveryDeps, type DeliveryOutcome } from "./delivery";

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
 import { ada, newCustomer, testStore } from "../test/store-db";
 import { orderResponse } from "./order-api";
 

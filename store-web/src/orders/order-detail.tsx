@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+
 import { LinesTable } from "../components/lines-table";
 import { SHIPPING_COUNTRIES } from "../lib/catalog";
 import { FINAL_STATUSES, STATUS_LABELS } from "./order-status";

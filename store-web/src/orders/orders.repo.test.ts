@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
 import { ada, newCustomer, testStore } from "../test/store-db";
 import { formatOrderNumber, parseOrderNumber } from "./order-number";
 import type { NewOrder } from "./orders.repo";

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+
 import type { Db } from "../db/client.server";
 import { orderLines, orderOutbox, orders, orderStatusHistory, type StoreOrderStatus } from "../db/schema";
 import { CHECKOUT_LEASE_MS } from "../order-outbox/order-outbox.repo";
@@ -74,7 +75,11 @@ export function createOrdersRepo(db: Db) {
       at: p("at"),
     })
     .prepare();
-  const byId = db.select().from(orders).where(eq(orders.id, p("id"))).prepare();
+  const byId = db
+    .select()
+    .from(orders)
+    .where(eq(orders.id, p("id")))
+    .prepare();
   const forCustomer = db
     .select()
     .from(orders)
@@ -95,7 +100,12 @@ export function createOrdersRepo(db: Db) {
     .orderBy(desc(orders.number))
     .limit(p("limit"))
     .prepare();
-  const linesOf = db.select().from(orderLines).where(eq(orderLines.orderNumber, p("number"))).orderBy(asc(orderLines.lineNo)).prepare();
+  const linesOf = db
+    .select()
+    .from(orderLines)
+    .where(eq(orderLines.orderNumber, p("number")))
+    .orderBy(asc(orderLines.lineNo))
+    .prepare();
   const historyOf = db
     .select()
     .from(orderStatusHistory)
@@ -108,7 +118,14 @@ export function createOrdersRepo(db: Db) {
     .where(eq(orderStatusHistory.warehouseEventId, p("eventId")))
     .prepare();
 
-  function history(number: number, status: StoreOrderStatus, source: "checkout" | "warehouse", correlationId: string, at: Date, warehouseEventId: number | null = null) {
+  function history(
+    number: number,
+    status: StoreOrderStatus,
+    source: "checkout" | "warehouse",
+    correlationId: string,
+    at: Date,
+    warehouseEventId: number | null = null,
+  ) {
     insertHistory.run({ orderNumber: number, status, source, correlationId, warehouseEventId, at });
   }
 
@@ -130,7 +147,9 @@ export function createOrdersRepo(db: Db) {
         postalCode: row.shippingPostalCode,
         country: row.shippingCountry,
       },
-      lines: linesOf.all({ number: row.number }).map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
+      lines: linesOf
+        .all({ number: row.number })
+        .map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
       history: historyOf
         .all({ number: row.number })
         .map(({ status, at, source, correlationId }) => ({ status, at: at.toISOString(), source, correlationId })),
@@ -175,7 +194,12 @@ export function createOrdersRepo(db: Db) {
           .run();
         history(inserted.number, "pending", "checkout", order.correlationId, now);
         tx.insert(orderOutbox)
-          .values({ storeOrderId: id, correlationId: order.correlationId, nextAttemptAt: new Date(now.getTime() + CHECKOUT_LEASE_MS), createdAt: now })
+          .values({
+            storeOrderId: id,
+            correlationId: order.correlationId,
+            nextAttemptAt: new Date(now.getTime() + CHECKOUT_LEASE_MS),
+            createdAt: now,
+          })
           .run();
         return inserted.number;
       });
@@ -192,13 +216,23 @@ export function createOrdersRepo(db: Db) {
       db.transaction((tx) => {
         const warehouseOrderId = "warehouseOrderId" in outcome ? outcome.warehouseOrderId : null;
         if (warehouseOrderId) {
-          tx.update(orders).set({ warehouseOrderId }).where(and(eq(orders.id, id), isNull(orders.warehouseOrderId))).run();
+          tx.update(orders)
+            .set({ warehouseOrderId })
+            .where(and(eq(orders.id, id), isNull(orders.warehouseOrderId)))
+            .run();
         }
         // .all(), not .get(): no row matches once an event has been applied, which .get()'s type hides.
         const [updated] = tx
           .update(orders)
           .set({ status: outcome.status, updatedAt: now })
-          .where(and(eq(orders.id, id), isNull(orders.lastWarehouseEventId), inArray(orders.status, UNCONFIRMED), ne(orders.status, outcome.status)))
+          .where(
+            and(
+              eq(orders.id, id),
+              isNull(orders.lastWarehouseEventId),
+              inArray(orders.status, UNCONFIRMED),
+              ne(orders.status, outcome.status),
+            ),
+          )
           .returning({ number: orders.number })
           .all();
         if (updated) history(updated.number, outcome.status, "checkout", correlationId, now);

@@ -1,4 +1,5 @@
 import { asc, eq } from "drizzle-orm";
+
 import type { Db } from "../db/client.server";
 import { products } from "../db/schema";
 

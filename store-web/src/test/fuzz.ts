@@ -1,7 +1,8 @@
-import { CORRELATION_HEADER, isValidCorrelationId } from "@fishtag/tracing/correlation";
 import fc from "fast-check";
 import { NextRequest } from "next/server";
 import { expect } from "vitest";
+
+import { CORRELATION_HEADER, isValidCorrelationId } from "@fishtag/tracing/correlation";
 
 // Generators and checks for src/fuzz.test.ts. (The warehouse has its own: the services share no code.)
 
@@ -22,7 +23,9 @@ const BREAKERS = [
   " ",
 ] as const;
 
-const big = fc.tuple(fc.constantFrom("z", "ü", "\u001b", "🐟"), fc.integer({ min: 129, max: 10_240 })).map(([unit, count]) => unit.repeat(count));
+const big = fc
+  .tuple(fc.constantFrom("z", "ü", "\u001b", "🐟"), fc.integer({ min: 129, max: 10_240 }))
+  .map(([unit, count]) => unit.repeat(count));
 
 /** Junk text for form fields, header values, route parameters and bodies. */
 export const junk: fc.Arbitrary<string> = fc.oneof(
@@ -42,7 +45,13 @@ const tag = fc.noBias(fc.uuid());
 export const hostileId: fc.Arbitrary<HostileId> = fc.oneof(
   fc.constant({ value: "", tag: undefined }),
   fc
-    .tuple(tag, fc.oneof(fc.constantFrom(...BREAKERS), fc.string({ unit: "binary", minLength: 1, maxLength: 12 }).filter((text) => /[^A-Za-z0-9._:-]/.test(text))))
+    .tuple(
+      tag,
+      fc.oneof(
+        fc.constantFrom(...BREAKERS),
+        fc.string({ unit: "binary", minLength: 1, maxLength: 12 }).filter((text) => /[^A-Za-z0-9._:-]/.test(text)),
+      ),
+    )
     .map(([id, bad]) => ({ value: `${bad}${id}${bad}`, tag: id })),
   tag.map((id) => ({ value: id.padEnd(129, "9"), tag: id })),
   fc.tuple(tag, big).map(([id, text]) => ({ value: id + text, tag: id })),
@@ -71,10 +80,15 @@ export type Inbound = { request: NextRequest; seen: string | undefined; hostile:
  * A request as it reaches proxy.ts. A correlation ID that Headers refuses (CR, LF, NUL, past U+00FF) is
  * still served to the proxy's `headers.get`, as if a lax server in front had let it through.
  */
-export function inbound(url: string, id: string | HostileId | undefined, init: { method?: string; headers?: Record<string, string | undefined> } = {}): Inbound {
+export function inbound(
+  url: string,
+  id: string | HostileId | undefined,
+  init: { method?: string; headers?: Record<string, string | undefined> } = {},
+): Inbound {
   const value = typeof id === "object" ? id.value : id;
   const headers = new Headers();
-  for (const [name, header] of Object.entries(init.headers ?? {})) if (header !== undefined && legalHeaderValue(header)) headers.set(name, header);
+  for (const [name, header] of Object.entries(init.headers ?? {}))
+    if (header !== undefined && legalHeaderValue(header)) headers.set(name, header);
   if (value !== undefined && legalHeaderValue(value)) headers.set(CORRELATION_HEADER, value);
   const request = new NextRequest(url, { method: init.method ?? "GET", headers });
   if (value !== undefined && !legalHeaderValue(value)) {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+
 import { createCartRepo } from "../cart/cart.repo";
 import { openDatabase, type Db } from "../db/client.server";
 import { createOrderOutbox } from "../order-outbox/order-outbox.repo";

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+
 import { serve } from "@hono/node-server";
 import { createTestWarehouse, TEST_SERVICE_KEYS, type TestWarehouse } from "warehouse-api/testing";
 

@@ -1,7 +1,9 @@
 import type { KeyObject } from "node:crypto";
+
 import { verifyServiceAuthorization, type ReplayGuard } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
+
 import { errorResponse, HTTP } from "../lib/http";
 import type { OrdersRepo } from "../orders/orders.repo";
 import { WarehouseEventSchema } from "./warehouse-event.schema";
@@ -33,7 +35,11 @@ export function handleWarehouseEvent(request: Request, deps: WarehouseEventsDeps
   return runWithCorrelationId(id, () => receive(request, id, deps));
 }
 
-async function receive(request: Request, correlationId: string, { orders, publicKey, replay, logger }: WarehouseEventsDeps): Promise<Response> {
+async function receive(
+  request: Request,
+  correlationId: string,
+  { orders, publicKey, replay, logger }: WarehouseEventsDeps,
+): Promise<Response> {
   const verified = await verifyServiceAuthorization(request.headers.get("authorization"), {
     key: publicKey,
     issuer: "warehouse-api",
@@ -43,14 +49,24 @@ async function receive(request: Request, correlationId: string, { orders, public
   if (!verified.ok) {
     // The reason's category only: never the token.
     logger.warn({ reason: verified.reason }, "warehouse event refused: not authenticated");
-    return errorResponse(HTTP.UNAUTHORIZED, "unauthenticated", "A valid service token from the warehouse is required (Authorization: Bearer <jwt>).", correlationId);
+    return errorResponse(
+      HTTP.UNAUTHORIZED,
+      "unauthenticated",
+      "A valid service token from the warehouse is required (Authorization: Bearer <jwt>).",
+      correlationId,
+    );
   }
 
   // An event is a few hundred bytes; anything far larger is not one, and is not worth parsing.
   const text = await request.text();
   if (text.length > MAX_BODY_CHARS) {
     logger.warn({ length: text.length }, "warehouse event refused: body too large");
-    return errorResponse(HTTP.PAYLOAD_TOO_LARGE, "payload_too_large", `The body must be under ${MAX_BODY_CHARS} characters.`, correlationId);
+    return errorResponse(
+      HTTP.PAYLOAD_TOO_LARGE,
+      "payload_too_large",
+      `The body must be under ${MAX_BODY_CHARS} characters.`,
+      correlationId,
+    );
   }
   let body: unknown;
   try {
@@ -63,7 +79,9 @@ async function receive(request: Request, correlationId: string, { orders, public
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
     logger.warn({ issues }, "warehouse event refused: not a valid event");
-    return errorResponse(HTTP.BAD_REQUEST, "invalid_event", "The body is not a valid order.status_changed event.", correlationId, { issues });
+    return errorResponse(HTTP.BAD_REQUEST, "invalid_event", "The body is not a valid order.status_changed event.", correlationId, {
+      issues,
+    });
   }
 
   const event = parsed.data;

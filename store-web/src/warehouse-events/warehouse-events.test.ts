@@ -1,13 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
 import { refusedAuthorizations, testKeyPair } from "@fishtag/service-auth/testing";
 import { createReplayGuard, serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { createLogger } from "@fishtag/tracing/logger";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
 import { ada, newCustomer, testStore } from "../test/store-db";
-import { handleWarehouseEvent } from "./warehouse-events.handler";
 import type { WarehouseEvent } from "./warehouse-event.schema";
+import { handleWarehouseEvent } from "./warehouse-events.handler";
 
 // The warehouse's key pair: events are signed with the private half, checked against the public one.
 const WAREHOUSE = testKeyPair();
@@ -82,8 +85,12 @@ describe("POST /api/warehouse-events", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ applied: true });
     expect(stored()?.status).toBe("shipped");
-    expect(warehouseHistory()).toEqual([{ status: "shipped", source: "warehouse", correlationId: "staff-ship-1", at: "2026-11-22T10:00:00.000Z" }]);
-    expect(logLines()).toContainEqual(expect.objectContaining({ msg: "warehouse event applied", correlationId: "staff-ship-1", eventId: 10 }));
+    expect(warehouseHistory()).toEqual([
+      { status: "shipped", source: "warehouse", correlationId: "staff-ship-1", at: "2026-11-22T10:00:00.000Z" },
+    ]);
+    expect(logLines()).toContainEqual(
+      expect.objectContaining({ msg: "warehouse event applied", correlationId: "staff-ship-1", eventId: 10 }),
+    );
   });
 
   it("applies an event once: the same eventId again changes nothing", async () => {
@@ -103,11 +110,18 @@ describe("POST /api/warehouse-events", () => {
     expect(await late.json()).toEqual({ applied: false, reason: "stale" });
     expect(stored()?.status).toBe("shipped");
     expect(warehouseHistory().map((change) => change.status)).toEqual(["shipped"]);
-    expect(logLines()).toContainEqual(expect.objectContaining({ msg: "stale ignored", correlationId: "late-one", level: "info", lastEventId: 12 }));
+    expect(logLines()).toContainEqual(
+      expect.objectContaining({ msg: "stale ignored", correlationId: "late-one", level: "info", lastEventId: 12 }),
+    );
   });
 
   it("fills in the warehouse order id when the checkout never learned it", async () => {
-    const other = store.orders.create({ customerId: customer, correlationId: "ref-2", ...ada, lines: [{ sku: "NOTE-A5", name: "A5 notebook", quantity: 1, unitPriceCents: 950 }] });
+    const other = store.orders.create({
+      customerId: customer,
+      correlationId: "ref-2",
+      ...ada,
+      lines: [{ sku: "NOTE-A5", name: "A5 notebook", quantity: 1, unitPriceCents: 950 }],
+    });
     store.orders.recordCheckoutOutcome(other.id, { status: "failed" }, "ref-2");
 
     await send(event({ eventId: 20, storeOrderId: other.id, orderId: "wh-late", status: "received" }));
@@ -115,18 +129,30 @@ describe("POST /api/warehouse-events", () => {
     expect(store.orders.findById(other.id)).toMatchObject({ status: "received", warehouseOrderId: "wh-late" });
   });
 
-  it.each(refused)("refuses an event with %s: 401 and the error shape, a warning with the reason, changing nothing", async (_, authorization) => {
-    const response = await send(event(), { authorization, correlationId: "intruder-1" });
+  it.each(refused)(
+    "refuses an event with %s: 401 and the error shape, a warning with the reason, changing nothing",
+    async (_, authorization) => {
+      const response = await send(event(), { authorization, correlationId: "intruder-1" });
 
-    expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: "unauthenticated", message: expect.stringContaining("service token"), correlationId: "intruder-1" });
-    expect(warehouseHistory()).toEqual([]);
-    expect(logLines()).toContainEqual(
-      expect.objectContaining({ level: "warn", msg: "warehouse event refused: not authenticated", correlationId: "intruder-1", reason: expect.any(String) }),
-    );
-    const token = authorization?.replace(/^\S+ /, "");
-    if (token) expect(JSON.stringify(logLines())).not.toContain(token);
-  });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({
+        error: "unauthenticated",
+        message: expect.stringContaining("service token"),
+        correlationId: "intruder-1",
+      });
+      expect(warehouseHistory()).toEqual([]);
+      expect(logLines()).toContainEqual(
+        expect.objectContaining({
+          level: "warn",
+          msg: "warehouse event refused: not authenticated",
+          correlationId: "intruder-1",
+          reason: expect.any(String),
+        }),
+      );
+      const token = authorization?.replace(/^\S+ /, "");
+      if (token) expect(JSON.stringify(logLines())).not.toContain(token);
+    },
+  );
 
   it("takes a token once: a captured event sent again with the same token is refused, not applied", async () => {
     const authorization = await warehouseAuthorization();
@@ -164,7 +190,11 @@ describe("POST /api/warehouse-events", () => {
     const response = await send(body());
 
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: expect.stringMatching(/^invalid_(json|event)$/), message: expect.any(String), correlationId: "staff-move-1" });
+    expect(await response.json()).toMatchObject({
+      error: expect.stringMatching(/^invalid_(json|event)$/),
+      message: expect.any(String),
+      correlationId: "staff-move-1",
+    });
     expect(warehouseHistory()).toEqual([]);
   });
 

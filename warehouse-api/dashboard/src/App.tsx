@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { type Session, signOut } from "./api";
+
+import { signOut, type Session } from "./api";
 import { ErrorNote } from "./ErrorNote";
 import { OrdersPage } from "./OrdersPage";
 import { keys, useSession } from "./queries";

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+
 import { ApiError } from "./api";
 import { Copyable } from "./Copyable";
 

@@ -1,4 +1,5 @@
-import { type SubmitEvent, useState } from "react";
+import { useState, type SubmitEvent } from "react";
+
 import { ApiError, type Order, type OrderEvent, type OrderStatus } from "./api";
 import { Copyable } from "./Copyable";
 import { ErrorNote } from "./ErrorNote";

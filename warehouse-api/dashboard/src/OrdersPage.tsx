@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+
 import type { Order, OrderStatus } from "./api";
 import { ErrorNote } from "./ErrorNote";
 import { formatAge, formatDateTime, formatMoney, itemCount, shortId, STATUS_LABELS, STATUSES } from "./format";
@@ -119,19 +120,26 @@ export function OrdersPage({ csrfToken, announce }: { csrfToken: string; announc
                   <td colSpan={7}>No orders match</td>
                 </tr>
               ) : (
-                orders.map((order) => (
-                  <OrderRow key={order.id} order={order} now={now} selected={order.id === selectedId} onOpen={open} />
-                ))
+                orders.map((order) => <OrderRow key={order.id} order={order} now={now} selected={order.id === selectedId} onOpen={open} />)
               )}
             </tbody>
           </table>
-          {list.isPending ? <p className="visually-hidden" role="status">Loading orders…</p> : null}
+          {list.isPending ? (
+            <p className="visually-hidden" role="status">
+              Loading orders…
+            </p>
+          ) : null}
         </div>
 
         <div className="list-footer">
           <p className="muted">{list.data ? `Showing ${orders.length} ${orders.length === 1 ? "order" : "orders"}` : ""}</p>
           {list.hasNextPage ? (
-            <button type="button" className="button button-secondary" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+            <button
+              type="button"
+              className="button button-secondary"
+              disabled={list.isFetchingNextPage}
+              onClick={() => void list.fetchNextPage()}
+            >
               {list.isFetchingNextPage ? "Loading…" : "Load more"}
             </button>
           ) : null}

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type SubmitEvent, useEffect, useState } from "react";
-import { ApiError, type Session, signIn } from "./api";
+import { useEffect, useState, type SubmitEvent } from "react";
+
+import { ApiError, signIn, type Session } from "./api";
 import { ErrorNote } from "./ErrorNote";
 import { keys } from "./queries";
 

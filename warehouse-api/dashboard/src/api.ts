@@ -107,7 +107,12 @@ async function request<T>(path: string, { actionId, method = "GET", body, csrfTo
   } catch (error) {
     // A cancelled query is React Query's business, not a failure to show.
     if (signal?.aborted) throw error;
-    throw new ApiError({ status: 0, code: "network_error", message: "Could not reach the warehouse. Check the connection and try again.", correlationId: actionId });
+    throw new ApiError({
+      status: 0,
+      code: "network_error",
+      message: "Could not reach the warehouse. Check the connection and try again.",
+      correlationId: actionId,
+    });
   }
 
   if (response.ok) {
@@ -149,8 +154,7 @@ export async function getSession(signal?: AbortSignal): Promise<Session | null> 
 export const signIn = (email: string, password: string) =>
   request<Session>("/api/session", { actionId: newActionId(), method: "POST", body: { email, password } });
 
-export const signOut = (csrfToken: string) =>
-  request<undefined>("/api/session", { actionId: newActionId(), method: "DELETE", csrfToken });
+export const signOut = (csrfToken: string) => request<undefined>("/api/session", { actionId: newActionId(), method: "DELETE", csrfToken });
 
 export type OrderFilter = { status: OrderStatus | null; q: string };
 
@@ -165,7 +169,10 @@ export function listOrders(filter: OrderFilter, cursor: string | null, signal: A
 }
 
 export const getOrder = (id: string, options: { actionId?: string; signal?: AbortSignal } = {}) =>
-  request<Order>(`/api/orders/${encodeURIComponent(id)}`, { actionId: options.actionId ?? newActionId(), ...(options.signal ? { signal: options.signal } : {}) });
+  request<Order>(`/api/orders/${encodeURIComponent(id)}`, {
+    actionId: options.actionId ?? newActionId(),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 
 export const getOrderEvents = (id: string, signal: AbortSignal) =>
   request<{ items: OrderEvent[] }>(`/api/orders/${encodeURIComponent(id)}/events`, { actionId: newActionId(), signal });

@@ -1,5 +1,5 @@
-import type { OrderStatus } from "./api";
 import { NEXT_STATUSES } from "../../src/orders/lifecycle";
+import type { OrderStatus } from "./api";
 
 // lifecycle.ts lists every status in the table's order and is all the browser needs: importing the
 // status list from db/schema.ts would bundle drizzle's table builders just to read six strings.

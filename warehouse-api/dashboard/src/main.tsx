@@ -1,8 +1,10 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+
 import { App } from "./App";
 import { createQueryClient } from "./queries";
+
 import "./styles.css";
 
 const root = document.getElementById("root");

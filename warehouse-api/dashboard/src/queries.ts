@@ -1,5 +1,4 @@
 import {
-  type InfiniteData,
   keepPreviousData,
   MutationCache,
   QueryCache,
@@ -9,7 +8,9 @@ import {
   useMutation,
   useQuery,
   useQueryClient,
+  type InfiniteData,
 } from "@tanstack/react-query";
+
 import {
   ApiError,
   getOrder,
@@ -18,12 +19,12 @@ import {
   isSessionEnded,
   listOrders,
   newActionId,
+  transitionOrder,
   type Order,
   type OrderFilter,
   type OrderPage,
   type OrderStatus,
   type Session,
-  transitionOrder,
 } from "./api";
 import { STATUS_LABELS } from "./format";
 

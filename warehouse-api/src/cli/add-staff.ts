@@ -7,7 +7,9 @@
  */
 import { text } from "node:stream/consumers";
 import { parseArgs } from "node:util";
+
 import { z } from "zod";
+
 import { openDatabase } from "../db/client.js";
 import { loadEnvOrExit } from "../env.js";
 import { createStaffRepo } from "../staff/staff.repo.js";

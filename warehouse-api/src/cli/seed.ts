@@ -4,6 +4,7 @@
  *   npm run seed -- --orders 100000          (from the repository root: ./data/warehouse.db)
  */
 import { parseArgs } from "node:util";
+
 import { openDatabase } from "../db/client.js";
 import { loadEnvOrExit } from "../env.js";
 import { seedOrders } from "../orders/seed.js";

@@ -1,10 +1,12 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterEach, describe, expect, it } from "vitest";
+
 import { createOrdersRepo } from "../orders/orders.repo.js";
 import { MIGRATIONS_FOLDER, openDatabase } from "./client.js";
 
@@ -44,7 +46,13 @@ describe("migration 0001 (order lifecycle)", () => {
 
     expect(orders.counts()).toMatchObject({ received: 1, rejected: 1 });
     expect(orders.events("01900000-0000-7000-8000-000000000002")).toEqual([
-      expect.objectContaining({ type: "rejected", toStatus: "rejected", actor: "store", correlationId: "old-2", at: "2023-11-14T22:13:20.000Z" }),
+      expect.objectContaining({
+        type: "rejected",
+        toStatus: "rejected",
+        actor: "store",
+        correlationId: "old-2",
+        at: "2023-11-14T22:13:20.000Z",
+      }),
     ]);
     expect(orders.findById("01900000-0000-7000-8000-000000000001")?.updatedAt).toBe("2023-11-14T22:13:20.000Z");
     db.$client.close();

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+
 import type { AppDeps, AppEnv } from "../lib/app-env.js";
 import { ErrorSchema, jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";

@@ -1,6 +1,9 @@
 import type { KeyObject } from "node:crypto";
-import type { Logger } from "@fishtag/tracing/logger";
+
 import type { HttpBindings } from "@hono/node-server";
+
+import type { Logger } from "@fishtag/tracing/logger";
+
 import type { Db } from "../db/client.js";
 import type { Session } from "../staff/staff.repo.js";
 

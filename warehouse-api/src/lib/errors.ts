@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+
 import type { AppEnv } from "./app-env.js";
 
 /** The one error shape of this API. */
@@ -17,12 +18,7 @@ type ErrorBody = z.infer<typeof ErrorSchema>;
 
 type ValidationIssue = NonNullable<ErrorBody["issues"]>[number];
 
-function errorBody(
-  c: Context<AppEnv>,
-  error: string,
-  message: string,
-  issues?: ValidationIssue[],
-): ErrorBody {
+function errorBody(c: Context<AppEnv>, error: string, message: string, issues?: ValidationIssue[]): ErrorBody {
   return { error, message, correlationId: c.get("correlationId"), ...(issues ? { issues } : {}) };
 }
 

@@ -13,4 +13,3 @@ const CODES = [
 ].join(" ");
 
 export const ISO_COUNTRY_CODES: ReadonlySet<string> = new Set(CODES.split(" "));
-

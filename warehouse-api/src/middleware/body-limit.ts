@@ -1,6 +1,7 @@
 import { bodyLimit as honoBodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
+
 import { HTTP } from "../lib/http-status.js";
 
 /**

@@ -1,6 +1,8 @@
+import { createMiddleware } from "hono/factory";
+
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
-import { createMiddleware } from "hono/factory";
+
 import type { AppEnv } from "../lib/app-env.js";
 
 /**

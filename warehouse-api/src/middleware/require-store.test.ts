@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
-import { refusedAuthorizations } from "@fishtag/service-auth/testing";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { refusedAuthorizations } from "@fishtag/service-auth/testing";
+
 import { orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
 import { createTestWarehouse, storeAuthorization, TEST_SERVICE_KEYS, type TestWarehouse } from "../testing.js";
 
@@ -17,23 +20,32 @@ const logLines = () => readLogLines(readFileSync(warehouse.logFile ?? "", "utf8"
 const cases = await refusedAuthorizations({ caller: TEST_SERVICE_KEYS.store, issuer: "store-web", audience: "warehouse-api" });
 
 describe("service authentication on POST /api/orders", () => {
-  it.each(cases)("refuses a call with %s: 401 in the one error shape, a warning with the reason, never the token", async (name, authorization) => {
-    const correlationId = `auth-${cases.findIndex(([other]) => other === name)}`;
-    const headers: Record<string, string> = { "x-correlation-id": correlationId };
-    const init = await orderRequest(orderInput(), headers);
-    const sent = new Headers(init.headers);
-    if (authorization === undefined) sent.delete("authorization");
-    else sent.set("authorization", authorization);
+  it.each(cases)(
+    "refuses a call with %s: 401 in the one error shape, a warning with the reason, never the token",
+    async (name, authorization) => {
+      const correlationId = `auth-${cases.findIndex(([other]) => other === name)}`;
+      const headers: Record<string, string> = { "x-correlation-id": correlationId };
+      const init = await orderRequest(orderInput(), headers);
+      const sent = new Headers(init.headers);
+      if (authorization === undefined) sent.delete("authorization");
+      else sent.set("authorization", authorization);
 
-    const res = await warehouse.app.request("/api/orders", { ...init, headers: sent });
+      const res = await warehouse.app.request("/api/orders", { ...init, headers: sent });
 
-    expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: "unauthenticated", message: expect.stringContaining("service token") as unknown, correlationId });
-    const refusal = logLines().find((line) => line.correlationId === correlationId && line.msg === "service call refused: not authenticated");
-    expect(refusal).toMatchObject({ level: "warn", reason: expect.any(String) as unknown, path: "/api/orders" });
-    const token = authorization?.replace(/^\S+ /, "");
-    if (token) expect(JSON.stringify(logLines())).not.toContain(token);
-  });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        error: "unauthenticated",
+        message: expect.stringContaining("service token") as unknown,
+        correlationId,
+      });
+      const refusal = logLines().find(
+        (line) => line.correlationId === correlationId && line.msg === "service call refused: not authenticated",
+      );
+      expect(refusal).toMatchObject({ level: "warn", reason: expect.any(String) as unknown, path: "/api/orders" });
+      const token = authorization?.replace(/^\S+ /, "");
+      if (token) expect(JSON.stringify(logLines())).not.toContain(token);
+    },
+  );
 
   it("accepts a fresh token the store signed for the warehouse", async () => {
     const res = await warehouse.app.request("/api/orders", await orderRequest(orderInput()));
@@ -43,7 +55,10 @@ describe("service authentication on POST /api/orders", () => {
   it("takes a token once: the same token again is refused as replayed, even on a call that would otherwise pass", async () => {
     const authorization = await storeAuthorization();
     const first = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { authorization }));
-    const replayed = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { authorization, "x-correlation-id": "replayed-token" }));
+    const replayed = await warehouse.app.request(
+      "/api/orders",
+      await orderRequest(orderInput(), { authorization, "x-correlation-id": "replayed-token" }),
+    );
 
     expect(first.status).toBe(201);
     expect(replayed.status).toBe(401);
@@ -52,7 +67,10 @@ describe("service authentication on POST /api/orders", () => {
 
   it("checks the token before the Idempotency-Key, so a refused call does not hold the key", async () => {
     const key = crypto.randomUUID();
-    const refused = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { "idempotency-key": key, authorization: "Bearer nope" }));
+    const refused = await warehouse.app.request(
+      "/api/orders",
+      await orderRequest(orderInput(), { "idempotency-key": key, authorization: "Bearer nope" }),
+    );
     const accepted = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { "idempotency-key": key }));
 
     expect(refused.status).toBe(401);
@@ -92,7 +110,10 @@ describe("service authentication on POST /api/orders", () => {
       storeToken: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
       staffSession: { type: "apiKey", in: "cookie" },
     });
-    expect(doc.paths["/api/orders"]?.post).toMatchObject({ security: [{ storeToken: [] }], responses: { "401": expect.any(Object) as unknown } });
+    expect(doc.paths["/api/orders"]?.post).toMatchObject({
+      security: [{ storeToken: [] }],
+      responses: { "401": expect.any(Object) as unknown },
+    });
     expect(doc.paths["/api/orders"]?.get).toMatchObject({ security: [{ staffSession: [] }] });
   });
 });

@@ -1,7 +1,10 @@
 import type { KeyObject } from "node:crypto";
+
+import { createMiddleware } from "hono/factory";
+
 import { createReplayGuard, verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
 import type { Logger } from "@fishtag/tracing/logger";
-import { createMiddleware } from "hono/factory";
+
 import type { AppEnv } from "../lib/app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
@@ -26,7 +29,12 @@ export function requireStore(storePublicKey: KeyObject | undefined, logger: Logg
     });
     if (!result.ok) {
       logger.warn({ reason: result.reason, path: new URL(c.req.url).pathname }, "service call refused: not authenticated");
-      return jsonError(c, HTTP.UNAUTHORIZED, "unauthenticated", "A valid service token from the store is required (Authorization: Bearer <jwt>).");
+      return jsonError(
+        c,
+        HTTP.UNAUTHORIZED,
+        "unauthenticated",
+        "A valid service token from the store is required (Authorization: Bearer <jwt>).",
+      );
     }
     await next();
   });

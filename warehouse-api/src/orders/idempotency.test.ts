@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
+
 import { count as rowCount } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+
 import { idempotencyKeys, orderEvents, orders } from "../db/schema.js";
-import { createTestWarehouse, storeAuthorization, type TestWarehouse } from "../testing.js";
 import { jsonRequest, orderInput, readLogLines } from "../test/fixtures.js";
+import { createTestWarehouse, storeAuthorization, type TestWarehouse } from "../testing.js";
 import { createIdempotencyKeys, IDEMPOTENCY_KEY_TTL_MS, parseIdempotencyKey } from "./idempotency.js";
 import type { Order } from "./orders.schemas.js";
 
@@ -191,7 +193,14 @@ describe("Idempotency-Key on POST /api/orders", () => {
   it("documents the header on the route in /openapi.json", async () => {
     warehouse = createTestWarehouse();
     const doc = (await (await warehouse.app.request("/openapi.json")).json()) as {
-      paths: { "/api/orders": { post: { parameters?: { name: string; in: string; required?: boolean; description?: string }[]; responses: Record<string, unknown> } } };
+      paths: {
+        "/api/orders": {
+          post: {
+            parameters?: { name: string; in: string; required?: boolean; description?: string }[];
+            responses: Record<string, unknown>;
+          };
+        };
+      };
     };
     const { post: create } = doc.paths["/api/orders"];
 

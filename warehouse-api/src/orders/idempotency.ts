@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
+
 import { z } from "@hono/zod-openapi";
-import type { Logger } from "@fishtag/tracing/logger";
 import { eq, lt, sql } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
+
+import type { Logger } from "@fishtag/tracing/logger";
+
 import type { Db } from "../db/client.js";
 import { idempotencyKeys } from "../db/schema.js";
 import type { AppEnv } from "../lib/app-env.js";
@@ -82,7 +85,12 @@ export function idempotencyGate(logger: Logger) {
     }
     if (inFlight.has(key)) {
       logger.info({ idempotencyKey: key }, "order creation refused: the same key is in flight");
-      return jsonError(c, HTTP.CONFLICT, "idempotency_key_in_flight", "A request with this Idempotency-Key is still being processed; retry later.");
+      return jsonError(
+        c,
+        HTTP.CONFLICT,
+        "idempotency_key_in_flight",
+        "A request with this Idempotency-Key is still being processed; retry later.",
+      );
     }
     inFlight.add(key);
     c.set("idempotencyKey", key);
@@ -103,7 +111,12 @@ export type IdempotencyKeys = ReturnType<typeof createIdempotencyKeys>;
 
 export function createIdempotencyKeys(db: Db) {
   const find = db
-    .select({ fingerprint: idempotencyKeys.fingerprint, orderId: idempotencyKeys.orderId, status: idempotencyKeys.status, body: idempotencyKeys.body })
+    .select({
+      fingerprint: idempotencyKeys.fingerprint,
+      orderId: idempotencyKeys.orderId,
+      status: idempotencyKeys.status,
+      body: idempotencyKeys.body,
+    })
     .from(idempotencyKeys)
     .where(eq(idempotencyKeys.key, p("key")))
     .prepare();
@@ -125,7 +138,10 @@ export function createIdempotencyKeys(db: Db) {
     insert: (row: typeof idempotencyKeys.$inferInsert) => insert.run(row),
     /** Forgets keys older than the TTL; returns how many. */
     deleteExpired(now = new Date()): number {
-      return db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS))).run().changes;
+      return db
+        .delete(idempotencyKeys)
+        .where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)))
+        .run().changes;
     },
   };
 }

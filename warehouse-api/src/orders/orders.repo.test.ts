@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+
 import { ORDER_STATUSES, type OrderStatus } from "../db/schema.js";
 import { orderInput } from "../test/fixtures.js";
 import { createTestWarehouse, type TestWarehouse } from "../testing.js";
@@ -31,7 +32,11 @@ describe("order lifecycle", () => {
 
   it.each(pairs)("%s → %s is allowed only where the lifecycle says so", (from, to) => {
     const orders = repo();
-    const created = orders.create(orderInput(), { status: from === "rejected" ? "rejected" : "received", actor: "store", correlationId: "c0" });
+    const created = orders.create(orderInput(), {
+      status: from === "rejected" ? "rejected" : "received",
+      actor: "store",
+      correlationId: "c0",
+    });
     if (from !== "rejected") {
       for (const step of PATH_TO[from]) orders.transition(created.id, { ...staff("walk"), to: step, reason: "walk" });
     }
@@ -58,9 +63,29 @@ describe("order lifecycle", () => {
     orders.transition(id, { ...staff("staff-2"), to: "cancelled", reason: "customer called" });
 
     expect(orders.events(id)).toEqual([
-      expect.objectContaining({ orderId: id, type: "created", fromStatus: null, toStatus: "received", actor: "store", correlationId: "checkout-1" }),
-      expect.objectContaining({ type: "status_changed", fromStatus: "received", toStatus: "picking", actor: "ada@warehouse.test", correlationId: "staff-1", reason: null }),
-      expect.objectContaining({ type: "status_changed", fromStatus: "picking", toStatus: "cancelled", correlationId: "staff-2", reason: "customer called" }),
+      expect.objectContaining({
+        orderId: id,
+        type: "created",
+        fromStatus: null,
+        toStatus: "received",
+        actor: "store",
+        correlationId: "checkout-1",
+      }),
+      expect.objectContaining({
+        type: "status_changed",
+        fromStatus: "received",
+        toStatus: "picking",
+        actor: "ada@warehouse.test",
+        correlationId: "staff-1",
+        reason: null,
+      }),
+      expect.objectContaining({
+        type: "status_changed",
+        fromStatus: "picking",
+        toStatus: "cancelled",
+        correlationId: "staff-2",
+        reason: "customer called",
+      }),
     ]);
   });
 
@@ -106,15 +131,27 @@ describe("order search", () => {
     const hers: string[] = [];
     const picking: string[] = [];
     for (let i = 0; i < 25; i++) {
-      const { id } = orders.create(orderInput({ reference: `PO-${i}`, customer: { name: "Ada", email: CUSTOMER } }), { status: "received", actor: "store", correlationId: `a${i}` });
+      const { id } = orders.create(orderInput({ reference: `PO-${i}`, customer: { name: "Ada", email: CUSTOMER } }), {
+        status: "received",
+        actor: "store",
+        correlationId: `a${i}`,
+      });
       hers.push(id);
       if (i % 3 === 0) {
         orders.transition(id, { ...staff(`move-${i}`), to: "picking" });
         picking.push(id);
       }
-      orders.create(orderInput({ reference: `PO-${i}`, customer: { name: "Bob", email: "bob@example.com" } }), { status: "received", actor: "store", correlationId: `b${i}` });
+      orders.create(orderInput({ reference: `PO-${i}`, customer: { name: "Bob", email: "bob@example.com" } }), {
+        status: "received",
+        actor: "store",
+        correlationId: `b${i}`,
+      });
     }
-    const twice = orders.create(orderInput({ reference: CUSTOMER, customer: { name: "Ada", email: CUSTOMER } }), { status: "received", actor: "store", correlationId: "twice" });
+    const twice = orders.create(orderInput({ reference: CUSTOMER, customer: { name: "Ada", email: CUSTOMER } }), {
+      status: "received",
+      actor: "store",
+      correlationId: "twice",
+    });
     hers.push(twice.id);
     return { orders, hers, picking };
   }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/sqlite-core";
 import { v7 as uuidv7 } from "uuid";
+
 import type { Db } from "../db/client.js";
 import { ORDER_STATUSES, orderEvents, orderLines, orders, orderStatusCounts, type OrderStatus } from "../db/schema.js";
 import { createStatusOutbox } from "../status-events/status-outbox.repo.js";
@@ -43,10 +44,7 @@ export type Actor = { actor: string; correlationId: string };
 
 export type TransitionChange = Actor & { to: OrderStatus; reason: string | null };
 
-export type TransitionResult =
-  | { kind: "changed"; order: Order }
-  | { kind: "not_found" }
-  | { kind: "not_allowed"; from: OrderStatus };
+export type TransitionResult = { kind: "changed"; order: Order } | { kind: "not_found" } | { kind: "not_allowed"; from: OrderStatus };
 
 /** The response to an order creation, as the first request got it and every replay gets it again. */
 export type Answer = { status: number; body: unknown };
@@ -149,12 +147,7 @@ export function createOrdersRepo(db: Db) {
 
   const linesOf = (ids: string[]) => {
     const rows = ids.length
-      ? db
-          .select()
-          .from(orderLines)
-          .where(inArray(orderLines.orderId, ids))
-          .orderBy(asc(orderLines.orderId), asc(orderLines.lineNo))
-          .all()
+      ? db.select().from(orderLines).where(inArray(orderLines.orderId, ids)).orderBy(asc(orderLines.orderId), asc(orderLines.lineNo)).all()
       : [];
     const byOrder = new Map<string, LineRow[]>();
     for (const line of rows) {
@@ -271,7 +264,11 @@ export function createOrdersRepo(db: Db) {
      * key creates the order and stores its answer; a repeat with the same fingerprint gets that answer back
      * and creates nothing; a repeat with another fingerprint is refused.
      */
-    createOnce<A extends Answer>(input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate<A>): CreateOnceResult<A> {
+    createOnce<A extends Answer>(
+      input: CreateOrderInput,
+      meta: Actor & { status: OrderStatus },
+      idempotent: IdempotentCreate<A>,
+    ): CreateOnceResult<A> {
       // The transaction is typed for any answer; what it returns for "created" is what `answer` made.
       return createOnceTx.immediate(input, meta, idempotent) as CreateOnceResult<A>;
     },

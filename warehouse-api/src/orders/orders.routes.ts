@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+
 import type { AppDeps, AppEnv } from "../lib/app-env.js";
 import { ErrorSchema, jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
@@ -15,8 +16,8 @@ import {
   OrderPageSchema,
   OrderSchema,
   RejectedOrderSchema,
-  type Order,
   TransitionSchema,
+  type Order,
 } from "./orders.schemas.js";
 
 const json = <T>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });
@@ -24,8 +25,7 @@ const errorResponse = (description: string) => json(ErrorSchema, description);
 
 /** What order creation answers, and what its Idempotency-Key keeps for a replay. */
 type CreateAnswer =
-  | { status: typeof HTTP.CREATED; body: Order }
-  | { status: typeof HTTP.UNPROCESSABLE_ENTITY; body: z.infer<typeof RejectedOrderSchema> };
+  { status: typeof HTTP.CREATED; body: Order } | { status: typeof HTTP.UNPROCESSABLE_ENTITY; body: z.infer<typeof RejectedOrderSchema> };
 
 // Order creation takes only calls with a token the Store signed (requireStore), so the Store is its actor.
 const STORE_ACTOR = "store";
@@ -37,8 +37,7 @@ const STORE_ACTOR = "store";
  */
 export function ordersRoutes({ db, logger, rejectPrefix, storePublicKey }: AppDeps, staffGate: MiddlewareHandler<AppEnv>) {
   const repo = createOrdersRepo(db);
-  const rejects = (reference: string) =>
-    rejectPrefix !== "" && reference.toLowerCase().startsWith(rejectPrefix.toLowerCase());
+  const rejects = (reference: string) => rejectPrefix !== "" && reference.toLowerCase().startsWith(rejectPrefix.toLowerCase());
 
   const staffOnly = {
     middleware: staffGate,
@@ -132,8 +131,7 @@ export function ordersRoutes({ db, logger, rejectPrefix, storePublicKey }: AppDe
     },
   });
 
-  const notFound = (c: Parameters<typeof jsonError>[0], id: string) =>
-    jsonError(c, HTTP.NOT_FOUND, "not_found", `No order with id ${id}.`);
+  const notFound = (c: Parameters<typeof jsonError>[0], id: string) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No order with id ${id}.`);
 
   return new OpenAPIHono<AppEnv>()
     .openapi(createOrder, (c) => {
@@ -158,7 +156,11 @@ export function ordersRoutes({ db, logger, rejectPrefix, storePublicKey }: AppDe
 
       // Rejected orders are kept, not dropped: staff can see what was refused and why.
       const status = rejected ? "rejected" : "received";
-      const result = repo.createOnce(input, { status, actor: STORE_ACTOR, correlationId }, { key, fingerprint: fingerprint(input), answer });
+      const result = repo.createOnce(
+        input,
+        { status, actor: STORE_ACTOR, correlationId },
+        { key, fingerprint: fingerprint(input), answer },
+      );
 
       switch (result.kind) {
         case "key_reused":

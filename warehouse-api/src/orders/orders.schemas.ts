@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { createInsertSchema, createSelectSchema } from "drizzle-zod";
+
 import { ORDER_STATUSES, orderEvents, orderLines, orders } from "../db/schema.js";
 import { ISO_COUNTRY_CODES } from "../lib/iso-countries.js";
 import { REASON_REQUIRED } from "./lifecycle.js";

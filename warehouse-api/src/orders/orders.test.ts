@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { createTestWarehouse, type TestWarehouse } from "../testing.js";
+
 import { orderInput, orderRequest } from "../test/fixtures.js";
+import { createTestWarehouse, type TestWarehouse } from "../testing.js";
 import type { Order } from "./orders.schemas.js";
 
 let warehouse: TestWarehouse;
@@ -62,7 +63,11 @@ describe("POST /api/orders", () => {
     ["an invalid email", orderInput({ customer: { name: "Ada", email: "not-an-email" } }), "customer.email"],
     ["a made-up country", orderInput({ shippingAddress: { ...orderInput().shippingAddress, country: "UK" } }), "shippingAddress.country"],
     ["no lines", orderInput({ lines: [] }), "lines"],
-    ["51 lines", orderInput({ lines: Array.from({ length: 51 }, () => ({ sku: "A", name: "A", quantity: 1, unitPriceCents: 1 })) }), "lines"],
+    [
+      "51 lines",
+      orderInput({ lines: Array.from({ length: 51 }, () => ({ sku: "A", name: "A", quantity: 1, unitPriceCents: 1 })) }),
+      "lines",
+    ],
     ["a zero quantity", orderInput({ lines: [{ sku: "A", name: "A", quantity: 0, unitPriceCents: 1 }] }), "lines.0.quantity"],
     ["a quantity of 1000", orderInput({ lines: [{ sku: "A", name: "A", quantity: 1000, unitPriceCents: 1 }] }), "lines.0.quantity"],
     ["negative cents", orderInput({ lines: [{ sku: "A", name: "A", quantity: 1, unitPriceCents: -1 }] }), "lines.0.unitPriceCents"],
@@ -222,10 +227,13 @@ describe("GET /api/orders", () => {
     expect(await found("po-77-a")).toEqual([]);
   });
 
-  it.each(["limit=0", "limit=101", "limit=abc", "status=lost", "cursor=nope", `q=${"x".repeat(255)}`])("answers 400 to %s", async (query) => {
-    const res = await get(`/api/orders?${query}`);
+  it.each(["limit=0", "limit=101", "limit=abc", "status=lost", "cursor=nope", `q=${"x".repeat(255)}`])(
+    "answers 400 to %s",
+    async (query) => {
+      const res = await get(`/api/orders?${query}`);
 
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: "validation_failed", correlationId: expect.any(String) });
-  });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: "validation_failed", correlationId: expect.any(String) });
+    },
+  );
 });

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+
 import { createTestWarehouse } from "../testing.js";
-import { createOrdersRepo } from "./orders.repo.js";
 import { NEXT_STATUSES } from "./lifecycle.js";
+import { createOrdersRepo } from "./orders.repo.js";
 import { seedOrders } from "./seed.js";
 
 const warehouse = createTestWarehouse();

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
+
 import type { Db } from "../db/client.js";
 import { orderEvents, orderLines, orders, orderStatusCounts, type OrderStatus } from "../db/schema.js";
 
@@ -8,10 +9,59 @@ import { orderEvents, orderLines, orders, orderStatusCounts, type OrderStatus } 
 // pagination behave as after months of real use. Older orders are further along their lifecycle; about
 // 2% were rejected, about 3% cancelled.
 
-const FIRST = ["Ada", "Grace", "Alan", "Katherine", "Edsger", "Barbara", "Donald", "Frances", "Linus", "Margaret", "Ken", "Radia", "Tim", "Hedy", "Dennis", "Sophie"];
-const LAST = ["Lovelace", "Hopper", "Turing", "Johnson", "Dijkstra", "Liskov", "Knuth", "Allen", "Torvalds", "Hamilton", "Thompson", "Perlman", "Berners-Lee", "Lamarr", "Ritchie", "Wilson"];
-const CITIES: [string, string, string][] = [["London", "N1 9GU", "GB"], ["Dublin", "D02 X285", "IE"], ["Paris", "75011", "FR"], ["Berlin", "10115", "DE"], ["Amsterdam", "1012 AB", "NL"], ["Madrid", "28004", "ES"], ["Boston", "02118", "US"], ["Toronto", "M5V 2T6", "CA"]];
-const PRODUCTS: [string, string, number][] = [["MUG-TEAL", "Enamel mug", 1450], ["TEE-FISH", "Fish-tag tee", 2400], ["NOTE-A5", "A5 notebook", 950], ["BAG-TOTE", "Canvas tote", 1800], ["STK-PACK", "Sticker pack", 500]];
+const FIRST = [
+  "Ada",
+  "Grace",
+  "Alan",
+  "Katherine",
+  "Edsger",
+  "Barbara",
+  "Donald",
+  "Frances",
+  "Linus",
+  "Margaret",
+  "Ken",
+  "Radia",
+  "Tim",
+  "Hedy",
+  "Dennis",
+  "Sophie",
+];
+const LAST = [
+  "Lovelace",
+  "Hopper",
+  "Turing",
+  "Johnson",
+  "Dijkstra",
+  "Liskov",
+  "Knuth",
+  "Allen",
+  "Torvalds",
+  "Hamilton",
+  "Thompson",
+  "Perlman",
+  "Berners-Lee",
+  "Lamarr",
+  "Ritchie",
+  "Wilson",
+];
+const CITIES: [string, string, string][] = [
+  ["London", "N1 9GU", "GB"],
+  ["Dublin", "D02 X285", "IE"],
+  ["Paris", "75011", "FR"],
+  ["Berlin", "10115", "DE"],
+  ["Amsterdam", "1012 AB", "NL"],
+  ["Madrid", "28004", "ES"],
+  ["Boston", "02118", "US"],
+  ["Toronto", "M5V 2T6", "CA"],
+];
+const PRODUCTS: [string, string, number][] = [
+  ["MUG-TEAL", "Enamel mug", 1450],
+  ["TEE-FISH", "Fish-tag tee", 2400],
+  ["NOTE-A5", "A5 notebook", 950],
+  ["BAG-TOTE", "Canvas tote", 1800],
+  ["STK-PACK", "Sticker pack", 500],
+];
 const STAFF = ["sam@warehouse.test", "alex@warehouse.test", "kim@warehouse.test"];
 const DAY = 24 * 60 * 60 * 1000;
 const BATCH = 500;
@@ -59,7 +109,16 @@ export function seedOrders(db: Db, count: number, seedValue = 42) {
       const correlationId = crypto.randomUUID();
       let status: OrderStatus = rejected ? "rejected" : "received";
       let at = createdMs;
-      eventRows.push({ orderId: id, type: rejected ? "rejected" : "created", fromStatus: null, toStatus: status, actor: "store", reason: null, correlationId, at: new Date(at) });
+      eventRows.push({
+        orderId: id,
+        type: rejected ? "rejected" : "created",
+        fromStatus: null,
+        toStatus: status,
+        actor: "store",
+        reason: null,
+        correlationId,
+        at: new Date(at),
+      });
       if (!rejected) {
         for (const next of historyFor((now - createdMs) / DAY, rnd.next())) {
           at = Math.min(now, at + rnd.int(10, 600) * 60 * 1000);
@@ -104,8 +163,14 @@ export function seedOrders(db: Db, count: number, seedValue = 42) {
     }
     db.transaction((tx) => {
       tx.insert(orders).values(orderRows).run();
-      for (let i = 0; i < lineRows.length; i += 2000) tx.insert(orderLines).values(lineRows.slice(i, i + 2000)).run();
-      for (let i = 0; i < eventRows.length; i += 2000) tx.insert(orderEvents).values(eventRows.slice(i, i + 2000)).run();
+      for (let i = 0; i < lineRows.length; i += 2000)
+        tx.insert(orderLines)
+          .values(lineRows.slice(i, i + 2000))
+          .run();
+      for (let i = 0; i < eventRows.length; i += 2000)
+        tx.insert(orderEvents)
+          .values(eventRows.slice(i, i + 2000))
+          .run();
     });
   }
   // Recounted once at the end rather than bumped per row: the same numbers, far fewer writes.
@@ -114,4 +179,3 @@ export function seedOrders(db: Db, count: number, seedValue = 42) {
     tx.run(sql`INSERT INTO order_status_counts (status, count) SELECT status, count(*) FROM orders GROUP BY status`);
   });
 }
-

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
+
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { orderEvents, orders, statusOutbox } from "../db/schema.js";
 import { jsonRequest, orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
 import { createTestWarehouse, TEST_STAFF, type TestWarehouse } from "../testing.js";
@@ -30,13 +32,25 @@ const events = async (id: string) =>
 describe("POST /api/orders/:id/transitions", () => {
   it("moves an order to shipped step by step, each step in the trail with the staff member and its correlation ID", async () => {
     const order = await placeOrder("checkout-42");
-    for (const [to, id] of [["picking", "pick-1"], ["packed", "pack-1"], ["shipped", "ship-1"]] as const) {
+    for (const [to, id] of [
+      ["picking", "pick-1"],
+      ["packed", "pack-1"],
+      ["shipped", "ship-1"],
+    ] as const) {
       const res = await move(order.id, { to }, id);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ id: order.id, status: to });
     }
 
-    expect((await events(order.id)).map(({ type, fromStatus, toStatus, actor, correlationId }) => ({ type, fromStatus, toStatus, actor, correlationId }))).toEqual([
+    expect(
+      (await events(order.id)).map(({ type, fromStatus, toStatus, actor, correlationId }) => ({
+        type,
+        fromStatus,
+        toStatus,
+        actor,
+        correlationId,
+      })),
+    ).toEqual([
       { type: "created", fromStatus: null, toStatus: "received", actor: "store", correlationId: "checkout-42" },
       { type: "status_changed", fromStatus: "received", toStatus: "picking", actor: TEST_STAFF.email, correlationId: "pick-1" },
       { type: "status_changed", fromStatus: "picking", toStatus: "packed", actor: TEST_STAFF.email, correlationId: "pack-1" },
@@ -51,7 +65,11 @@ describe("POST /api/orders/:id/transitions", () => {
     const res = await move(order.id, { to: "shipped" }, "too-fast");
 
     expect(res.status).toBe(409);
-    expect(await res.json()).toEqual({ error: "invalid_transition", message: "This order is received; it cannot move to shipped.", correlationId: "too-fast" });
+    expect(await res.json()).toEqual({
+      error: "invalid_transition",
+      message: "This order is received; it cannot move to shipped.",
+      correlationId: "too-fast",
+    });
     expect(await events(order.id)).toHaveLength(1);
   });
 
@@ -59,7 +77,10 @@ describe("POST /api/orders/:id/transitions", () => {
     const order = await placeOrder();
     const without = await move(order.id, { to: "cancelled" });
     expect(without.status).toBe(400);
-    expect(await without.json()).toMatchObject({ error: "validation_failed", issues: [{ path: "reason", message: "A reason is required to cancel an order." }] });
+    expect(await without.json()).toMatchObject({
+      error: "validation_failed",
+      issues: [{ path: "reason", message: "A reason is required to cancel an order." }],
+    });
 
     expect((await move(order.id, { to: "cancelled", reason: "  customer called  " })).status).toBe(200);
     expect((await events(order.id)).at(-1)).toMatchObject({ toStatus: "cancelled", reason: "customer called" });
@@ -116,7 +137,9 @@ describe("the status event a transition queues for the Store", () => {
 
   it("is written in the same transaction as the change: no row, no change", async () => {
     const order = await placeOrder();
-    warehouse.db.$client.exec("CREATE TRIGGER outbox_fails BEFORE INSERT ON status_outbox BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END");
+    warehouse.db.$client.exec(
+      "CREATE TRIGGER outbox_fails BEFORE INSERT ON status_outbox BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END",
+    );
     try {
       expect((await move(order.id, { to: "picking" }, "pick-1")).status).toBe(500);
     } finally {

@@ -1,4 +1,5 @@
 import type { Logger } from "@fishtag/tracing/logger";
+
 import type { StaffRepo } from "./staff.repo.js";
 
 /** Creates the first admin from the environment, once: an existing account is never overwritten. */

@@ -1,7 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
+
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+
 import type { AppEnv } from "../lib/app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";

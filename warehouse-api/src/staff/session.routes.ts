@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+
 import type { AppDeps, AppEnv } from "../lib/app-env.js";
 import { ErrorSchema, jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
@@ -15,9 +16,7 @@ export const ACCOUNT_THROTTLE: ThrottleRule = { maxFailures: 5, windowMs: 15 * 6
 /** Spraying many accounts from one client: more room (a shared office address), same window. */
 export const CLIENT_THROTTLE: ThrottleRule = { maxFailures: 20, windowMs: 15 * 60 * 1000 };
 
-const SessionSchema = z
-  .object({ user: z.object({ email: z.string(), name: z.string() }), csrfToken: z.string() })
-  .openapi("StaffSession");
+const SessionSchema = z.object({ user: z.object({ email: z.string(), name: z.string() }), csrfToken: z.string() }).openapi("StaffSession");
 
 export type SessionResponse = z.infer<typeof SessionSchema>;
 
@@ -31,7 +30,11 @@ function clientAddress(c: Context<AppEnv>): string {
   return bindings?.incoming?.socket.remoteAddress ?? "in-process";
 }
 
-export function sessionRoutes({ logger, sessionTtlMs = DEFAULT_SESSION_TTL_MS }: AppDeps, staff: StaffRepo, gate: MiddlewareHandler<AppEnv>) {
+export function sessionRoutes(
+  { logger, sessionTtlMs = DEFAULT_SESSION_TTL_MS }: AppDeps,
+  staff: StaffRepo,
+  gate: MiddlewareHandler<AppEnv>,
+) {
   const signIn = createRoute({
     method: "post",
     path: "/api/session",

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
 import { staffSessions } from "../db/schema.js";
 import { jsonRequest, orderInput, orderRequest } from "../test/fixtures.js";
 import { createTestWarehouse, TEST_STAFF, type TestWarehouse } from "../testing.js";
@@ -55,7 +56,10 @@ describe("signing in", { timeout: 30_000 }, () => {
     const res = await signIn("STAFF@warehouse.test", TEST_STAFF.password);
 
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ user: { email: TEST_STAFF.email, name: TEST_STAFF.name }, csrfToken: expect.stringMatching(/^[\w-]{43}$/) });
+    expect(await res.json()).toEqual({
+      user: { email: TEST_STAFF.email, name: TEST_STAFF.name },
+      csrfToken: expect.stringMatching(/^[\w-]{43}$/),
+    });
     const cookie = res.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/^fishtag_session=[\w-]{43};/);
     expect(cookie).toMatch(/HttpOnly/);
@@ -107,7 +111,10 @@ describe("a signed-in session", () => {
     const headers = await warehouse.staffHeaders();
     expect((await warehouse.app.request("/api/session", { headers })).status).toBe(200);
 
-    warehouse.db.update(staffSessions).set({ expiresAt: new Date(Date.now() - 1000) }).run();
+    warehouse.db
+      .update(staffSessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .run();
     expect((await warehouse.app.request("/api/session", { headers })).status).toBe(401);
   });
 

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
+
 import { and, eq, gt, lt } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
+
 import type { Db } from "../db/client.js";
 import { signInFailures, staffSessions, staffUsers } from "../db/schema.js";
 import { hashPassword } from "./password.js";
@@ -44,7 +46,11 @@ export function createStaffRepo(db: Db) {
     /** The live session for a cookie token, or undefined (unknown or expired). */
     findSession(token: string): Session | undefined {
       const row = db
-        .select({ user: { id: staffUsers.id, email: staffUsers.email, name: staffUsers.name }, csrfToken: staffSessions.csrfToken, expiresAt: staffSessions.expiresAt })
+        .select({
+          user: { id: staffUsers.id, email: staffUsers.email, name: staffUsers.name },
+          csrfToken: staffSessions.csrfToken,
+          expiresAt: staffSessions.expiresAt,
+        })
         .from(staffSessions)
         .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
         .where(and(eq(staffSessions.tokenHash, sha256(token)), gt(staffSessions.expiresAt, new Date())))
@@ -53,7 +59,9 @@ export function createStaffRepo(db: Db) {
     },
 
     deleteSession(token: string) {
-      db.delete(staffSessions).where(eq(staffSessions.tokenHash, sha256(token))).run();
+      db.delete(staffSessions)
+        .where(eq(staffSessions.tokenHash, sha256(token)))
+        .run();
     },
 
     /** Expired sessions are refused on read; this only keeps the table small. */
@@ -79,7 +87,10 @@ export function createStaffRepo(db: Db) {
           .onConflictDoUpdate({ target: signInFailures.key, set: { failures: 1, windowStartedAt: new Date(now) } })
           .run();
       } else {
-        db.update(signInFailures).set({ failures: row.failures + 1 }).where(eq(signInFailures.key, key)).run();
+        db.update(signInFailures)
+          .set({ failures: row.failures + 1 })
+          .where(eq(signInFailures.key, key))
+          .run();
       }
     },
 

@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+
 import { asc, eq } from "drizzle-orm";
-import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
+
 import { statusOutbox, type OrderStatus } from "../db/schema.js";
 import type { Order } from "../orders/orders.schemas.js";
 import { jsonRequest, orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
@@ -139,7 +142,11 @@ describe("the status relay", () => {
     });
     // The token is what the Store checks: the warehouse's signature, for the Store, good for a minute.
     const authorization = request?.headers.authorization;
-    const verified = await verifyServiceAuthorization(authorization, { key: TEST_SERVICE_KEYS.warehouse.publicKey, issuer: "warehouse-api", audience: "store-web" });
+    const verified = await verifyServiceAuthorization(authorization, {
+      key: TEST_SERVICE_KEYS.warehouse.publicKey,
+      issuer: "warehouse-api",
+      audience: "store-web",
+    });
     expect(verified).toMatchObject({ ok: true, claims: { iss: "warehouse-api", aud: "store-web", jti: expect.any(String) } });
     if (verified.ok) expect(verified.claims.exp - verified.claims.iat).toBeLessThanOrEqual(60);
     expect(request?.body).toEqual({
@@ -152,7 +159,15 @@ describe("the status relay", () => {
     });
     expect(row).toMatchObject({ state: "delivered", attempts: 1, deliveredAt: new Date(clock), lastError: null });
     expect(logLines()).toContainEqual(
-      expect.objectContaining({ level: "info", msg: "status event delivered", correlationId: "pick-1", eventId: row?.eventId, orderId: order.id, status: "picking", attempt: 1 }),
+      expect.objectContaining({
+        level: "info",
+        msg: "status event delivered",
+        correlationId: "pick-1",
+        eventId: row?.eventId,
+        orderId: order.id,
+        status: "picking",
+        attempt: 1,
+      }),
     );
     expect(JSON.stringify(logLines())).not.toContain(authorization?.slice("Bearer ".length));
 
@@ -163,7 +178,12 @@ describe("the status relay", () => {
     const port = await closedPort();
     const first = await placeOrder();
     const second = await placeOrder();
-    for (const [to, id] of [["picking", "pick-1"], ["packed", "pack-1"], ["shipped", "ship-1"]] as const) await move(first.id, to, id);
+    for (const [to, id] of [
+      ["picking", "pick-1"],
+      ["packed", "pack-1"],
+      ["shipped", "ship-1"],
+    ] as const)
+      await move(first.id, to, id);
     await move(second.id, "cancelled", "cancel-2");
     const relay = relayTo(port);
 
@@ -184,7 +204,14 @@ describe("the status relay", () => {
     expect(waits).toEqual([500, 1000, 2000]);
     expect(logLines()).toContainEqual(expect.objectContaining({ msg: "status outbox backlog", pending: 4, parked: 0 }));
     expect(logLines()).toContainEqual(
-      expect.objectContaining({ level: "warn", msg: "status event delivery failed, will retry", correlationId: "pick-1", errorCode: "ECONNREFUSED", attempt: 3, retryInMs: 2000 }),
+      expect.objectContaining({
+        level: "warn",
+        msg: "status event delivery failed, will retry",
+        correlationId: "pick-1",
+        errorCode: "ECONNREFUSED",
+        attempt: 3,
+        retryInMs: 2000,
+      }),
     );
 
     await store.listen(port);
@@ -195,7 +222,11 @@ describe("the status relay", () => {
     expect(statusesFor(second.id)).toEqual(["cancelled"]);
     const eventIds = store.received.map(({ body }) => body.eventId);
     expect(new Set(eventIds).size).toBe(4);
-    expect(store.received.filter(({ body }) => body.orderId === first.id).map(({ headers }) => headers["x-correlation-id"])).toEqual(["pick-1", "pack-1", "ship-1"]);
+    expect(store.received.filter(({ body }) => body.orderId === first.id).map(({ headers }) => headers["x-correlation-id"])).toEqual([
+      "pick-1",
+      "pack-1",
+      "ship-1",
+    ]);
     expect([...outboxOf(first.id), ...outboxOf(second.id)].every((row) => row.state === "delivered")).toBe(true);
   });
 
@@ -214,7 +245,9 @@ describe("the status relay", () => {
 
     expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0 });
     expect(outboxOf(order.id)[0]).toMatchObject({ state: "pending", attempts: 1, lastError });
-    expect(logLines()).toContainEqual(expect.objectContaining({ msg: "status event delivery failed, will retry", correlationId: "pick-1", ...logged }));
+    expect(logLines()).toContainEqual(
+      expect.objectContaining({ msg: "status event delivery failed, will retry", correlationId: "pick-1", ...logged }),
+    );
 
     store.answer = () => ({ status: 200, body: "ok" });
     clock += 500;
@@ -227,7 +260,8 @@ describe("the status relay", () => {
     await move(order.id, "picking", "pick-1");
     await move(order.id, "packed", "pack-1");
     const relay = relayTo(await store.listen());
-    store.answer = (event) => (event.status === "picking" ? { status: 422, body: `unknown order\n${"x".repeat(10_000)}` } : { status: 204 });
+    store.answer = (event) =>
+      event.status === "picking" ? { status: 422, body: `unknown order\n${"x".repeat(10_000)}` } : { status: 204 };
 
     expect(await relay.runOnce()).toEqual({ delivered: 1, retried: 0, parked: 1 });
 
@@ -236,7 +270,9 @@ describe("the status relay", () => {
     expect(parked?.lastError).toMatch(/^HTTP 422: unknown order x+$/);
     expect(parked?.lastError?.length).toBeLessThanOrEqual(600);
     expect(later).toMatchObject({ state: "delivered" });
-    expect(logLines()).toContainEqual(expect.objectContaining({ level: "error", msg: "status event parked", correlationId: "pick-1", statusCode: 422 }));
+    expect(logLines()).toContainEqual(
+      expect.objectContaining({ level: "error", msg: "status event parked", correlationId: "pick-1", statusCode: 422 }),
+    );
 
     clock += 24 * 60 * 60 * 1000;
     await move(order.id, "shipped", "ship-1");

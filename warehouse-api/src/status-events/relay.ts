@@ -1,8 +1,10 @@
 import type { KeyObject } from "node:crypto";
+
 import { backoffMs, createRelayLoop, type Backoff, type TickResult as LoopTickResult } from "@fishtag/relay";
 import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
+
 import type { Db } from "../db/client.js";
 import { createStatusOutbox, type OutboxRow } from "./status-outbox.repo.js";
 
@@ -102,7 +104,11 @@ export function createRelay(options: RelayOptions) {
       }
       const excerpt = await bodyExcerpt(res);
       // A 401 is about the keys, not the event: retried (and said loudly) until someone fixes them.
-      if (res.status === 401) logger.error({ ...fields, statusCode: 401 }, "the Store refused the warehouse's token: check WAREHOUSE_SIGNING_KEY here and WAREHOUSE_PUBLIC_KEY there");
+      if (res.status === 401)
+        logger.error(
+          { ...fields, statusCode: 401 },
+          "the Store refused the warehouse's token: check WAREHOUSE_SIGNING_KEY here and WAREHOUSE_PUBLIC_KEY there",
+        );
       const retryable = res.status >= 500 || res.status < 400 || res.status === 401 || res.status === 408 || res.status === 429;
       failure = { statusCode: res.status, lastError: `HTTP ${res.status}${excerpt ? `: ${excerpt}` : ""}`, park: !retryable };
     } catch (error) {
@@ -194,7 +200,8 @@ async function bodyExcerpt(res: Response): Promise<string> {
     await reader.cancel().catch(() => undefined);
   }
   // eslint-disable-next-line no-control-regex -- blanking control characters is the point
-  return text.slice(0, ERROR_EXCERPT_CHARS).replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  const controlCharacters = /[\u0000-\u001f\u007f]+/g;
+  return text.slice(0, ERROR_EXCERPT_CHARS).replace(controlCharacters, " ").trim();
 }
 
 /** "timeout", or the system error behind fetch's "fetch failed" (ECONNREFUSED, ENOTFOUND, ...). */

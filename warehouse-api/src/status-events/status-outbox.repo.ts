@@ -1,5 +1,6 @@
 import { and, asc, eq, lt, lte, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
+
 import type { Db } from "../db/client.js";
 import { statusOutbox } from "../db/schema.js";
 

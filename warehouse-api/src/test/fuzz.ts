@@ -1,6 +1,7 @@
-import { CORRELATION_HEADER, isValidCorrelationId } from "@fishtag/tracing/correlation";
 import fc from "fast-check";
 import { expect } from "vitest";
+
+import { CORRELATION_HEADER, isValidCorrelationId } from "@fishtag/tracing/correlation";
 
 // Generators and checks for src/fuzz.test.ts: hostile header values, junk strings and bodies, and the
 // transport that gets values onto a Request that the Headers class would refuse.
@@ -146,7 +147,10 @@ export type Sent = { request: Request; correlationId: string | undefined; hostil
 
 export function toRequest({ method, path, correlationId, headers = {}, body: payload }: FuzzRequest): Sent {
   const hostile = typeof correlationId === "object" ? correlationId : undefined;
-  const all: Record<string, string | undefined> = { ...headers, [CORRELATION_HEADER]: hostile?.value ?? (typeof correlationId === "string" ? correlationId : undefined) };
+  const all: Record<string, string | undefined> = {
+    ...headers,
+    [CORRELATION_HEADER]: hostile?.value ?? (typeof correlationId === "string" ? correlationId : undefined),
+  };
   const legal = new Headers();
   const raw = new Map<string, string>();
   for (const [name, value] of Object.entries(all)) {
@@ -201,7 +205,8 @@ export function expectCleanLog(contents: string, service: string, hostiles: Iter
   }
   const logged = new Set(contents.toLowerCase().match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g));
   for (const { value, marker } of hostiles) {
-    if (marker !== undefined) expect(logged.has(marker), `hostile correlation ID ${JSON.stringify(value.slice(0, 80))} in the log`).toBe(false);
+    if (marker !== undefined)
+      expect(logged.has(marker), `hostile correlation ID ${JSON.stringify(value.slice(0, 80))} in the log`).toBe(false);
   }
   return lines.length;
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { currentCustomerId } from "../../customer/customer.server";
 import { repos } from "../../db/repos.server";
 import { formatCents } from "../../lib/catalog";

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+
 import { warehouseHealth } from "../../../checkout/warehouse-client.server";
 import { warehouse } from "../../../checkout/warehouse.server";
 import { withRequestCorrelation } from "../../../lib/correlation.server";

@@ -1,4 +1,5 @@
 import { createReplayGuard } from "@fishtag/service-auth/tokens";
+
 import { repos } from "../../../db/repos.server";
 import { env } from "../../../env";
 import { logger } from "../../../lib/logger.server";

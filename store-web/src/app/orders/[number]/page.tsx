@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+
 import { currentCustomerId } from "../../../customer/customer.server";
 import { repos } from "../../../db/repos.server";
 import { OrderDetailView } from "../../../orders/order-detail";

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+
 import { CartSummary } from "../../../cart/cart-summary";
 import { CheckoutForm } from "../../../checkout/checkout-form";
 import { currentCustomerId } from "../../../customer/customer.server";
