@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { backoffMs, createRelayLoop } from "./index.js";
+import { backoffMs, createRelayLoop } from "./loop.js";
 
 /** A tick the test finishes by hand, counting how many were started. */
 function manualTicks() {

@@ -1,0 +1,97 @@
+import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
+
+import { createRelayLoop, type TickResult } from "./loop.js";
+
+/** What one delivery attempt did to its outbox row. */
+export type DeliveryOutcome = "delivered" | "retried" | "parked";
+
+export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = ["delivered", "retried", "parked"];
+
+/** Rows not delivered yet, and rows parked for someone to look at. */
+export type Backlog = { pending: number; parked: number };
+
+/** The part of an outbox table the relay reads; the service's deliver() writes each row's outcome. */
+export type OutboxSource<Row> = {
+  /** Up to `limit` rows due at `now` (epoch ms), oldest first. */
+  due: (now: number, limit: number) => Row[];
+  backlog: () => Backlog;
+};
+
+export type OutboxRelayOptions<Row extends { correlationId: string }> = {
+  /** Names the outbox in the relay's log lines, e.g. "order outbox". */
+  name: string;
+  outbox: OutboxSource<Row>;
+  /** Sends one row and records its outcome on it. Runs in the row's correlation scope. */
+  deliver: (row: Row) => Promise<DeliveryOutcome>;
+  logger: Logger;
+  /** Epoch ms; tests move it on instead of waiting out a backoff. */
+  now?: () => number;
+  /** Rows per tick at most. */
+  batchSize?: number;
+  /** Logged once at start beside the backlog, e.g. where the deliveries go. */
+  describe?: Record<string, unknown>;
+};
+
+export type OutboxRelay = {
+  /** One look at the outbox: sends what is due now and reports what happened. */
+  runOnce: () => Promise<TickResult<DeliveryOutcome>>;
+  /** Ticks every `intervalMs`, counted from the end of the previous tick. */
+  start: (intervalMs: number) => void;
+  /** No more ticks; resolves once the delivery in flight (if any) has finished and been recorded. */
+  stop: () => Promise<void>;
+};
+
+/**
+ * A transactional outbox's relay: each row is delivered at least once, oldest first, sequentially, under
+ * the correlation ID of the request that wrote it, so one reference traces a late delivery too. The
+ * service writes only `deliver`; the state (attempts, next attempt, parked) is in its table, so a
+ * restarted process picks up where the last one stopped.
+ */
+export function createOutboxRelay<Row extends { correlationId: string }>(options: OutboxRelayOptions<Row>): OutboxRelay {
+  const { name, outbox, deliver, logger, now = Date.now, batchSize = 100, describe = {} } = options;
+
+  async function tick(): Promise<TickResult<DeliveryOutcome>> {
+    const result: TickResult<DeliveryOutcome> = { delivered: 0, retried: 0, parked: 0 };
+    let sent = 0;
+    // An outbox may offer only one row per key at a time (the warehouse's: each order's oldest), and
+    // delivering it can make the next one due: look again until nothing is due or the batch is used up.
+    // Every row sent is delivered, parked or rescheduled past `startedAt`, so this ends.
+    const startedAt = now();
+    passes: while (sent < batchSize) {
+      const rows = outbox.due(startedAt, batchSize - sent);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        // stop() lets the delivery in flight finish, and starts no other.
+        if (loop.stopping()) break passes;
+        // Sequential on purpose: simple, and a peer that is down fails every row fast.
+        result[await runWithCorrelationId(row.correlationId, () => deliver(row))] += 1;
+        sent += 1;
+      }
+    }
+    // What is still waiting, only after a tick that sent something and only when something is: quiet when idle.
+    if (sent > 0) {
+      const backlog = outbox.backlog();
+      if (backlog.pending + backlog.parked > 0) logger.info({ tick: result, ...backlog }, `${name} backlog`);
+    }
+    return result;
+  }
+
+  const loop = createRelayLoop({
+    outcomes: DELIVERY_OUTCOMES,
+    tick,
+    onTickError: (error) => {
+      logger.error({ err: error }, `${name} relay tick failed`);
+    },
+  });
+
+  return {
+    runOnce: loop.runOnce,
+    start(intervalMs) {
+      const backlog = outbox.backlog();
+      logger.info({ ...describe, intervalMs, ...backlog }, `${name} relay started`);
+      if (backlog.parked > 0) logger.warn({ parked: backlog.parked }, `${name}: parked rows are waiting for someone to look at them`);
+      loop.start(intervalMs);
+    },
+    stop: loop.stop,
+  };
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+import { envKey, parsePublicKey, parseSigningKey, type KeyParse } from "@fishtag/service-auth/keys";
+
+/**
+ * What every service's env module is made of: its own zod schema, parsed once from `process.env` at
+ * start-up, built from the fields below where a variable means the same in both services. A bad value
+ * stops the start with one line per variable, naming it and never echoing it (it may be a key).
+ */
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** The variables every service reads the same way; spread them into the service's schema. */
+export const commonEnv = {
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Also append the JSON log lines to this file (stdout always gets them). */
+  LOG_FILE: z.string().min(1).optional(),
+};
+
+const keyField = (parse: (value: string) => KeyParse) => z.string().transform((value, ctx) => envKey(parse, value, ctx) ?? z.NEVER);
+
+/** The service's own Ed25519 private key (base64 of its PEM; see @fishtag/service-auth/keys). */
+export const signingKeyField = () => keyField(parseSigningKey);
+
+/** The peer service's Ed25519 public key. A private key is refused: it must never be handed over. */
+export const publicKeyField = () => keyField(parsePublicKey);
+
+/** A bad environment: `problems` holds one line per variable, e.g. `STORE_PORT: Too big: expected number to be <=65535`. */
+export class EnvError extends Error {
+  constructor(
+    readonly label: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid ${label} environment:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses `source` (process.env, or a test's object) with the service's schema; throws EnvError. */
+export function parseEnv<Schema extends z.ZodType>(
+  schema: Schema,
+  source: Record<string, string | undefined>,
+  label: string,
+): z.output<Schema> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  throw new EnvError(
+    label,
+    result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+  );
+}
+
+/** For a service's env module: the parsed environment, or every problem printed and exit code 1, no stack trace. */
+export function loadEnvOrExit<Schema extends z.ZodType>(
+  schema: Schema,
+  source: Record<string, string | undefined>,
+  label: string,
+): z.output<Schema> {
+  try {
+    return parseEnv(schema, source, label);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

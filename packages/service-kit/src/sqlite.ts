@@ -1,0 +1,40 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+
+export type SqliteDb<Schema extends Record<string, unknown>> = BetterSQLite3Database<Schema> & {
+  $client: Database.Database;
+};
+
+export type OpenSqliteOptions<Schema extends Record<string, unknown>> = {
+  /** The service's drizzle tables, for its typed queries. */
+  schema: Schema;
+  /** The committed migrations (drizzle-kit's output): the database is brought to the latest one. */
+  migrationsFolder?: string;
+};
+
+/**
+ * Opens (creating the file and its folder if needed) a service's own SQLite database with the pragmas of
+ * ADR 0005, and migrates it. `:memory:` works too, for tests that want no file at all.
+ */
+export function openSqlite<Schema extends Record<string, unknown>>(
+  path: string,
+  { schema, migrationsFolder }: OpenSqliteOptions<Schema>,
+): SqliteDb<Schema> {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  // WAL: the pages and the list read while an order or a status event is being written.
+  sqlite.pragma("journal_mode = WAL");
+  // In WAL mode NORMAL is durable against a crash of the process; only an OS crash or a power cut can
+  // lose the last transactions. FULL would fsync every commit.
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  // A second connection (a CLI, a test reading the file) waits for the writer instead of failing at once.
+  sqlite.pragma("busy_timeout = 5000");
+  const db = drizzle(sqlite, { schema, casing: "snake_case" });
+  if (migrationsFolder) migrate(db, { migrationsFolder });
+  return db;
+}
