@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 
 import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
+import { parseEnv as parseWith } from "@fishtag/service-kit/env";
 
-import { parseEnv } from "./env.js";
+import { EnvSchema } from "./env.js";
+
+const parseEnv = (source: Record<string, string | undefined>) => parseWith(EnvSchema, source, "warehouse");
 
 const OWN = generateServiceKeyPair();
 const STORE = generateServiceKeyPair();

@@ -1,18 +1,13 @@
 import { z } from "zod";
 
-import { envKey, parsePublicKey, parseSigningKey, type KeyParse } from "@fishtag/service-auth/keys";
-
-// An Ed25519 key as base64 of its PEM (see @fishtag/service-auth/keys); a bad one names the problem, never the value.
-const key = (parse: (value: string) => KeyParse) => z.string().transform((value, ctx) => envKey(parse, value, ctx) ?? z.NEVER);
+import { commonEnv, loadEnvOrExit as loadEnv, publicKeyField, signingKeyField } from "@fishtag/service-kit/env";
 
 // The one place the warehouse reads process.env: parsed once at start-up, typed everywhere else.
-const EnvSchema = z
+export const EnvSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    ...commonEnv,
     WAREHOUSE_PORT: z.coerce.number().int().min(1).max(65_535).default(9000),
     WAREHOUSE_DB_PATH: z.string().min(1).default("./data/warehouse.db"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    LOG_FILE: z.string().min(1).optional(),
     // Orders whose reference starts with this (case-insensitive) are rejected: the seed's failure switch.
     // Empty disables it.
     WAREHOUSE_REJECT_PREFIX: z.string().max(16).regex(/^\S*$/, "must not contain spaces").default("F"),
@@ -28,10 +23,10 @@ const EnvSchema = z
     // Ed25519 private key, which signs a short-lived token per event for the Store to check. Both set: the
     // relay sends them; neither: they wait in the outbox. Key material is never logged.
     STORE_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
-    WAREHOUSE_SIGNING_KEY: key(parseSigningKey).optional(),
+    WAREHOUSE_SIGNING_KEY: signingKeyField().optional(),
     // The Store's Ed25519 public key: order creation accepts only calls with a token it signed. Unset, every
     // such call is refused (401).
-    STORE_PUBLIC_KEY: key(parsePublicKey).optional(),
+    STORE_PUBLIC_KEY: publicKeyField().optional(),
     // How often the relay looks for status events that are due.
     WAREHOUSE_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   })
@@ -51,21 +46,7 @@ const EnvSchema = z
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = EnvSchema.safeParse(source);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
-    throw new Error(`Invalid warehouse environment:\n${problems}`);
-  }
-  return result.data;
-}
-
-/** For the entry point: the parsed environment, or each bad variable printed and exit code 1. */
+/** For the entry points (the server, the CLIs): the parsed environment, or each bad variable printed and exit code 1. */
 export function loadEnvOrExit(): Env {
-  try {
-    return parseEnv(process.env);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
+  return loadEnv(EnvSchema, process.env, "warehouse");
 }

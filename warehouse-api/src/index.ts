@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 
+import { drainOnSignals } from "@fishtag/service-kit/shutdown";
 import { createLogger } from "@fishtag/tracing/logger";
 
 import { createApp } from "./app.js";
@@ -66,30 +67,26 @@ else logger.info("status events are not sent: STORE_URL is not set");
 
 if (!env.STORE_PUBLIC_KEY) logger.warn("STORE_PUBLIC_KEY is not set: every order from the store is refused (401)");
 
-const server = serve({ fetch: app.fetch, port: env.WAREHOUSE_PORT }, ({ port }) => {
-  logger.info({ port, dbPath: env.WAREHOUSE_DB_PATH }, `warehouse-api listening on http://localhost:${port}`);
-});
-
-// Set on SIGTERM: every answer from then on closes its connection behind it. server.close() alone stops
-// new connections but keeps serving kept-alive ones for as long as their clients keep sending (the
-// store's checkouts and relay do), so it would never finish. Prepended: set before Hono writes the answer.
-// (Not by ending a connection after an answer sent without the header: see store-web/server.ts.)
-let draining = false;
-server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
-  if (draining) res.setHeader("connection", "close");
+// A plain node:http server around Hono's listener, as serve() builds it, but typed as one for the drain
+// below. The listener answers every request itself, errors included.
+const listener = getRequestListener(app.fetch);
+const server = createServer((incoming, outgoing) => void listener(incoming, outgoing));
+server.listen(env.WAREHOUSE_PORT, () => {
+  logger.info(
+    { port: env.WAREHOUSE_PORT, dbPath: env.WAREHOUSE_DB_PATH },
+    `warehouse-api listening on http://localhost:${env.WAREHOUSE_PORT}`,
+  );
 });
 
 // Stop taking connections and sending status events, let in-flight requests and the delivery in flight
 // finish (a delivery gives up after its 5 s timeout), then close the database and flush the logs.
-async function shutdown(signal: NodeJS.Signals) {
-  logger.info({ signal }, "shutting down");
-  clearInterval(sweepHourly);
-  draining = true;
-  // server.close also closes the idle kept-alive connections at once (Node 19 and later).
-  await Promise.all([relay?.stop(), new Promise((resolve) => server.close(resolve))]);
-  db.$client.close();
-  logger.flush(() => process.exit(0));
-}
-const onSignal = (signal: NodeJS.Signals) => void shutdown(signal);
-process.once("SIGTERM", onSignal);
-process.once("SIGINT", onSignal);
+drainOnSignals(server, {
+  logger,
+  stop: () => {
+    clearInterval(sweepHourly);
+    return relay?.stop();
+  },
+  release: () => {
+    db.$client.close();
+  },
+});

@@ -1,21 +1,16 @@
 import type { KeyObject } from "node:crypto";
 
-import { backoffMs, createRelayLoop, type Backoff, type TickResult as LoopTickResult } from "@fishtag/relay";
+import { backoffMs, createOutboxRelay, type Backoff, type DeliveryOutcome } from "@fishtag/relay";
 import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
-import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
+import type { Logger } from "@fishtag/tracing/logger";
 
 import type { Db } from "../db/client.js";
 import { createStatusOutbox, type OutboxRow } from "./status-outbox.repo.js";
 
 /**
  * The relay: sends each status change queued in the outbox to the Store, at least once, in order per
- * order (issue 4). The contract, which the Store implements:
- *
- *   POST {storeUrl}/api/warehouse-events
- *   Authorization: Bearer <a token signed per delivery: iss warehouse-api, aud store-web, 60 s>,
- *   X-Correlation-Id: <the staff action's ID>
- *   { eventId, orderId, storeOrderId, type: "order.status_changed", status, at }
+ * order. The call is the status-event contract in the README (POST {STORE_URL}/api/warehouse-events).
  *
  * 2xx is delivered (the Store also answers 2xx to a duplicate or stale eventId, which it ignores).
  * 5xx, a network error or a timeout is retried with exponential backoff and full jitter. Any other 4xx
@@ -56,10 +51,6 @@ export type RelayOptions = {
   backoff?: Backoff;
 };
 
-const OUTCOMES = ["delivered", "retried", "parked"] as const;
-type Outcome = (typeof OUTCOMES)[number];
-export type TickResult = LoopTickResult<Outcome>;
-
 // What is kept of a refusal's body, in the row and the log line.
 const ERROR_EXCERPT_CHARS = 500;
 
@@ -72,7 +63,7 @@ export function createRelay(options: RelayOptions) {
   // A path prefix on STORE_URL is kept (new URL() with an absolute path would drop it).
   const url = `${options.storeUrl.replace(/\/+$/, "")}${EVENTS_PATH}`;
 
-  async function deliver(row: OutboxRow): Promise<Outcome> {
+  async function deliver(row: OutboxRow): Promise<DeliveryOutcome> {
     const attempt = row.attempts + 1;
     const fields = { eventId: row.eventId, orderId: row.orderId, status: row.status, attempt };
     const event: StatusEvent = {
@@ -129,57 +120,17 @@ export function createRelay(options: RelayOptions) {
     return "retried";
   }
 
-  async function tick(): Promise<TickResult> {
-    const result: TickResult = { delivered: 0, retried: 0, parked: 0 };
-    let sent = 0;
-    // Each pass takes every order's oldest due row; delivering one can make the order's next row due, so
-    // look again until nothing is due or the batch is used up. Every row sent is delivered, parked or
-    // rescheduled past `startedAt`, so this ends.
-    const startedAt = now();
-    passes: while (sent < batchSize) {
-      const rows = outbox.due(startedAt, batchSize - sent);
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        // stop() lets the delivery in flight finish, and starts no other.
-        if (loop.stopping()) break passes;
-        // Sequential on purpose: simple, and a Store that is down fails every row fast.
-        result[await runWithCorrelationId(row.correlationId, () => deliver(row))] += 1;
-        sent += 1;
-      }
-    }
-    // What is still waiting, only after a tick that sent something and only when something is: quiet when idle.
-    if (sent > 0) {
-      const backlog = outbox.backlog();
-      if (backlog.pending + backlog.parked > 0) logger.info({ tick: result, ...backlog }, "status outbox backlog");
-    }
-    return result;
-  }
-
-  const loop = createRelayLoop({
-    outcomes: OUTCOMES,
-    tick,
-    onTickError: (error) => {
-      logger.error({ err: error }, "status relay tick failed");
-    },
+  // Only where the events go: a URL may carry user:password, which has no place in a log.
+  const { origin, pathname } = new URL(url);
+  return createOutboxRelay({
+    name: "status outbox",
+    outbox,
+    deliver,
+    logger,
+    now,
+    batchSize,
+    describe: { eventsUrl: `${origin}${pathname}` },
   });
-
-  return {
-    /** One look at the outbox: sends what is due now and reports what happened. */
-    runOnce: loop.runOnce,
-
-    /** Ticks every `intervalMs`, counted from the end of the previous tick. */
-    start(intervalMs: number) {
-      const backlog = outbox.backlog();
-      // Only where the events go: a URL may carry user:password, which has no place in a log.
-      const { origin, pathname } = new URL(url);
-      logger.info({ eventsUrl: `${origin}${pathname}`, intervalMs, ...backlog }, "status events relay started");
-      if (backlog.parked > 0) logger.warn({ parked: backlog.parked }, "parked status events are waiting in status_outbox");
-      loop.start(intervalMs);
-    },
-
-    /** No more ticks; resolves once the delivery in flight (if any) has finished and been recorded. */
-    stop: loop.stop,
-  };
 }
 
 /** The start of the answer's body, control characters blanked: it goes into a log line and the row. */
