@@ -28,18 +28,26 @@ function pemOf(value: string): string {
 
 const NOT_A_KEY = "must be an Ed25519 key as base64 of its PEM";
 
-/** The service's own private key, for signing what it sends. */
-export function parseSigningKey(value: string): KeyParse {
-  const pem = pemOf(value);
-  if (!pem.includes("PRIVATE KEY-----")) return { ok: false, problem: `${NOT_A_KEY} (PKCS#8, "BEGIN PRIVATE KEY")` };
+/** An Ed25519 key made from `pem` if it has the `marker` header, or the problem in words (never the key). */
+function ed25519Key(pem: string, marker: "PRIVATE KEY" | "PUBLIC KEY", make: (pem: string) => KeyObject): KeyParse {
+  const unreadable: KeyParse = {
+    ok: false,
+    problem: `${NOT_A_KEY} (${marker === "PRIVATE KEY" ? "PKCS#8" : "SPKI"}, "BEGIN ${marker}")`,
+  };
+  if (!pem.includes(`${marker}-----`)) return unreadable;
   try {
-    const key = createPrivateKey(pem);
+    const key = make(pem);
     if (key.asymmetricKeyType !== "ed25519")
       return { ok: false, problem: `must be an Ed25519 key, not ${key.asymmetricKeyType ?? "another kind"}` };
     return { ok: true, key };
   } catch {
-    return { ok: false, problem: `${NOT_A_KEY} (PKCS#8, "BEGIN PRIVATE KEY")` };
+    return unreadable;
   }
+}
+
+/** The service's own private key, for signing what it sends. */
+export function parseSigningKey(value: string): KeyParse {
+  return ed25519Key(pemOf(value), "PRIVATE KEY", createPrivateKey);
 }
 
 /**
@@ -49,15 +57,7 @@ export function parseSigningKey(value: string): KeyParse {
 export function parsePublicKey(value: string): KeyParse {
   const pem = pemOf(value);
   if (pem.includes("PRIVATE KEY-----")) return { ok: false, problem: "must be the peer's public key, not a private key" };
-  if (!pem.includes("PUBLIC KEY-----")) return { ok: false, problem: `${NOT_A_KEY} (SPKI, "BEGIN PUBLIC KEY")` };
-  try {
-    const key = createPublicKey(pem);
-    if (key.asymmetricKeyType !== "ed25519")
-      return { ok: false, problem: `must be an Ed25519 key, not ${key.asymmetricKeyType ?? "another kind"}` };
-    return { ok: true, key };
-  } catch {
-    return { ok: false, problem: `${NOT_A_KEY} (SPKI, "BEGIN PUBLIC KEY")` };
-  }
+  return ed25519Key(pem, "PUBLIC KEY", createPublicKey);
 }
 
 /**

@@ -3,7 +3,7 @@ import { randomUUID, type KeyObject } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 
 /**
- * Service-to-service authentication (issue 5): the caller signs a short-lived JWT with its own Ed25519
+ * Service-to-service authentication (ADR 0006): the caller signs a short-lived JWT with its own Ed25519
  * key and sends it as `Authorization: Bearer <jwt>`; the callee checks it against the caller's public
  * key. Claims: iss = the caller, aud = the callee, iat, exp = iat + 60 s, and a random jti. The callee
  * pins the algorithm to EdDSA, so `alg: none` and HS256-signed-with-the-public-key tokens are refused
