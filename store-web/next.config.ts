@@ -19,11 +19,15 @@ const SECURITY_HEADERS = [
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // The build type-checks what it builds, not the tests (`npm run typecheck` checks those), so turbo's
+  // build inputs, which leave tests out, are the whole truth about what the build depends on.
+  typescript: { tsconfigPath: "tsconfig.build.json" },
   // Loaded by Node, not bundled: pino's streams stay intact, and the tracing package (its
   // AsyncLocalStorage above all) is one instance shared by the proxy, the app and server.ts.
-  // better-sqlite3 is a native addon; drizzle-orm stays with it so the connection on globalThis (see
-  // src/db/db.server.ts) is used through one copy of drizzle, the one server.ts migrated it with.
-  serverExternalPackages: ["@fishtag/tracing", "pino", "pino-pretty", "better-sqlite3", "drizzle-orm"],
+  // better-sqlite3 is a native addon; drizzle-orm and service-kit (which opens the database with them)
+  // stay with it, so the process's one connection (src/db/db.server.ts) is used through one copy of
+  // drizzle, the one server.ts migrated it with.
+  serverExternalPackages: ["@fishtag/tracing", "@fishtag/service-kit", "pino", "pino-pretty", "better-sqlite3", "drizzle-orm"],
   headers: () => Promise.resolve([{ source: "/:path*", headers: SECURITY_HEADERS }]),
 };
 

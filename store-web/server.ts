@@ -2,47 +2,42 @@ import { createServer } from "node:http";
 
 import next from "next";
 
+import { drainOnSignals } from "@fishtag/service-kit/shutdown";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 
-import { warehouse } from "./src/checkout/warehouse.server";
-import { openStoreDatabase } from "./src/db/db.server";
+import { db } from "./src/db/db.server";
 import { env } from "./src/env";
 import { CLIENT_ADDRESS_HEADER } from "./src/lib/client-address";
 import { logger } from "./src/lib/logger.server";
-import { createOrderRelay } from "./src/order-outbox/relay";
+import { createOrderRelay, RELAY_INTERVAL_MS } from "./src/order-outbox/relay";
+import { repos } from "./src/repos.server";
+import { warehouse } from "./src/warehouse/warehouse.server";
 
 /**
- * A thin server around Next for the one thing Next has no hook for: an access line per request with its
- * final status and duration. The correlation ID on that line is the one proxy.ts put on the response.
+ * A thin server around Next for what Next has no hook for (ADR 0002): an access line per request with its
+ * final status and duration, the outbox relay beside the app, and the drain on SIGTERM. The correlation
+ * ID on the access line is the one proxy.ts put on the response.
  */
-// The store's database is opened and migrated here, once per process, before Next takes a request (in
-// `npm start` and `npm run dev` alike); a database that cannot be opened stops the start. Not in Next's
-// own start-up hooks: `next build` runs those too and must not create a database.
-const storeDb = openStoreDatabase();
+
+// Opened and migrated here, once per process, before Next takes a request (in `npm start` and `npm run
+// dev` alike): a database that cannot be opened stops the start. Not in Next's own start-up hooks:
+// `next build` runs those too and must not create a database.
+const storeDb = db();
 logger.info({ dbPath: env.STORE_DB_PATH }, "store database ready");
 
-// Delivers the orders the checkout could not (issue 5), through the one warehouse client the checkouts
-// use: the same breaker. Started as soon as the database is open: what an earlier process left pending
-// goes out now.
-const relay = createOrderRelay({ db: storeDb, warehouse, logger });
-relay.start();
+// Delivers the orders the checkout could not, through the process's one warehouse client (the same
+// breaker as the checkouts). Started as soon as the database is open: what an earlier process left
+// pending goes out now.
+const { orders, outbox } = repos();
+const relay = createOrderRelay({ orders, outbox, warehouse: warehouse(), logger });
+relay.start(RELAY_INTERVAL_MS);
 
-const dev = env.NODE_ENV !== "production";
-const app = next({ dev, port: env.STORE_PORT });
+const app = next({ dev: env.NODE_ENV !== "production", port: env.STORE_PORT });
 const handle = app.getRequestHandler();
-
 await app.prepare();
-
-// Set on SIGTERM: every answer from then on closes its connection behind it, so that clients on kept-alive
-// connections move off while their last request is still answered (server.close alone waits for them).
-// Not by ending a connection after an answer that went out without the header: a client that has not
-// been told may already be sending its next request on it, which would be read and done, but never
-// answered. Such a connection gets the header on its next answer, or the keep-alive timeout ends it.
-let draining = false;
 
 const server = createServer((req, res) => {
   const started = performance.now();
-  if (draining) res.setHeader("connection", "close");
   // Set here, where the socket is known, over whatever the client sent under the same name.
   req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
   // "close" rather than "finish": a request the client abandoned gets its line too.
@@ -67,19 +62,16 @@ server.listen(env.STORE_PORT, () => {
   logger.info({ port: env.STORE_PORT, warehouseUrl: env.WAREHOUSE_URL }, `store-web listening on http://localhost:${env.STORE_PORT}`);
 });
 
-function shutdown(signal: NodeJS.Signals) {
-  logger.info({ signal }, "shutting down");
-  // No more deliveries from here; the one in flight is recorded before the database closes. What is
-  // still pending stays in the outbox for the next start.
-  const relayStopped = relay.stop();
-  draining = true;
-  // Also closes the idle kept-alive connections at once (Node 19 and later).
-  server.close(() => {
-    void Promise.allSettled([app.close(), relayStopped]).finally(() => {
+// No more deliveries from the signal on; the one in flight is recorded before the database closes, and
+// what is still pending stays in the outbox for the next start.
+drainOnSignals(server, {
+  logger,
+  stop: () => relay.stop(),
+  release: async () => {
+    try {
+      await app.close();
+    } finally {
       storeDb.$client.close();
-      process.exit(0);
-    });
-  });
-}
-process.once("SIGTERM", shutdown);
-process.once("SIGINT", shutdown);
+    }
+  },
+});

@@ -24,7 +24,7 @@ const EVERYONE = CALLERS;
  * come from the warehouse alone: anything else is 401. The event sent is `{}`, so a caller let through
  * the gate gets 400 for the body: the gate, not the handler, is what this table is about.
  */
-const ROUTES: Record<string, { allowed: readonly Caller[]; letIn: 200 | 400; refused?: 401 | 404 }> = {
+const ROUTES: Record<string, { allowed: readonly Caller[]; letIn: 200 | 400 | 404; refused?: 401 | 404 }> = {
   "GET /": { allowed: EVERYONE, letIn: 200 },
   "GET /products": { allowed: EVERYONE, letIn: 200 },
   "GET /cart": { allowed: EVERYONE, letIn: 200 },
@@ -34,6 +34,8 @@ const ROUTES: Record<string, { allowed: readonly Caller[]; letIn: 200 | 400; ref
   "GET /api/health": { allowed: EVERYONE, letIn: 200 },
   "GET /api/orders/[number]": { allowed: ["the customer"], letIn: 200, refused: 404 },
   "POST /api/warehouse-events": { allowed: ["the warehouse"], letIn: 400, refused: 401 },
+  // Every other path under /api, whatever the method: a 404 in the error shape, to anyone.
+  "GET /api/[...path]": { allowed: EVERYONE, letIn: 404 },
 };
 
 /** The store's pages and route handlers, as `next build` listed them (Next's own error pages aside). */
@@ -86,7 +88,7 @@ test("the matrix has a row for every route the store is built with, and none for
 for (const [route, { allowed, letIn, refused }] of Object.entries(ROUTES)) {
   test(`${route}: ${allowed.length === CALLERS.length ? "anyone" : `only ${allowed.join(", ")}`}`, async ({ stack }) => {
     const [method = "GET", template = "/"] = route.split(" ");
-    const url = `${stack.storeUrl}${template.replace("[number]", orderNumber)}`;
+    const url = `${stack.storeUrl}${template.replace("[number]", orderNumber).replace("[...path]", "no/such/route")}`;
     for (const caller of CALLERS) {
       const headers = await headersFor(stack, caller);
       const response = await fetch(
@@ -105,11 +107,13 @@ for (const [route, { allowed, letIn, refused }] of Object.entries(ROUTES)) {
       }
     }
     if (template.startsWith("/api/")) {
+      // The catch-all answers every method alike: there is no route there to allow one.
+      const otherMethods = template.endsWith("[...path]") ? letIn : 405;
       for (const other of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((verb) => verb !== method)) {
         expect(
           (await fetch(url, { method: other, headers: await headersFor(stack, "the warehouse") })).status,
           `${other} ${template}`,
-        ).toBe(405);
+        ).toBe(otherMethods);
       }
     }
   });

@@ -103,8 +103,8 @@ test("a reference starting with F is rejected with a clear message and its refer
   await expect(page.getByLabel("PO reference")).toHaveValue("F-1234");
 
   await expect
-    .poll(() => stack.logLines("store-web").find((line) => line.correlationId === reference && line.level === "error")?.msg)
-    .toBe("checkout failed: warehouse rejected the order");
+    .poll(() => stack.logLines("store-web").find((line) => line.correlationId === reference && line.level === "warn")?.msg)
+    .toBe("order creation: the warehouse rejected the order");
   expect(stack.logLines("warehouse-api")).toContainEqual(
     expect.objectContaining({ correlationId: reference, level: "warn", msg: "order rejected" }),
   );

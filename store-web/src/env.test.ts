@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 
 import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
+import { parseEnv as parseWith } from "@fishtag/service-kit/env";
 
-import { parseEnv } from "./env";
+import { EnvSchema } from "./env";
+
+const parseEnv = (source: Record<string, string | undefined>) => parseWith(EnvSchema, source, "store");
 
 describe("store env", () => {
   it("has working defaults", () => {

@@ -25,11 +25,11 @@ import { GET as orderRoute } from "./app/api/orders/[number]/route";
 import { POST as warehouseEventsRoute } from "./app/api/warehouse-events/route";
 import { placeOrderAction } from "./checkout/actions";
 import { CHECKOUT_FIELDS } from "./checkout/checkout.schema";
-import type { CreateOrderResult } from "./checkout/warehouse-client.server";
 import { CLIENT_ADDRESS_HEADER } from "./lib/client-address";
 import { proxy } from "./proxy";
 import { expectCleanStoreLog, expectStoreAnswer, forwardedHeaders, inbound, inboundId, junk, UUID_V4, type HostileId } from "./test/fuzz";
 import { ada, newCustomer, testStore } from "./test/store-db";
+import type { CreateOrderResult } from "./warehouse/client.server";
 
 const fake = await vi.hoisted(async () => {
   const { mkdtempSync } = await import("node:fs");
@@ -59,11 +59,11 @@ vi.mock("next/headers", async () => {
   return { headers: () => Promise.resolve(fake.headers), cookies: () => Promise.resolve(new RequestCookies(fake.headers)) };
 });
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-vi.mock("./db/repos.server", () => ({ repos: () => fake.repos }));
+vi.mock("./repos.server", () => ({ repos: () => fake.repos }));
 // A real client on a warehouse that never answers, with the two calls the store makes answered by the test.
-vi.mock("./checkout/warehouse.server", async () => {
+vi.mock("./warehouse/warehouse.server", async () => {
   const { createLogger } = await import("@fishtag/tracing/logger");
-  const { createWarehouseClient } = await import("./checkout/warehouse-client.server");
+  const { createWarehouseClient } = await import("./warehouse/client.server");
   const unreachable = () => Promise.reject(new TypeError("fetch failed"));
   const client = createWarehouseClient({
     baseUrl: "http://warehouse.test",
@@ -71,7 +71,8 @@ vi.mock("./checkout/warehouse.server", async () => {
     logger: createLogger({ service: "store-web", level: "silent" }),
     fetch: unreachable,
   });
-  return { warehouse: { ...client, isHealthy: () => Promise.resolve(fake.warehouseUp), createOrder: () => Promise.resolve(fake.outcome) } };
+  const stub = { ...client, isHealthy: () => Promise.resolve(fake.warehouseUp), createOrder: () => Promise.resolve(fake.outcome) };
+  return { warehouse: () => stub };
 });
 
 const VALID_TOKEN = "valid token, signed when used";
@@ -185,6 +186,7 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
         const echoed = enter("http://store.test/api/warehouse-events", id, { method: "POST", headers: { authorization } }, viaProxy);
         const response = await warehouseEventsRoute(
           new Request("http://store.test/api/warehouse-events", { method: "POST", headers: fake.headers, body }),
+          undefined,
         );
         await expectStoreAnswer(response, echoed);
       }),
@@ -227,7 +229,10 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
       fc.asyncProperty(fc.boolean(), inboundId, fc.boolean(), async (up, id, viaProxy) => {
         fake.warehouseUp = up;
         const echoed = enter("http://store.test/api/health", id, {}, viaProxy);
-        const body = await expectStoreAnswer(await healthRoute(), echoed);
+        const body = await expectStoreAnswer(
+          await healthRoute(new Request("http://store.test/api/health", { headers: fake.headers }), undefined),
+          echoed,
+        );
         expect(body).toMatchObject({ status: "ok", correlationId: expect.stringMatching(echoed) });
         expect(body.warehouse).toBeDefined();
       }),

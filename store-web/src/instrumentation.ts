@@ -6,14 +6,13 @@ import type { Instrumentation } from "next";
  */
 export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ logger }, { resolveCorrelationId, CORRELATION_HEADER }, { runWithCorrelationId }] = await Promise.all([
+  const [{ logger }, { inCorrelationScope }, { CORRELATION_HEADER }] = await Promise.all([
     import("./lib/logger.server"),
+    import("./lib/correlation.server"),
     import("@fishtag/tracing/correlation"),
-    import("@fishtag/tracing/logger"),
   ]);
   const header = request.headers[CORRELATION_HEADER];
-  const { id } = resolveCorrelationId(typeof header === "string" ? header : undefined);
-  runWithCorrelationId(id, () => {
+  inCorrelationScope(typeof header === "string" ? header : undefined, () => {
     logger.error(
       { err: error, digest: (error as { digest?: string }).digest, path: request.path, route: context.routePath },
       "request failed",

@@ -1,10 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
-import { runWithCorrelationId } from "@fishtag/tracing/logger";
+import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 
 import { CUSTOMER_COOKIE, customerCookie, isCustomerId } from "./customer/customer-cookie";
-import { logger } from "./lib/logger.server";
+import { inCorrelationScope } from "./lib/correlation.server";
 
 /**
  * Fish tagging at the edge of the store: every page, server action and route request gets a correlation
@@ -16,13 +15,10 @@ import { logger } from "./lib/logger.server";
  * API routes are left alone: the warehouse's events and the health probe are not customers.
  */
 export function proxy(request: NextRequest) {
-  const { id, replaced } = resolveCorrelationId(request.headers.get(CORRELATION_HEADER));
-  if (replaced) {
-    runWithCorrelationId(id, () => {
-      logger.warn({ invalidLength: replaced.length }, "invalid inbound correlation ID replaced");
-    });
-  }
+  return inCorrelationScope(request.headers.get(CORRELATION_HEADER), (id) => tag(request, id));
+}
 
+function tag(request: NextRequest, id: string) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set(CORRELATION_HEADER, id);
 

@@ -4,8 +4,8 @@ import type { ReactNode } from "react";
 
 import { WarehouseStatus } from "../components/warehouse-status";
 import { currentCustomerId } from "../customer/customer.server";
-import { repos } from "../db/repos.server";
 import { requestCorrelationId } from "../lib/correlation.server";
+import { repos } from "../repos.server";
 
 import "./globals.css";
 

@@ -1,8 +1,8 @@
 import Link from "next/link";
 
 import { AddToCartForm } from "../cart/add-to-cart-form";
-import { repos } from "../db/repos.server";
 import { formatCents } from "../lib/catalog";
+import { repos } from "../repos.server";
 
 export default function CatalogPage() {
   const products = repos().products.listActive();

@@ -3,9 +3,9 @@
 import { revalidatePath } from "next/cache";
 
 import { requireCustomerId } from "../customer/customer.server";
-import { repos } from "../db/repos.server";
 import { withRequestCorrelation } from "../lib/correlation.server";
 import { logger } from "../lib/logger.server";
+import { repos } from "../repos.server";
 import { cartErrorMessage, parseQuantity } from "./cart-messages";
 
 /** The result of a cart change, for the form that made it; `at` makes a repeated success announce again. */

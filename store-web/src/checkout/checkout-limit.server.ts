@@ -1,6 +1,7 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 
 import { env } from "../env";
+import { remember } from "../lib/singleton.server";
 
 /** How many checkouts one client may attempt per minute; `take` answers 0, or the seconds to wait. */
 export type CheckoutLimiter = { take: (client: string) => Promise<number> };
@@ -25,7 +26,7 @@ export function createCheckoutLimiter(perMinute: number): CheckoutLimiter {
   };
 }
 
-// One per process, like the warehouse client (see warehouse.server.ts for why on globalThis).
-const globalForLimiter = globalThis as typeof globalThis & { __fishtagCheckoutLimiter?: CheckoutLimiter };
-globalForLimiter.__fishtagCheckoutLimiter ??= createCheckoutLimiter(env.STORE_CHECKOUT_LIMIT_PER_MINUTE);
-export const checkoutLimiter: CheckoutLimiter = globalForLimiter.__fishtagCheckoutLimiter;
+/** The process's one limiter: every checkout from a client counts against the same budget. */
+export function checkoutLimiter(): CheckoutLimiter {
+  return remember("checkoutLimiter", () => createCheckoutLimiter(env.STORE_CHECKOUT_LIMIT_PER_MINUTE));
+}

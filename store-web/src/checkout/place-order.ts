@@ -1,12 +1,12 @@
-import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
+import type { Logger } from "@fishtag/tracing/logger";
 
 import type { CartRepo } from "../cart/cart.repo";
 import { deliverOrder } from "../order-outbox/delivery";
 import type { OrderOutbox } from "../order-outbox/order-outbox.repo";
 import type { OrdersRepo } from "../orders/orders.repo";
+import type { WarehouseClient } from "../warehouse/client.server";
 import type { CheckoutLimiter } from "./checkout-limit.server";
 import { checkoutValues, parseCheckout, type CheckoutValues, type FieldErrors } from "./checkout.schema";
-import type { WarehouseClient } from "./warehouse-client.server";
 
 /** Every outcome a customer can see, as data: the page renders each one; nothing here throws for them. */
 export type CheckoutState =
@@ -39,14 +39,10 @@ export type PlaceOrderDeps = {
  * cart (priced from the catalog), record the store's order with its outbox row, then send it to the
  * warehouse at once. If the warehouse cannot take it now, the order is still accepted: the outbox relay
  * delivers it later (order-outbox/relay.ts). Free of Next so that it can be tested directly against a
- * real warehouse. Everything inside runs with the request's correlation ID in scope: every log line and
- * the warehouse call carry it.
+ * real warehouse. The caller runs it in the request's correlation scope, so every log line and the
+ * warehouse call carry `correlationId`.
  */
-export function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutState> {
-  return runWithCorrelationId(deps.correlationId, () => checkout(form, deps));
-}
-
-async function checkout(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutState> {
+export async function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutState> {
   const { correlationId, customerId, carts, orders, outbox, warehouse, logger, admission, now = Date.now, random = Math.random } = deps;
   const values = checkoutValues(form);
   const retryAfterSeconds = await admission.limiter.take(admission.client);

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 
-import type { WarehouseHealth } from "../checkout/warehouse-client.server";
+import type { WarehouseHealth } from "../warehouse/client.server";
 
 type Health = { status: "ok"; warehouse: WarehouseHealth };
 

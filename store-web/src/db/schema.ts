@@ -1,5 +1,8 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
+// The domain before its storage: the statuses are the orders module's, and the tables store them.
+import { STATUS_SOURCES, STORE_ORDER_STATUSES } from "../orders/order-status";
+
 // The store's own data: its catalog, its customers' carts and the orders placed here. The warehouse
 // keeps its own copy of an order; the two are tied by `orders.id` (sent as `storeOrderId`) and the
 // warehouse's order id, and kept in step by the warehouse's status events. Columns are snake_case in
@@ -35,23 +38,6 @@ export const cartItems = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.customerId, t.sku] })],
 );
-
-// awaiting_confirmation: the store has accepted the order (it is in the outbox) but the warehouse has not
-// confirmed it yet, because it could not be reached at checkout; the outbox relay delivers it later.
-export const STORE_ORDER_STATUSES = [
-  "pending",
-  "awaiting_confirmation",
-  "failed",
-  "received",
-  "picking",
-  "packed",
-  "shipped",
-  "cancelled",
-  "rejected",
-] as const;
-export type StoreOrderStatus = (typeof STORE_ORDER_STATUSES)[number];
-
-export const STATUS_SOURCES = ["checkout", "warehouse"] as const;
 
 export const orders = sqliteTable(
   "orders",

@@ -3,20 +3,49 @@ import { headers } from "next/headers";
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId } from "@fishtag/tracing/logger";
 
+import { errorResponse, HTTP } from "./http";
+import { logger } from "./logger.server";
+
 /**
- * The correlation ID of the current page, action or route request, as set by proxy.ts. Validated again
- * here because the proxy's matcher may skip a route, and then the header is whatever the client sent.
+ * The one way into a correlation scope in the store, for every entry point: the proxy, actions, route
+ * handlers. A valid inbound ID is kept, anything else replaced (with a warning that logs only its
+ * length); `fn` runs with the ID in scope for every log line and every warehouse call inside it.
+ * (A scope set in the proxy does not reach the render: vercel/next.js#69298. So each entry point enters
+ * its own from the header, which the proxy has already made valid where it runs.)
  */
+export function inCorrelationScope<T>(inbound: string | null | undefined, fn: (correlationId: string) => T): T {
+  const { id, replaced } = resolveCorrelationId(inbound);
+  return runWithCorrelationId(id, () => {
+    if (replaced) logger.warn({ invalidLength: replaced.length }, "invalid inbound correlation ID replaced");
+    return fn(id);
+  });
+}
+
+/** The correlation ID of the current page or action request, for a page that shows it. */
 export async function requestCorrelationId(): Promise<string> {
   return resolveCorrelationId((await headers()).get(CORRELATION_HEADER)).id;
 }
 
-/**
- * Runs a route handler or action body with the request's ID in scope for every log line and every
- * warehouse call inside it. (An AsyncLocalStorage context set in the proxy does not reach the render:
- * vercel/next.js#69298, so each entry point starts its own from the header.)
- */
+/** A server action's body, in its request's correlation scope. */
 export async function withRequestCorrelation<T>(fn: (correlationId: string) => T | Promise<T>): Promise<T> {
-  const correlationId = await requestCorrelationId();
-  return runWithCorrelationId(correlationId, () => fn(correlationId));
+  const inbound = (await headers()).get(CORRELATION_HEADER);
+  return inCorrelationScope(inbound, fn);
+}
+
+/**
+ * A JSON route handler: runs in its request's correlation scope, and whatever it throws becomes a logged
+ * 500 in the API's one error shape, never Next's HTML error page.
+ */
+export function jsonRoute<Context>(
+  handler: (request: Request, context: Context, correlationId: string) => Response | Promise<Response>,
+): (request: Request, context: Context) => Promise<Response> {
+  return (request, context) =>
+    inCorrelationScope(request.headers.get(CORRELATION_HEADER), async (correlationId) => {
+      try {
+        return await handler(request, context, correlationId);
+      } catch (error) {
+        logger.error({ err: error, path: new URL(request.url).pathname }, "route failed");
+        return errorResponse(HTTP.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong.", correlationId);
+      }
+    });
 }

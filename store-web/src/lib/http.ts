@@ -5,6 +5,7 @@ export const HTTP = {
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
+  INTERNAL_SERVER_ERROR: 500,
 } as const;
 
 /** The one error shape of the store's JSON routes, the same as the warehouse's. */

@@ -1,12 +1,9 @@
-import { backoffMs, type Backoff } from "@fishtag/relay";
+import { backoffMs, type Backoff, type DeliveryOutcome } from "@fishtag/relay";
 import type { Logger } from "@fishtag/tracing/logger";
 
-import type { CreateOrderResult, WarehouseClient, WarehouseOrderRequest } from "../checkout/warehouse-client.server";
 import type { OrderDetail, OrdersRepo } from "../orders/orders.repo";
+import type { CreateOrderResult, WarehouseClient, WarehouseOrderRequest } from "../warehouse/client.server";
 import { DEFAULT_BACKOFF, type OrderOutbox } from "./order-outbox.repo";
-
-/** What one attempt did to the outbox row. */
-export type DeliveryOutcome = "delivered" | "retried" | "parked";
 
 export type DeliveryDeps = {
   orders: OrdersRepo;

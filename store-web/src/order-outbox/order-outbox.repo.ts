@@ -2,7 +2,7 @@ import { and, asc, eq, lte, sql } from "drizzle-orm";
 
 import type { Backoff } from "@fishtag/relay";
 
-import type { Db } from "../db/client.server";
+import type { Db, Tx } from "../db/client.server";
 import { orderOutbox } from "../db/schema";
 
 export type OutboxRow = typeof orderOutbox.$inferSelect;
@@ -21,7 +21,7 @@ const p = sql.placeholder;
 
 export type OrderOutbox = ReturnType<typeof createOrderOutbox>;
 
-/** The outbox's rows. They are created with their order, in its transaction (orders.repo.ts `create`). */
+/** The outbox owns its rows: orders.repo.ts hands it each new order inside the order's transaction. */
 export function createOrderOutbox(db: Db) {
   const due = db
     .select()
@@ -52,6 +52,16 @@ export function createOrderOutbox(db: Db) {
     .prepare();
 
   return {
+    /**
+     * Queues an order for delivery, in the transaction that records it: the order and the promise to
+     * deliver it commit together. Its first attempt is the checkout's own, so the relay leaves the row
+     * alone for CHECKOUT_LEASE_MS.
+     */
+    enqueue(tx: Tx, { storeOrderId, correlationId, now }: { storeOrderId: string; correlationId: string; now: Date }) {
+      tx.insert(orderOutbox)
+        .values({ storeOrderId, correlationId, nextAttemptAt: new Date(now.getTime() + CHECKOUT_LEASE_MS), createdAt: now })
+        .run();
+    },
     /** Up to `limit` pending rows due at `now` (epoch ms), oldest first. */
     due(now: number, limit: number): OutboxRow[] {
       return due.all({ now, limit });

@@ -1,4 +1,24 @@
-import type { StoreOrderStatus } from "../db/schema";
+/**
+ * Where a store order stands. `awaiting_confirmation`: the store has accepted the order (it is in the
+ * outbox) but the warehouse has not confirmed it yet, because it could not be reached at checkout; the
+ * outbox relay delivers it later. The statuses from `received` on are the warehouse's.
+ */
+export const STORE_ORDER_STATUSES = [
+  "pending",
+  "awaiting_confirmation",
+  "failed",
+  "received",
+  "picking",
+  "packed",
+  "shipped",
+  "cancelled",
+  "rejected",
+] as const;
+export type StoreOrderStatus = (typeof STORE_ORDER_STATUSES)[number];
+
+/** Who set a status: the checkout (and the outbox relay on its behalf), or a warehouse status event. */
+export const STATUS_SOURCES = ["checkout", "warehouse"] as const;
+export type StatusSource = (typeof STATUS_SOURCES)[number];
 
 /** How a customer reads each status. */
 export const STATUS_LABELS: Record<StoreOrderStatus, string> = {

@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 
 import type { Db } from "../db/client.server";
-import { orderLines, orderOutbox, orders, orderStatusHistory, type StoreOrderStatus } from "../db/schema";
-import { CHECKOUT_LEASE_MS } from "../order-outbox/order-outbox.repo";
-import type { WarehouseEvent } from "../warehouse-events/warehouse-event.schema";
+import { orderLines, orders, orderStatusHistory } from "../db/schema";
+import type { OrderOutbox } from "../order-outbox/order-outbox.repo";
 import { formatOrderNumber } from "./order-number";
+import type { StatusSource, StoreOrderStatus } from "./order-status";
 
 type OrderRow = typeof orders.$inferSelect;
 
@@ -28,7 +28,7 @@ export type OrderSummary = {
   createdAt: string;
 };
 
-export type StatusChange = { status: StoreOrderStatus; at: string; source: "checkout" | "warehouse"; correlationId: string };
+export type StatusChange = { status: StoreOrderStatus; at: string; source: StatusSource; correlationId: string };
 
 export type OrderDetail = Omit<OrderSummary, "itemCount"> & {
   customer: { name: string; email: string };
@@ -54,7 +54,17 @@ export type CheckoutOutcome =
  */
 const UNCONFIRMED: StoreOrderStatus[] = ["pending", "awaiting_confirmation", "failed"];
 
-export type ApplyEventResult =
+/** A status change the warehouse made to an order the store placed, as the store records it. */
+export type WarehouseUpdate = {
+  /** The warehouse's event id: increasing per order, so an older one arriving late is recognised. */
+  eventId: number;
+  warehouseOrderId: string;
+  storeOrderId: string;
+  status: StoreOrderStatus;
+  at: Date;
+};
+
+export type ApplyUpdateResult =
   | { outcome: "applied"; orderNumber: string; status: StoreOrderStatus }
   | { outcome: "duplicate" | "stale"; orderNumber: string; lastEventId: number | null }
   | { outcome: "unknown_order" };
@@ -63,7 +73,8 @@ const p = sql.placeholder;
 
 export type OrdersRepo = ReturnType<typeof createOrdersRepo>;
 
-export function createOrdersRepo(db: Db) {
+/** The store's orders; new ones are handed to `outbox` in the transaction that records them. */
+export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
   const insertHistory = db
     .insert(orderStatusHistory)
     .values({
@@ -121,7 +132,7 @@ export function createOrdersRepo(db: Db) {
   function history(
     number: number,
     status: StoreOrderStatus,
-    source: "checkout" | "warehouse",
+    source: StatusSource,
     correlationId: string,
     at: Date,
     warehouseEventId: number | null = null,
@@ -193,14 +204,7 @@ export function createOrdersRepo(db: Db) {
           .values(order.lines.map((line, index) => ({ orderNumber: inserted.number, lineNo: index + 1, ...line })))
           .run();
         history(inserted.number, "pending", "checkout", order.correlationId, now);
-        tx.insert(orderOutbox)
-          .values({
-            storeOrderId: id,
-            correlationId: order.correlationId,
-            nextAttemptAt: new Date(now.getTime() + CHECKOUT_LEASE_MS),
-            createdAt: now,
-          })
-          .run();
+        outbox.enqueue(tx, { storeOrderId: id, correlationId: order.correlationId, now });
         return inserted.number;
       });
       return { id, number: formatOrderNumber(number), totalCents };
@@ -260,34 +264,33 @@ export function createOrdersRepo(db: Db) {
     },
 
     /**
-     * A warehouse status event, applied at most once: an eventId seen before is a duplicate, one lower
+     * A warehouse status change, applied at most once: an eventId seen before is a duplicate, one lower
      * than the newest applied for the order is stale (it was overtaken); both change nothing. The status
      * and its history row commit together. IMMEDIATE takes the write lock up front, so two deliveries of
      * one event cannot both pass the checks.
      */
-    applyWarehouseEvent(event: WarehouseEvent, correlationId: string): ApplyEventResult {
+    applyWarehouseUpdate(update: WarehouseUpdate, correlationId: string): ApplyUpdateResult {
       return db.transaction(
-        (tx): ApplyEventResult => {
-          const order = byId.get({ id: event.storeOrderId });
+        (tx): ApplyUpdateResult => {
+          const order = byId.get({ id: update.storeOrderId });
           if (!order) return { outcome: "unknown_order" };
           const orderNumber = formatOrderNumber(order.number);
           const lastEventId = order.lastWarehouseEventId;
-          if (eventSeen.get({ eventId: event.eventId })) return { outcome: "duplicate", orderNumber, lastEventId };
-          if (lastEventId !== null && event.eventId < lastEventId) return { outcome: "stale", orderNumber, lastEventId };
+          if (eventSeen.get({ eventId: update.eventId })) return { outcome: "duplicate", orderNumber, lastEventId };
+          if (lastEventId !== null && update.eventId < lastEventId) return { outcome: "stale", orderNumber, lastEventId };
 
-          const at = new Date(event.at);
           tx.update(orders)
             .set({
-              status: event.status,
-              lastWarehouseEventId: event.eventId,
-              // A checkout that timed out never learned the warehouse's id: the event tells it.
-              warehouseOrderId: order.warehouseOrderId ?? event.orderId,
+              status: update.status,
+              lastWarehouseEventId: update.eventId,
+              // A checkout that timed out never learned the warehouse's id: the update tells it.
+              warehouseOrderId: order.warehouseOrderId ?? update.warehouseOrderId,
               updatedAt: new Date(),
             })
             .where(eq(orders.number, order.number))
             .run();
-          history(order.number, event.status, "warehouse", correlationId, at, event.eventId);
-          return { outcome: "applied", orderNumber, status: event.status };
+          history(order.number, update.status, "warehouse", correlationId, update.at, update.eventId);
+          return { outcome: "applied", orderNumber, status: update.status };
         },
         { behavior: "immediate" },
       );

@@ -11,12 +11,13 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.m
 /** A fresh in-memory store database built from the committed migrations, with its repositories. */
 export function testStore() {
   const db: Db = openDatabase(":memory:", { migrationsFolder: MIGRATIONS_FOLDER });
+  const outbox = createOrderOutbox(db);
   return {
     db,
     products: createProductsRepo(db),
     carts: createCartRepo(db),
-    orders: createOrdersRepo(db),
-    outbox: createOrderOutbox(db),
+    orders: createOrdersRepo(db, outbox),
+    outbox,
     close: () => db.$client.close(),
   };
 }

@@ -3,8 +3,8 @@ import Link from "next/link";
 
 import { CartLineForm } from "../../cart/cart-line-form";
 import { currentCustomerId } from "../../customer/customer.server";
-import { repos } from "../../db/repos.server";
 import { formatCents } from "../../lib/catalog";
+import { repos } from "../../repos.server";
 
 export const metadata: Metadata = { title: "Your cart" };
 

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { currentCustomerId } from "../../customer/customer.server";
-import { repos } from "../../db/repos.server";
 import { formatCents } from "../../lib/catalog";
 import { STATUS_LABELS } from "../../orders/order-status";
+import { repos } from "../../repos.server";
 
 export const metadata: Metadata = { title: "Your orders" };
 

@@ -1,8 +1,6 @@
-import { NextResponse } from "next/server";
-
-import { warehouseHealth } from "../../../checkout/warehouse-client.server";
-import { warehouse } from "../../../checkout/warehouse.server";
-import { withRequestCorrelation } from "../../../lib/correlation.server";
+import { jsonRoute } from "../../../lib/correlation.server";
+import { warehouseHealth } from "../../../warehouse/client.server";
+import { warehouse } from "../../../warehouse/warehouse.server";
 
 export const dynamic = "force-dynamic";
 
@@ -10,8 +8,6 @@ export const dynamic = "force-dynamic";
  * The store is up if it answers; the warehouse's state is reported beside it for the status badge:
  * whether it answers its health check, and the state of the circuit breaker order creation goes through.
  */
-export async function GET() {
-  return withRequestCorrelation(async (correlationId) =>
-    NextResponse.json({ status: "ok", warehouse: await warehouseHealth(warehouse), correlationId }),
-  );
-}
+export const GET = jsonRoute(async (_request, _context: unknown, correlationId) =>
+  Response.json({ status: "ok", warehouse: await warehouseHealth(warehouse()), correlationId }),
+);

@@ -1,16 +1,21 @@
 import { createReplayGuard } from "@fishtag/service-auth/tokens";
 
-import { repos } from "../../../db/repos.server";
 import { env } from "../../../env";
+import { jsonRoute } from "../../../lib/correlation.server";
 import { logger } from "../../../lib/logger.server";
-import { handleWarehouseEvent } from "../../../warehouse-events/warehouse-events.handler";
+import { remember } from "../../../lib/singleton.server";
+import { repos } from "../../../repos.server";
+import { handleStatusEvent } from "../../../warehouse/status-events.handler";
 
 export const dynamic = "force-dynamic";
 
-// One per process (this route is the only one that takes warehouse tokens).
-const replay = createReplayGuard();
-
-/** Status events from the warehouse's relay; the contract is in warehouse-events.handler.ts. */
-export function POST(request: Request) {
-  return handleWarehouseEvent(request, { orders: repos().orders, publicKey: env.WAREHOUSE_PUBLIC_KEY, replay, logger });
-}
+/** Status events from the warehouse's relay (warehouse/status-events.handler.ts). */
+export const POST = jsonRoute((request, _context: unknown, correlationId) =>
+  handleStatusEvent(request, correlationId, {
+    orders: repos().orders,
+    publicKey: env.WAREHOUSE_PUBLIC_KEY,
+    // One per process: a token taken once is refused again, whichever bundle sees it.
+    replay: remember("statusEventReplayGuard", createReplayGuard),
+    logger,
+  }),
+);

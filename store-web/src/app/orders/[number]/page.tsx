@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 
 import { currentCustomerId } from "../../../customer/customer.server";
-import { repos } from "../../../db/repos.server";
 import { OrderDetailView } from "../../../orders/order-detail";
 import { parseOrderNumber } from "../../../orders/order-number";
+import { repos } from "../../../repos.server";
 
 type Props = { params: Promise<{ number: string }> };
 

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { CartSummary } from "../../../cart/cart-summary";
 import { CheckoutForm } from "../../../checkout/checkout-form";
 import { currentCustomerId } from "../../../customer/customer.server";
-import { repos } from "../../../db/repos.server";
+import { repos } from "../../../repos.server";
 
 export const metadata: Metadata = { title: "Checkout" };
 

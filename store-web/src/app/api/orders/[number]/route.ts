@@ -1,13 +1,12 @@
 import { currentCustomerId } from "../../../../customer/customer.server";
-import { repos } from "../../../../db/repos.server";
-import { withRequestCorrelation } from "../../../../lib/correlation.server";
+import { jsonRoute } from "../../../../lib/correlation.server";
 import { orderResponse } from "../../../../orders/order-api";
+import { repos } from "../../../../repos.server";
 
 export const dynamic = "force-dynamic";
 
 /** One of this browser's orders, as the order page polls it for status changes. */
-export async function GET(_request: Request, { params }: { params: Promise<{ number: string }> }) {
+export const GET = jsonRoute(async (_request, { params }: { params: Promise<{ number: string }> }, correlationId) => {
   const { number } = await params;
-  const customerId = await currentCustomerId();
-  return withRequestCorrelation((correlationId) => Promise.resolve(orderResponse(repos().orders, customerId, number, correlationId)));
-}
+  return orderResponse(repos().orders, await currentCustomerId(), number, correlationId);
+});

@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,9 +9,10 @@ import { refusedAuthorizations, testKeyPair } from "@fishtag/service-auth/testin
 import { createReplayGuard, serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { createLogger } from "@fishtag/tracing/logger";
 
+import { jsonRoute } from "../lib/correlation.server";
 import { ada, newCustomer, testStore } from "../test/store-db";
-import type { WarehouseEvent } from "./warehouse-event.schema";
-import { handleWarehouseEvent } from "./warehouse-events.handler";
+import type { StatusEvent } from "./status-event.schema";
+import { handleStatusEvent } from "./status-events.handler";
 
 // The warehouse's key pair: events are signed with the private half, checked against the public one.
 const WAREHOUSE = testKeyPair();
@@ -49,7 +51,7 @@ function logLines(): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-const event = (overrides: Partial<WarehouseEvent> = {}): WarehouseEvent => ({
+const event = (overrides: Partial<StatusEvent> = {}): StatusEvent => ({
   eventId: 10,
   orderId: "wh-1",
   storeOrderId: order.id,
@@ -60,6 +62,14 @@ const event = (overrides: Partial<WarehouseEvent> = {}): WarehouseEvent => ({
 });
 
 const replay = createReplayGuard();
+
+/** Through the same entry as the route: the request's correlation scope, and the JSON catch-all. */
+function post(request: Request, { publicKey }: { publicKey: KeyObject | undefined } = { publicKey: WAREHOUSE.publicKey }) {
+  const route = jsonRoute((received, _context: unknown, correlationId) =>
+    handleStatusEvent(received, correlationId, { orders: store.orders, publicKey, replay, logger }),
+  );
+  return route(request, undefined);
+}
 
 /** The event as the warehouse's relay sends it: with a fresh token, unless `authorization` says otherwise (undefined: none). */
 async function send(body: unknown, options: { authorization?: string | undefined; correlationId?: string } = {}) {
@@ -72,7 +82,7 @@ async function send(body: unknown, options: { authorization?: string | undefined
     headers,
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return handleWarehouseEvent(request, { orders: store.orders, publicKey: WAREHOUSE.publicKey, replay, logger });
+  return post(request);
 }
 
 const stored = () => store.orders.findById(order.id);
@@ -170,7 +180,7 @@ describe("POST /api/warehouse-events", () => {
       headers: { authorization: await warehouseAuthorization(), "content-type": "application/json" },
       body: JSON.stringify(event()),
     });
-    const response = await handleWarehouseEvent(request, { orders: store.orders, publicKey: undefined, replay, logger });
+    const response = await post(request, { publicKey: undefined });
 
     expect(response.status).toBe(401);
     expect(logLines()).toContainEqual(expect.objectContaining({ reason: "not_configured" }));

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { serve } from "@hono/node-server";
+import { getRequestListener, serve } from "@hono/node-server";
 import { createTestWarehouse, TEST_SERVICE_KEYS, type TestWarehouse } from "warehouse-api/testing";
 
 /** The store's test signing key, whose public half the test warehouse trusts; the warehouse's own pair. */
@@ -16,7 +16,7 @@ function urlOf(address: AddressInfo | string | null): string {
 }
 
 /** The real warehouse app on a free port with its own database: the other side of the contract. */
-export async function startWarehouse(): Promise<RunningServer & { staffHeaders: TestWarehouse["staffHeaders"] }> {
+export async function startWarehouse(): Promise<RunningServer & { staffHeaders: TestWarehouse["staffHeaders"]; warehouse: TestWarehouse }> {
   const warehouse = createTestWarehouse();
   const server = serve({ fetch: warehouse.app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", resolve));
@@ -24,6 +24,7 @@ export async function startWarehouse(): Promise<RunningServer & { staffHeaders: 
     url: urlOf(server.address()),
     // Reading orders back is the staff API's job: tests sign in like the dashboard does.
     staffHeaders: warehouse.staffHeaders,
+    warehouse,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
@@ -32,6 +33,12 @@ export async function startWarehouse(): Promise<RunningServer & { staffHeaders: 
         });
       }),
   };
+}
+
+/** A store route handler (a fetch-style function) on a free port, as Next would serve it. */
+export async function startRoute(route: (request: Request) => Promise<Response>): Promise<RunningServer> {
+  const listener = getRequestListener(route);
+  return startFakeWarehouse((req, res) => void listener(req, res));
 }
 
 /** A stand-in that misbehaves on purpose: answers with `handler`, or never answers at all. */

@@ -1,13 +1,13 @@
 import { z } from "zod";
 
 /**
- * POST /api/warehouse-events: the warehouse tells the store an order's status changed. The contract is
- * fixed (the warehouse's relay sends exactly this); a body that does not match is refused with 400 so
- * the warehouse parks it instead of retrying forever.
+ * The body of POST /api/warehouse-events: the warehouse tells the store an order's status changed (the
+ * README's status-event contract). A body that does not match is refused with 400, so the warehouse
+ * parks it instead of retrying forever.
  */
 export const WAREHOUSE_EVENT_STATUSES = ["received", "picking", "packed", "shipped", "cancelled", "rejected"] as const;
 
-export const WarehouseEventSchema = z.object({
+export const StatusEventSchema = z.object({
   eventId: z.number().int().positive(),
   orderId: z.string().min(1).max(100),
   storeOrderId: z.string().min(1).max(100),
@@ -16,4 +16,4 @@ export const WarehouseEventSchema = z.object({
   at: z.iso.datetime({ offset: true }),
 });
 
-export type WarehouseEvent = z.infer<typeof WarehouseEventSchema>;
+export type StatusEvent = z.infer<typeof StatusEventSchema>;

@@ -1,12 +1,16 @@
+import {
+  createCheckoutLimiter,
+  createWarehouseClient,
+  newCustomer,
+  placeOrder as place,
+  testStore,
+  type PlaceOrderDeps,
+} from "store-web/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { createLogger } from "@fishtag/tracing/logger";
+import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
 
-import { newCustomer, testStore } from "../test/store-db";
-import { startFakeWarehouse, startWarehouse, STORE_TEST_KEY, UNUSED_URL, type RunningServer } from "../test/warehouse-server";
-import { createCheckoutLimiter } from "./checkout-limit.server";
-import { placeOrder, type PlaceOrderDeps } from "./place-order";
-import { createWarehouseClient } from "./warehouse-client.server";
+import { startFakeWarehouse, startWarehouse, STORE_TEST_KEY, UNUSED_URL, type RunningServer } from "./servers";
 
 const logger = createLogger({ service: "store-web", level: "silent" });
 
@@ -49,6 +53,9 @@ const depsFor = (baseUrl: string, correlationId: string, timeoutMs = 5000): Plac
   warehouse: createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl, timeoutMs, logger }),
   admission: { client: "127.0.0.1", limiter: createCheckoutLimiter(1000) },
 });
+
+/** A checkout as the action runs it: in the request's correlation scope. */
+const placeOrder = (form: FormData, deps: PlaceOrderDeps) => runWithCorrelationId(deps.correlationId, () => place(form, deps));
 
 const onlyOrder = () => {
   const [summary, ...others] = store.orders.listForCustomer(customer);

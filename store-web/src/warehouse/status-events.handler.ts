@@ -1,16 +1,15 @@
 import type { KeyObject } from "node:crypto";
 
 import { verifyServiceAuthorization, type ReplayGuard } from "@fishtag/service-auth/tokens";
-import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
-import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
+import type { Logger } from "@fishtag/tracing/logger";
 
 import { errorResponse, HTTP } from "../lib/http";
-import type { OrdersRepo } from "../orders/orders.repo";
-import { WarehouseEventSchema } from "./warehouse-event.schema";
+import type { OrdersRepo, WarehouseUpdate } from "../orders/orders.repo";
+import { StatusEventSchema, type StatusEvent } from "./status-event.schema";
 
 const MAX_BODY_CHARS = 16_384;
 
-export type WarehouseEventsDeps = {
+export type StatusEventsDeps = {
   orders: OrdersRepo;
   /** The warehouse's public key: events must carry a token it signed. None: every event is refused. */
   publicKey: KeyObject | undefined;
@@ -20,25 +19,15 @@ export type WarehouseEventsDeps = {
 };
 
 /**
- * POST /api/warehouse-events. Free of Next so tests call it with a plain Request. Answers:
- * - 200 `{ applied: true }`: the order's status changed and a history row was added;
- * - 200 `{ applied: false, reason: "duplicate" | "stale" }`: already applied, or older than an event
- *   already applied; nothing changed, and the warehouse should not send it again;
- * - 401 without a valid token from the warehouse (iss warehouse-api, aud store-web, under a minute old,
- *   not used before; see @fishtag/service-auth), or when the store has no key for it configured; 400 for a body that
- *   breaks the contract (413 if absurdly large), 404 `unknown_order` for a storeOrderId the store never recorded.
- * Errors share the shape `{ error, message, correlationId }`. Every line logged carries the event's
- * X-Correlation-Id (the staff action's), which proxy.ts has already checked.
+ * POST /api/warehouse-events, the store's side of the status-event contract (the README states it; the
+ * warehouse's relay is the other side). Free of Next, so tests call it with a plain Request; the route
+ * runs it in the event's correlation scope (the staff action's ID). The token is checked before the body
+ * is read. Duplicates and stale events are 200s that change nothing, so the warehouse stops sending them.
  */
-export function handleWarehouseEvent(request: Request, deps: WarehouseEventsDeps): Promise<Response> {
-  const { id } = resolveCorrelationId(request.headers.get(CORRELATION_HEADER));
-  return runWithCorrelationId(id, () => receive(request, id, deps));
-}
-
-async function receive(
+export async function handleStatusEvent(
   request: Request,
   correlationId: string,
-  { orders, publicKey, replay, logger }: WarehouseEventsDeps,
+  { orders, publicKey, replay, logger }: StatusEventsDeps,
 ): Promise<Response> {
   const verified = await verifyServiceAuthorization(request.headers.get("authorization"), {
     key: publicKey,
@@ -75,7 +64,7 @@ async function receive(
     logger.warn("warehouse event refused: body is not JSON");
     return errorResponse(HTTP.BAD_REQUEST, "invalid_json", "The body must be a JSON object.", correlationId);
   }
-  const parsed = WarehouseEventSchema.safeParse(body);
+  const parsed = StatusEventSchema.safeParse(body);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
     logger.warn({ issues }, "warehouse event refused: not a valid event");
@@ -86,7 +75,7 @@ async function receive(
 
   const event = parsed.data;
   const fields = { eventId: event.eventId, storeOrderId: event.storeOrderId, warehouseOrderId: event.orderId, status: event.status };
-  const result = orders.applyWarehouseEvent(event, correlationId);
+  const result = orders.applyWarehouseUpdate(statusUpdateOf(event), correlationId);
   switch (result.outcome) {
     case "unknown_order":
       logger.warn(fields, "warehouse event refused: unknown order");
@@ -101,4 +90,15 @@ async function receive(
       logger.info({ ...fields, orderNumber: result.orderNumber, lastEventId: result.lastEventId }, "stale ignored");
       return Response.json({ applied: false, reason: "stale" }, { status: HTTP.OK });
   }
+}
+
+/** The event as the order repository records it: the wire's names and types stop here. */
+function statusUpdateOf(event: StatusEvent): WarehouseUpdate {
+  return {
+    eventId: event.eventId,
+    warehouseOrderId: event.orderId,
+    storeOrderId: event.storeOrderId,
+    status: event.status,
+    at: new Date(event.at),
+  };
 }

@@ -2,21 +2,27 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import {
+  createCartRepo,
+  createCheckoutLimiter,
+  createOrderOutbox,
+  createOrderRelay,
+  createOrdersRepo,
+  createWarehouseClient,
+  MIGRATIONS_FOLDER,
+  newCustomer,
+  openDatabase,
+  placeOrder,
+  type Db,
+  type RelayOptions,
+  type WarehouseClient,
+} from "store-web/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
-import { createLogger } from "@fishtag/tracing/logger";
+import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
 
-import { createCartRepo } from "../cart/cart.repo";
-import { createCheckoutLimiter } from "../checkout/checkout-limit.server";
-import { placeOrder } from "../checkout/place-order";
-import { createWarehouseClient, type WarehouseClient } from "../checkout/warehouse-client.server";
-import { openDatabase } from "../db/client.server";
-import { createOrdersRepo } from "../orders/orders.repo";
-import { MIGRATIONS_FOLDER, newCustomer } from "../test/store-db";
-import { startFakeWarehouse, startWarehouse, STORE_TEST_KEY, type RunningServer } from "../test/warehouse-server";
-import { createOrderOutbox } from "./order-outbox.repo";
-import { createOrderRelay, type RelayOptions } from "./relay";
+import { startFakeWarehouse, startWarehouse, STORE_TEST_KEY, type RunningServer } from "./servers";
 
 const logger = createLogger({ service: "store-web", level: "silent" });
 
@@ -119,12 +125,18 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The store's repositories on `database`, as the process builds them (repos.server.ts). */
+function reposOn(database: Db) {
+  const outbox = createOrderOutbox(database);
+  return { orders: createOrdersRepo(database, outbox), outbox, carts: createCartRepo(database) };
+}
+
 const relayOn = (database = db, options: Partial<RelayOptions> = {}) =>
-  createOrderRelay({ db: database, warehouse, logger, now, random: () => 0.5, ...options });
+  createOrderRelay({ ...reposOn(database), warehouse, logger, now, random: () => 0.5, ...options });
 
 /** A checkout of one mug, at the test's clock, through the switchable warehouse. */
 function checkOut(reference: string, correlationId: string) {
-  const carts = createCartRepo(db);
+  const { carts, orders, outbox } = reposOn(db);
   carts.add(customer, "MUG-TEAL", 1);
   const form = new FormData();
   const fields = {
@@ -137,23 +149,26 @@ function checkOut(reference: string, correlationId: string) {
     country: "GB",
   };
   for (const [key, value] of Object.entries(fields)) form.set(key, value);
-  return placeOrder(form, {
-    correlationId,
-    customerId: customer,
-    carts,
-    orders: createOrdersRepo(db),
-    outbox: createOrderOutbox(db),
-    warehouse,
-    logger,
-    admission: { client: "127.0.0.1", limiter: createCheckoutLimiter(1000) },
-    now,
-    random: () => 0.5,
-  });
+  return runWithCorrelationId(correlationId, () =>
+    placeOrder(form, {
+      correlationId,
+      customerId: customer,
+      carts,
+      orders,
+      outbox,
+      warehouse,
+      logger,
+      admission: { client: "127.0.0.1", limiter: createCheckoutLimiter(1000) },
+      now,
+      random: () => 0.5,
+    }),
+  );
 }
 
 const theOrder = () => {
-  const [summary] = createOrdersRepo(db).listForCustomer(customer);
-  return summary ? createOrdersRepo(db).findById(summary.id) : undefined;
+  const { orders } = reposOn(db);
+  const [summary] = orders.listForCustomer(customer);
+  return summary ? orders.findById(summary.id) : undefined;
 };
 const outboxRow = () => createOrderOutbox(db).find(theOrder()?.id ?? "missing");
 
@@ -278,8 +293,8 @@ describe("the order outbox relay", () => {
     clock += 60_000;
 
     expect(await relayOn(db, { batchSize: 1 }).runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
-    const statuses = createOrdersRepo(db)
-      .listForCustomer(customer)
+    const statuses = reposOn(db)
+      .orders.listForCustomer(customer)
       .map(({ reference, status }) => ({ reference, status }));
     expect(statuses).toEqual([
       { reference: "PO-SECOND", status: "awaiting_confirmation" },
@@ -293,16 +308,14 @@ describe("the order outbox relay", () => {
     await proxy.settled();
     const order = theOrder();
     const [stored] = await warehouseOrdersFor(order?.id ?? "missing");
-    const orders = createOrdersRepo(db);
-    const event = {
+    const update = {
       eventId: 7,
-      orderId: stored?.id ?? "missing",
+      warehouseOrderId: stored?.id ?? "missing",
       storeOrderId: order?.id ?? "missing",
-      type: "order.status_changed" as const,
       status: "picking" as const,
-      at: new Date(clock).toISOString(),
+      at: new Date(clock),
     };
-    expect(orders.applyWarehouseEvent(event, "ref-staff")).toMatchObject({ outcome: "applied", status: "picking" });
+    expect(reposOn(db).orders.applyWarehouseUpdate(update, "ref-staff")).toMatchObject({ outcome: "applied", status: "picking" });
 
     proxy.set("forward");
     clock += 60_000;

@@ -1,20 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { pino } from "pino";
+import { createWarehouseClient, warehouseHealth, type Resilience, type WarehouseOrderRequest } from "store-web/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
 
-import {
-  startFakeWarehouse,
-  startWarehouse,
-  STORE_TEST_KEY,
-  TEST_SERVICE_KEYS,
-  UNUSED_URL,
-  type RunningServer,
-} from "../test/warehouse-server";
-import { createWarehouseClient, warehouseHealth, type Resilience, type WarehouseOrderRequest } from "./warehouse-client.server";
+import { startFakeWarehouse, startWarehouse, STORE_TEST_KEY, TEST_SERVICE_KEYS, UNUSED_URL, type RunningServer } from "./servers";
 
 const logger = createLogger({ service: "store-web", level: "silent" });
 

@@ -20,11 +20,12 @@ import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
 
-// The Store's side of the contract with the Warehouse (POST /api/orders, GET /healthz). It is written
-// here, not imported from warehouse-api: the two services share HTTP, not code. Its tests run it
-// against the real warehouse app, so the two sides cannot drift apart unnoticed.
+// The Store's side of the contract with the Warehouse (POST /api/orders, GET /healthz; the README and the
+// warehouse's /openapi.json state it). It is written here, not imported from warehouse-api: the two
+// services share HTTP, not code. The contract tests (contract/) run it against the real warehouse app, so
+// the two sides cannot drift apart unnoticed.
 //
-// Order creation is made resilient with cockatiel (issue 5): each attempt has its own timeout; network
+// Order creation is made resilient with cockatiel: each attempt has its own timeout; network
 // errors, timeouts and 5xx answers are retried with exponential backoff and jitter, within a total budget
 // of WAREHOUSE_TIMEOUT_MS so the customer still hears "try again" in about that time; and a circuit
 // breaker stops sending after consecutive failures, so a warehouse that is down is not hammered and the
@@ -215,7 +216,8 @@ export function createWarehouseClient({
       } catch (error) {
         const reason = unavailableReason(error);
         const status = error instanceof WarehouseServerError ? error.status : undefined;
-        const message = reason === "server_error" ? "checkout failed: warehouse error" : "checkout failed: warehouse unavailable";
+        const message =
+          reason === "server_error" ? "order creation failed: warehouse error" : "order creation failed: warehouse unavailable";
         logger.error({ reason, status, durationMs: elapsed(), storeOrderId: order.storeOrderId }, message);
         return { kind: "unavailable", reason };
       }
@@ -233,7 +235,8 @@ export function createWarehouseClient({
       if (response.status === 422) {
         const rejected = RejectionSchema.safeParse(body);
         if (rejected.success) {
-          logger.error({ ...fields, warehouseOrderId: rejected.data.order.id }, "checkout failed: warehouse rejected the order");
+          // The warehouse's business rule, not a fault: the order is settled, as rejected.
+          logger.warn({ ...fields, warehouseOrderId: rejected.data.order.id }, "order creation: the warehouse rejected the order");
           return { kind: "rejected", message: rejected.data.message, order: rejected.data.order };
         }
       }
@@ -250,12 +253,12 @@ export function createWarehouseClient({
       }
       if (response.status === 409 && error === "idempotency_key_in_flight") {
         // An earlier attempt (one that timed out here) is still being processed: its outcome is unknown yet.
-        logger.error({ ...fields, error }, "checkout failed: the warehouse is still processing this order");
+        logger.warn({ ...fields, error }, "order creation: the warehouse is still processing this order");
         return { kind: "unavailable", reason: "in_progress" };
       }
       logger.error(
         { ...fields, error, bodyLength: JSON.stringify(body ?? null).length },
-        "checkout failed: unexpected answer from the warehouse",
+        "order creation failed: unexpected answer from the warehouse",
       );
       return { kind: "failed", reason: `unexpected ${response.status} from the warehouse` };
     },

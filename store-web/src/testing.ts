@@ -1,0 +1,22 @@
+/**
+ * The store's side of the contract, for the contract tests (contract/), which run it against the real
+ * warehouse app: the client, the checkout, the outbox and the status-event endpoint, each free of Next,
+ * on a database built from the committed migrations.
+ */
+export { createCartRepo } from "./cart/cart.repo";
+export { createCheckoutLimiter } from "./checkout/checkout-limit.server";
+export { placeOrder, type CheckoutState, type PlaceOrderDeps } from "./checkout/place-order";
+export { openDatabase, type Db } from "./db/client.server";
+export { jsonRoute } from "./lib/correlation.server";
+export { createOrderOutbox, type OrderOutbox } from "./order-outbox/order-outbox.repo";
+export { createOrderRelay, type RelayOptions } from "./order-outbox/relay";
+export { createOrdersRepo, type OrdersRepo } from "./orders/orders.repo";
+export { ada, MIGRATIONS_FOLDER, newCustomer, testStore } from "./test/store-db";
+export {
+  createWarehouseClient,
+  warehouseHealth,
+  type Resilience,
+  type WarehouseClient,
+  type WarehouseOrderRequest,
+} from "./warehouse/client.server";
+export { handleStatusEvent } from "./warehouse/status-events.handler";
