@@ -112,10 +112,9 @@ export const orderStatusHistory = sqliteTable(
 export const OUTBOX_STATES = ["pending", "delivered", "parked"] as const;
 
 /**
- * The store's outbox (issue 5): one row per order to deliver to the warehouse, written in the checkout's
- * transaction with the order itself, so an accepted order is never lost. The checkout tries it at once;
- * what that attempt could not deliver, the relay (order-outbox/relay.ts) sends later, with backoff, from
- * any later process: the state is here, not in memory.
+ * The store's outbox (ADR 0007): one row per order to deliver to the warehouse, written in the checkout's
+ * transaction with the order itself (order-outbox.repo.ts `enqueue`), so an accepted order is never lost.
+ * The state is here, not in memory: any later process's relay picks up what is pending.
  */
 export const orderOutbox = sqliteTable(
   "order_outbox",
