@@ -1,12 +1,13 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-// The tables are the single source of truth: request and response schemas derive from them
-// (see orders/orders.schemas.ts). Columns are snake_case in SQL through drizzle's `casing` option.
+import { ORDER_EVENT_TYPES, ORDER_STATUSES } from "../orders/lifecycle.js";
 
-export const ORDER_STATUSES = ["received", "picking", "packed", "shipped", "cancelled", "rejected"] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+// The tables are the single source of truth: request and response schemas derive from them (see
+// orders/orders.schemas.ts). The values a status or event-type column may hold are the domain's
+// (orders/lifecycle.ts). Columns are snake_case in SQL through drizzle's `casing` option.
 
-export const ORDER_EVENT_TYPES = ["created", "rejected", "status_changed"] as const;
+// For importers that still take the type from here (the dashboard's api.ts, status-events/relay.test.ts).
+export type { OrderStatus } from "../orders/lifecycle.js";
 
 export const orders = sqliteTable(
   "orders",

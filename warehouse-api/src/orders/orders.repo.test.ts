@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 
-import { ORDER_STATUSES, type OrderStatus } from "../db/schema.js";
 import { orderInput } from "../test/fixtures.js";
 import { createTestWarehouse, type TestWarehouse } from "../testing.js";
-import { NEXT_STATUSES } from "./lifecycle.js";
+import { NEXT_STATUSES, ORDER_STATUSES, type OrderStatus } from "./lifecycle.js";
 import { createOrdersRepo } from "./orders.repo.js";
 
 let warehouse: TestWarehouse | undefined;

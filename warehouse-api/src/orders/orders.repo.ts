@@ -3,10 +3,10 @@ import { unionAll } from "drizzle-orm/sqlite-core";
 import { v7 as uuidv7 } from "uuid";
 
 import type { Db } from "../db/client.js";
-import { ORDER_STATUSES, orderEvents, orderLines, orders, orderStatusCounts, type OrderStatus } from "../db/schema.js";
+import { orderEvents, orderLines, orders, orderStatusCounts } from "../db/schema.js";
 import { createStatusOutbox } from "../status-events/status-outbox.repo.js";
 import { createIdempotencyKeys, type StoredAnswer } from "./idempotency.js";
-import { canTransition } from "./lifecycle.js";
+import { canTransition, ORDER_STATUSES, type OrderStatus } from "./lifecycle.js";
 import type { CreateOrderInput, ListOrdersQuery, Order, OrderEvent, StatusCounts } from "./orders.schemas.js";
 
 type OrderRow = typeof orders.$inferSelect;

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { createInsertSchema, createSelectSchema } from "drizzle-zod";
 
-import { ORDER_STATUSES, orderEvents, orderLines, orders } from "../db/schema.js";
+import { orderEvents, orderLines, orders } from "../db/schema.js";
 import { ISO_COUNTRY_CODES } from "../lib/iso-countries.js";
-import { REASON_REQUIRED } from "./lifecycle.js";
+import { ORDER_STATUSES, REASON_REQUIRED } from "./lifecycle.js";
 
 // Field rules derive from the tables (drizzle-zod) plus the bounds the API promises; the request and
 // response shapes below are assembled from these fields, so a column change shows up here as a type error.
