@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 
 import { z } from "@hono/zod-openapi";
 import { eq, lt, sql } from "drizzle-orm";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 
 import type { Logger } from "@fishtag/tracing/logger";
@@ -101,6 +102,13 @@ export function idempotencyGate(logger: Logger) {
     }
     return undefined;
   });
+}
+
+/** The Idempotency-Key held for this request, on a route behind idempotencyGate. */
+export function idempotencyKeyOf(c: Context<AppEnv>): string {
+  const key = c.get("idempotencyKey");
+  if (key === undefined) throw new Error("an idempotent route is missing its idempotencyGate middleware");
+  return key;
 }
 
 const p = sql.placeholder;
