@@ -113,8 +113,6 @@ export function idempotencyKeyOf(c: Context<AppEnv>): string {
 
 const p = sql.placeholder;
 
-export type StoredAnswer = { status: number; body: string };
-
 export type IdempotencyKeys = ReturnType<typeof createIdempotencyKeys>;
 
 export function createIdempotencyKeys(db: Db) {

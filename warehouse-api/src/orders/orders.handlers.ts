@@ -1,5 +1,3 @@
-import type { z } from "@hono/zod-openapi";
-
 import type { AppDeps } from "../lib/app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
@@ -8,11 +6,7 @@ import { sessionOf } from "../staff/require-staff.js";
 import { fingerprint, idempotencyKeyOf, REPLAYED_HEADER } from "./idempotency.js";
 import type * as routes from "./orders.openapi.js";
 import { createOrdersRepo } from "./orders.repo.js";
-import type { Order, RejectedOrderSchema } from "./orders.schemas.js";
-
-/** What order creation answers, and what its Idempotency-Key keeps for a replay. */
-type CreateAnswer =
-  { status: typeof HTTP.CREATED; body: Order } | { status: typeof HTTP.UNPROCESSABLE_ENTITY; body: z.infer<typeof RejectedOrderSchema> };
+import type { CreateAnswer, Order } from "./orders.schemas.js";
 
 // Order creation takes only calls with a token the Store signed (requireStore), so the Store is its actor.
 const STORE_ACTOR = "store";
@@ -58,8 +52,7 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
       case "replayed":
         logger.info({ idempotencyKey: key, orderId: result.orderId, status: result.answer.status }, "order creation replayed");
         c.header(REPLAYED_HEADER, "true");
-        // Written by `send` below the first time: the same status and the same JSON.
-        return send({ status: result.answer.status, body: JSON.parse(result.answer.body) as unknown } as CreateAnswer);
+        return send(result.answer);
       case "created": {
         const { order } = result;
         const fields = { orderId: order.id, storeOrderId: order.storeOrderId };

@@ -5,9 +5,17 @@ import { v7 as uuidv7 } from "uuid";
 import type { Db } from "../db/client.js";
 import { orderEvents, orderLines, orders, orderStatusCounts } from "../db/schema.js";
 import { createStatusOutbox } from "../status-events/status-outbox.repo.js";
-import { createIdempotencyKeys, type StoredAnswer } from "./idempotency.js";
+import { createIdempotencyKeys } from "./idempotency.js";
 import { canTransition, ORDER_STATUSES, type OrderStatus } from "./lifecycle.js";
-import type { CreateOrderInput, ListOrdersQuery, Order, OrderEvent, StatusCounts } from "./orders.schemas.js";
+import {
+  CreateAnswerSchema,
+  type CreateAnswer,
+  type CreateOrderInput,
+  type ListOrdersQuery,
+  type Order,
+  type OrderEvent,
+  type StatusCounts,
+} from "./orders.schemas.js";
 
 type OrderRow = typeof orders.$inferSelect;
 type LineRow = typeof orderLines.$inferSelect;
@@ -39,6 +47,12 @@ function toEvent(row: EventRow): OrderEvent {
   return { ...row, at: row.at.toISOString() };
 }
 
+/** The answer an Idempotency-Key's row keeps, read back through the schema it was written from. */
+function storedAnswer(row: { status: number; body: string }): CreateAnswer {
+  const body: unknown = JSON.parse(row.body);
+  return CreateAnswerSchema.parse({ status: row.status, body });
+}
+
 /** Who did it and under which request: stamped on the event each change writes. */
 export type Actor = { actor: string; correlationId: string };
 
@@ -46,16 +60,13 @@ export type TransitionChange = Actor & { to: OrderStatus; reason: string | null 
 
 export type TransitionResult = { kind: "changed"; order: Order } | { kind: "not_found" } | { kind: "not_allowed"; from: OrderStatus };
 
-/** The response to an order creation, as the first request got it and every replay gets it again. */
-export type Answer = { status: number; body: unknown };
-
 /** An order creation under an Idempotency-Key: `answer` turns the new order into the response to store. */
-export type IdempotentCreate<A extends Answer> = { key: string; fingerprint: string; answer: (order: Order) => A };
+export type IdempotentCreate = { key: string; fingerprint: string; answer: (order: Order) => CreateAnswer };
 
-export type CreateOnceResult<A extends Answer> =
-  | { kind: "created"; order: Order; answer: A }
-  /** The stored answer, its body as the JSON text first sent. */
-  | { kind: "replayed"; orderId: string; answer: StoredAnswer }
+export type CreateOnceResult =
+  | { kind: "created"; order: Order; answer: CreateAnswer }
+  /** The answer the first request with the key got. */
+  | { kind: "replayed"; orderId: string; answer: CreateAnswer }
   | { kind: "key_reused"; orderId: string };
 
 const p = sql.placeholder;
@@ -225,11 +236,11 @@ export function createOrdersRepo(db: Db) {
   // IMMEDIATE takes the write lock before the key is looked up: no other connection can store the same key
   // between the look-up and the insert.
   const createOnceTx = db.$client.transaction(
-    (input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate<Answer>): CreateOnceResult<Answer> => {
+    (input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): CreateOnceResult => {
       const seen = idempotencyKeys.find(idempotent.key);
       if (seen) {
         return seen.fingerprint === idempotent.fingerprint
-          ? { kind: "replayed", orderId: seen.orderId, answer: { status: seen.status, body: seen.body } }
+          ? { kind: "replayed", orderId: seen.orderId, answer: storedAnswer(seen) }
           : { kind: "key_reused", orderId: seen.orderId };
       }
       const { row, lines } = newOrder(input, meta);
@@ -264,13 +275,8 @@ export function createOrdersRepo(db: Db) {
      * key creates the order and stores its answer; a repeat with the same fingerprint gets that answer back
      * and creates nothing; a repeat with another fingerprint is refused.
      */
-    createOnce<A extends Answer>(
-      input: CreateOrderInput,
-      meta: Actor & { status: OrderStatus },
-      idempotent: IdempotentCreate<A>,
-    ): CreateOnceResult<A> {
-      // The transaction is typed for any answer; what it returns for "created" is what `answer` made.
-      return createOnceTx.immediate(input, meta, idempotent) as CreateOnceResult<A>;
+    createOnce(input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): CreateOnceResult {
+      return createOnceTx.immediate(input, meta, idempotent);
     },
 
     /** Forgets Idempotency-Keys past their 24 hours (see idempotency.ts); returns how many. */

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { createInsertSchema, createSelectSchema } from "drizzle-zod";
 
 import { orderEvents, orderLines, orders } from "../db/schema.js";
+import { HTTP } from "../lib/http-status.js";
 import { ISO_COUNTRY_CODES } from "../lib/iso-countries.js";
 import { ORDER_STATUSES, REASON_REQUIRED } from "./lifecycle.js";
 
@@ -95,6 +96,19 @@ export const RejectedOrderSchema = z
     order: OrderSchema,
   })
   .openapi("RejectedOrder");
+
+export type RejectedOrder = z.infer<typeof RejectedOrderSchema>;
+
+/**
+ * What order creation answers: 201 with the order, or 422 with its rejection. The Idempotency-Key keeps
+ * it as JSON text, and a replay reads it back through this schema.
+ */
+export const CreateAnswerSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal(HTTP.CREATED), body: OrderSchema }),
+  z.object({ status: z.literal(HTTP.UNPROCESSABLE_ENTITY), body: RejectedOrderSchema }),
+]);
+
+export type CreateAnswer = z.infer<typeof CreateAnswerSchema>;
 
 export const OrderIdParamsSchema = z.object({
   id: z.uuid().openapi({ param: { name: "id", in: "path" } }),
