@@ -13,7 +13,7 @@ import type { AppEnv } from "../lib/app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 
-// Exactly-once order creation across the Store → Warehouse call (issue 5), after the IETF httpapi
+// Exactly-once order creation across the Store → Warehouse call, after the IETF httpapi
 // Idempotency-Key header draft: https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/
 // The Store sends its own order id as the key on every attempt, so a retry after a timeout or a lost
 // answer gets the first answer again instead of creating a second order.
