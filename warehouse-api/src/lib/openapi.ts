@@ -4,8 +4,8 @@ import type { Hono, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env.js";
 import { ErrorSchema } from "./errors.js";
 
-// What every route module builds from: its definitions (createRoute, at module scope) with the content
-// helpers, its handlers typed from those definitions, and its wiring with `gate`.
+// One set of pieces for every route module, so that each reads the same: definitions (createRoute, at
+// module scope) built with the content helpers, handlers typed from them, and wiring with `gate`.
 
 /** A handler typed from its route: the validated input it reads and the statuses and bodies it may answer. */
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

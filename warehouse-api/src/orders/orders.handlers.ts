@@ -1,4 +1,6 @@
-import type { AppDeps } from "../lib/app-env.js";
+import type { Context } from "hono";
+
+import type { AppDeps, AppEnv } from "../lib/app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import type { AppRouteHandler } from "../lib/openapi.js";
@@ -14,7 +16,7 @@ const STORE_ACTOR = "store";
 export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
   const repo = createOrdersRepo(db);
   const rejects = (reference: string) => rejectPrefix !== "" && reference.toLowerCase().startsWith(rejectPrefix.toLowerCase());
-  const notFound = (c: Parameters<typeof jsonError>[0], id: string) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No order with id ${id}.`);
+  const notFound = (c: Context<AppEnv>, id: string) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No order with id ${id}.`);
 
   const createOrder: AppRouteHandler<typeof routes.createOrder> = (c) => {
     const input = c.req.valid("json");

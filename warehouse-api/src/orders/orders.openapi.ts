@@ -23,6 +23,11 @@ import {
 
 const staffSession = [{ [STAFF_SESSION_SCHEME]: [] }];
 const unauthenticated = errorContent("No staff session");
+const readOneErrors = {
+  [HTTP.BAD_REQUEST]: errorContent("The id is not a UUID"),
+  [HTTP.UNAUTHORIZED]: unauthenticated,
+  [HTTP.NOT_FOUND]: errorContent("No such order"),
+};
 
 export const createOrder = createRoute({
   method: "post",
@@ -68,12 +73,7 @@ export const getOrder = createRoute({
   summary: "One order",
   security: staffSession,
   request: { params: OrderIdParamsSchema },
-  responses: {
-    [HTTP.OK]: jsonContent(OrderSchema, "The order"),
-    [HTTP.BAD_REQUEST]: errorContent("The id is not a UUID"),
-    [HTTP.UNAUTHORIZED]: unauthenticated,
-    [HTTP.NOT_FOUND]: errorContent("No such order"),
-  },
+  responses: { [HTTP.OK]: jsonContent(OrderSchema, "The order"), ...readOneErrors },
 });
 
 export const getEvents = createRoute({
@@ -83,12 +83,7 @@ export const getEvents = createRoute({
   summary: "The order's event trail, oldest first",
   security: staffSession,
   request: { params: OrderIdParamsSchema },
-  responses: {
-    [HTTP.OK]: jsonContent(OrderEventsSchema, "The events"),
-    [HTTP.BAD_REQUEST]: errorContent("The id is not a UUID"),
-    [HTTP.UNAUTHORIZED]: unauthenticated,
-    [HTTP.NOT_FOUND]: errorContent("No such order"),
-  },
+  responses: { [HTTP.OK]: jsonContent(OrderEventsSchema, "The events"), ...readOneErrors },
 });
 
 export const transition = createRoute({
