@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 
 import Database from "better-sqlite3";
 
-import type { OrderStatus } from "../src/db/schema.js";
+import type { OrderStatus } from "../src/orders/lifecycle.js";
 import type { Order } from "../src/orders/orders.schemas.js";
 import { exited, forkChild, readFlags, runBench, type Link } from "./child-process.js";
 import { LIST_BENCH_STAFF, type ListServerMessage } from "./protocol.js";

@@ -11,7 +11,7 @@ import { bodyLimit } from "./middleware/body-limit.js";
 import { correlation } from "./middleware/correlation.js";
 import { STORE_TOKEN_SCHEME } from "./middleware/require-store.js";
 import { ordersRoutes } from "./orders/orders.routes.js";
-import { requireStaff, SESSION_COOKIE } from "./staff/require-staff.js";
+import { requireStaff, SESSION_COOKIE, STAFF_SESSION_SCHEME } from "./staff/require-staff.js";
 import { sessionRoutes } from "./staff/session.routes.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 
@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps) {
 
   const staff = createStaffRepo(deps.db);
   const staffGate = requireStaff(staff);
-  app.openAPIRegistry.registerComponent("securitySchemes", "staffSession", {
+  app.openAPIRegistry.registerComponent("securitySchemes", STAFF_SESSION_SCHEME, {
     type: "apiKey",
     in: "cookie",
     name: SESSION_COOKIE,

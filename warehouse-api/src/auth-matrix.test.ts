@@ -69,9 +69,24 @@ async function call(route: string, caller: Caller): Promise<Response> {
   });
 }
 
+/** The call with everything the validators check made wrong: the id, the query, the body, the Idempotency-Key. */
+function malformedCall(route: string) {
+  const [method = "GET", template = "/"] = route.split(" ");
+  return warehouse.app.request(`${template.replace("{id}", "not-a-uuid")}?limit=0`, {
+    method,
+    headers: { "content-type": "application/json", "idempotency-key": "not a key" },
+    ...(method === "POST" ? { body: "{" } : {}),
+  });
+}
+
 describe("who may call what", () => {
   it("has a row for every documented route, and no row for a route that is gone", async () => {
     expect((await documentedRoutes()).sort()).toEqual(Object.keys(ALLOWED).sort());
+  });
+
+  it("refuses a caller before it validates the call: a malformed call without credentials is 401, not 400", async () => {
+    const gated = Object.entries(ALLOWED).filter(([, allowed]) => !allowed.includes("nobody"));
+    for (const [route] of gated) expect((await malformedCall(route)).status, route).toBe(401);
   });
 
   for (const [route, allowed] of Object.entries(ALLOWED)) {

@@ -4,7 +4,7 @@ import { describe, expectTypeOf, it } from "vitest";
 
 import type { Order as DashboardOrder, OrderEvent as DashboardOrderEvent, Session as DashboardSession } from "../dashboard/src/api.js";
 import type { Order, OrderEvent } from "./orders/orders.schemas.js";
-import type { SessionResponse } from "./staff/session.routes.js";
+import type { SessionResponse } from "./staff/session.openapi.js";
 
 describe("the dashboard's API types", () => {
   it("are the API's: orders, events and the session", () => {

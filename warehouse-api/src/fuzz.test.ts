@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { isValidCorrelationId } from "@fishtag/tracing/correlation";
 
-import { ORDER_STATUSES } from "./db/schema.js";
+import { ORDER_STATUSES } from "./orders/lifecycle.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 import { orderInput, orderRequest } from "./test/fixtures.js";
 import {

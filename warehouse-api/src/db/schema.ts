@@ -1,12 +1,13 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-// The tables are the single source of truth: request and response schemas derive from them
-// (see orders/orders.schemas.ts). Columns are snake_case in SQL through drizzle's `casing` option.
+import { ORDER_EVENT_TYPES, ORDER_STATUSES } from "../orders/lifecycle.js";
 
-export const ORDER_STATUSES = ["received", "picking", "packed", "shipped", "cancelled", "rejected"] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+// The tables are the single source of truth: request and response schemas derive from them (see
+// orders/orders.schemas.ts). The values a status or event-type column may hold are the domain's
+// (orders/lifecycle.ts). Columns are snake_case in SQL through drizzle's `casing` option.
 
-export const ORDER_EVENT_TYPES = ["created", "rejected", "status_changed"] as const;
+// For importers that still take the type from here (the dashboard's api.ts, status-events/relay.test.ts).
+export type { OrderStatus } from "../orders/lifecycle.js";
 
 export const orders = sqliteTable(
   "orders",
@@ -77,9 +78,9 @@ export const orderEvents = sqliteTable(
 export const OUTBOX_STATES = ["pending", "delivered", "parked"] as const;
 
 /**
- * Status changes waiting to be told to the Store (issue 4): written in the same transaction as the change,
- * sent by the relay (status-events/relay.ts). A row is the transactional outbox: the change and the promise
- * to announce it commit together or not at all.
+ * Status changes waiting to be told to the Store: written in the same transaction as the change, sent by
+ * the relay (status-events/relay.ts). A row is the transactional outbox: the change and the promise to
+ * announce it commit together or not at all.
  *
  * Delivered rows are kept, not deleted: one small row per status change (order_events keeps as many), and
  * they answer "did the Store hear about it, and when" for an order. Parked rows (the Store refused them
@@ -168,13 +169,13 @@ export const signInFailures = sqliteTable("sign_in_failures", {
 });
 
 /**
- * Answers to order creations, by the caller's Idempotency-Key (issue 5; the IETF httpapi
- * idempotency-key-header draft): a retry with the same key gets the stored answer instead of a second
- * order. Written in the transaction that creates the order, so an order never exists without its key.
+ * Answers to order creations, by the caller's Idempotency-Key (see orders/idempotency.ts): a retry with the
+ * same key gets the stored answer instead of a second order. Written in the transaction that creates the
+ * order, so an order never exists without its key. Kept 24 hours, then swept (IDEMPOTENCY_KEY_TTL_MS says
+ * why that long).
  *
- * Kept for 24 h, then swept (src/index.ts): far longer than any Store retry (those give up within
- * WAREHOUSE_TIMEOUT_MS, seconds), so a late duplicate is still recognised, while the table stays small.
- * There is one caller (the Store) until services authenticate; with more, the key would be scoped by caller.
+ * Keys are not scoped by caller because only the Store may create orders: its per-call Ed25519 token is
+ * checked before the key is looked at. A second service allowed to would need its keys scoped by issuer.
  */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",

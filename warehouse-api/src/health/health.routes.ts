@@ -2,8 +2,9 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 
 import type { AppDeps, AppEnv } from "../lib/app-env.js";
-import { ErrorSchema, jsonError } from "../lib/errors.js";
+import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
+import { errorContent, jsonContent } from "../lib/openapi.js";
 
 const healthz = createRoute({
   method: "get",
@@ -11,11 +12,8 @@ const healthz = createRoute({
   tags: ["Health"],
   summary: "Liveness and readiness: 200 when the database answers",
   responses: {
-    [HTTP.OK]: {
-      content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
-      description: "Up",
-    },
-    [HTTP.SERVICE_UNAVAILABLE]: { content: { "application/json": { schema: ErrorSchema } }, description: "Down" },
+    [HTTP.OK]: jsonContent(z.object({ status: z.literal("ok") }), "Up"),
+    [HTTP.SERVICE_UNAVAILABLE]: errorContent("Down"),
   },
 });
 

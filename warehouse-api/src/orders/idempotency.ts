@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 
 import { z } from "@hono/zod-openapi";
 import { eq, lt, sql } from "drizzle-orm";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 
 import type { Logger } from "@fishtag/tracing/logger";
@@ -12,7 +13,7 @@ import type { AppEnv } from "../lib/app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 
-// Exactly-once order creation across the Store → Warehouse call (issue 5), after the IETF httpapi
+// Exactly-once order creation across the Store → Warehouse call, after the IETF httpapi
 // Idempotency-Key header draft: https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/
 // The Store sends its own order id as the key on every attempt, so a retry after a timeout or a lost
 // answer gets the first answer again instead of creating a second order.
@@ -103,9 +104,14 @@ export function idempotencyGate(logger: Logger) {
   });
 }
 
-const p = sql.placeholder;
+/** The Idempotency-Key held for this request, on a route behind idempotencyGate. */
+export function idempotencyKeyOf(c: Context<AppEnv>): string {
+  const key = c.get("idempotencyKey");
+  if (key === undefined) throw new Error("an idempotent route is missing its idempotencyGate middleware");
+  return key;
+}
 
-export type StoredAnswer = { status: number; body: string };
+const p = sql.placeholder;
 
 export type IdempotencyKeys = ReturnType<typeof createIdempotencyKeys>;
 

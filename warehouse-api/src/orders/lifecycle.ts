@@ -1,4 +1,11 @@
-import type { OrderStatus } from "../db/schema.js";
+// An order's life, as the business sees it. The tables store these values (db/schema.ts) and the API
+// validates them (orders.schemas.ts); neither defines them.
+
+export const ORDER_STATUSES = ["received", "picking", "packed", "shipped", "cancelled", "rejected"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** What an order's trail records: its creation (or rejection), then each move between statuses. */
+export const ORDER_EVENT_TYPES = ["created", "rejected", "status_changed"] as const;
 
 /**
  * Which status may follow which. `rejected` (the F rule), `shipped` and `cancelled` are final; an order can

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 
-import { ORDER_STATUSES, type OrderStatus } from "../db/schema.js";
 import { orderInput } from "../test/fixtures.js";
+import { storeOrder } from "../test/orders.js";
 import { createTestWarehouse, type TestWarehouse } from "../testing.js";
-import { NEXT_STATUSES } from "./lifecycle.js";
-import { createOrdersRepo } from "./orders.repo.js";
+import { NEXT_STATUSES, ORDER_STATUSES, type OrderStatus } from "./lifecycle.js";
+import { createOrdersRepo, createOrderWrites } from "./orders.repo.js";
 
 let warehouse: TestWarehouse | undefined;
 afterEach(() => {
@@ -32,7 +32,7 @@ describe("order lifecycle", () => {
 
   it.each(pairs)("%s → %s is allowed only where the lifecycle says so", (from, to) => {
     const orders = repo();
-    const created = orders.create(orderInput(), {
+    const created = storeOrder(orders, orderInput(), {
       status: from === "rejected" ? "rejected" : "received",
       actor: "store",
       correlationId: "c0",
@@ -58,7 +58,7 @@ describe("order lifecycle", () => {
 
   it("writes the trail: creation by the store, then each move with its actor, reason and correlation ID", () => {
     const orders = repo();
-    const { id } = orders.create(orderInput(), { status: "received", actor: "store", correlationId: "checkout-1" });
+    const { id } = storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "checkout-1" });
     orders.transition(id, { ...staff("staff-1"), to: "picking" });
     orders.transition(id, { ...staff("staff-2"), to: "cancelled", reason: "customer called" });
 
@@ -91,28 +91,35 @@ describe("order lifecycle", () => {
 
   it("records a rejection as the order's first event", () => {
     const orders = repo();
-    const { id } = orders.create(orderInput({ reference: "F-1" }), { status: "rejected", actor: "store", correlationId: "checkout-f" });
+    const { id } = storeOrder(orders, orderInput({ reference: "F-1" }), {
+      status: "rejected",
+      actor: "store",
+      correlationId: "checkout-f",
+    });
 
     expect(orders.events(id)).toEqual([expect.objectContaining({ type: "rejected", toStatus: "rejected", correlationId: "checkout-f" })]);
   });
 
   it("keeps the status counts in step with the orders", () => {
     const orders = repo();
-    const a = orders.create(orderInput(), { status: "received", actor: "store", correlationId: "a" });
-    orders.create(orderInput(), { status: "received", actor: "store", correlationId: "b" });
-    orders.create(orderInput({ reference: "F-2" }), { status: "rejected", actor: "store", correlationId: "c" });
+    const a = storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "a" });
+    storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "b" });
+    storeOrder(orders, orderInput({ reference: "F-2" }), { status: "rejected", actor: "store", correlationId: "c" });
     orders.transition(a.id, { ...staff("d"), to: "picking" });
 
     expect(orders.counts()).toEqual({ received: 1, picking: 1, packed: 0, shipped: 0, cancelled: 0, rejected: 1 });
   });
 
   it("never overwrites a move made after the caller read the status: the stale write changes nothing", () => {
-    const orders = repo();
-    const { id } = orders.create(orderInput(), { status: "received", actor: "store", correlationId: "a" });
-    // Two staff both saw "received"; the first cancels, the second's "picking" arrives late.
-    expect(orders.applyTransition(id, "received", { ...staff("first"), to: "cancelled", reason: "duplicate" })?.status).toBe("cancelled");
+    warehouse = createTestWarehouse();
+    const orders = createOrdersRepo(warehouse.db);
+    const writes = createOrderWrites(warehouse.db);
+    const { id } = storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "a" });
+    // Two staff both saw "received"; the first cancels, the second's "picking" arrives late. `transition`
+    // cannot stage this (it reads and writes under one lock), so the write is made with the stale read.
+    expect(writes.move(id, "received", { ...staff("first"), to: "cancelled", reason: "duplicate" })).toBeDefined();
 
-    expect(orders.applyTransition(id, "received", { ...staff("second"), to: "picking" })).toBeUndefined();
+    expect(writes.move(id, "received", { ...staff("second"), to: "picking" })).toBeUndefined();
     expect(orders.findById(id)?.status).toBe("cancelled");
     expect(orders.events(id).map((event) => event.correlationId)).toEqual(["a", "first"]);
     expect(orders.counts()).toMatchObject({ received: 0, picking: 0, cancelled: 1 });
@@ -131,7 +138,7 @@ describe("order search", () => {
     const hers: string[] = [];
     const picking: string[] = [];
     for (let i = 0; i < 25; i++) {
-      const { id } = orders.create(orderInput({ reference: `PO-${i}`, customer: { name: "Ada", email: CUSTOMER } }), {
+      const { id } = storeOrder(orders, orderInput({ reference: `PO-${i}`, customer: { name: "Ada", email: CUSTOMER } }), {
         status: "received",
         actor: "store",
         correlationId: `a${i}`,
@@ -141,13 +148,13 @@ describe("order search", () => {
         orders.transition(id, { ...staff(`move-${i}`), to: "picking" });
         picking.push(id);
       }
-      orders.create(orderInput({ reference: `PO-${i}`, customer: { name: "Bob", email: "bob@example.com" } }), {
+      storeOrder(orders, orderInput({ reference: `PO-${i}`, customer: { name: "Bob", email: "bob@example.com" } }), {
         status: "received",
         actor: "store",
         correlationId: `b${i}`,
       });
     }
-    const twice = orders.create(orderInput({ reference: CUSTOMER, customer: { name: "Ada", email: CUSTOMER } }), {
+    const twice = storeOrder(orders, orderInput({ reference: CUSTOMER, customer: { name: "Ada", email: CUSTOMER } }), {
       status: "received",
       actor: "store",
       correlationId: "twice",

@@ -3,11 +3,19 @@ import { unionAll } from "drizzle-orm/sqlite-core";
 import { v7 as uuidv7 } from "uuid";
 
 import type { Db } from "../db/client.js";
-import { ORDER_STATUSES, orderEvents, orderLines, orders, orderStatusCounts, type OrderStatus } from "../db/schema.js";
+import { orderEvents, orderLines, orders, orderStatusCounts } from "../db/schema.js";
 import { createStatusOutbox } from "../status-events/status-outbox.repo.js";
-import { createIdempotencyKeys, type StoredAnswer } from "./idempotency.js";
-import { canTransition } from "./lifecycle.js";
-import type { CreateOrderInput, ListOrdersQuery, Order, OrderEvent, StatusCounts } from "./orders.schemas.js";
+import { createIdempotencyKeys } from "./idempotency.js";
+import { canTransition, ORDER_STATUSES, type OrderStatus } from "./lifecycle.js";
+import {
+  CreateAnswerSchema,
+  type CreateAnswer,
+  type CreateOrderInput,
+  type ListOrdersQuery,
+  type Order,
+  type OrderEvent,
+  type StatusCounts,
+} from "./orders.schemas.js";
 
 type OrderRow = typeof orders.$inferSelect;
 type LineRow = typeof orderLines.$inferSelect;
@@ -39,6 +47,12 @@ function toEvent(row: EventRow): OrderEvent {
   return { ...row, at: row.at.toISOString() };
 }
 
+/** The answer an Idempotency-Key's row keeps, read back through the schema it was written from. */
+function storedAnswer(row: { status: number; body: string }): CreateAnswer {
+  const body: unknown = JSON.parse(row.body);
+  return CreateAnswerSchema.parse({ status: row.status, body });
+}
+
 /** Who did it and under which request: stamped on the event each change writes. */
 export type Actor = { actor: string; correlationId: string };
 
@@ -46,23 +60,22 @@ export type TransitionChange = Actor & { to: OrderStatus; reason: string | null 
 
 export type TransitionResult = { kind: "changed"; order: Order } | { kind: "not_found" } | { kind: "not_allowed"; from: OrderStatus };
 
-/** The response to an order creation, as the first request got it and every replay gets it again. */
-export type Answer = { status: number; body: unknown };
-
 /** An order creation under an Idempotency-Key: `answer` turns the new order into the response to store. */
-export type IdempotentCreate<A extends Answer> = { key: string; fingerprint: string; answer: (order: Order) => A };
+export type IdempotentCreate = { key: string; fingerprint: string; answer: (order: Order) => CreateAnswer };
 
-export type CreateOnceResult<A extends Answer> =
-  | { kind: "created"; order: Order; answer: A }
-  /** The stored answer, its body as the JSON text first sent. */
-  | { kind: "replayed"; orderId: string; answer: StoredAnswer }
+export type CreateOnceResult =
+  | { kind: "created"; order: Order; answer: CreateAnswer }
+  /** The answer the first request with the key got. */
+  | { kind: "replayed"; orderId: string; answer: CreateAnswer }
   | { kind: "key_reused"; orderId: string };
 
 const p = sql.placeholder;
 
-export type OrdersRepo = ReturnType<typeof createOrdersRepo>;
-
-export function createOrdersRepo(db: Db) {
+/**
+ * The writes behind order creation and transitions, with no rule and no transaction of their own: the
+ * repository below runs them inside its transactions, after its checks.
+ */
+export function createOrderWrites(db: Db) {
   // Prepared once, run per order: built per call, drizzle would rebuild and re-prepare the statements for
   // every order (most of the ORM's cost in `npm run bench`).
   const insertOrder = db
@@ -126,24 +139,56 @@ export function createOrdersRepo(db: Db) {
     .set({ status: sql`${p("to")}`, updatedAt: sql`${p("updatedAt")}` })
     .where(and(eq(orders.id, p("id")), eq(orders.status, p("from"))))
     .prepare();
+
+  return {
+    /** A new order: its row, its lines, its first event and its status count. */
+    insert(row: OrderRow, lines: LineRow[], actor: string) {
+      insertOrder.run(row);
+      for (const line of lines) insertLine.run(line);
+      insertEvent.run({
+        orderId: row.id,
+        type: row.status === "rejected" ? "rejected" : "created",
+        fromStatus: null,
+        toStatus: row.status,
+        actor,
+        reason: null,
+        correlationId: row.correlationId,
+        at: row.createdAt,
+      });
+      countIn.run({ status: row.status });
+    },
+
+    /**
+     * Moves an order from `from`, the status its caller read, writing the event and the counts. Changes
+     * nothing and returns undefined when the order is no longer in `from` (someone else moved it first).
+     */
+    move(id: string, from: OrderStatus, change: TransitionChange): { eventId: number; at: Date } | undefined {
+      const at = new Date();
+      const { changes } = updateStatus.run({ id, from, to: change.to, updatedAt: at.getTime() });
+      if (changes === 0) return undefined;
+      const event = insertEvent.run({
+        orderId: id,
+        type: "status_changed",
+        fromStatus: from,
+        toStatus: change.to,
+        actor: change.actor,
+        reason: change.reason,
+        correlationId: change.correlationId,
+        at,
+      });
+      countOut.run({ status: from });
+      countIn.run({ status: change.to });
+      return { eventId: Number(event.lastInsertRowid), at };
+    },
+  };
+}
+
+export type OrdersRepo = ReturnType<typeof createOrdersRepo>;
+
+export function createOrdersRepo(db: Db) {
+  const writes = createOrderWrites(db);
   const outbox = createStatusOutbox(db);
   const idempotencyKeys = createIdempotencyKeys(db);
-
-  const insertOrderWithLines = db.$client.transaction((row: OrderRow, lines: LineRow[], actor: string) => {
-    insertOrder.run(row);
-    for (const line of lines) insertLine.run(line);
-    insertEvent.run({
-      orderId: row.id,
-      type: row.status === "rejected" ? "rejected" : "created",
-      fromStatus: null,
-      toStatus: row.status,
-      actor,
-      reason: null,
-      correlationId: row.correlationId,
-      at: row.createdAt,
-    });
-    countIn.run({ status: row.status });
-  });
 
   const linesOf = (ids: string[]) => {
     const rows = ids.length
@@ -163,42 +208,7 @@ export function createOrdersRepo(db: Db) {
     return row && toOrder(row, linesOf([id]).get(id) ?? []);
   }
 
-  /**
-   * The write half of a transition, for a caller that has read `from` (inside its transaction): changes
-   * nothing and returns undefined when the order is no longer in `from` (someone else moved it first).
-   * Also queues the status event for the Store, so the change and its announcement commit together.
-   */
-  function applyTransition(id: string, from: OrderStatus, change: TransitionChange): Order | undefined {
-    const at = new Date();
-    const { changes } = updateStatus.run({ id, from, to: change.to, updatedAt: at.getTime() });
-    if (changes === 0) return undefined;
-    const event = insertEvent.run({
-      orderId: id,
-      type: "status_changed",
-      fromStatus: from,
-      toStatus: change.to,
-      actor: change.actor,
-      reason: change.reason,
-      correlationId: change.correlationId,
-      at,
-    });
-    countOut.run({ status: from });
-    countIn.run({ status: change.to });
-    const order = findById(id);
-    if (order) {
-      outbox.enqueue({
-        eventId: Number(event.lastInsertRowid),
-        orderId: id,
-        storeOrderId: order.storeOrderId,
-        status: change.to,
-        correlationId: change.correlationId,
-        at,
-      });
-    }
-    return order;
-  }
-
-  /** The rows of a new order, as `create` stores them. */
+  /** The rows of a new order, as `createOnce` stores them. */
   function newOrder(input: CreateOrderInput, meta: Actor & { status: OrderStatus }): { row: OrderRow; lines: LineRow[] } {
     const now = new Date();
     const row: OrderRow = {
@@ -225,15 +235,15 @@ export function createOrdersRepo(db: Db) {
   // IMMEDIATE takes the write lock before the key is looked up: no other connection can store the same key
   // between the look-up and the insert.
   const createOnceTx = db.$client.transaction(
-    (input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate<Answer>): CreateOnceResult<Answer> => {
+    (input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): CreateOnceResult => {
       const seen = idempotencyKeys.find(idempotent.key);
       if (seen) {
         return seen.fingerprint === idempotent.fingerprint
-          ? { kind: "replayed", orderId: seen.orderId, answer: { status: seen.status, body: seen.body } }
+          ? { kind: "replayed", orderId: seen.orderId, answer: storedAnswer(seen) }
           : { kind: "key_reused", orderId: seen.orderId };
       }
       const { row, lines } = newOrder(input, meta);
-      insertOrderWithLines(row, lines, meta.actor);
+      writes.insert(row, lines, meta.actor);
       const order = toOrder(row, lines);
       const answer = idempotent.answer(order);
       idempotencyKeys.insert({
@@ -250,45 +260,43 @@ export function createOrdersRepo(db: Db) {
 
   return {
     findById,
-    applyTransition,
-
-    /** Stores the order, its lines and its first event in one transaction; returns it as the API shows it. */
-    create(input: CreateOrderInput, meta: Actor & { status: OrderStatus }): Order {
-      const { row, lines } = newOrder(input, meta);
-      insertOrderWithLines(row, lines, meta.actor);
-      return toOrder(row, lines);
-    },
 
     /**
-     * `create` under an Idempotency-Key, in one transaction with the key's row: the first request with a
-     * key creates the order and stores its answer; a repeat with the same fingerprint gets that answer back
-     * and creates nothing; a repeat with another fingerprint is refused.
+     * Stores an order (its row, lines and first event) under an Idempotency-Key, in one transaction with the
+     * key's row: the first request with a key creates the order and stores its answer; a repeat with the
+     * same fingerprint gets that answer back and creates nothing; a repeat with another fingerprint is
+     * refused.
      */
-    createOnce<A extends Answer>(
-      input: CreateOrderInput,
-      meta: Actor & { status: OrderStatus },
-      idempotent: IdempotentCreate<A>,
-    ): CreateOnceResult<A> {
-      // The transaction is typed for any answer; what it returns for "created" is what `answer` made.
-      return createOnceTx.immediate(input, meta, idempotent) as CreateOnceResult<A>;
+    createOnce(input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): CreateOnceResult {
+      return createOnceTx.immediate(input, meta, idempotent);
     },
 
-    /** Forgets Idempotency-Keys past their 24 hours (see idempotency.ts); returns how many. */
-
     /**
-     * Moves an order to `to` if the lifecycle allows it from the status it has now, writing the event and the
-     * counts in the same transaction.
+     * Moves an order to `to` if the lifecycle allows it from the status it has now, writing the event, the
+     * counts and the status event for the Store in the same transaction: the change and its announcement
+     * commit together.
      */
     transition(id: string, change: TransitionChange): TransitionResult {
       // IMMEDIATE takes the write lock before the read, so no other connection can move the order between
-      // the check and the update; the conditional UPDATE guards the same rule without it.
+      // the check and the update; the conditional UPDATE (writes.move) guards the same rule without it.
       return db.$client
         .transaction((): TransitionResult => {
           const current = db.select({ status: orders.status }).from(orders).where(eq(orders.id, id)).get();
           if (!current) return { kind: "not_found" };
           if (!canTransition(current.status, change.to)) return { kind: "not_allowed", from: current.status };
-          const order = applyTransition(id, current.status, change);
-          return order ? { kind: "changed", order } : { kind: "not_allowed", from: current.status };
+          const moved = writes.move(id, current.status, change);
+          const order = moved && findById(id);
+          if (!moved || !order) return { kind: "not_allowed", from: current.status };
+          const { eventId, at } = moved;
+          outbox.enqueue({
+            eventId,
+            orderId: id,
+            storeOrderId: order.storeOrderId,
+            status: change.to,
+            correlationId: change.correlationId,
+            at,
+          });
+          return { kind: "changed", order };
         })
         .immediate();
     },

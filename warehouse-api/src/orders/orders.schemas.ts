@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { createInsertSchema, createSelectSchema } from "drizzle-zod";
 
-import { ORDER_STATUSES, orderEvents, orderLines, orders } from "../db/schema.js";
+import { orderEvents, orderLines, orders } from "../db/schema.js";
+import { HTTP } from "../lib/http-status.js";
 import { ISO_COUNTRY_CODES } from "../lib/iso-countries.js";
-import { REASON_REQUIRED } from "./lifecycle.js";
+import { ORDER_STATUSES, REASON_REQUIRED } from "./lifecycle.js";
 
 // Field rules derive from the tables (drizzle-zod) plus the bounds the API promises; the request and
 // response shapes below are assembled from these fields, so a column change shows up here as a type error.
@@ -95,6 +96,19 @@ export const RejectedOrderSchema = z
     order: OrderSchema,
   })
   .openapi("RejectedOrder");
+
+export type RejectedOrder = z.infer<typeof RejectedOrderSchema>;
+
+/**
+ * What order creation answers: 201 with the order, or 422 with its rejection. The Idempotency-Key keeps
+ * it as JSON text, and a replay reads it back through this schema.
+ */
+export const CreateAnswerSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal(HTTP.CREATED), body: OrderSchema }),
+  z.object({ status: z.literal(HTTP.UNPROCESSABLE_ENTITY), body: RejectedOrderSchema }),
+]);
+
+export type CreateAnswer = z.infer<typeof CreateAnswerSchema>;
 
 export const OrderIdParamsSchema = z.object({
   id: z.uuid().openapi({ param: { name: "id", in: "path" } }),

@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 
 import type { Db } from "../db/client.js";
-import { orderEvents, orderLines, orders, orderStatusCounts, type OrderStatus } from "../db/schema.js";
+import { orderEvents, orderLines, orders, orderStatusCounts } from "../db/schema.js";
+import type { OrderStatus } from "./lifecycle.js";
 
 // Realistic orders and their event trails for demos and benchmarks (`npm run seed`). Orders are spread
 // over the last 90 days with ids minted at their own time (UUIDv7), so newest-first order and keyset

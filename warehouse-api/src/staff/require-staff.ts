@@ -10,6 +10,7 @@ import { HTTP } from "../lib/http-status.js";
 import type { Session, StaffRepo } from "./staff.repo.js";
 
 export const SESSION_COOKIE = "fishtag_session";
+export const STAFF_SESSION_SCHEME = "staffSession";
 export const CSRF_HEADER = "x-csrf-token";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

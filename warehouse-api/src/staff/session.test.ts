@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { staffSessions } from "../db/schema.js";
 import { jsonRequest, orderInput, orderRequest } from "../test/fixtures.js";
 import { createTestWarehouse, TEST_STAFF, type TestWarehouse } from "../testing.js";
-import { ACCOUNT_THROTTLE } from "./session.routes.js";
+import { ACCOUNT_THROTTLE } from "./session.handlers.js";
 import { createStaffRepo } from "./staff.repo.js";
 
 let warehouse: TestWarehouse;
