@@ -2,9 +2,9 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 
+import type { AppDeps, AppEnv } from "./app-env.js";
 import { dashboardRoutes } from "./dashboard.routes.js";
 import { healthRoutes } from "./health/health.routes.js";
-import type { AppDeps, AppEnv } from "./lib/app-env.js";
 import { jsonError, toIssues } from "./lib/errors.js";
 import { HTTP } from "./lib/http-status.js";
 import { bodyLimit } from "./middleware/body-limit.js";

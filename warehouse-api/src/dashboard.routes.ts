@@ -4,7 +4,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 
-import type { AppEnv } from "./lib/app-env.js";
+import type { AppEnv } from "./app-env.js";
 
 /** Sets Cache-Control on a file that was found (a 404 must not be cached for a year). */
 const cacheFor = (value: string) =>

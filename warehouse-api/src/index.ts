@@ -35,8 +35,8 @@ await ensureAdmin(
     : undefined,
 );
 const idempotencyKeys = createIdempotencyKeys(db);
-// Expired sessions are already refused when read; this only keeps the table from growing. Idempotency-Keys
-// are kept 24 hours, far longer than any Store retry (see orders/idempotency.ts), then forgotten here.
+// Expired sessions are already refused when read, and Idempotency-Keys are kept for their TTL
+// (orders/idempotency.ts says how long, and why): the hourly sweep keeps both tables from growing.
 const sweep = () => {
   staff.deleteExpiredSessions();
   const forgotten = idempotencyKeys.deleteExpired();

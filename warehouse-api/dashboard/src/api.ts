@@ -3,7 +3,7 @@
 // The response types are written here rather than inferred from orders.schemas.ts: that module is zod
 // runtime code (drizzle-zod, @hono/zod-openapi), and the browser only needs the shapes. They cannot drift:
 // src/dashboard-types.test.ts holds them equal to the API's schemas when the warehouse is typechecked.
-import type { OrderStatus } from "../../src/db/schema.js";
+import type { OrderStatus } from "../../src/orders/lifecycle.js";
 
 export type { OrderStatus };
 

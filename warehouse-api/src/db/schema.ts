@@ -6,9 +6,6 @@ import { ORDER_EVENT_TYPES, ORDER_STATUSES } from "../orders/lifecycle.js";
 // orders/orders.schemas.ts). The values a status or event-type column may hold are the domain's
 // (orders/lifecycle.ts). Columns are snake_case in SQL through drizzle's `casing` option.
 
-// For importers that still take the type from here (the dashboard's api.ts, status-events/relay.test.ts).
-export type { OrderStatus } from "../orders/lifecycle.js";
-
 export const orders = sqliteTable(
   "orders",
   {

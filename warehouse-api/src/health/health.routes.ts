@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 
-import type { AppDeps, AppEnv } from "../lib/app-env.js";
+import type { AppDeps, AppEnv } from "../app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import { errorContent, jsonContent } from "../lib/openapi.js";

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-import type { AppEnv } from "./app-env.js";
+import type { AppEnv } from "../app-env.js";
 
 /** The one error shape of this API. */
 export const ErrorSchema = z

@@ -1,7 +1,7 @@
 import type { RouteConfig, RouteHandler, z } from "@hono/zod-openapi";
 import type { Hono, MiddlewareHandler } from "hono";
 
-import type { AppEnv } from "./app-env.js";
+import type { AppEnv } from "../app-env.js";
 import { ErrorSchema } from "./errors.js";
 
 // One set of pieces for every route module, so that each reads the same: definitions (createRoute, at

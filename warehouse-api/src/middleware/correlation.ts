@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
 
-import type { AppEnv } from "../lib/app-env.js";
+import type { AppEnv } from "../app-env.js";
 
 /**
  * Fish tagging for every request: accept a valid inbound `X-Correlation-Id` or mint one, echo it on

@@ -5,7 +5,7 @@ import { createMiddleware } from "hono/factory";
 import { createReplayGuard, verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
 import type { Logger } from "@fishtag/tracing/logger";
 
-import type { AppEnv } from "../lib/app-env.js";
+import type { AppEnv } from "../app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 

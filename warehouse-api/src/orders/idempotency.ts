@@ -7,9 +7,9 @@ import { createMiddleware } from "hono/factory";
 
 import type { Logger } from "@fishtag/tracing/logger";
 
+import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/client.js";
 import { idempotencyKeys } from "../db/schema.js";
-import type { AppEnv } from "../lib/app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 

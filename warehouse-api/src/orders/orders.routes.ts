@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 
-import type { AppDeps, AppEnv } from "../lib/app-env.js";
+import type { AppDeps, AppEnv } from "../app-env.js";
 import { gate } from "../lib/openapi.js";
 import { requireStore } from "../middleware/require-store.js";
 import { idempotencyGate } from "./idempotency.js";

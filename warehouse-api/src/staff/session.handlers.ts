@@ -1,6 +1,6 @@
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 
-import type { AppDeps, AppEnv } from "../lib/app-env.js";
+import type { AppDeps, AppEnv } from "../app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import type { AppRouteHandler } from "../lib/openapi.js";

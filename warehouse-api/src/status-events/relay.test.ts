@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
 
-import { statusOutbox, type OrderStatus } from "../db/schema.js";
+import { statusOutbox } from "../db/schema.js";
+import type { OrderStatus } from "../orders/lifecycle.js";
 import type { Order } from "../orders/orders.schemas.js";
 import { jsonRequest, orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
 import { createTestWarehouse, TEST_SERVICE_KEYS, type StaffHeaders, type TestWarehouse } from "../testing.js";

@@ -7,8 +7,8 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { createOrdersRepo } from "../orders/orders.repo.js";
-import { MIGRATIONS_FOLDER, openDatabase } from "./client.js";
+import { MIGRATIONS_FOLDER, openDatabase } from "../db/client.js";
+import { createOrdersRepo } from "./orders.repo.js";
 
 let dir: string | undefined;
 afterEach(() => {

@@ -4,8 +4,8 @@ import type { HttpBindings } from "@hono/node-server";
 
 import type { Logger } from "@fishtag/tracing/logger";
 
-import type { Db } from "../db/client.js";
-import type { Session } from "../staff/staff.repo.js";
+import type { Db } from "./db/client.js";
+import type { Session } from "./staff/staff.repo.js";
 
 /** What the app is built from: everything with a side effect is passed in, so tests can pass their own. */
 export type AppDeps = {
