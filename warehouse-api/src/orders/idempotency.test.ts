@@ -61,6 +61,21 @@ describe("Idempotency-Key on POST /api/orders", () => {
     expect(count(orders)).toBe(1);
   });
 
+  it("replays an answer stored before the order's shape changed as the order now is, not as a 500", async () => {
+    warehouse = createTestWarehouse();
+    const input = orderInput();
+    const first = (await (await post(input, "old-shape")).json()) as Order;
+    // What a key stored by an earlier release might hold: an answer the current schema no longer reads.
+    warehouse.db.$client.prepare("update idempotency_keys set body = ? where key = 'old-shape'").run('{"orderId":"from an older release"}');
+
+    const retry = await post(input, "old-shape");
+
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(await retry.json()).toEqual(first);
+    expect(count(orders)).toBe(1);
+  });
+
   it("treats another encoding of the same order (key order, spacing) as the same request", async () => {
     warehouse = createTestWarehouse();
     const { storeOrderId, ...rest } = orderInput();

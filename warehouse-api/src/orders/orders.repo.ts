@@ -47,12 +47,6 @@ function toEvent(row: EventRow): OrderEvent {
   return { ...row, at: row.at.toISOString() };
 }
 
-/** The answer an Idempotency-Key's row keeps, read back through the schema it was written from. */
-function storedAnswer(row: { status: number; body: string }): CreateAnswer {
-  const body: unknown = JSON.parse(row.body);
-  return CreateAnswerSchema.parse({ status: row.status, body });
-}
-
 /** Who did it and under which request: stamped on the event each change writes. */
 export type Actor = { actor: string; correlationId: string };
 
@@ -238,9 +232,8 @@ export function createOrdersRepo(db: Db) {
     (input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): CreateOnceResult => {
       const seen = idempotencyKeys.find(idempotent.key);
       if (seen) {
-        return seen.fingerprint === idempotent.fingerprint
-          ? { kind: "replayed", orderId: seen.orderId, answer: storedAnswer(seen) }
-          : { kind: "key_reused", orderId: seen.orderId };
+        if (seen.fingerprint !== idempotent.fingerprint) return { kind: "key_reused", orderId: seen.orderId };
+        return { kind: "replayed", orderId: seen.orderId, answer: storedAnswer(seen, idempotent) };
       }
       const { row, lines } = newOrder(input, meta);
       writes.insert(row, lines, meta.actor);
@@ -257,6 +250,19 @@ export function createOrdersRepo(db: Db) {
       return { kind: "created", order, answer };
     },
   );
+
+  /**
+   * The answer a key's row keeps, read back through the schema it was written from. One stored before the
+   * schema changed (keys live 24 hours, a deploy may fall inside them) no longer reads: it is made again
+   * from the order as it is now, the same kind of answer, rather than failing every retry with a 500.
+   */
+  function storedAnswer(row: { orderId: string; status: number; body: string }, idempotent: IdempotentCreate): CreateAnswer {
+    const stored = CreateAnswerSchema.safeParse({ status: row.status, body: JSON.parse(row.body) as unknown });
+    if (stored.success) return stored.data;
+    const order = findById(row.orderId);
+    if (!order) throw new Error(`idempotency key ${idempotent.key} names order ${row.orderId}, which is gone`);
+    return idempotent.answer(order);
+  }
 
   return {
     findById,
