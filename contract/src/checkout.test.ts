@@ -43,7 +43,9 @@ afterEach(() => {
   store.close();
 });
 
-const depsFor = (baseUrl: string, correlationId: string, timeoutMs = 5000): PlaceOrderDeps => ({
+type Checkout = PlaceOrderDeps & { correlationId: string };
+
+const depsFor = (baseUrl: string, correlationId: string, timeoutMs = 5000): Checkout => ({
   correlationId,
   customerId: customer,
   carts: store.carts,
@@ -55,7 +57,7 @@ const depsFor = (baseUrl: string, correlationId: string, timeoutMs = 5000): Plac
 });
 
 /** A checkout as the action runs it: in the request's correlation scope. */
-const placeOrder = (form: FormData, deps: PlaceOrderDeps) => runWithCorrelationId(deps.correlationId, () => place(form, deps));
+const placeOrder = (form: FormData, { correlationId, ...deps }: Checkout) => runWithCorrelationId(correlationId, () => place(form, deps));
 
 const onlyOrder = () => {
   const [summary, ...others] = store.orders.listForCustomer(customer);
@@ -192,7 +194,7 @@ describe("placeOrder when the warehouse cannot take the order", () => {
 
 describe("placeOrder for a client that checks out too often", () => {
   it("refuses the attempt over the limit with a wait and the reference, recording and sending nothing", async () => {
-    const limited = (id: string, client: string, limiter: ReturnType<typeof createCheckoutLimiter>): PlaceOrderDeps => ({
+    const limited = (id: string, client: string, limiter: ReturnType<typeof createCheckoutLimiter>): Checkout => ({
       ...depsFor(UNUSED_URL, id, 100),
       admission: { client, limiter },
     });

@@ -151,7 +151,6 @@ function checkOut(reference: string, correlationId: string) {
   for (const [key, value] of Object.entries(fields)) form.set(key, value);
   return runWithCorrelationId(correlationId, () =>
     placeOrder(form, {
-      correlationId,
       customerId: customer,
       carts,
       orders,

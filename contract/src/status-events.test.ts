@@ -8,7 +8,7 @@ import {
   testStore,
 } from "store-web/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createRelay, storeAuthorization } from "warehouse-api/testing";
+import { createStatusRelay, storeAuthorization } from "warehouse-api/testing";
 
 import { testKeyPair } from "@fishtag/service-auth/testing";
 import { createReplayGuard } from "@fishtag/service-auth/tokens";
@@ -31,7 +31,7 @@ beforeEach(async () => {
   store = testStore();
   customer = newCustomer();
   const replay = createReplayGuard();
-  const route = jsonRoute((request, _context: unknown, correlationId) =>
+  const route = jsonRoute((request, _context, correlationId) =>
     handleStatusEvent(request, correlationId, { orders: store.orders, publicKey: TEST_SERVICE_KEYS.warehouse.publicKey, replay, logger }),
   );
   storeEvents = await startRoute((request) => route(request, undefined));
@@ -42,7 +42,7 @@ afterEach(async () => {
 });
 
 const relay = (signingKey = TEST_SERVICE_KEYS.warehouse.signingKey) =>
-  createRelay({ db: warehouse.warehouse.db, logger, storeUrl: storeEvents.url, signingKey });
+  createStatusRelay({ db: warehouse.warehouse.db, logger, storeUrl: storeEvents.url, signingKey });
 
 /** A checkout through the store against the real warehouse: the order both sides know. */
 async function placed(reference: string) {
@@ -61,7 +61,6 @@ async function placed(reference: string) {
   const client = createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: warehouse.url, timeoutMs: 5000, logger });
   const state = await runWithCorrelationId(`checkout-${reference}`, () =>
     placeOrder(form, {
-      correlationId: `checkout-${reference}`,
       customerId: customer,
       ...store,
       warehouse: client,

@@ -50,11 +50,11 @@ test("staff ship an order and the customer watching it sees 'Shipped' without a 
         .filter((line) => line.correlationId === shippedBy)
         .map((line) => line.msg),
     )
-    .toContain("warehouse event applied");
+    .toContain("status event applied");
   const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/src/trace.ts", shippedBy, "--logs", stack.logDir], { cwd: REPO_ROOT });
   expect(stdout).toMatch(/warehouse-api\s+INFO\s+order status changed/);
   expect(stdout).toMatch(/warehouse-api\s+INFO\s+status event delivered/);
-  expect(stdout).toMatch(/store-web\s+INFO\s+warehouse event applied/);
+  expect(stdout).toMatch(/store-web\s+INFO\s+status event applied/);
 });
 
 test("moves made while the Store is down reach it once it is back: every one, once, in order", async ({ page, dashboard, stack }) => {
@@ -94,6 +94,6 @@ test("moves made while the Store is down reach it once it is back: every one, on
   await expect(steps.nth(3)).toContainText(moveIds[1] ?? "");
   const applied = stack
     .logLines("store-web")
-    .filter((line) => line.msg === "warehouse event applied" && moveIds.includes(line.correlationId ?? ""));
+    .filter((line) => line.msg === "status event applied" && moveIds.includes(line.correlationId ?? ""));
   expect(applied.map((line) => line.correlationId)).toEqual(moveIds);
 });

@@ -1,7 +1,7 @@
 /**
  * The store's side of the contract, for the contract tests (contract/), which run it against the real
- * warehouse app: the client, the checkout, the outbox and the status-event endpoint, each free of Next,
- * on a database built from the committed migrations.
+ * warehouse app: the client, the checkout, the outbox and the status-event endpoint (with `jsonRoute`,
+ * the route's own entry), on a database built from the committed migrations. None needs a Next server.
  */
 export { createCartRepo } from "./cart/cart.repo";
 export { createCheckoutLimiter } from "./checkout/checkout-limit.server";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { commonEnv, loadEnvOrExit as loadEnv, publicKeyField, signingKeyField } from "@fishtag/service-kit/env";
+import { commonEnv, loadEnvOrExit, publicKeyField, signingKeyField } from "@fishtag/service-kit/env";
 
 // The one place the warehouse reads process.env: parsed once at start-up, typed everywhere else.
 export const EnvSchema = z
@@ -47,6 +47,6 @@ export const EnvSchema = z
 export type Env = z.infer<typeof EnvSchema>;
 
 /** For the entry points (the server, the CLIs): the parsed environment, or each bad variable printed and exit code 1. */
-export function loadEnvOrExit(): Env {
-  return loadEnv(EnvSchema, process.env, "warehouse");
+export function loadEnv(): Env {
+  return loadEnvOrExit(EnvSchema, process.env, "warehouse");
 }

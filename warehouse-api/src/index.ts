@@ -10,13 +10,13 @@ import { createLogger } from "@fishtag/tracing/logger";
 
 import { createApp } from "./app.js";
 import { openDatabase } from "./db/client.js";
-import { loadEnvOrExit } from "./env.js";
+import { loadEnv } from "./env.js";
 import { createIdempotencyKeys } from "./orders/idempotency.js";
 import { ensureAdmin } from "./staff/admin.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
-import { createRelay } from "./status-events/relay.js";
+import { createStatusRelay } from "./status-events/relay.js";
 
-const env = loadEnvOrExit();
+const env = loadEnv();
 
 const logger = createLogger({
   service: "warehouse-api",
@@ -60,7 +60,7 @@ const app = createApp({
 // Status changes go to the Store through the outbox; without STORE_URL they wait there, and go once it is set.
 const relay =
   env.STORE_URL && env.WAREHOUSE_SIGNING_KEY
-    ? createRelay({ db, logger, storeUrl: env.STORE_URL, signingKey: env.WAREHOUSE_SIGNING_KEY })
+    ? createStatusRelay({ db, logger, storeUrl: env.STORE_URL, signingKey: env.WAREHOUSE_SIGNING_KEY })
     : undefined;
 if (relay) relay.start(env.WAREHOUSE_RELAY_INTERVAL_MS);
 else logger.info("status events are not sent: STORE_URL is not set");

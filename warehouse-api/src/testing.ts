@@ -12,7 +12,7 @@ import { openDatabase, type Db } from "./db/client.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 
 /** The status-event relay, for the contract tests that run it against the store's real endpoint. */
-export { createRelay, type Relay } from "./status-events/relay.js";
+export { createStatusRelay, type StatusRelay } from "./status-events/relay.js";
 
 export const TEST_STAFF = { email: "staff@warehouse.test", name: "Sam Staff", password: "correct horse battery staple" };
 

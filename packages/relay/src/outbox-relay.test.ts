@@ -38,6 +38,7 @@ describe("createOutboxRelay", () => {
     const seen: (string | undefined)[] = [];
     const relay = createOutboxRelay({
       name: "test outbox",
+      table: "test_outbox",
       outbox: memoryOutbox(rows),
       logger,
       deliver: (row) => {
@@ -57,6 +58,7 @@ describe("createOutboxRelay", () => {
     const sent: number[] = [];
     const relay = createOutboxRelay({
       name: "test outbox",
+      table: "test_outbox",
       outbox: memoryOutbox(rows),
       logger,
       batchSize: 2,
@@ -77,6 +79,7 @@ describe("createOutboxRelay", () => {
     const steps: string[] = [];
     const relay = createOutboxRelay({
       name: "test outbox",
+      table: "test_outbox",
       outbox: memoryOutbox(rows),
       logger,
       deliver: async (row) => {

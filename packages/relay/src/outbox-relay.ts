@@ -20,6 +20,8 @@ export type OutboxSource<Row> = {
 export type OutboxRelayOptions<Row extends { correlationId: string }> = {
   /** Names the outbox in the relay's log lines, e.g. "order outbox". */
   name: string;
+  /** The outbox's table, named where someone has to look at it (parked rows). */
+  table: string;
   outbox: OutboxSource<Row>;
   /** Sends one row and records its outcome on it. Runs in the row's correlation scope. */
   deliver: (row: Row) => Promise<DeliveryOutcome>;
@@ -29,7 +31,7 @@ export type OutboxRelayOptions<Row extends { correlationId: string }> = {
   /** Rows per tick at most. */
   batchSize?: number;
   /** Logged once at start beside the backlog, e.g. where the deliveries go. */
-  describe?: Record<string, unknown>;
+  startFields?: Record<string, unknown>;
 };
 
 export type OutboxRelay = {
@@ -48,7 +50,7 @@ export type OutboxRelay = {
  * restarted process picks up where the last one stopped.
  */
 export function createOutboxRelay<Row extends { correlationId: string }>(options: OutboxRelayOptions<Row>): OutboxRelay {
-  const { name, outbox, deliver, logger, now = Date.now, batchSize = 100, describe = {} } = options;
+  const { name, table, outbox, deliver, logger, now = Date.now, batchSize = 100, startFields = {} } = options;
 
   async function tick(): Promise<TickResult<DeliveryOutcome>> {
     const result: TickResult<DeliveryOutcome> = { delivered: 0, retried: 0, parked: 0 };
@@ -88,8 +90,9 @@ export function createOutboxRelay<Row extends { correlationId: string }>(options
     runOnce: loop.runOnce,
     start(intervalMs) {
       const backlog = outbox.backlog();
-      logger.info({ ...describe, intervalMs, ...backlog }, `${name} relay started`);
-      if (backlog.parked > 0) logger.warn({ parked: backlog.parked }, `${name}: parked rows are waiting for someone to look at them`);
+      logger.info({ ...startFields, intervalMs, ...backlog }, `${name} relay started`);
+      if (backlog.parked > 0)
+        logger.warn({ parked: backlog.parked, table }, `${name}: parked rows are waiting in ${table} for someone to look at them`);
       loop.start(intervalMs);
     },
     stop: loop.stop,

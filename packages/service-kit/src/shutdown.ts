@@ -20,16 +20,9 @@ export type Drain = {
 };
 
 /**
- * Graceful shutdown (ADR 0005): on SIGTERM or SIGINT the server stops taking connections, answers what
- * it has taken, then the process exits 0.
- *
- * `server.close()` alone would never finish while clients keep sending on kept-alive connections (the
- * store's checkouts, the warehouse's relay do): it serves them for as long as they send. So from the
- * signal on, every answer carries `Connection: close`, and each client moves off after its answer.
- * Not by ending a connection right after an answer that went out without the header: its client, not
- * told, may already be sending the next request on it, which would be read and done but never answered.
- * Such a connection gets the header on its next answer, or the keep-alive timeout ends it. Idle
- * connections are closed at once by `server.close()` (Node 19 and later).
+ * Graceful shutdown, as ADR 0005 describes it: on SIGTERM or SIGINT the server stops taking connections,
+ * answers what it has taken (every answer from the signal on carries `Connection: close`, so clients on
+ * kept-alive connections move off), then `stop`, `release`, the logs' flush, and exit 0.
  */
 export function drainOnSignals(server: Server, options: DrainOptions): Drain {
   const { logger, stop, release, signals = ["SIGTERM", "SIGINT"], exit = (code: number) => process.exit(code) } = options;

@@ -16,9 +16,8 @@ export async function placeOrderAction(_previous: CheckoutState, form: FormData)
   const customerId = await requireCustomerId();
   // server.ts always sets it; "unknown" (one shared budget) only if a request reached Next some other way.
   const client = (await headers()).get(CLIENT_ADDRESS_HEADER) ?? "unknown";
-  const state = await withRequestCorrelation((correlationId) =>
+  const state = await withRequestCorrelation(() =>
     placeOrder(form, {
-      correlationId,
       customerId,
       ...repos(),
       warehouse: warehouse(),

@@ -1,4 +1,4 @@
-import type { Logger } from "@fishtag/tracing/logger";
+import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
 
 import type { CartRepo } from "../cart/cart.repo";
 import { deliverOrder } from "../order-outbox/delivery";
@@ -20,7 +20,6 @@ export type CheckoutState =
   | { status: "rate_limited"; reference: string; retryAfterSeconds: number; values: CheckoutValues };
 
 export type PlaceOrderDeps = {
-  correlationId: string;
   customerId: string;
   carts: CartRepo;
   orders: OrdersRepo;
@@ -39,11 +38,14 @@ export type PlaceOrderDeps = {
  * cart (priced from the catalog), record the store's order with its outbox row, then send it to the
  * warehouse at once. If the warehouse cannot take it now, the order is still accepted: the outbox relay
  * delivers it later (order-outbox/relay.ts). Free of Next so that it can be tested directly against a
- * real warehouse. The caller runs it in the request's correlation scope, so every log line and the
- * warehouse call carry `correlationId`.
+ * real warehouse. It runs in the request's correlation scope (the action enters it): the reference the
+ * customer is shown, the order's and its outbox row's ID, every log line and the warehouse call all take
+ * that one ID from the scope, so none can drift from the others.
  */
 export async function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutState> {
-  const { correlationId, customerId, carts, orders, outbox, warehouse, logger, admission, now = Date.now, random = Math.random } = deps;
+  const { customerId, carts, orders, outbox, warehouse, logger, admission, now = Date.now, random = Math.random } = deps;
+  const correlationId = currentCorrelationId();
+  if (correlationId === undefined) throw new Error("placeOrder must run in a request's correlation scope");
   const values = checkoutValues(form);
   const retryAfterSeconds = await admission.limiter.take(admission.client);
   if (retryAfterSeconds > 0) {

@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import { unstable_rethrow } from "next/navigation";
 
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId } from "@fishtag/tracing/logger";
@@ -34,9 +35,10 @@ export async function withRequestCorrelation<T>(fn: (correlationId: string) => T
 
 /**
  * A JSON route handler: runs in its request's correlation scope, and whatever it throws becomes a logged
- * 500 in the API's one error shape, never Next's HTML error page.
+ * 500 in the API's one error shape, never Next's HTML error page. (Next's own signals, such as
+ * `notFound()`, are thrown on for Next to handle.) The context is Next's second argument: the params.
  */
-export function jsonRoute<Context>(
+export function jsonRoute<Context = unknown>(
   handler: (request: Request, context: Context, correlationId: string) => Response | Promise<Response>,
 ): (request: Request, context: Context) => Promise<Response> {
   return (request, context) =>
@@ -44,6 +46,7 @@ export function jsonRoute<Context>(
       try {
         return await handler(request, context, correlationId);
       } catch (error) {
+        unstable_rethrow(error);
         logger.error({ err: error, path: new URL(request.url).pathname }, "route failed");
         return errorResponse(HTTP.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong.", correlationId);
       }

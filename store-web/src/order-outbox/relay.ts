@@ -4,10 +4,10 @@ import { deliverOrder, type DeliveryDeps } from "./delivery";
 
 /**
  * The store's outbox relay: delivers the orders the checkout could not, oldest first, with exponential
- * backoff and full jitter per order, through the process's one warehouse client (so the same
- * Idempotency-Key, the store's order id, and the same circuit breaker as the checkout). Each delivery runs
- * under the checkout's correlation ID, so the reference the customer was shown traces the late delivery
- * too. The state is in the database: a restarted store picks up where the last one stopped.
+ * backoff and full jitter per order, through the warehouse client it is given (server.ts gives it the
+ * process's one: the checkout's circuit breaker; the Idempotency-Key is the order's id). Each delivery
+ * runs under the checkout's correlation ID, so the reference the customer was shown traces the late
+ * delivery too. The state is in the database: a restarted store picks up where the last one stopped.
  */
 
 /** How often server.ts has the relay look at the outbox. */
@@ -26,6 +26,7 @@ export function createOrderRelay({ now = Date.now, random = Math.random, batchSi
   const delivery: DeliveryDeps = { ...deps, now, random };
   return createOutboxRelay({
     name: "order outbox",
+    table: "order_outbox",
     outbox: deps.outbox,
     deliver: async (row) => (await deliverOrder(row, delivery)).outcome,
     logger: deps.logger,

@@ -25,12 +25,10 @@ import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
 // services share HTTP, not code. The contract tests (contract/) run it against the real warehouse app, so
 // the two sides cannot drift apart unnoticed.
 //
-// Order creation is made resilient with cockatiel: each attempt has its own timeout; network
-// errors, timeouts and 5xx answers are retried with exponential backoff and jitter, within a total budget
-// of WAREHOUSE_TIMEOUT_MS so the customer still hears "try again" in about that time; and a circuit
-// breaker stops sending after consecutive failures, so a warehouse that is down is not hammered and the
-// checkout fails at once. Retrying is safe because every attempt carries the same Idempotency-Key (the
-// store's order id): the warehouse creates the order at most once and replays its first answer.
+// Order creation is made resilient with cockatiel, as the README's contract section says: timeouts per
+// attempt, retries within one budget (so the customer hears back in about WAREHOUSE_TIMEOUT_MS) and a
+// circuit breaker (so a warehouse that is down is not hammered). Retrying is safe only because every
+// attempt carries the same Idempotency-Key, the store's order id.
 
 export type WarehouseOrderRequest = {
   storeOrderId: string;

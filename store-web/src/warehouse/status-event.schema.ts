@@ -1,12 +1,22 @@
 import { z } from "zod";
 
+import type { StoreOrderStatus } from "../orders/order-status";
+
+// The warehouse's statuses: each is one a store order can take too (checked at compile time).
+const WAREHOUSE_EVENT_STATUSES = [
+  "received",
+  "picking",
+  "packed",
+  "shipped",
+  "cancelled",
+  "rejected",
+] as const satisfies readonly StoreOrderStatus[];
+
 /**
  * The body of POST /api/warehouse-events: the warehouse tells the store an order's status changed (the
  * README's status-event contract). A body that does not match is refused with 400, so the warehouse
  * parks it instead of retrying forever.
  */
-export const WAREHOUSE_EVENT_STATUSES = ["received", "picking", "packed", "shipped", "cancelled", "rejected"] as const;
-
 export const StatusEventSchema = z.object({
   eventId: z.number().int().positive(),
   orderId: z.string().min(1).max(100),

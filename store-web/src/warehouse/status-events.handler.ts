@@ -37,7 +37,7 @@ export async function handleStatusEvent(
   });
   if (!verified.ok) {
     // The reason's category only: never the token.
-    logger.warn({ reason: verified.reason }, "warehouse event refused: not authenticated");
+    logger.warn({ reason: verified.reason }, "status event refused: not authenticated");
     return errorResponse(
       HTTP.UNAUTHORIZED,
       "unauthenticated",
@@ -49,7 +49,7 @@ export async function handleStatusEvent(
   // An event is a few hundred bytes; anything far larger is not one, and is not worth parsing.
   const text = await request.text();
   if (text.length > MAX_BODY_CHARS) {
-    logger.warn({ length: text.length }, "warehouse event refused: body too large");
+    logger.warn({ length: text.length }, "status event refused: body too large");
     return errorResponse(
       HTTP.PAYLOAD_TOO_LARGE,
       "payload_too_large",
@@ -61,13 +61,13 @@ export async function handleStatusEvent(
   try {
     body = JSON.parse(text);
   } catch {
-    logger.warn("warehouse event refused: body is not JSON");
+    logger.warn("status event refused: body is not JSON");
     return errorResponse(HTTP.BAD_REQUEST, "invalid_json", "The body must be a JSON object.", correlationId);
   }
   const parsed = StatusEventSchema.safeParse(body);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-    logger.warn({ issues }, "warehouse event refused: not a valid event");
+    logger.warn({ issues }, "status event refused: not a valid event");
     return errorResponse(HTTP.BAD_REQUEST, "invalid_event", "The body is not a valid order.status_changed event.", correlationId, {
       issues,
     });
@@ -78,10 +78,10 @@ export async function handleStatusEvent(
   const result = orders.applyWarehouseUpdate(statusUpdateOf(event), correlationId);
   switch (result.outcome) {
     case "unknown_order":
-      logger.warn(fields, "warehouse event refused: unknown order");
+      logger.warn(fields, "status event refused: unknown order");
       return errorResponse(HTTP.NOT_FOUND, "unknown_order", "The store has no order with this storeOrderId.", correlationId);
     case "applied":
-      logger.info({ ...fields, orderNumber: result.orderNumber }, "warehouse event applied");
+      logger.info({ ...fields, orderNumber: result.orderNumber }, "status event applied");
       return Response.json({ applied: true }, { status: HTTP.OK });
     case "duplicate":
       logger.info({ ...fields, orderNumber: result.orderNumber }, "duplicate ignored");

@@ -65,7 +65,7 @@ const replay = createReplayGuard();
 
 /** Through the same entry as the route: the request's correlation scope, and the JSON catch-all. */
 function post(request: Request, { publicKey }: { publicKey: KeyObject | undefined } = { publicKey: WAREHOUSE.publicKey }) {
-  const route = jsonRoute((received, _context: unknown, correlationId) =>
+  const route = jsonRoute((received, _context, correlationId) =>
     handleStatusEvent(received, correlationId, { orders: store.orders, publicKey, replay, logger }),
   );
   return route(request, undefined);
@@ -98,9 +98,7 @@ describe("POST /api/warehouse-events", () => {
     expect(warehouseHistory()).toEqual([
       { status: "shipped", source: "warehouse", correlationId: "staff-ship-1", at: "2026-11-22T10:00:00.000Z" },
     ]);
-    expect(logLines()).toContainEqual(
-      expect.objectContaining({ msg: "warehouse event applied", correlationId: "staff-ship-1", eventId: 10 }),
-    );
+    expect(logLines()).toContainEqual(expect.objectContaining({ msg: "status event applied", correlationId: "staff-ship-1", eventId: 10 }));
   });
 
   it("applies an event once: the same eventId again changes nothing", async () => {
@@ -154,7 +152,7 @@ describe("POST /api/warehouse-events", () => {
       expect(logLines()).toContainEqual(
         expect.objectContaining({
           level: "warn",
-          msg: "warehouse event refused: not authenticated",
+          msg: "status event refused: not authenticated",
           correlationId: "intruder-1",
           reason: expect.any(String),
         }),

@@ -1,3 +1,5 @@
+import { createReplayGuard, type ReplayGuard } from "@fishtag/service-auth/tokens";
+
 import { env } from "../env";
 import { logger } from "../lib/logger.server";
 import { remember } from "../lib/singleton.server";
@@ -19,4 +21,9 @@ export function warehouse(): WarehouseClient {
       resilience: { halfOpenAfterMs: env.WAREHOUSE_BREAKER_HALF_OPEN_MS },
     });
   });
+}
+
+/** The warehouse's tokens the status-event endpoint has taken: each is good for one event, in any bundle. */
+export function statusEventReplayGuard(): ReplayGuard {
+  return remember("statusEventReplayGuard", createReplayGuard);
 }

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 
 import { openDatabase } from "../db/client.js";
-import { loadEnvOrExit } from "../env.js";
+import { loadEnv } from "../env.js";
 import { createStaffRepo } from "../staff/staff.repo.js";
 
 const Args = z.object({
@@ -28,7 +28,7 @@ if (!parsed.success) {
   process.exit(2);
 }
 
-const env = loadEnvOrExit();
+const env = loadEnv();
 const staff = createStaffRepo(openDatabase(env.WAREHOUSE_DB_PATH));
 if (staff.findUserByEmail(parsed.data.email)) {
   console.error(`A staff account for ${parsed.data.email} exists already.`);

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 
 import { openDatabase } from "../db/client.js";
-import { loadEnvOrExit } from "../env.js";
+import { loadEnv } from "../env.js";
 import { seedOrders } from "../orders/seed.js";
 
 const { values } = parseArgs({ options: { orders: { type: "string", default: "1000" }, seed: { type: "string", default: "42" } } });
@@ -15,7 +15,7 @@ if (!Number.isInteger(count) || count < 1 || count > 10_000_000) {
   console.error("usage: npm run seed -- --orders <1..10000000> [--seed <number>]");
   process.exit(2);
 }
-const env = loadEnvOrExit();
+const env = loadEnv();
 const db = openDatabase(env.WAREHOUSE_DB_PATH);
 const started = performance.now();
 seedOrders(db, count, Number(values.seed));

@@ -12,7 +12,7 @@ import type { OrderStatus } from "../orders/lifecycle.js";
 import type { Order } from "../orders/orders.schemas.js";
 import { jsonRequest, orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
 import { createTestWarehouse, TEST_SERVICE_KEYS, type StaffHeaders, type TestWarehouse } from "../testing.js";
-import { createRelay, type RelayOptions, type StatusEvent } from "./relay.js";
+import { createStatusRelay, type StatusEvent, type StatusRelayOptions } from "./relay.js";
 
 type Received = { method: string | undefined; url: string | undefined; headers: IncomingHttpHeaders; body: StatusEvent };
 type Answer = { status: number; body?: string } | "hang";
@@ -96,11 +96,11 @@ async function move(id: string, to: OrderStatus, correlationId: string) {
   return warehouse.app.request(`/api/orders/${id}/transitions`, jsonRequest(body, { ...staff, "x-correlation-id": correlationId }));
 }
 
-function relayTo(port: number, options: Partial<RelayOptions> = {}) {
+function relayTo(port: number, options: Partial<StatusRelayOptions> = {}) {
   // The outbox rows are stamped with the real time of the change; the relay's clock starts there and only
   // moves when a test moves it.
   clock = Date.now();
-  return createRelay({
+  return createStatusRelay({
     db: warehouse.db,
     logger: warehouse.logger,
     storeUrl: `http://127.0.0.1:${port}`,

@@ -10,13 +10,9 @@ import { createStatusOutbox, type OutboxRow } from "./status-outbox.repo.js";
 
 /**
  * The relay: sends each status change queued in the outbox to the Store, at least once, in order per
- * order. The call is the status-event contract in the README (POST {STORE_URL}/api/warehouse-events).
- *
- * 2xx is delivered (the Store also answers 2xx to a duplicate or stale eventId, which it ignores).
- * 5xx, a network error or a timeout is retried with exponential backoff and full jitter. Any other 4xx
- * will not get better by asking again: the row is parked, with the answer kept for someone to inspect.
- * 408 and 429 are the exceptions, being "try again later" by definition. A redirect (3xx) is retried too:
- * it is a STORE_URL to fix, after which the rows still go; and so is a 401, keys to fix (logged as an error).
+ * order. The call, and which answers are retried or parked, is the README's status-event contract:
+ * what asking again cannot change (a 4xx about the event) is parked; everything else (the Store down,
+ * its keys or URL to fix) is retried, because it will go through once someone fixes it.
  */
 
 export const EVENTS_PATH = "/api/warehouse-events";
@@ -31,7 +27,7 @@ export type StatusEvent = {
   at: string;
 };
 
-export type RelayOptions = {
+export type StatusRelayOptions = {
   db: Db;
   logger: Logger;
   /** The Store's base URL, e.g. http://localhost:8000. */
@@ -54,9 +50,9 @@ export type RelayOptions = {
 // What is kept of a refusal's body, in the row and the log line.
 const ERROR_EXCERPT_CHARS = 500;
 
-export type Relay = ReturnType<typeof createRelay>;
+export type StatusRelay = ReturnType<typeof createStatusRelay>;
 
-export function createRelay(options: RelayOptions) {
+export function createStatusRelay(options: StatusRelayOptions) {
   const { logger, signingKey, now = Date.now, random = Math.random, fetch: send = fetch, batchSize = 100, timeoutMs = 5000 } = options;
   const backoff = options.backoff ?? { baseMs: 1000, capMs: 5 * 60 * 1000 };
   const outbox = createStatusOutbox(options.db);
@@ -124,12 +120,13 @@ export function createRelay(options: RelayOptions) {
   const { origin, pathname } = new URL(url);
   return createOutboxRelay({
     name: "status outbox",
+    table: "status_outbox",
     outbox,
     deliver,
     logger,
     now,
     batchSize,
-    describe: { eventsUrl: `${origin}${pathname}` },
+    startFields: { eventsUrl: `${origin}${pathname}` },
   });
 }
 
