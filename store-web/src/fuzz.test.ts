@@ -72,7 +72,9 @@ vi.mock("./warehouse/warehouse.server", async () => {
     fetch: unreachable,
   });
   const stub = { ...client, isHealthy: () => Promise.resolve(fake.warehouseUp), createOrder: () => Promise.resolve(fake.outcome) };
-  return { warehouse: () => stub };
+  const { createReplayGuard } = await import("@fishtag/service-auth/tokens");
+  const replay = createReplayGuard();
+  return { warehouse: () => stub, statusEventReplayGuard: () => replay };
 });
 
 const VALID_TOKEN = "valid token, signed when used";
