@@ -46,7 +46,7 @@ describe("warehouse env", () => {
     ["STORE_URL", { WAREHOUSE_SIGNING_KEY: OWN.signingKey }],
   ])("names %s when only the other one is set", (missing, source) => {
     expect(() => parseEnv(source)).toThrow(
-      new RegExp(`^Invalid warehouse environment:\\n  ${missing}: set both STORE_URL and WAREHOUSE_SIGNING_KEY, or neither$`),
+      new RegExp(`^Invalid warehouse environment: ${missing}: set both STORE_URL and WAREHOUSE_SIGNING_KEY, or neither$`),
     );
   });
 
@@ -56,7 +56,7 @@ describe("warehouse env", () => {
     ["WAREHOUSE_SIGNING_KEY", "hunter2-not-a-key", "junk"],
   ])("refuses a bad %s without printing it (%#: %s)", (name, value) => {
     expect(() => parseEnv({ STORE_URL: "http://localhost:8000", WAREHOUSE_SIGNING_KEY: OWN.signingKey, [name]: value })).toThrow(
-      new RegExp(`^Invalid warehouse environment:\\n  ${name}: `),
+      new RegExp(`^Invalid warehouse environment: ${name}: `),
     );
     expect(() => parseEnv({ STORE_URL: "http://localhost:8000", WAREHOUSE_SIGNING_KEY: OWN.signingKey, [name]: value })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining(value.slice(0, 12)) as unknown }),
@@ -77,6 +77,6 @@ describe("warehouse env", () => {
     ["WAREHOUSE_RELAY_INTERVAL_MS", "120000"],
     ["WAREHOUSE_RELAY_INTERVAL_MS", "soon"],
   ])("refuses a bad %s and names it", (name, value) => {
-    expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`^Invalid warehouse environment:\\n  ${name}: `));
+    expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`^Invalid warehouse environment: ${name}: `));
   });
 });

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
 import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
 
-import { commonEnv, EnvError, parseEnv, publicKeyField, signingKeyField } from "./env.js";
+import { commonEnv, EnvError, loadEnvOrExit, parseEnv, publicKeyField, signingKeyField } from "./env.js";
 
 const Schema = z.object({
   ...commonEnv,
@@ -28,9 +28,8 @@ describe("parseEnv", () => {
     })();
     expect(error).toBeInstanceOf(EnvError);
     expect((error as EnvError).message.split("\n")).toEqual([
-      "Invalid test service environment:",
-      expect.stringMatching(/^ {2}LOG_LEVEL: /) as unknown,
-      expect.stringMatching(/^ {2}PORT: /) as unknown,
+      expect.stringMatching(/^Invalid test service environment: LOG_LEVEL: /) as unknown,
+      expect.stringMatching(/^Invalid test service environment: PORT: /) as unknown,
     ]);
   });
 
@@ -45,6 +44,23 @@ describe("parseEnv", () => {
       parseEnv(Schema, { PEER_KEY: pair.signingKey }, "test service");
     } catch (error) {
       expect(String(error)).not.toContain(pair.signingKey.slice(0, 40));
+    }
+  });
+});
+
+describe("loadEnvOrExit", () => {
+  it("stops the process with exit code 1 and one line naming the variable, not a stack trace", () => {
+    const printed = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const exit = vi.spyOn(process, "exit").mockImplementation(() => {
+      throw new Error("exited");
+    });
+    try {
+      expect(() => loadEnvOrExit(Schema, { PORT: "1000000" }, "store")).toThrow("exited");
+      expect(exit).toHaveBeenCalledWith(1);
+      expect(printed.mock.calls).toEqual([["Invalid store environment: PORT: Too big: expected number to be <=65535"]]);
+    } finally {
+      printed.mockRestore();
+      exit.mockRestore();
     }
   });
 });

@@ -26,13 +26,16 @@ export const signingKeyField = () => keyField(parseSigningKey);
 /** The peer service's Ed25519 public key. A private key is refused: it must never be handed over. */
 export const publicKeyField = () => keyField(parsePublicKey);
 
-/** A bad environment: `problems` holds one line per variable, e.g. `STORE_PORT: Too big: expected number to be <=65535`. */
+/**
+ * A bad environment. Its message is one line per variable, each complete on its own (a log shipper or a
+ * container's status shows one line): `Invalid store environment: STORE_PORT: Too big: expected number to be <=65535`.
+ */
 export class EnvError extends Error {
   constructor(
     readonly label: string,
     readonly problems: string[],
   ) {
-    super(`Invalid ${label} environment:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
+    super(problems.map((problem) => `Invalid ${label} environment: ${problem}`).join("\n"));
     this.name = "EnvError";
   }
 }
