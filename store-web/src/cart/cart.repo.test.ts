@@ -98,4 +98,26 @@ describe("carts", () => {
     expect(store.carts.get(one).itemCount).toBe(3);
     expect(store.carts.get(two).lines).toEqual([]);
   });
+
+  it("forgets carts nobody has added to for a while, and keeps the rest", () => {
+    const old = newCustomer();
+    const recent = newCustomer();
+    store.carts.add(old, "MUG-TEAL", 1);
+    store.carts.add(recent, "MUG-TEAL", 1);
+    const cutoff = new Date(Date.now() + 1000);
+    store.carts.add(recent, "STK-PACK", 1);
+    store.db.$client.prepare("update cart_items set added_at = ? where customer_id = ?").run(cutoff.getTime() - 60_000, old);
+    store.db.$client
+      .prepare("update cart_items set added_at = ? where customer_id = ? and sku = 'STK-PACK'")
+      .run(cutoff.getTime() + 60_000, recent);
+
+    expect(store.carts.deleteAbandoned(cutoff)).toBe(1);
+    expect(store.carts.get(old).lines).toEqual([]);
+    expect(
+      store.carts
+        .get(recent)
+        .lines.map((line) => line.sku)
+        .sort(),
+    ).toEqual(["MUG-TEAL", "STK-PACK"]);
+  });
 });

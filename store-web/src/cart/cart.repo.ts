@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, max, sql } from "drizzle-orm";
 
 import type { Db } from "../db/client.server";
 import { cartItems, products } from "../db/schema";
@@ -114,6 +114,20 @@ export function createCartRepo(db: Db) {
 
     clear(customerId: string): void {
       clear.run({ customerId });
+    },
+
+    /**
+     * Forgets the carts nobody has added to since `before`: an anonymous customer who left does not come
+     * back for them, and every new cookie makes a cart. Returns how many lines went.
+     */
+    deleteAbandoned(before: Date): number {
+      const abandoned = db
+        .select({ customerId: cartItems.customerId })
+        .from(cartItems)
+        .groupBy(cartItems.customerId)
+        // max() loses the column's timestamp mapping: compared in the stored epoch milliseconds.
+        .having(lt(max(cartItems.addedAt), before.getTime()));
+      return db.delete(cartItems).where(inArray(cartItems.customerId, abandoned)).run().changes;
     },
   };
 }
