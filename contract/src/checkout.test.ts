@@ -193,11 +193,12 @@ describe("placeOrder when the warehouse cannot take the order", () => {
 });
 
 describe("placeOrder for a client that checks out too often", () => {
+  const limited = (id: string, client: string, limiter: ReturnType<typeof createCheckoutLimiter>): Checkout => ({
+    ...depsFor(UNUSED_URL, id, 100),
+    admission: { client, limiter },
+  });
+
   it("refuses the attempt over the limit with a wait and the reference, recording and sending nothing", async () => {
-    const limited = (id: string, client: string, limiter: ReturnType<typeof createCheckoutLimiter>): Checkout => ({
-      ...depsFor(UNUSED_URL, id, 100),
-      admission: { client, limiter },
-    });
     const limiter = createCheckoutLimiter(2);
     // Two attempts are allowed (both end "accepted": nothing listens at UNUSED_URL, so the outbox has them) ...
     for (const id of ["try-1", "try-2"]) {
@@ -207,6 +208,7 @@ describe("placeOrder for a client that checks out too often", () => {
     const ordersBefore = store.orders.listForCustomer(customer).length;
 
     // ... the third from the same address is refused before anything is recorded or sent.
+    store.carts.add(customer, "MUG-TEAL", 1);
     const state = await placeOrder(checkoutForm(), limited("try-3", "10.0.0.1", limiter));
     expect(state).toMatchObject({ status: "rate_limited", reference: "try-3", values: { name: "Ada Lovelace" } });
     expect(state.status === "rate_limited" && state.retryAfterSeconds).toBeGreaterThan(0);
@@ -215,5 +217,15 @@ describe("placeOrder for a client that checks out too often", () => {
     // Another address has its own budget.
     store.carts.add(customer, "MUG-TEAL", 1);
     expect((await placeOrder(checkoutForm(), limited("other", "10.0.0.2", limiter))).status).toBe("accepted");
+  });
+
+  it("does not count a form refused by validation: fixing a typo spends no checkout", async () => {
+    const limiter = createCheckoutLimiter(1);
+    for (const id of ["typo-1", "typo-2", "typo-3"]) {
+      expect((await placeOrder(checkoutForm({ email: "not an email" }), limited(id, "10.0.0.3", limiter))).status).toBe("invalid");
+    }
+    expect((await placeOrder(checkoutForm(), limited("fixed", "10.0.0.3", limiter))).status).toBe("accepted");
+    store.carts.add(customer, "MUG-TEAL", 1);
+    expect((await placeOrder(checkoutForm(), limited("one-too-many", "10.0.0.3", limiter))).status).toBe("rate_limited");
   });
 });

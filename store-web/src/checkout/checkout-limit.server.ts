@@ -8,7 +8,8 @@ export type CheckoutLimiter = { take: (client: string) => Promise<number> };
 
 /**
  * Per client address, in this process's memory: the store runs as one process per database, so one
- * counter sees every checkout. Attempts count, not orders: a script posting invalid forms is limited too.
+ * counter sees every checkout. Each valid checkout counts, whatever its outcome; a form refused by
+ * validation does not (place-order.ts says why).
  */
 export function createCheckoutLimiter(perMinute: number): CheckoutLimiter {
   const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });

@@ -47,11 +47,6 @@ export async function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<
   const correlationId = currentCorrelationId();
   if (correlationId === undefined) throw new Error("placeOrder must run in a request's correlation scope");
   const values = checkoutValues(form);
-  const retryAfterSeconds = await admission.limiter.take(admission.client);
-  if (retryAfterSeconds > 0) {
-    logger.warn({ retryAfterSeconds }, "checkout refused: too many attempts from this client");
-    return { status: "rate_limited", reference: correlationId, retryAfterSeconds, values };
-  }
   // Withdrawn products stay visible in the cart but are neither charged nor sent.
   const cart = carts.get(customerId);
   const lines = cart.lines
@@ -61,6 +56,13 @@ export async function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<
   if (!parsed.success) {
     logger.info({ fields: Object.keys(parsed.fieldErrors) }, "checkout input invalid");
     return { status: "invalid", reference: correlationId, fieldErrors: parsed.fieldErrors, values };
+  }
+  // Counted after validation: a customer fixing a typo is not spending their checkouts. What the limit
+  // guards is what comes next, the database write and the call to the warehouse.
+  const retryAfterSeconds = await admission.limiter.take(admission.client);
+  if (retryAfterSeconds > 0) {
+    logger.warn({ retryAfterSeconds }, "checkout refused: too many attempts from this client");
+    return { status: "rate_limited", reference: correlationId, retryAfterSeconds, values };
   }
 
   const { data } = parsed;
