@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 
 import { requireCustomerId } from "../customer/customer.server";
+import { actionForm } from "../lib/action-form";
 import { withRequestCorrelation } from "../lib/correlation.server";
 import { logger } from "../lib/logger.server";
 import { repos } from "../repos.server";
@@ -17,7 +18,8 @@ function text(form: FormData, key: string): string {
   return typeof value === "string" ? value : "";
 }
 
-export async function addToCartAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
+export async function addToCartAction(_previous: CartActionState, sent: FormData): Promise<CartActionState> {
+  const form = actionForm(sent);
   const customer = await requireCustomerId();
   return withRequestCorrelation(() => {
     const sku = text(form, "sku");
@@ -36,7 +38,8 @@ export async function addToCartAction(_previous: CartActionState, form: FormData
 }
 
 /** One cart line's form: "Update" sets the quantity typed, "Remove" (or a quantity of 0) drops the line. */
-export async function changeCartLineAction(_previous: CartActionState, form: FormData): Promise<CartActionState> {
+export async function changeCartLineAction(_previous: CartActionState, sent: FormData): Promise<CartActionState> {
+  const form = actionForm(sent);
   const customer = await requireCustomerId();
   return withRequestCorrelation(() => {
     const sku = text(form, "sku");
