@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-import { sharedTestOptions } from "../vitest.shared";
+import { sharedTestOptions } from "../vitest.shared.js";
 
 export default defineConfig({
   test: {

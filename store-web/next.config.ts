@@ -3,18 +3,7 @@ import type { NextConfig } from "next";
 // Importing the env module here makes `next build` and the server's start fail on a bad variable.
 import "./src/env";
 
-// On every response. The CSP leaves scripts alone (Next's hydration uses inline scripts, and nonces would
-// make every page dynamic for no gain here) and closes what a store page never needs: frames, plugins,
-// a foreign <base>, forms posting elsewhere.
-const SECURITY_HEADERS = [
-  { key: "Content-Security-Policy", value: "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "Strict-Transport-Security", value: "max-age=15552000; includeSubDomains" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-];
+import { SECURITY_HEADERS } from "./src/lib/security-headers";
 
 const config: NextConfig = {
   reactStrictMode: true,
@@ -28,7 +17,7 @@ const config: NextConfig = {
   // stay with it, so the process's one connection (src/db/db.server.ts) is used through one copy of
   // drizzle, the one server.ts migrated it with.
   serverExternalPackages: ["@fishtag/tracing", "@fishtag/service-kit", "pino", "pino-pretty", "better-sqlite3", "drizzle-orm"],
-  headers: () => Promise.resolve([{ source: "/:path*", headers: SECURITY_HEADERS }]),
+  headers: () => Promise.resolve([{ source: "/:path*", headers: [...SECURITY_HEADERS] }]),
 };
 
 export default config;

@@ -1,4 +1,6 @@
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { format } from "node:util";
 
 import next from "next";
 
@@ -7,6 +9,7 @@ import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 
 import { db } from "./src/db/db.server";
 import { env } from "./src/env";
+import { admit, answerClientError, consoleLine, type Refusal } from "./src/front-door";
 import { CLIENT_ADDRESS_HEADER } from "./src/lib/client-address";
 import { logger } from "./src/lib/logger.server";
 import { createOrderRelay, RELAY_INTERVAL_MS } from "./src/order-outbox/relay";
@@ -14,10 +17,27 @@ import { repos } from "./src/repos.server";
 import { warehouse } from "./src/warehouse/warehouse.server";
 
 /**
- * A thin server around Next for what Next has no hook for (ADR 0002): an access line per request with its
- * final status and duration, the outbox relay beside the app, and the drain on SIGTERM. The correlation
- * ID on the access line is the one proxy.ts put on the response.
+ * A thin server around Next for what Next has no hook for (ADR 0002): a front door that refuses what Next
+ * would answer with a 500 or read whole before refusing (src/front-door.ts), an access line per request
+ * with its final status and duration, the outbox relay beside the app, and the drain on SIGTERM. The
+ * correlation ID on the access line is the one the answer carries (set by proxy.ts, jsonRoute or the
+ * front door).
  */
+
+// Next writes its own notices and request errors to the console, some in colour, some over several lines,
+// some quoting what a client sent. stdout is JSON lines only: each becomes one log line, its first line
+// only (the errors themselves reach the log whole, with their reference, through instrumentation.ts).
+const CONSOLE_LEVELS = [
+  ["log", "info"],
+  ["info", "info"],
+  ["warn", "warn"],
+  ["error", "error"],
+] as const;
+for (const [method, level] of CONSOLE_LEVELS) {
+  console[method] = (...args: unknown[]) => {
+    logger[level]({ source: "next" }, consoleLine(format(...args)));
+  };
+}
 
 // Opened and migrated here, once per process, before Next takes a request (in `npm start` and `npm run
 // dev` alike): a database that cannot be opened stops the start. Not in Next's own start-up hooks:
@@ -28,13 +48,25 @@ logger.info({ dbPath: env.STORE_DB_PATH }, "store database ready");
 // Delivers the orders the checkout could not, through the process's one warehouse client (the same
 // breaker as the checkouts). Started as soon as the database is open: what an earlier process left
 // pending goes out now.
-const { orders, outbox } = repos();
+const { orders, outbox, carts } = repos();
 const relay = createOrderRelay({ orders, outbox, warehouse: warehouse(), logger });
 relay.start(RELAY_INTERVAL_MS);
+
+// Every new cookie makes a cart; those nobody has added to for 30 days are forgotten, hourly.
+const CART_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+const sweepCarts = () => {
+  const forgotten = carts.deleteAbandoned(new Date(Date.now() - CART_TTL_MS));
+  if (forgotten > 0) logger.info({ forgotten }, "abandoned cart lines swept");
+};
+sweepCarts();
+const cartSweep = setInterval(sweepCarts, 60 * 60 * 1000).unref();
 
 const app = next({ dev: env.NODE_ENV !== "production", port: env.STORE_PORT });
 const handle = app.getRequestHandler();
 await app.prepare();
+
+/** What the front door refused, by answer: the access line says why instead of a second line. */
+const refused = new WeakMap<ServerResponse, Refusal>();
 
 const server = createServer((req, res) => {
   const started = performance.now();
@@ -47,15 +79,42 @@ const server = createServer((req, res) => {
     if (typeof correlationId !== "string") return;
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     const path = req.url?.split("?")[0];
+    const refusal = refused.get(res);
     // Every open page polls the health route: keep those lines out of the info log.
-    const level = path === "/api/health" ? "debug" : "info";
+    const level = refusal ? "warn" : path === "/api/health" ? "debug" : "info";
     const aborted = !res.writableFinished;
     logger[level](
-      { correlationId, method: req.method, path, status: res.statusCode, durationMs, ...(aborted ? { aborted } : {}) },
-      "request completed",
+      {
+        correlationId,
+        method: req.method,
+        path,
+        status: res.statusCode,
+        durationMs,
+        ...(aborted ? { aborted } : {}),
+        ...(refusal ? { refused: refusal.error } : {}),
+      },
+      refusal ? "request refused" : "request completed",
     );
   });
-  void handle(req, res);
+  admit(req, res).then(
+    (refusal) => {
+      if (refusal) refused.set(res, refusal);
+      else void handle(req, res);
+    },
+    // The client went away while its body was read: nothing left to answer.
+    () => req.socket.destroy(),
+  );
+});
+
+// Requests Node's parser cannot read never reach the handler above: answered and logged here instead.
+server.on("clientError", (error: Error & { code?: string }, socket: Duplex) => {
+  const refusal = answerClientError(error, socket);
+  if (refusal) {
+    logger.warn(
+      { correlationId: refusal.correlationId, status: refusal.status, refused: refusal.error, code: error.code },
+      "request refused",
+    );
+  }
 });
 
 server.listen(env.STORE_PORT, () => {
@@ -66,7 +125,10 @@ server.listen(env.STORE_PORT, () => {
 // what is still pending stays in the outbox for the next start.
 drainOnSignals(server, {
   logger,
-  stop: () => relay.stop(),
+  stop: () => {
+    clearInterval(cartSweep);
+    return relay.stop();
+  },
   release: async () => {
     try {
       await app.close();

@@ -1,14 +1,16 @@
 /**
  * Fuzzing the store's in-process HTTP surface with fast-check (generators in test/fuzz.ts), 4,200
- * generated inputs in all (RUNS below). Each goes through proxy.ts first, with a missing, valid or (most
- * often) hostile X-Correlation-Id, then to the real route handler or server action, with Next's request
+ * generated inputs in all (RUNS below), each with a missing, valid or (most often) hostile X-Correlation-Id:
+ * page requests through proxy.ts first, API requests straight in (the proxy skips /api), then to the real
+ * route handler or server action, with Next's request
  * APIs (next/headers, next/cache), the database, the warehouse client and the logger replaced:
  * - POST /api/warehouse-events: near-valid events with one field broken, junk bodies, junk bearer tokens;
  * - GET /api/orders/[number]: junk order numbers and customer cookies;
  * - GET /api/health, with the warehouse up or down;
  * - the checkout server action: random FormData (junk, files, missing and extra fields) on random carts.
  * Never a 5xx or a throw; errors in the shape { error, message, correlationId }; the ID is valid and the
- * one the proxy echoed; and afterwards no refused inbound ID is anywhere in the log.
+ * one echoed; and afterwards no refused inbound ID is anywhere in the log. The raw-socket cases (request
+ * lines, paths, bodies, action forms) are in front-door.test.ts.
  *
  * Run: cd store-web && npx vitest run src/fuzz.test.ts
  */
@@ -108,7 +110,7 @@ afterAll(() => {
 /**
  * The proxy's half of a request: checks the ID it echoes, makes the forwarded headers what the app sees
  * (as Next does), and returns the ID the app must answer with. `viaProxy: false` is a request the proxy's
- * matcher skipped: the app sees the inbound headers as sent, and must still answer with a valid ID.
+ * matcher skips (the API): the app sees the inbound headers as sent, and must still answer with a valid ID.
  */
 function enter(
   url: string,
@@ -180,12 +182,12 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
       { weight: 1, arbitrary: junk },
     );
     await fc.assert(
-      fc.asyncProperty(payload, authorization, inboundId, fc.boolean(), async (body, auth, id, viaProxy) => {
+      fc.asyncProperty(payload, authorization, inboundId, async (body, auth, id) => {
         const authorization =
           auth === VALID_TOKEN
             ? await serviceAuthorization({ key: fake.warehouseKeys.signingKey, issuer: "warehouse-api", audience: "store-web" })
             : auth;
-        const echoed = enter("http://store.test/api/warehouse-events", id, { method: "POST", headers: { authorization } }, viaProxy);
+        const echoed = enter("http://store.test/api/warehouse-events", id, { method: "POST", headers: { authorization } }, false);
         const response = await warehouseEventsRoute(
           new Request("http://store.test/api/warehouse-events", { method: "POST", headers: fake.headers, body }),
           undefined,
@@ -213,9 +215,12 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
     );
     await fc.assert(
       fc.asyncProperty(number, cookie, inboundId, async (orderNumber, cookieHeader, id) => {
-        const echoed = enter(`http://store.test/api/orders/${encodeURIComponent(orderNumber.replace(/[\ud800-\udfff]/g, ""))}`, id, {
-          headers: { cookie: cookieHeader },
-        });
+        const echoed = enter(
+          `http://store.test/api/orders/${encodeURIComponent(orderNumber.replace(/[\ud800-\udfff]/g, ""))}`,
+          id,
+          { headers: { cookie: cookieHeader } },
+          false,
+        );
         const response = await orderRoute(new Request("http://store.test/api/orders/x", { headers: fake.headers }), {
           params: Promise.resolve({ number: orderNumber }),
         });
@@ -228,9 +233,9 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
 
   it(`GET /api/health (${RUNS.health} probes)`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), inboundId, fc.boolean(), async (up, id, viaProxy) => {
+      fc.asyncProperty(fc.boolean(), inboundId, async (up, id) => {
         fake.warehouseUp = up;
-        const echoed = enter("http://store.test/api/health", id, {}, viaProxy);
+        const echoed = enter("http://store.test/api/health", id, {}, false);
         const body = await expectStoreAnswer(
           await healthRoute(new Request("http://store.test/api/health", { headers: fake.headers }), undefined),
           echoed,

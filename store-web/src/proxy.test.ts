@@ -1,7 +1,8 @@
+import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 
-import { proxy } from "./proxy";
+import { config, proxy } from "./proxy";
 
 // Next hands headers set with `NextResponse.next({ request: { headers } })` to the app under this prefix.
 const forwarded = (response: Response) => response.headers.get("x-middleware-request-x-correlation-id");
@@ -54,9 +55,15 @@ describe("proxy", () => {
     expect(forged.headers.get("x-middleware-request-cookie")).not.toContain("../../etc");
   });
 
-  it("sets no cookie on API routes: the warehouse's events are not a customer", () => {
-    const response = proxy(new NextRequest("http://store.test/api/warehouse-events", { method: "POST" }));
+  it("runs on pages and actions, never on the API (whose bodies Next would copy for it) or build assets", () => {
+    const runsOn = (url: string) => unstable_doesMiddlewareMatch({ config, url });
 
-    expect(response.headers.get("set-cookie")).toBeNull();
+    expect(["/", "/orders/new", "/orders/ST-000001", "/cart"].map(runsOn)).toEqual([true, true, true, true]);
+    expect(["/api/warehouse-events", "/api/health", "/api/orders/ST-000001", "/_next/static/chunk.js"].map(runsOn)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -6,13 +6,14 @@ import { CUSTOMER_COOKIE, customerCookie, isCustomerId } from "./customer/custom
 import { inCorrelationScope } from "./lib/correlation.server";
 
 /**
- * Fish tagging at the edge of the store: every page, server action and route request gets a correlation
- * ID (the client's, if valid, otherwise a fresh one). It is forwarded to the app as a request header and
- * echoed to the client on the response.
+ * Fish tagging at the edge of the store: every page and server action request gets a correlation ID (the
+ * client's, if valid, otherwise a fresh one). It is forwarded to the app as a request header and echoed to
+ * the client on the response. Pages and actions also get the anonymous customer cookie (see
+ * customer/customer-cookie.ts): minted on the first visit and added to the forwarded request too, so that
+ * first render already has a cart.
  *
- * Pages and actions also get the anonymous customer cookie (see customer/customer-cookie.ts): minted on
- * the first visit and added to the forwarded request too, so that first render already has a cart.
- * API routes are left alone: the warehouse's events and the health probe are not customers.
+ * API routes do not pass through here: Next copies a request's body for the proxy before the route runs,
+ * and the status-event endpoint must check its token before it reads a byte. `jsonRoute` tags those.
  */
 export function proxy(request: NextRequest) {
   return inCorrelationScope(request.headers.get(CORRELATION_HEADER), (id) => tag(request, id));
@@ -23,7 +24,7 @@ function tag(request: NextRequest, id: string) {
   requestHeaders.set(CORRELATION_HEADER, id);
 
   let newCustomerId: string | undefined;
-  if (!request.nextUrl.pathname.startsWith("/api/") && !isCustomerId(request.cookies.get(CUSTOMER_COOKIE)?.value)) {
+  if (!isCustomerId(request.cookies.get(CUSTOMER_COOKIE)?.value)) {
     newCustomerId = crypto.randomUUID();
     // The other cookies pass through as sent; only an invalid customer cookie is dropped.
     const others = (request.headers.get("cookie") ?? "")
@@ -41,6 +42,7 @@ function tag(request: NextRequest, id: string) {
 }
 
 export const config = {
-  // Everything but build assets: they carry no business meaning and would only add noise to the logs.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Neither the API (see above) nor build assets, which carry no business meaning and would only add
+  // noise to the logs.
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
 };

@@ -34,8 +34,8 @@ export async function withRequestCorrelation<T>(fn: (correlationId: string) => T
 }
 
 /**
- * A JSON route handler: runs in its request's correlation scope, and whatever it throws becomes a logged
- * 500 in the API's one error shape, never Next's HTML error page. (Next's own signals, such as
+ * A JSON route handler: runs in its request's correlation scope, echoes the ID on its answer, and whatever
+ * it throws becomes a logged 500 in the API's one error shape, never Next's HTML error page. (Next's own signals, such as
  * `notFound()`, are thrown on for Next to handle.) The context is Next's second argument: the params.
  */
 export function jsonRoute<Context = unknown>(
@@ -43,12 +43,16 @@ export function jsonRoute<Context = unknown>(
 ): (request: Request, context: Context) => Promise<Response> {
   return (request, context) =>
     inCorrelationScope(request.headers.get(CORRELATION_HEADER), async (correlationId) => {
+      let response: Response;
       try {
-        return await handler(request, context, correlationId);
+        response = await handler(request, context, correlationId);
       } catch (error) {
         unstable_rethrow(error);
         logger.error({ err: error, path: new URL(request.url).pathname }, "route failed");
-        return errorResponse(HTTP.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong.", correlationId);
+        response = errorResponse(HTTP.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong.", correlationId);
       }
+      // The API is not behind the proxy (proxy.ts says why): the ID is echoed here.
+      response.headers.set(CORRELATION_HEADER, correlationId);
+      return response;
     });
 }

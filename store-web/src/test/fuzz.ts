@@ -120,6 +120,10 @@ export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-
  */
 export async function expectStoreAnswer(response: Response, expected: string | RegExp): Promise<Record<string, unknown>> {
   expect(response.status).toBeLessThan(500);
+  // Every API answer echoes the ID in use (jsonRoute sets it: the API is not behind the proxy).
+  const echoed = response.headers.get(CORRELATION_HEADER) ?? "";
+  if (typeof expected === "string") expect(echoed).toBe(expected);
+  else expect(echoed).toMatch(expected);
   const body = (await response.json()) as Record<string, unknown>;
   if (response.status >= 400) {
     for (const field of ["error", "message", "correlationId"]) expect(typeof body[field], field).toBe("string");
