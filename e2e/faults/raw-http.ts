@@ -4,10 +4,16 @@ import { connect } from "node:net";
 export type RawAnswer = { status: number; headers: Record<string, string>; body: string; bytesSent: number; ms: number };
 
 /**
- * Sends raw bytes (a request line, headers, maybe a body; more of it forever with `endless`) and reads the
- * answer until the server closes: what a hostile client does that fetch will not.
+ * Sends raw bytes (a request line, headers, maybe a body; more of it forever with `endless`, in chunk
+ * framing with `chunked`) and reads the answer until the server closes: what a hostile client does that
+ * fetch will not.
  */
-export function sendRaw(url: string, head: string, body: Buffer | string = "", options: { endless?: boolean } = {}): Promise<RawAnswer> {
+export function sendRaw(
+  url: string,
+  head: string,
+  body: Buffer | string = "",
+  options: { endless?: boolean; chunked?: boolean } = {},
+): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -40,7 +46,9 @@ export function sendRaw(url: string, head: string, body: Buffer | string = "", o
     bytesSent += Buffer.byteLength(body);
     socket.write(body);
     if (!options.endless) return;
-    const chunk = Buffer.alloc(64 * 1024, "x");
+    const data = Buffer.alloc(64 * 1024, "x");
+    // With `chunked`, each piece is framed as a valid chunk: a body that never ends, not one that breaks.
+    const chunk = options.chunked ? Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from("\r\n")]) : data;
     const pump = () => {
       // Bounded all the same: a server that never answers fails the test, not the machine.
       while (!done && socket.writable && bytesSent < 256 * 1024 * 1024) {
