@@ -27,6 +27,8 @@ const EVERYONE = CALLERS;
 const ROUTES: Record<string, { allowed: readonly Caller[]; letIn: 200 | 400 | 404; refused?: 401 | 404 }> = {
   "GET /": { allowed: EVERYONE, letIn: 200 },
   "GET /products": { allowed: EVERYONE, letIn: 200 },
+  "GET /products/[sku]": { allowed: EVERYONE, letIn: 200 },
+  "GET /icon.svg": { allowed: EVERYONE, letIn: 200 },
   "GET /cart": { allowed: EVERYONE, letIn: 200 },
   "GET /orders": { allowed: EVERYONE, letIn: 200 },
   "GET /orders/new": { allowed: EVERYONE, letIn: 200 },
@@ -88,7 +90,7 @@ test("the matrix has a row for every route the store is built with, and none for
 for (const [route, { allowed, letIn, refused }] of Object.entries(ROUTES)) {
   test(`${route}: ${allowed.length === CALLERS.length ? "anyone" : `only ${allowed.join(", ")}`}`, async ({ stack }) => {
     const [method = "GET", template = "/"] = route.split(" ");
-    const url = `${stack.storeUrl}${template.replace("[number]", orderNumber).replace("[...path]", "no/such/route")}`;
+    const url = `${stack.storeUrl}${template.replace("[number]", orderNumber).replace("[sku]", "MUG-TEAL").replace("[...path]", "no/such/route")}`;
     for (const caller of CALLERS) {
       const headers = await headersFor(stack, caller);
       const response = await fetch(

@@ -42,7 +42,7 @@ function tag(request: NextRequest, id: string) {
 }
 
 export const config = {
-  // Neither the API (see above) nor build assets, which carry no business meaning and would only add
-  // noise to the logs.
-  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
+  // Neither the API (see above) nor static files (build assets, product images, the icon), which carry
+  // no business meaning and would only add noise to the logs.
+  matcher: ["/((?!api/|_next/static|_next/image|images/|favicon.ico|icon.svg).*)"],
 };

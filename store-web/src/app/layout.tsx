@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 
-import { WarehouseStatus } from "../components/warehouse-status";
 import { currentCustomerId } from "../customer/customer.server";
 import { requestCorrelationId } from "../lib/correlation.server";
 import { repos } from "../repos.server";
@@ -10,6 +9,17 @@ import { repos } from "../repos.server";
 import "./globals.css";
 
 import { Providers } from "./providers";
+
+/** The store's fish, as in its icon (app/icon.svg): drawn, so it needs no emoji font. */
+function StoreMark() {
+  return (
+    <svg className="brand-mark" viewBox="0 0 32 32" width="24" height="24" aria-hidden="true">
+      <rect width="32" height="32" rx="7" fill="#0f766e" />
+      <path d="M6 16c5-7 13-7 18 0-5 7-13 7-18 0zm18 0 5-4v8z" fill="#f7f7f4" />
+      <circle cx="11" cy="15" r="1.6" fill="#0f766e" />
+    </svg>
+  );
+}
 
 // Every page shows this customer's cart count and reads the store's database: nothing is prerendered,
 // so `next build` never opens (or creates) the database.
@@ -33,7 +43,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </a>
           <header className="site-header">
             <Link href="/" className="brand">
-              <span aria-hidden="true">🐟</span> fishtag store
+              <StoreMark /> fishtag store
             </Link>
             <nav aria-label="Main">
               <Link href="/">Products</Link>
@@ -43,7 +53,6 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               </Link>
               <Link href="/orders">Your orders</Link>
             </nav>
-            <WarehouseStatus />
           </header>
           <main id="main">{children}</main>
         </Providers>

@@ -7,8 +7,11 @@ export default async function NotFound() {
   return (
     <section>
       <h1>Page not found</h1>
+      <p>There is no such product, order or page here.</p>
       <p>
-        There is nothing here. <Link href="/orders/new">Go to the checkout</Link>.
+        <Link className="button" href="/">
+          Browse the products
+        </Link>
       </p>
       <p className="reference">
         Reference: <code>{correlationId}</code>

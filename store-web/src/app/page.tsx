@@ -2,6 +2,7 @@ import Link from "next/link";
 
 import { AddToCartForm } from "../cart/add-to-cart-form";
 import { formatCents } from "../lib/catalog";
+import { ProductImage } from "../products/product-image";
 import { repos } from "../repos.server";
 
 export default function CatalogPage() {
@@ -18,8 +19,10 @@ export default function CatalogPage() {
       <ul className="catalog" aria-label="Products">
         {products.map((product) => (
           <li key={product.sku} className="product-card">
-            <span className="swatch swatch-large" style={{ background: product.swatch }} aria-hidden="true" />
-            <h2>{product.name}</h2>
+            <ProductImage sku={product.sku} name={product.name} size="card" />
+            <h2>
+              <Link href={`/products/${product.sku}`}>{product.name}</Link>
+            </h2>
             <p className="muted">{product.description}</p>
             <p className="price">{formatCents(product.priceCents)}</p>
             <AddToCartForm sku={product.sku} name={product.name} />

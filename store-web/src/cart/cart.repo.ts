@@ -8,7 +8,6 @@ export type CartLine = {
   sku: string;
   name: string;
   description: string;
-  swatch: string;
   quantity: number;
   /** From the catalog now, never from the browser. */
   unitPriceCents: number;
@@ -33,7 +32,6 @@ export function createCartRepo(db: Db) {
       quantity: cartItems.quantity,
       name: products.name,
       description: products.description,
-      swatch: products.swatch,
       unitPriceCents: products.priceCents,
       active: products.active,
     })

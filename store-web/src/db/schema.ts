@@ -14,7 +14,7 @@ export const products = sqliteTable("products", {
   name: text().notNull(),
   description: text().notNull(),
   priceCents: integer().notNull(),
-  /** A CSS colour shown beside the product while there are no photos. */
+  /** A CSS colour: the product's own, as its drawing (public/images/products/<sku>.svg) uses it. */
   swatch: text().notNull(),
   /** Inactive products stay for the orders that name them but can no longer be added to a cart. */
   active: integer({ mode: "boolean" }).notNull().default(true),

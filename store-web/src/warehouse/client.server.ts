@@ -280,7 +280,7 @@ export function createWarehouseClient({
   };
 }
 
-/** What the store's health route reports about the warehouse (and the header badge shows). */
+/** What the store's health route reports about the warehouse, for operators (shoppers are not shown it). */
 export type WarehouseHealth = { reachable: boolean; breaker: BreakerState };
 
 export async function warehouseHealth(client: Pick<WarehouseClient, "isHealthy" | "breakerState">): Promise<WarehouseHealth> {

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { CartLineForm } from "../../cart/cart-line-form";
 import { currentCustomerId } from "../../customer/customer.server";
 import { formatCents } from "../../lib/catalog";
+import { ProductImage } from "../../products/product-image";
 import { repos } from "../../repos.server";
 
 export const metadata: Metadata = { title: "Your cart" };
@@ -23,9 +24,11 @@ export default async function CartPage() {
           <ul className="cart" aria-label="Cart items">
             {cart.lines.map((line) => (
               <li key={line.sku} className="item cart-item">
-                <span className="swatch" style={{ background: line.swatch }} aria-hidden="true" />
+                <ProductImage sku={line.sku} name={line.name} size="thumb" />
                 <div className="item-text">
-                  <h2>{line.name}</h2>
+                  <h2>
+                    <Link href={`/products/${line.sku}`}>{line.name}</Link>
+                  </h2>
                   <p className="muted">
                     {line.available ? `${formatCents(line.unitPriceCents)} each` : "No longer available: it will not be ordered."}
                   </p>
