@@ -22,7 +22,17 @@ export type CheckoutOutcome =
   /** Anything else ("We couldn't place this order", a rejection, a 429): the title the page showed. */
   | { kind: "refused"; title: string };
 
-function checkoutOutcome(html: string): CheckoutOutcome {
+/**
+ * An order the store took is answered with a redirect to its page (POST, redirect, GET): the redirect is
+ * the answer, and its query says which outcome. Anything else is the checkout page again, with its alert.
+ */
+function checkoutOutcome(answer: { location: string | null; html: string }): CheckoutOutcome {
+  const taken = answer.location && /\/orders\/(ST-\d+)\?(placed|accepted)$/.exec(answer.location);
+  if (taken) return { kind: taken[2] === "placed" ? "placed" : "accepted", orderNumber: taken[1] ?? "" };
+  return pageOutcome(answer.html);
+}
+
+function pageOutcome(html: string): CheckoutOutcome {
   const box = /class="outcome outcome-(success|pending|error)"[^>]*>([\s\S]*?)<\/div>/.exec(html);
   if (!box) throw new Error(`the checkout answered without an outcome: ${html.slice(0, 300)}`);
   const [, kind, body = ""] = box;
@@ -60,6 +70,16 @@ class Shopper {
    * (the server action's hidden fields among them), `fields` over them. Returns the page the store answers.
    */
   async submit(path: string, page: string, pick: (form: string) => boolean, fields: Record<string, string>): Promise<string> {
+    return (await this.post(path, page, pick, fields)).html;
+  }
+
+  /** As `submit`, but a redirect is not followed: its Location comes back instead of the next page. */
+  async post(
+    path: string,
+    page: string,
+    pick: (form: string) => boolean,
+    fields: Record<string, string>,
+  ): Promise<{ location: string | null; html: string }> {
     const form = [...page.matchAll(/<form\b[\s\S]*?<\/form>/g)].map(([html]) => html).find(pick);
     if (!form) throw new Error(`no such form on ${path}`);
     const body = new FormData();
@@ -76,10 +96,15 @@ class Shopper {
       method: "POST",
       body,
       headers: { cookie: this.cookie, origin: this.storeUrl },
+      redirect: "manual",
     });
     this.remember(response);
+    if (response.status === 303) {
+      await response.body?.cancel();
+      return { location: response.headers.get("location"), html: "" };
+    }
     if (!response.ok) throw new Error(`POST ${path}: ${response.status}`);
-    return response.text();
+    return { location: null, html: await response.text() };
   }
 }
 
@@ -94,19 +119,22 @@ const CUSTOMER = {
 
 /**
  * One customer's checkouts, one after another: put a mug in the cart from the catalog page, then
- * check out on /orders/new. The two pages are fetched once: their forms' hidden fields do not change.
+ * check out on /orders/new, whose answer is a redirect to the order's confirmation page.
+ * Each page is fetched once (the checkout's once the cart has something: an empty cart has no form to
+ * fill in): their forms' hidden fields do not change.
  */
 export async function shopperSession(storeUrl: string) {
   const shopper = new Shopper(storeUrl);
   const catalog = await shopper.get("/");
-  const checkoutPage = await shopper.get("/orders/new");
+  let checkoutPage: string | undefined;
   return {
     cookie: () => shopper.cookieHeader,
     async checkOut(reference: string): Promise<CheckoutOutcome> {
       const added = await shopper.submit("/", catalog, (form) => form.includes('name="sku" value="MUG-TEAL"'), { quantity: "1" });
       if (!added.includes("Added to your cart: Enamel mug")) throw new Error("the mug did not go into the cart");
+      checkoutPage ??= await shopper.get("/orders/new");
       return checkoutOutcome(
-        await shopper.submit("/orders/new", checkoutPage, (form) => form.includes('class="checkout"'), { ...CUSTOMER, reference }),
+        await shopper.post("/orders/new", checkoutPage, (form) => form.includes('class="checkout"'), { ...CUSTOMER, reference }),
       );
     },
   };

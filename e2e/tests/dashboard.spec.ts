@@ -11,7 +11,7 @@ test("an order placed in the Store appears without a reload; staff ship it and i
   await expect(dashboard.getByRole("button", { name: "Sign out" })).toBeVisible();
   const moveIds = recordMoveIds(dashboard);
 
-  const placed = await checkOut(page, { ...ada, reference: "PO-SHIP" });
+  const placed = await checkOut(page, stack, { ...ada, reference: "PO-SHIP" });
 
   // The dashboard was open before the order existed and is never reloaded: polling brings the row in.
   const row = dashboard.getByRole("row").filter({ hasText: "PO-SHIP" });
@@ -55,7 +55,7 @@ test("a move someone else has made impossible shows a clear message and the orde
   playwright,
   stack,
 }) => {
-  const placed = await checkOut(page, { ...ada, reference: "PO-CONFLICT" });
+  const placed = await checkOut(page, stack, { ...ada, reference: "PO-CONFLICT" });
   await signIn(dashboard);
   const moveIds = recordMoveIds(dashboard);
   await dashboard.getByLabel("Search orders").fill(placed.warehouseOrderId);

@@ -17,14 +17,14 @@ test("a client checking out too often is told to wait, with a reference, and not
   const context = await browser.newContext({ baseURL: limited.storeUrl });
   try {
     const page = await context.newPage();
-    for (const reference of ["PO-LIMIT-1", "PO-LIMIT-2"]) await checkOut(page, { ...ada, reference });
+    for (const reference of ["PO-LIMIT-1", "PO-LIMIT-2"]) await checkOut(page, limited, { ...ada, reference });
 
     await fillCheckout(page, { ...ada, reference: "PO-LIMIT-3" });
     await placeOrder(page);
     const alert = page.getByRole("alert").filter({ hasText: "Too many checkouts from this connection" });
     await expect(alert).toContainText(/wait \d+ seconds? and try again/);
     await expect(alert.getByTestId("reference")).toHaveText(/^[0-9a-f-]{36}$/);
-    await expect(page.getByLabel("PO reference")).toHaveValue("PO-LIMIT-3");
+    await expect(page.getByLabel("PO number")).toHaveValue("PO-LIMIT-3");
 
     await page.goto("/orders");
     await expect(page.getByRole("row").filter({ hasText: "PO-LIMIT-2" })).toHaveCount(1);

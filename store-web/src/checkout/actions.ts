@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 
 import { requireCustomerId } from "../customer/customer.server";
 import { actionForm } from "../lib/action-form";
@@ -13,7 +14,10 @@ import { warehouse } from "../warehouse/warehouse.server";
 import { checkoutLimiter } from "./checkout-limit.server";
 import { placeOrder, type CheckoutState } from "./place-order";
 
-export async function placeOrderAction(_previous: CheckoutState, sent: FormData): Promise<CheckoutState> {
+/** What the checkout page shows after a submission: every outcome but an order taken, which has its own page. */
+export type CheckoutFormState = Exclude<CheckoutState, { status: "placed" | "accepted" }>;
+
+export async function placeOrderAction(_previous: CheckoutFormState, sent: FormData): Promise<CheckoutFormState> {
   const form = actionForm(sent);
   const customerId = await requireCustomerId();
   // server.ts always sets it; "unknown" (one shared budget) only if a request reached Next some other way.
@@ -29,5 +33,9 @@ export async function placeOrderAction(_previous: CheckoutState, sent: FormData)
   );
   // The cart (emptied once the order is placed or accepted) and the order list changed: the header's count and the pages follow.
   revalidatePath("/", "layout");
+  // An order the store has taken is confirmed on its own page: POST, redirect, GET, so a reload or Back
+  // shows the order again rather than posting it twice (without JavaScript, a 303).
+  // The query says which (placed, or accepted for later), so the answer alone tells a client what happened.
+  if (state.status === "placed" || state.status === "accepted") redirect(`/orders/${state.orderNumber}?${state.status}`);
   return state;
 }

@@ -1,14 +1,13 @@
 "use client";
 
-import Link from "next/link";
 import { useActionState, useEffect, useRef, type ReactNode, type Ref } from "react";
 
-import { formatCents, SHIPPING_COUNTRIES } from "../lib/catalog";
-import { placeOrderAction } from "./actions";
+import { SupportReference } from "../components/support-reference";
+import { SHIPPING_COUNTRIES } from "../lib/catalog";
+import { placeOrderAction, type CheckoutFormState } from "./actions";
 import type { CheckoutField, CheckoutValues, FieldErrors } from "./checkout.schema";
-import type { CheckoutState } from "./place-order";
 
-const initialState: CheckoutState = { status: "idle" };
+const initialState: CheckoutFormState = { status: "idle" };
 
 export function CheckoutForm() {
   // Works without JavaScript too: the form posts to the server action and the page renders its result.
@@ -35,7 +34,7 @@ export function CheckoutForm() {
           <TextField name="email" label="Email" type="email" autoComplete="email" values={values} errors={fieldErrors} />
           <TextField
             name="reference"
-            label="PO reference"
+            label="PO number"
             hint="Your purchase order number, up to 64 characters."
             values={values}
             errors={fieldErrors}
@@ -127,52 +126,21 @@ function FieldError({ id, message }: { id: string; message: string }) {
   );
 }
 
-function Reference({ id }: { id: string }) {
-  return (
-    <p className="reference">
-      Reference: <code data-testid="reference">{id}</code>
-    </p>
-  );
-}
-
 /** The result of the last submission, announced to screen readers and focused so keyboard users land on it. */
-function Outcome({ state }: { state: CheckoutState }) {
+function Outcome({ state }: { state: CheckoutFormState }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (state.status !== "idle") ref.current?.focus();
   }, [state]);
 
   if (state.status === "idle") return null;
+  // An order the store takes leaves this page for its own (the action redirects): what is left are the
+  // outcomes that keep the form, each with the reference to quote.
   switch (state.status) {
-    case "placed":
-      return (
-        <Success focusRef={ref} kind="success" title="Order placed" orderNumber={state.orderNumber} reference={state.reference}>
-          Thank you. Your order number is <strong data-testid="order-number">{state.orderNumber}</strong>, total{" "}
-          {formatCents(state.totalCents)}.
-        </Success>
-      );
-    case "accepted":
-      // The order is safe in the store's outbox: the relay delivers it once the warehouse answers again.
-      return (
-        <Success
-          focusRef={ref}
-          kind="pending"
-          title={
-            <>
-              Order <span data-testid="order-number">{state.orderNumber}</span> accepted — awaiting warehouse confirmation
-            </>
-          }
-          orderNumber={state.orderNumber}
-          reference={state.reference}
-        >
-          We&apos;ll confirm it shortly: the warehouse could not be reached just now, but your order is safe with us. Total{" "}
-          {formatCents(state.totalCents)}.
-        </Success>
-      );
     case "rejected":
       return (
         <Problem focusRef={ref} title="The warehouse rejected this order" reference={state.reference}>
-          {state.message} Change the PO reference and try again, or contact us quoting the reference below.
+          {state.message} Change the PO number and try again, or contact us quoting the support reference below.
         </Problem>
       );
     case "invalid":
@@ -184,7 +152,8 @@ function Outcome({ state }: { state: CheckoutState }) {
     case "failed":
       return (
         <Problem focusRef={ref} title="We couldn’t place this order" reference={state.reference}>
-          The warehouse could not take it. Your cart and details are kept below: please try again, or contact us quoting the reference.
+          The warehouse could not take it. Your cart and details are kept below: please try again, or contact us quoting the support
+          reference.
         </Problem>
       );
     case "rate_limited":
@@ -195,34 +164,6 @@ function Outcome({ state }: { state: CheckoutState }) {
         </Problem>
       );
   }
-}
-
-/** An order the store has taken: what happened, the way to follow it, and the reference. */
-function Success({
-  focusRef,
-  kind,
-  title,
-  orderNumber,
-  reference,
-  children,
-}: {
-  focusRef: Ref<HTMLDivElement>;
-  kind: "success" | "pending";
-  title: ReactNode;
-  orderNumber: string;
-  reference: string;
-  children: ReactNode;
-}) {
-  return (
-    <div ref={focusRef} tabIndex={-1} className={`outcome outcome-${kind}`} role="status">
-      <h2>{title}</h2>
-      <p>{children}</p>
-      <p>
-        <Link href={`/orders/${orderNumber}`}>Track order {orderNumber}</Link>
-      </p>
-      <Reference id={reference} />
-    </div>
-  );
 }
 
 function Problem({
@@ -240,7 +181,7 @@ function Problem({
     <div ref={focusRef} tabIndex={-1} className="outcome outcome-error" role="alert">
       <h2>{title}</h2>
       <p>{children}</p>
-      <Reference id={reference} />
+      <SupportReference id={reference} />
     </div>
   );
 }

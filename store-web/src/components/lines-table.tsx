@@ -7,7 +7,7 @@ export type TableLine = { sku: string; name: string; quantity: number; unitPrice
 /** Items with quantity, price and subtotal, and the total below: the checkout's cart and an order's lines. */
 export function LinesTable({ caption, lines, totalCents }: { caption: string; lines: readonly TableLine[]; totalCents: number }) {
   return (
-    <table className="lines">
+    <table className="lines stack">
       <caption className="visually-hidden">{caption}</caption>
       <thead>
         <tr>
@@ -30,9 +30,15 @@ export function LinesTable({ caption, lines, totalCents }: { caption: string; li
               {line.name}
               {line.note}
             </th>
-            <td className="num">{line.quantity}</td>
-            <td className="num">{formatCents(line.unitPriceCents)}</td>
-            <td className="num">{formatCents(line.lineTotalCents)}</td>
+            <td className="num" data-label="Quantity">
+              {line.quantity}
+            </td>
+            <td className="num" data-label="Price">
+              {formatCents(line.unitPriceCents)}
+            </td>
+            <td className="num" data-label="Subtotal">
+              {formatCents(line.lineTotalCents)}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -41,7 +47,7 @@ export function LinesTable({ caption, lines, totalCents }: { caption: string; li
           <th scope="row" colSpan={3}>
             Total
           </th>
-          <td className="num" data-testid="lines-total">
+          <td className="num" data-label="Total" data-testid="lines-total">
             {formatCents(totalCents)}
           </td>
         </tr>

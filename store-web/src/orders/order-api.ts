@@ -1,4 +1,5 @@
 import { errorResponse, HTTP } from "../lib/http";
+import { customerOrder } from "./customer-order";
 import { parseOrderNumber } from "./order-number";
 import type { OrdersRepo } from "./orders.repo";
 
@@ -10,5 +11,5 @@ export function orderResponse(orders: OrdersRepo, customerId: string | undefined
   const sequence = parseOrderNumber(number);
   const order = customerId && sequence ? orders.findForCustomer(customerId, sequence) : undefined;
   if (!order) return errorResponse(HTTP.NOT_FOUND, "not_found", "No such order for this browser.", correlationId);
-  return Response.json(order, { status: HTTP.OK, headers: { "cache-control": "no-store" } });
+  return Response.json(customerOrder(order), { status: HTTP.OK, headers: { "cache-control": "no-store" } });
 }

@@ -3,26 +3,26 @@
 import { useQuery } from "@tanstack/react-query";
 
 import { LinesTable } from "../components/lines-table";
+import { LocalTime } from "../components/local-time";
+import { SupportReference } from "../components/support-reference";
 import { SHIPPING_COUNTRIES } from "../lib/catalog";
+import type { CustomerOrder } from "./customer-order";
 import { FINAL_STATUSES, STATUS_LABELS } from "./order-status";
-import type { OrderDetail } from "./orders.repo";
 
 const POLL_MS = 2_000;
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
-
-async function fetchOrder(number: string): Promise<OrderDetail> {
+async function fetchOrder(number: string): Promise<CustomerOrder> {
   const response = await fetch(`/api/orders/${encodeURIComponent(number)}`, { cache: "no-store" });
   if (!response.ok) throw new Error(`order answered ${response.status}`);
-  return (await response.json()) as OrderDetail;
+  return (await response.json()) as CustomerOrder;
 }
 
 /**
  * One order, kept current without a reload: the server renders it, then react-query asks the store's
  * route every few seconds until the order reaches a final status (the warehouse's status events
- * update the store's copy; this only reads it).
+ * update the store's copy; this only reads it). `justPlaced`: the customer arrives from the checkout.
  */
-export function OrderDetailView({ initial }: { initial: OrderDetail }) {
+export function CustomerOrderView({ initial, justPlaced }: { initial: CustomerOrder; justPlaced: boolean }) {
   const { data: order } = useQuery({
     queryKey: ["order", initial.number],
     queryFn: () => fetchOrder(initial.number),
@@ -36,23 +36,20 @@ export function OrderDetailView({ initial }: { initial: OrderDetail }) {
 
   return (
     <>
+      {justPlaced && <Confirmation order={order} />}
       <h1>Order {order.number}</h1>
       <p className="order-status" role="status" aria-live="polite">
         Status: <span className={`status-pill status-pill-${order.status}`}>{STATUS_LABELS[order.status]}</span>
       </p>
-      <p className="reference">
-        Reference: <code data-testid="reference">{order.correlationId}</code>
-      </p>
       <dl className="order-facts">
         <dt>Placed</dt>
-        <dd>{dateFormat.format(new Date(order.createdAt))} UTC</dd>
-        <dt>PO reference</dt>
-        <dd>{order.reference}</dd>
-        <dt>Warehouse order</dt>
         <dd>
-          <code data-testid="warehouse-order-id">{order.warehouseOrderId ?? "not known yet"}</code>
+          <LocalTime iso={order.createdAt} />
         </dd>
+        <dt>PO number</dt>
+        <dd>{order.reference}</dd>
       </dl>
+      <SupportReference id={order.supportReference} />
 
       <h2>Items</h2>
       <LinesTable
@@ -78,18 +75,40 @@ export function OrderDetailView({ initial }: { initial: OrderDetail }) {
         {country}
       </address>
 
-      <h2 id="history-heading">Status history</h2>
+      <h2 id="history-heading">What has happened</h2>
       <ol className="history" aria-labelledby="history-heading">
         {order.history.map((change, index) => (
           <li key={index}>
-            <strong>{STATUS_LABELS[change.status]}</strong>{" "}
-            <span className="muted">
-              {dateFormat.format(new Date(change.at))} UTC, {change.source === "checkout" ? "at checkout" : "from the warehouse"}
-            </span>{" "}
-            <code className="history-ref">{change.correlationId}</code>
+            <strong>{STATUS_LABELS[change.status]}</strong> <LocalTime iso={change.at} />
           </li>
         ))}
       </ol>
     </>
+  );
+}
+
+/** Straight after checkout: what happened to the order, in words, kept current as the status moves. */
+function Confirmation({ order }: { order: CustomerOrder }) {
+  const waiting = order.status === "awaiting_confirmation" || order.status === "pending";
+  return (
+    <div className={`outcome ${waiting ? "outcome-pending" : "outcome-success"}`} role="status">
+      <h2>
+        {waiting ? (
+          <>
+            Order <span data-testid="order-number">{order.number}</span> accepted — awaiting warehouse confirmation
+          </>
+        ) : (
+          <>
+            Thank you: order <span data-testid="order-number">{order.number}</span> is placed
+          </>
+        )}
+      </h2>
+      <p>
+        {waiting
+          ? "The warehouse could not be reached just now, but your order is safe with us: we will send it and this page will show when they confirm it."
+          : "The warehouse has it, and this page follows it from here."}{" "}
+        Keep the support reference below if you need to contact us.
+      </p>
+    </div>
   );
 }

@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { LocalTime } from "../../components/local-time";
 import { currentCustomerId } from "../../customer/customer.server";
 import { formatCents } from "../../lib/catalog";
 import { STATUS_LABELS } from "../../orders/order-status";
 import { repos } from "../../repos.server";
 
 export const metadata: Metadata = { title: "Your orders" };
-
-const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default async function OrdersPage() {
   const customerId = await currentCustomerId();
@@ -22,13 +21,13 @@ export default async function OrdersPage() {
           No orders yet. <Link href="/">Browse the products</Link>.
         </p>
       ) : (
-        <table className="lines orders-table">
+        <table className="lines orders-table stack">
           <caption className="visually-hidden">Your orders</caption>
           <thead>
             <tr>
               <th scope="col">Order</th>
-              <th scope="col">Placed (UTC)</th>
-              <th scope="col">PO reference</th>
+              <th scope="col">Placed</th>
+              <th scope="col">PO number</th>
               <th scope="col">Status</th>
               <th scope="col" className="num">
                 Items
@@ -44,13 +43,19 @@ export default async function OrdersPage() {
                 <th scope="row">
                   <Link href={`/orders/${order.number}`}>{order.number}</Link>
                 </th>
-                <td>{dateFormat.format(new Date(order.createdAt))}</td>
-                <td>{order.reference}</td>
-                <td>
+                <td data-label="Placed">
+                  <LocalTime iso={order.createdAt} />
+                </td>
+                <td data-label="PO number">{order.reference}</td>
+                <td data-label="Status">
                   <span className={`status-pill status-pill-${order.status}`}>{STATUS_LABELS[order.status]}</span>
                 </td>
-                <td className="num">{order.itemCount}</td>
-                <td className="num">{formatCents(order.totalCents)}</td>
+                <td className="num" data-label="Items">
+                  {order.itemCount}
+                </td>
+                <td className="num" data-label="Total">
+                  {formatCents(order.totalCents)}
+                </td>
               </tr>
             ))}
           </tbody>

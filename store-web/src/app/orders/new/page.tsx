@@ -14,23 +14,24 @@ export default async function CheckoutPage() {
   return (
     <>
       <h1>Checkout</h1>
-      <p className="muted">Tell us where to send your order, and add your purchase order reference.</p>
-      <section aria-labelledby="cart-heading" className="checkout-cart">
-        <h2 id="cart-heading">Your order</h2>
-        {cart && cart.lines.length > 0 ? (
-          <>
+      {cart && cart.lines.length > 0 ? (
+        <>
+          <p className="muted">Tell us where to send your order, and add your purchase order number.</p>
+          <section aria-labelledby="cart-heading" className="checkout-cart">
+            <h2 id="cart-heading">Your order</h2>
             <CartSummary cart={cart} />
             <p>
               <Link href="/cart">Change your cart</Link>
             </p>
-          </>
-        ) : (
-          <p>
-            Your cart is empty. <Link href="/">Browse the products</Link> and add something first.
-          </p>
-        )}
-      </section>
-      <CheckoutForm />
+          </section>
+          <CheckoutForm />
+        </>
+      ) : (
+        // Nothing to check out: no form to fill in for nothing.
+        <p>
+          Your cart is empty. <Link href="/">Browse the products</Link> and add something first.
+        </p>
+      )}
     </>
   );
 }

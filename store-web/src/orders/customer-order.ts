@@ -1,0 +1,29 @@
+import type { OrderDetail } from "./orders.repo";
+
+/**
+ * An order as its customer sees it, on the page and from GET /api/orders/[number]: what they ordered and
+ * where it stands. Not the warehouse's id for it, nor who or what request moved it: those are ours.
+ * The one reference a customer quotes, the checkout's correlation ID, stays (as `supportReference`).
+ */
+export type CustomerOrder = Pick<
+  OrderDetail,
+  "number" | "status" | "reference" | "totalCents" | "createdAt" | "customer" | "shippingAddress" | "lines"
+> & {
+  supportReference: string;
+  history: { status: OrderDetail["status"]; at: string }[];
+};
+
+export function customerOrder(order: OrderDetail): CustomerOrder {
+  return {
+    number: order.number,
+    status: order.status,
+    reference: order.reference,
+    totalCents: order.totalCents,
+    createdAt: order.createdAt,
+    customer: order.customer,
+    shippingAddress: order.shippingAddress,
+    lines: order.lines,
+    supportReference: order.correlationId,
+    history: order.history.map(({ status, at }) => ({ status, at })),
+  };
+}
