@@ -183,7 +183,13 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
       fc.asyncProperty(payload, authorization, inboundId, fc.boolean(), async (body, auth, id, viaProxy) => {
         const authorization =
           auth === VALID_TOKEN
-            ? await serviceAuthorization({ key: fake.warehouseKeys.signingKey, issuer: "warehouse-api", audience: "store-web" })
+            ? await serviceAuthorization({
+                key: fake.warehouseKeys.signingKey,
+                issuer: "warehouse-api",
+                audience: "store-web",
+                method: "POST",
+                url: "http://store.test/api/warehouse-events",
+              })
             : auth;
         const echoed = enter("http://store.test/api/warehouse-events", id, { method: "POST", headers: { authorization } }, viaProxy);
         const response = await warehouseEventsRoute(

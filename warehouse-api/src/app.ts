@@ -69,8 +69,9 @@ export function createApp(deps: AppDeps) {
     scheme: "bearer",
     bearerFormat: "JWT",
     description:
-      "A token the Store signs per call with its Ed25519 key (alg EdDSA): iss `store-web`, aud `warehouse-api`, " +
-      "iat, exp at most 60 s later, jti. Checked against STORE_PUBLIC_KEY with 5 s of clock tolerance.",
+      "A token the Store signs per call with its Ed25519 key (alg EdDSA): iss `store-web`, aud `warehouse-api` (one string), " +
+      "iat, exp at most 60 s later, jti, and htm/htu: the method and URL of this call (RFC 9449). " +
+      "Checked against STORE_PUBLIC_KEY with 5 s of clock tolerance.",
   });
 
   if (deps.dashboardDir) app.route("/", dashboardRoutes(deps.dashboardDir));

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { testKeyPair } from "@fishtag/service-auth/testing";
-import { serviceAuthorization } from "@fishtag/service-auth/tokens";
+import { serviceAuthorization, type TokenTarget } from "@fishtag/service-auth/tokens";
 import { createLogger, type Logger } from "@fishtag/tracing/logger";
 
 import { createApp, type App } from "./app.js";
@@ -22,9 +22,9 @@ export const TEST_STAFF = { email: "staff@warehouse.test", name: "Sam Staff", pa
  */
 export const TEST_SERVICE_KEYS = { store: testKeyPair(), warehouse: testKeyPair() };
 
-/** `Bearer <token>` as the Store signs it for the test warehouse: fresh on every call. */
-export function storeAuthorization(): Promise<string> {
-  return serviceAuthorization({ key: TEST_SERVICE_KEYS.store.signingKey, issuer: "store-web", audience: "warehouse-api" });
+/** `Bearer <token>` as the Store signs it for the test warehouse: fresh on every call, for order creation unless `target` says otherwise. */
+export function storeAuthorization(target: TokenTarget = { method: "POST", url: "http://localhost/api/orders" }): Promise<string> {
+  return serviceAuthorization({ key: TEST_SERVICE_KEYS.store.signingKey, issuer: "store-web", audience: "warehouse-api", ...target });
 }
 
 export type StaffHeaders = { cookie: string; "x-csrf-token": string };
