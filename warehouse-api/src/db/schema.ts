@@ -156,14 +156,21 @@ export const staffSessions = sqliteTable(
 );
 
 /**
- * Failed sign-ins per key ("account:<email>" or "client:<address>") within the current window: kept in
- * the database so a restart does not reset the throttle.
+ * The sign-in throttle's counters (staff/sign-in-throttle.ts): one row per limit and key, e.g.
+ * "client:<address>", with the points used in its window and when the window ends (epoch ms). The
+ * layout is rate-limiter-flexible's own for SQLite, which reads and writes it; it is declared here so
+ * that a migration makes it, like every other table. In the database, so a restart does not reset the
+ * throttle; swept hourly once a window has passed.
  */
-export const signInFailures = sqliteTable("sign_in_failures", {
-  key: text().primaryKey(),
-  failures: integer().notNull(),
-  windowStartedAt: integer({ mode: "timestamp_ms" }).notNull(),
-});
+export const signInThrottle = sqliteTable(
+  "sign_in_throttle",
+  {
+    key: text().primaryKey(),
+    points: integer().notNull().default(0),
+    expire: integer(),
+  },
+  (t) => [index("sign_in_throttle_expire_idx").on(t.expire)],
+);
 
 /**
  * Answers to order creations, by the caller's Idempotency-Key (see orders/idempotency.ts): a retry with the
