@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 import { ORDER_EVENT_TYPES, ORDER_STATUSES } from "../orders/lifecycle.js";
 
@@ -30,7 +30,8 @@ export const orders = sqliteTable(
   // The list is always newest first (id DESC): each index ends in id so a filtered page is an index range.
   (t) => [
     index("orders_status_id_idx").on(t.status, t.id),
-    index("orders_store_order_id_idx").on(t.storeOrderId),
+    // One order per store order, whatever Idempotency-Key it came with (orders.repo.ts refuses a second).
+    uniqueIndex("orders_store_order_id_unique").on(t.storeOrderId),
     index("orders_reference_idx").on(t.reference, t.id),
     index("orders_customer_email_idx").on(t.customerEmail, t.id),
     index("orders_correlation_id_idx").on(t.correlationId, t.id),
