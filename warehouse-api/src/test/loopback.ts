@@ -1,4 +1,5 @@
 import { request, type IncomingHttpHeaders } from "node:http";
+import { connect } from "node:net";
 
 import { serve } from "@hono/node-server";
 
@@ -44,5 +45,22 @@ export function postJsonFrom(
     });
     req.on("error", reject);
     req.end(JSON.stringify(body));
+  });
+}
+
+/** Sends `text` as it is on a new connection and returns everything the server wrote back before closing it. */
+export function sendRaw(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    let answer = "";
+    const socket = connect(Number(port), hostname, () => socket.end(text));
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on("close", () => {
+      resolve(answer);
+    });
+    socket.on("error", reject);
   });
 }
