@@ -15,6 +15,8 @@ import { createStaffRepo } from "./staff/staff.repo.js";
 
 /** The status-event relay, for the contract tests that run it against the store's real endpoint. */
 export { createStatusRelay, type StatusRelay } from "./status-events/relay.js";
+/** The sign-in limits, for the fault tests that attack them. */
+export { SIGN_IN_LIMITS } from "./staff/sign-in-throttle.js";
 
 export const TEST_STAFF = { email: "staff@warehouse.test", name: "Sam Staff", password: "correct horse battery staple" };
 
