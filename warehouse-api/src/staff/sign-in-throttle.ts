@@ -39,15 +39,13 @@ export type SignInTurn =
     }
   | { ok: false; limit: SignInLimit; retryAfterSeconds: number };
 
-export type SignInThrottle = ReturnType<typeof createSignInThrottle>;
-
 export function createSignInThrottle(db: Db, limits: SignInLimits = SIGN_IN_LIMITS) {
   const limiter = (keyPrefix: string, points: number, duration: number) =>
     new RateLimiterSQLite({
       storeClient: db.$client,
       storeType: "better-sqlite3",
       tableName: "sign_in_throttle",
-      // The migrations make the table (db/schema.ts), and the hourly sweep below clears it.
+      // The migrations make the table (db/schema.ts), and the hourly sweep (sweepSignInThrottle) clears it.
       tableCreated: true,
       clearExpiredByTimeout: false,
       keyPrefix,
@@ -59,7 +57,7 @@ export function createSignInThrottle(db: Db, limits: SignInLimits = SIGN_IN_LIMI
   const account = limiter("account", limits.account.attempts, limits.account.windowSeconds);
   const pace = limiter("pace", 1, limits.account.paceSeconds);
 
-  /** Takes a point: true, false (the limit is reached, until `refusal`'s time), or a store error thrown. */
+  /** Takes a point: true, or the limit's refusal (which says how long until it has room); a store error is thrown. */
   async function took(from: RateLimiterSQLite, key: string): Promise<RateLimiterRes | true> {
     try {
       await from.consume(key);
