@@ -309,7 +309,12 @@ describe("warehouse client resilience", () => {
     expect(result).toMatchObject({ kind: "placed" });
     const checks = await Promise.all(
       tokens.map((token) =>
-        verifyServiceAuthorization(token, { key: TEST_SERVICE_KEYS.store.publicKey, issuer: "store-web", audience: "warehouse-api" }),
+        verifyServiceAuthorization(token, {
+          key: TEST_SERVICE_KEYS.store.publicKey,
+          issuer: "store-web",
+          audience: "warehouse-api",
+          request: { method: "POST", url: `${real.url}/api/orders` },
+        }),
       ),
     );
     expect(checks).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]);

@@ -37,7 +37,13 @@ async function post(storeOrderId: string): Promise<Response> {
     headers: {
       "content-type": "application/json",
       "idempotency-key": `"${storeOrderId}"`,
-      authorization: await serviceAuthorization({ key: storeKey, issuer: "store-web", audience: "warehouse-api" }),
+      authorization: await serviceAuthorization({
+        key: storeKey,
+        issuer: "store-web",
+        audience: "warehouse-api",
+        method: "POST",
+        url: `${stack.warehouseUrl}/api/orders`,
+      }),
     },
     body: JSON.stringify({
       storeOrderId,

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { parseSigningKey } from "@fishtag/service-auth/keys";
-import { serviceAuthorization } from "@fishtag/service-auth/tokens";
+import { serviceAuthorization, type TokenTarget } from "@fishtag/service-auth/tokens";
 
 import { shopperSession } from "../faults/shopper";
 import { expect, REPO_ROOT, test, type Stack } from "../fixtures/stack";
@@ -61,11 +61,12 @@ test.beforeAll(async ({ workerStack }) => {
   customerCookie = customer.cookie();
 });
 
-async function headersFor(stack: Stack, caller: Caller): Promise<Record<string, string>> {
+/** What `caller` sends with `call`: a service token is signed for that very call, as the warehouse's relay signs each. */
+async function headersFor(stack: Stack, caller: Caller, call: TokenTarget): Promise<Record<string, string>> {
   const token = async (signingKey: string) => {
     const parsed = parseSigningKey(signingKey);
     if (!parsed.ok) throw new Error(parsed.problem);
-    return serviceAuthorization({ key: parsed.key, issuer: "warehouse-api", audience: "store-web" });
+    return serviceAuthorization({ key: parsed.key, issuer: "warehouse-api", audience: "store-web", ...call });
   };
   switch (caller) {
     case "nobody":
@@ -92,7 +93,7 @@ for (const [route, { allowed, letIn, refused }] of Object.entries(ROUTES)) {
     const [method = "GET", template = "/"] = route.split(" ");
     const url = `${stack.storeUrl}${template.replace("[number]", orderNumber).replace("[sku]", "MUG-TEAL").replace("[...path]", "no/such/route")}`;
     for (const caller of CALLERS) {
-      const headers = await headersFor(stack, caller);
+      const headers = await headersFor(stack, caller, { method, url });
       const response = await fetch(
         url,
         method === "POST" ? { method, headers: { ...headers, "content-type": "application/json" }, body: "{}" } : { headers },
@@ -113,7 +114,7 @@ for (const [route, { allowed, letIn, refused }] of Object.entries(ROUTES)) {
       const otherMethods = template.endsWith("[...path]") ? letIn : 405;
       for (const other of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((verb) => verb !== method)) {
         expect(
-          (await fetch(url, { method: other, headers: await headersFor(stack, "the warehouse") })).status,
+          (await fetch(url, { method: other, headers: await headersFor(stack, "the warehouse", { method: other, url }) })).status,
           `${other} ${template}`,
         ).toBe(otherMethods);
       }

@@ -185,7 +185,13 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
       fc.asyncProperty(payload, authorization, inboundId, async (body, auth, id) => {
         const authorization =
           auth === VALID_TOKEN
-            ? await serviceAuthorization({ key: fake.warehouseKeys.signingKey, issuer: "warehouse-api", audience: "store-web" })
+            ? await serviceAuthorization({
+                key: fake.warehouseKeys.signingKey,
+                issuer: "warehouse-api",
+                audience: "store-web",
+                method: "POST",
+                url: "http://store.test/api/warehouse-events",
+              })
             : auth;
         const echoed = enter("http://store.test/api/warehouse-events", id, { method: "POST", headers: { authorization } }, false);
         const response = await warehouseEventsRoute(

@@ -2,9 +2,11 @@ import type { KeyObject } from "node:crypto";
 
 import type { HttpBindings } from "@hono/node-server";
 
+import type { TrustedProxies } from "@fishtag/service-kit/client-address";
 import type { Logger } from "@fishtag/tracing/logger";
 
 import type { Db } from "./db/client.js";
+import type { PasswordCheckBudget } from "./staff/password.js";
 import type { Session } from "./staff/staff.repo.js";
 
 /** What the app is built from: everything with a side effect is passed in, so tests can pass their own. */
@@ -19,6 +21,10 @@ export type AppDeps = {
   exposeErrors?: boolean;
   /** How long a staff sign-in lasts (default 8 hours). */
   sessionTtlMs?: number;
+  /** Which peers are proxies whose X-Forwarded-For and -Proto are believed (default: none). */
+  trustedProxies?: TrustedProxies;
+  /** How much password checking sign-ins may do (default: one at a time, a quarter of a core); beyond it, 503 (staff/password.ts says why). */
+  passwordChecks?: PasswordCheckBudget;
   /** The built staff dashboard (vite build), served at `/`; left out when not built. */
   dashboardDir?: string | undefined;
 };

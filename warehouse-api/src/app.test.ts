@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { orderInput, orderRequest, readLogLines } from "./test/fixtures.js";
+import { sendRaw, serveOnLoopback } from "./test/loopback.js";
 import { createTestWarehouse, type TestWarehouse } from "./testing.js";
 
 let warehouse: TestWarehouse | undefined;
@@ -67,6 +68,30 @@ describe("errors", () => {
 
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: "not_found", message: "No route for GET /nope.", correlationId: "lost" });
+  });
+
+  it("logs a body the client broke off (a malformed chunk) as the client's error: one warning and a 400 access line", async () => {
+    const w = (warehouse = createTestWarehouse({ logFile: true }));
+    const server = await serveOnLoopback(w.app);
+    try {
+      const answer = await sendRaw(
+        server.url,
+        "POST /api/session HTTP/1.1\r\nHost: warehouse\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n" +
+          'X-Correlation-Id: broken-body\r\n\r\nzz\r\n{"email":\r\n0\r\n\r\n',
+      );
+
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      // The server finishes with the request after the client has its answer: wait for its access line.
+      await vi.waitFor(() => {
+        expect(logLines(w).filter((line) => line.correlationId === "broken-body")).toEqual([
+          expect.objectContaining({ level: "warn", msg: "request body broken off: malformed, or the client went away" }),
+          expect.objectContaining({ level: "info", msg: "request completed", path: "/api/session", status: 400 }),
+        ]);
+      });
+      expect(JSON.stringify(logLines(w))).not.toMatch(/"level":"error"|stack/);
+    } finally {
+      await server.close();
+    }
   });
 
   it("turns an unexpected failure into a 500 without a stack trace", async () => {

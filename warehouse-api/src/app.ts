@@ -24,6 +24,16 @@ const ERROR_CODES: Partial<Record<number, string>> = {
   [HTTP.UNSUPPORTED_MEDIA_TYPE]: "unsupported_media_type",
 };
 
+/**
+ * True when reading the request's body failed on the client's side: the stream was cut before its end.
+ * An error from the app's own code comes after the body was read whole, or with no body at all. Tests'
+ * app.request() has no socket (and no env), whatever `c.env`'s type says.
+ */
+function bodyBrokenOff(bindings: AppEnv["Bindings"] | undefined): boolean {
+  const incoming = bindings?.incoming;
+  return incoming !== undefined && !incoming.complete && (incoming.errored !== null || incoming.destroyed);
+}
+
 /** Builds the warehouse's HTTP app. It opens nothing itself: the caller owns the database and the logger. */
 export function createApp(deps: AppDeps) {
   const { logger, exposeErrors = false } = deps;
@@ -69,8 +79,9 @@ export function createApp(deps: AppDeps) {
     scheme: "bearer",
     bearerFormat: "JWT",
     description:
-      "A token the Store signs per call with its Ed25519 key (alg EdDSA): iss `store-web`, aud `warehouse-api`, " +
-      "iat, exp at most 60 s later, jti. Checked against STORE_PUBLIC_KEY with 5 s of clock tolerance.",
+      "A token the Store signs per call with its Ed25519 key (alg EdDSA): iss `store-web`, aud `warehouse-api` (one string), " +
+      "iat, exp at most 60 s later, jti, and htm/htu: the method and URL of this call (RFC 9449). " +
+      "Checked against STORE_PUBLIC_KEY with 5 s of clock tolerance.",
   });
 
   if (deps.dashboardDir) app.route("/", dashboardRoutes(deps.dashboardDir));
@@ -89,11 +100,18 @@ export function createApp(deps: AppDeps) {
 
   app.notFound((c) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
 
-  // The one error handler: known HTTP errors keep their status, everything else is a logged 500.
+  // The one error handler: known HTTP errors keep their status, a body the client broke off is its error,
+  // everything else is a logged 500.
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
       const { status } = error;
       return jsonError(c, status, ERROR_CODES[status] ?? "http_error", error.message);
+    }
+    if (bodyBrokenOff(c.env)) {
+      // Node has already answered 400 and closed the connection (a malformed chunk), or the client went
+      // away mid-body: anyone can cause it, so it is a warning, and no stack trace.
+      logger.warn("request body broken off: malformed, or the client went away");
+      return jsonError(c, HTTP.BAD_REQUEST, "bad_request", "The request body could not be read.");
     }
     logger.error({ err: error }, "unhandled error");
     const message = exposeErrors && error instanceof Error ? (error.stack ?? error.message) : "Something went wrong.";

@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
 import { describe, expect, it } from "vitest";
 
 import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
@@ -27,6 +30,12 @@ describe("warehouse env", () => {
     const env = parseEnv({});
     expect(env.STORE_URL ?? env.WAREHOUSE_SIGNING_KEY ?? env.STORE_PUBLIC_KEY).toBeUndefined();
     expect(env.WAREHOUSE_RELAY_INTERVAL_MS).toBe(1000);
+  });
+
+  it("trusts no proxy unless told which: a hop count, or addresses and ranges", () => {
+    expect(parseEnv({}).WAREHOUSE_TRUSTED_PROXIES).toEqual({ kind: "none" });
+    expect(parseEnv({ WAREHOUSE_TRUSTED_PROXIES: "1" }).WAREHOUSE_TRUSTED_PROXIES).toEqual({ kind: "hops", hops: 1 });
+    expect(parseEnv({ WAREHOUSE_TRUSTED_PROXIES: "10.0.0.0/8, ::1" }).WAREHOUSE_TRUSTED_PROXIES).toMatchObject({ kind: "addresses" });
   });
 
   it("takes the store URL with its own signing key, and the store's public key, as Ed25519 keys", () => {
@@ -76,7 +85,28 @@ describe("warehouse env", () => {
     ["WAREHOUSE_RELAY_INTERVAL_MS", "10"],
     ["WAREHOUSE_RELAY_INTERVAL_MS", "120000"],
     ["WAREHOUSE_RELAY_INTERVAL_MS", "soon"],
+    ["WAREHOUSE_TRUSTED_PROXIES", "17"],
+    ["WAREHOUSE_TRUSTED_PROXIES", "10.0.0.0/33"],
+    ["WAREHOUSE_TRUSTED_PROXIES", "the load balancer"],
   ])("refuses a bad %s and names it", (name, value) => {
     expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`^Invalid warehouse environment: ${name}: `));
+  });
+});
+
+describe("the server's start-up", () => {
+  it("stops on values out of range with one line per variable, naming it, and no stack trace", () => {
+    const started = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./index.ts", import.meta.url))], {
+      env: { WAREHOUSE_PORT: "99999", WAREHOUSE_RELAY_INTERVAL_MS: "1" },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+
+    expect(started.status).toBe(1);
+    expect(started.stdout).toBe("");
+    expect(started.stderr.trimEnd().split("\n")).toEqual([
+      "Invalid warehouse environment:",
+      "  WAREHOUSE_PORT: Too big: expected number to be <=65535",
+      "  WAREHOUSE_RELAY_INTERVAL_MS: Too small: expected number to be >=50",
+    ]);
   });
 });

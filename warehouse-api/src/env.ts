@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { trustedProxiesField } from "@fishtag/service-kit/client-address";
 import { commonEnv, loadEnvOrExit, publicKeyField, signingKeyField } from "@fishtag/service-kit/env";
 
 // The one place the warehouse reads process.env: parsed once at start-up, typed everywhere else.
@@ -29,6 +30,9 @@ export const EnvSchema = z
     STORE_PUBLIC_KEY: publicKeyField().optional(),
     // How often the relay looks for status events that are due.
     WAREHOUSE_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    // The proxies in front of the warehouse, whose X-Forwarded-For and X-Forwarded-Proto are believed: a hop
+    // count or addresses and CIDR ranges. Unset, nobody's are: the socket's peer is the client.
+    WAREHOUSE_TRUSTED_PROXIES: trustedProxiesField(),
   })
   .refine((env) => (env.WAREHOUSE_ADMIN_EMAIL === undefined) === (env.WAREHOUSE_ADMIN_PASSWORD === undefined), {
     path: ["WAREHOUSE_ADMIN_PASSWORD"],

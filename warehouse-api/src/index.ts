@@ -13,6 +13,7 @@ import { openDatabase } from "./db/client.js";
 import { loadEnv } from "./env.js";
 import { createIdempotencyKeys } from "./orders/idempotency.js";
 import { ensureAdmin } from "./staff/admin.js";
+import { sweepSignInThrottle } from "./staff/sign-in-throttle.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 import { createStatusRelay } from "./status-events/relay.js";
 
@@ -35,10 +36,12 @@ await ensureAdmin(
     : undefined,
 );
 const idempotencyKeys = createIdempotencyKeys(db);
-// Expired sessions are already refused when read, and Idempotency-Keys are kept for their TTL
-// (orders/idempotency.ts says how long, and why): the hourly sweep keeps both tables from growing.
+// Expired sessions are already refused when read, a sign-in counter reads as zero once its window has
+// passed, and Idempotency-Keys are kept for their TTL (orders/idempotency.ts says how long, and why): the
+// hourly sweep keeps the three tables from growing.
 const sweep = () => {
   staff.deleteExpiredSessions();
+  sweepSignInThrottle(db);
   const forgotten = idempotencyKeys.deleteExpired();
   if (forgotten > 0) logger.info({ forgotten }, "expired idempotency keys swept");
 };
@@ -55,6 +58,7 @@ const app = createApp({
   storePublicKey: env.STORE_PUBLIC_KEY,
   exposeErrors: env.NODE_ENV === "development",
   sessionTtlMs: env.WAREHOUSE_SESSION_TTL_HOURS * 60 * 60 * 1000,
+  trustedProxies: env.WAREHOUSE_TRUSTED_PROXIES,
 });
 
 // Status changes go to the Store through the outbox; without STORE_URL they wait there, and go once it is set.

@@ -4,15 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { testKeyPair } from "@fishtag/service-auth/testing";
-import { serviceAuthorization } from "@fishtag/service-auth/tokens";
+import { serviceAuthorization, type TokenTarget } from "@fishtag/service-auth/tokens";
+import type { TrustedProxies } from "@fishtag/service-kit/client-address";
 import { createLogger, type Logger } from "@fishtag/tracing/logger";
 
 import { createApp, type App } from "./app.js";
 import { openDatabase, type Db } from "./db/client.js";
+import type { PasswordCheckBudget } from "./staff/password.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 
 /** The status-event relay, for the contract tests that run it against the store's real endpoint. */
 export { createStatusRelay, type StatusRelay } from "./status-events/relay.js";
+/** The sign-in limits, for the fault tests that attack them. */
+export { SIGN_IN_LIMITS } from "./staff/sign-in-throttle.js";
 
 export const TEST_STAFF = { email: "staff@warehouse.test", name: "Sam Staff", password: "correct horse battery staple" };
 
@@ -22,10 +26,17 @@ export const TEST_STAFF = { email: "staff@warehouse.test", name: "Sam Staff", pa
  */
 export const TEST_SERVICE_KEYS = { store: testKeyPair(), warehouse: testKeyPair() };
 
-/** `Bearer <token>` as the Store signs it for the test warehouse: fresh on every call. */
-export function storeAuthorization(): Promise<string> {
-  return serviceAuthorization({ key: TEST_SERVICE_KEYS.store.signingKey, issuer: "store-web", audience: "warehouse-api" });
+/** `Bearer <token>` as the Store signs it for the test warehouse: fresh on every call, for order creation unless `target` says otherwise. */
+export function storeAuthorization(target: TokenTarget = { method: "POST", url: "http://localhost/api/orders" }): Promise<string> {
+  return serviceAuthorization({ key: TEST_SERVICE_KEYS.store.signingKey, issuer: "store-web", audience: "warehouse-api", ...target });
 }
+
+/**
+ * Tests sign in far more often than staff do, back to back and many at once, on a machine that may be
+ * busy building: the production budget would refuse them, so a test warehouse gets room. Tests of the
+ * budget pass their own.
+ */
+const TEST_PASSWORD_CHECKS: PasswordCheckBudget = { atOnce: 64, share: 1, burstMs: 60_000 };
 
 export type StaffHeaders = { cookie: string; "x-csrf-token": string };
 
@@ -48,7 +59,13 @@ export type TestWarehouse = {
  * route tests and for the Store's contract tests, which run its client against the real thing.
  */
 export function createTestWarehouse(
-  options: { rejectPrefix?: string; logFile?: boolean; storePublicKey?: KeyObject | undefined } = {},
+  options: {
+    rejectPrefix?: string;
+    logFile?: boolean;
+    storePublicKey?: KeyObject | undefined;
+    trustedProxies?: TrustedProxies;
+    passwordChecks?: PasswordCheckBudget;
+  } = {},
 ): TestWarehouse {
   const dir = mkdtempSync(join(tmpdir(), "warehouse-test-"));
   const db = openDatabase(join(dir, "warehouse.db"));
@@ -60,6 +77,8 @@ export function createTestWarehouse(
     rejectPrefix: options.rejectPrefix ?? "F",
     // Left out: the test store's key; passed as undefined: none, so every service call is refused.
     storePublicKey: "storePublicKey" in options ? options.storePublicKey : TEST_SERVICE_KEYS.store.publicKey,
+    trustedProxies: options.trustedProxies,
+    passwordChecks: options.passwordChecks ?? TEST_PASSWORD_CHECKS,
   });
   const staff = createStaffRepo(db);
   return {

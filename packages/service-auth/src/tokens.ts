@@ -5,9 +5,11 @@ import { errors, jwtVerify, SignJWT } from "jose";
 /**
  * Service-to-service authentication (ADR 0006): the caller signs a short-lived JWT with its own Ed25519
  * key and sends it as `Authorization: Bearer <jwt>`; the callee checks it against the caller's public
- * key. Claims: iss = the caller, aud = the callee, iat, exp = iat + 60 s, and a random jti. The callee
- * pins the algorithm to EdDSA, so `alg: none` and HS256-signed-with-the-public-key tokens are refused
- * before any signature check (https://datatracker.ietf.org/doc/html/rfc8725#section-2.1).
+ * key. Claims: iss = the caller, aud = the callee, iat, exp = iat + 60 s, a random jti, and the call it
+ * was made for: htm (the method) and htu (the URL, without query or fragment), as DPoP names them
+ * (https://www.rfc-editor.org/rfc/rfc9449#section-4.2). The callee pins the algorithm to EdDSA, so
+ * `alg: none` and HS256-signed-with-the-public-key tokens are refused before any signature check
+ * (https://datatracker.ietf.org/doc/html/rfc8725#section-2.1).
  */
 
 export type ServiceName = "store-web" | "warehouse-api";
@@ -16,7 +18,10 @@ export const TOKEN_LIFETIME_SECONDS = 60;
 /** How far apart the two machines' clocks may be. */
 export const CLOCK_TOLERANCE_SECONDS = 5;
 
-export type SignOptions = {
+/** The one call a token is good for: its method, and the URL the caller sends it to. */
+export type TokenTarget = { method: string; url: string };
+
+export type SignOptions = TokenTarget & {
   key: KeyObject;
   issuer: ServiceName;
   audience: ServiceName;
@@ -26,15 +31,25 @@ export type SignOptions = {
   lifetimeSeconds?: number;
 };
 
+/** The claims that bind a token to its call: htm, and htu without query or fragment (RFC 9449 leaves them out). */
+export function targetClaims({ method, url }: TokenTarget): { htm: string; htu: string } {
+  const htu = new URL(url);
+  htu.search = "";
+  htu.hash = "";
+  return { htm: method.toUpperCase(), htu: htu.href };
+}
+
 /** A fresh token for one call. Signing costs tens of microseconds, so nothing is cached. */
 export function signServiceToken({
   key,
   issuer,
   audience,
+  method,
+  url,
   now = Math.floor(Date.now() / 1000),
   lifetimeSeconds = TOKEN_LIFETIME_SECONDS,
 }: SignOptions): Promise<string> {
-  return new SignJWT({})
+  return new SignJWT(targetClaims({ method, url }))
     .setProtectedHeader({ alg: "EdDSA", typ: "JWT" })
     .setIssuer(issuer)
     .setAudience(audience)
@@ -59,13 +74,15 @@ export type RefusalReason =
   | "bad_signature"
   | "wrong_issuer"
   | "wrong_audience"
+  | "wrong_method"
+  | "wrong_url"
   | "missing_claim"
   | "expired"
   | "not_yet_valid"
   | "lifetime_too_long"
   | "replayed";
 
-export type ServiceClaims = { iss: ServiceName; aud: ServiceName; jti: string; iat: number; exp: number };
+export type ServiceClaims = { iss: ServiceName; aud: ServiceName; jti: string; iat: number; exp: number; htm: string; htu: string };
 
 export type Verification = { ok: true; claims: ServiceClaims } | { ok: false; reason: RefusalReason };
 
@@ -74,6 +91,8 @@ export type VerifyOptions = {
   key: KeyObject | undefined;
   issuer: ServiceName;
   audience: ServiceName;
+  /** The call being checked, as the callee received it: the token must have been signed for it. */
+  request: TokenTarget;
   /** Refuses a token whose jti was accepted before; without one, a token is good until it expires. */
   replay?: ReplayGuard;
   /** Tests only. */
@@ -114,7 +133,7 @@ export function createReplayGuard() {
 /** Checks an Authorization header value. Never throws for a bad token: the reason comes back as data. */
 export async function verifyServiceAuthorization(
   header: string | null | undefined,
-  { key, issuer, audience, replay, currentDate }: VerifyOptions,
+  { key, issuer, audience, request, replay, currentDate }: VerifyOptions,
 ): Promise<Verification> {
   if (!key) return { ok: false, reason: "not_configured" };
   if (!header) return { ok: false, reason: "missing" };
@@ -127,20 +146,37 @@ export async function verifyServiceAuthorization(
       audience,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       maxTokenAge: TOKEN_LIFETIME_SECONDS,
-      requiredClaims: ["iat", "exp", "jti"],
+      requiredClaims: ["iat", "exp", "jti", "htm", "htu"],
       ...(currentDate ? { currentDate } : {}),
     });
-    const { iat, exp, jti } = payload;
+    const { iat, exp, jti, aud, htm, htu } = payload;
     if (iat === undefined || exp === undefined || typeof jti !== "string") return { ok: false, reason: "missing_claim" };
+    // jose takes a list that includes this audience; such a token would be good at every service listed.
+    if (aud !== audience) return { ok: false, reason: "wrong_audience" };
     // jose checks exp and the token's age; a token minted to live longer than a minute is refused too.
     if (exp - iat > TOKEN_LIFETIME_SECONDS) return { ok: false, reason: "lifetime_too_long" };
+    if (typeof htm !== "string" || typeof htu !== "string" || !URL.canParse(htu)) return { ok: false, reason: "malformed" };
+    if (htm !== request.method.toUpperCase()) return { ok: false, reason: "wrong_method" };
+    if (!sameTarget(new URL(htu).pathname, new URL(request.url).pathname)) return { ok: false, reason: "wrong_url" };
     // Last, so that only a token good in every other way is remembered.
     if (replay && !replay.firstUse(jti, exp, Math.floor((currentDate ?? new Date()).getTime() / 1000)))
       return { ok: false, reason: "replayed" };
-    return { ok: true, claims: { iss: issuer, aud: audience, jti, iat, exp } };
+    return { ok: true, claims: { iss: issuer, aud: audience, jti, iat, exp, htm, htu } };
   } catch (error) {
     return { ok: false, reason: reasonOf(error) };
   }
+}
+
+/**
+ * The token's path against the one the callee was called on. Only the path: the scheme and host a callee
+ * sees depend on the way it is reached (a container network, a TLS proxy), and `aud` already names the
+ * service. The signed path may be longer at the front by a base path that a proxy strips on the way in
+ * (WAREHOUSE_URL=http://gateway/warehouse). Both paths start with "/", so a match ends on a segment
+ * boundary: a token passes at another route only if that route's whole path ends the signed one, which
+ * no two routes of these services do.
+ */
+function sameTarget(signedPath: string, calledPath: string): boolean {
+  return signedPath.endsWith(calledPath);
 }
 
 function reasonOf(error: unknown): RefusalReason {

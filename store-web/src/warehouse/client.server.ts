@@ -150,9 +150,13 @@ export function createWarehouseClient({
   async function call(path: string, init: RequestInit & { signal: AbortSignal }) {
     const headers = new Headers(init.headers);
     headers.set(CORRELATION_HEADER, currentCorrelationId() ?? crypto.randomUUID());
+    const url = `${base}${path}`;
     if (signingKey)
-      headers.set("authorization", await serviceAuthorization({ key: signingKey, issuer: "store-web", audience: "warehouse-api" }));
-    return fetch(`${base}${path}`, { ...init, headers });
+      headers.set(
+        "authorization",
+        await serviceAuthorization({ key: signingKey, issuer: "store-web", audience: "warehouse-api", method: init.method ?? "GET", url }),
+      );
+    return fetch(url, { ...init, headers });
   }
 
   // Outermost first: the total budget, then retries, then the breaker (so every attempt counts), then

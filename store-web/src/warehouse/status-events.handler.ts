@@ -33,6 +33,7 @@ export async function handleStatusEvent(
     key: publicKey,
     issuer: "warehouse-api",
     audience: "store-web",
+    request: { method: request.method, url: request.url },
     replay,
   });
   if (!verified.ok) {

@@ -16,8 +16,10 @@ import { handleStatusEvent } from "./status-events.handler";
 
 // The warehouse's key pair: events are signed with the private half, checked against the public one.
 const WAREHOUSE = testKeyPair();
-const warehouseAuthorization = () => serviceAuthorization({ key: WAREHOUSE.signingKey, issuer: "warehouse-api", audience: "store-web" });
-const refused = await refusedAuthorizations({ caller: WAREHOUSE, issuer: "warehouse-api", audience: "store-web" });
+const EVENTS_CALL = { method: "POST", url: "http://store.test/api/warehouse-events" };
+const warehouseAuthorization = () =>
+  serviceAuthorization({ key: WAREHOUSE.signingKey, issuer: "warehouse-api", audience: "store-web", ...EVENTS_CALL });
+const refused = await refusedAuthorizations({ caller: WAREHOUSE, issuer: "warehouse-api", audience: "store-web", ...EVENTS_CALL });
 
 let store: ReturnType<typeof testStore>;
 let logDir: string;

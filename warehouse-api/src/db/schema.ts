@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 import { ORDER_EVENT_TYPES, ORDER_STATUSES } from "../orders/lifecycle.js";
 
@@ -30,7 +30,8 @@ export const orders = sqliteTable(
   // The list is always newest first (id DESC): each index ends in id so a filtered page is an index range.
   (t) => [
     index("orders_status_id_idx").on(t.status, t.id),
-    index("orders_store_order_id_idx").on(t.storeOrderId),
+    // One order per store order, whatever Idempotency-Key it came with (orders.repo.ts refuses a second).
+    uniqueIndex("orders_store_order_id_unique").on(t.storeOrderId),
     index("orders_reference_idx").on(t.reference, t.id),
     index("orders_customer_email_idx").on(t.customerEmail, t.id),
     index("orders_correlation_id_idx").on(t.correlationId, t.id),
@@ -156,14 +157,21 @@ export const staffSessions = sqliteTable(
 );
 
 /**
- * Failed sign-ins per key ("account:<email>" or "client:<address>") within the current window: kept in
- * the database so a restart does not reset the throttle.
+ * The sign-in throttle's counters (staff/sign-in-throttle.ts): one row per limit and key, e.g.
+ * "client:<address>", with the points used in its window and when the window ends (epoch ms). The
+ * layout is rate-limiter-flexible's own for SQLite, which reads and writes it; it is declared here so
+ * that a migration makes it, like every other table. In the database, so a restart does not reset the
+ * throttle; swept hourly once a window has passed.
  */
-export const signInFailures = sqliteTable("sign_in_failures", {
-  key: text().primaryKey(),
-  failures: integer().notNull(),
-  windowStartedAt: integer({ mode: "timestamp_ms" }).notNull(),
-});
+export const signInThrottle = sqliteTable(
+  "sign_in_throttle",
+  {
+    key: text().primaryKey(),
+    points: integer().notNull().default(0),
+    expire: integer(),
+  },
+  (t) => [index("sign_in_throttle_expire_idx").on(t.expire)],
+);
 
 /**
  * Answers to order creations, by the caller's Idempotency-Key (see orders/idempotency.ts): a retry with the

@@ -17,7 +17,13 @@ afterAll(() => {
 
 const logLines = () => readLogLines(readFileSync(warehouse.logFile ?? "", "utf8"));
 
-const cases = await refusedAuthorizations({ caller: TEST_SERVICE_KEYS.store, issuer: "store-web", audience: "warehouse-api" });
+const cases = await refusedAuthorizations({
+  caller: TEST_SERVICE_KEYS.store,
+  issuer: "store-web",
+  audience: "warehouse-api",
+  method: "POST",
+  url: "http://localhost/api/orders",
+});
 
 describe("service authentication on POST /api/orders", () => {
   it.each(cases)(

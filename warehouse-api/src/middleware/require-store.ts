@@ -12,8 +12,9 @@ import { HTTP } from "../lib/http-status.js";
 export const STORE_TOKEN_SCHEME = "storeToken";
 
 /**
- * The service API's gate: 401 unless the call carries a token the Store signed for this warehouse
- * (iss store-web, aud warehouse-api, under a minute old; see @fishtag/service-auth). Without the
+ * The service API's gate: 401 unless the call carries a token the Store signed for this warehouse and
+ * this call (iss store-web, aud warehouse-api, htm/htu this method and path, under a minute old; see
+ * @fishtag/service-auth). Without the
  * Store's public key every call is refused. A token is good for one call: the same token again is
  * refused as replayed (the Store signs each call, retries included). The reason is logged as a
  * category, never the token.
@@ -25,6 +26,7 @@ export function requireStore(storePublicKey: KeyObject | undefined, logger: Logg
       key: storePublicKey,
       issuer: "store-web",
       audience: "warehouse-api",
+      request: { method: c.req.method, url: c.req.url },
       replay,
     });
     if (!result.ok) {

@@ -98,6 +98,38 @@ describe("Idempotency-Key on POST /api/orders", () => {
     expect(count(orders)).toBe(1);
   });
 
+  it("answers 409 store_order_exists to a second order for the same store order under another key, creating nothing", async () => {
+    warehouse = createTestWarehouse();
+    const input = orderInput();
+
+    const first = await post(input, "first-key");
+    const second = await post(input, "another-key", { "x-correlation-id": "second-key" });
+    const changed = await post({ ...input, reference: "PO-OTHER" }, "a-third-key");
+
+    expect(first.status).toBe(201);
+    const { id } = (await first.json()) as Order;
+    expect(second.status).toBe(409);
+    expect(await second.json()).toEqual({
+      error: "store_order_exists",
+      message: `The warehouse already has order ${id} for this storeOrderId, under another Idempotency-Key.`,
+      correlationId: "second-key",
+    });
+    expect(changed.status).toBe(409);
+    expect([count(orders), count(orderEvents), count(idempotencyKeys)]).toEqual([1, 1, 1]);
+    // The first key still replays its own answer.
+    expect((await post(input, "first-key")).headers.get("idempotent-replayed")).toBe("true");
+  });
+
+  it("keeps one order per store order in the table itself, whatever writes it", async () => {
+    warehouse = createTestWarehouse();
+    expect((await post(orderInput({ storeOrderId: "st-1" }), "key-1")).status).toBe(201);
+    expect((await post(orderInput({ storeOrderId: "st-2" }), "key-2")).status).toBe(201);
+
+    expect(() => warehouse.db.update(orders).set({ storeOrderId: "st-1" }).run()).toThrow(
+      /UNIQUE constraint failed: orders.store_order_id/,
+    );
+  });
+
   it("answers 400 idempotency_key_missing without a key, storing nothing", async () => {
     warehouse = createTestWarehouse();
 

@@ -35,10 +35,10 @@ describe("migration 0001 (order lifecycle)", () => {
     const insert = before.prepare(
       `INSERT INTO orders (id, store_order_id, reference, status, customer_name, customer_email, shipping_line1,
          shipping_city, shipping_postal_code, shipping_country, total_cents, correlation_id, created_at)
-       VALUES (?, 's', ?, ?, 'A', 'a@b.co', 'l', 'c', 'p', 'GB', 100, ?, 1700000000000)`,
+       VALUES (?, ?, ?, ?, 'A', 'a@b.co', 'l', 'c', 'p', 'GB', 100, ?, 1700000000000)`,
     );
-    insert.run("01900000-0000-7000-8000-000000000001", "PO-1", "received", "old-1");
-    insert.run("01900000-0000-7000-8000-000000000002", "F-1", "rejected", "old-2");
+    insert.run("01900000-0000-7000-8000-000000000001", "s-1", "PO-1", "received", "old-1");
+    insert.run("01900000-0000-7000-8000-000000000002", "s-2", "F-1", "rejected", "old-2");
     before.close();
 
     const db = openDatabase(path);

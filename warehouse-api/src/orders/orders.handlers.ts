@@ -51,6 +51,14 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
           "idempotency_key_reused",
           "This Idempotency-Key was already used for a different order; use a new key for a new order.",
         );
+      case "store_order_exists":
+        logger.warn({ idempotencyKey: key, orderId: result.orderId }, "order creation refused: the store order is already here");
+        return jsonError(
+          c,
+          HTTP.CONFLICT,
+          "store_order_exists",
+          `The warehouse already has order ${result.orderId} for this storeOrderId, under another Idempotency-Key.`,
+        );
       case "replayed":
         logger.info({ idempotencyKey: key, orderId: result.orderId, status: result.answer.status }, "order creation replayed");
         c.header(REPLAYED_HEADER, "true");

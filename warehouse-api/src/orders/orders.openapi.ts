@@ -42,7 +42,10 @@ export const createOrder = createRoute({
       "No Idempotency-Key (`idempotency_key_missing`), an invalid one (`idempotency_key_invalid`), malformed JSON or a schema violation (see `issues`)",
     ),
     [HTTP.UNAUTHORIZED]: errorContent("No valid service token from the Store (`unauthenticated`)"),
-    [HTTP.CONFLICT]: errorContent("A request with this Idempotency-Key is still being processed (`idempotency_key_in_flight`)"),
+    [HTTP.CONFLICT]: errorContent(
+      "A request with this Idempotency-Key is still being processed (`idempotency_key_in_flight`), or the warehouse already " +
+        "has an order for this storeOrderId under another key (`store_order_exists`): one order per store order",
+    ),
     [HTTP.PAYLOAD_TOO_LARGE]: errorContent("The body is over 64 KB"),
     [HTTP.UNPROCESSABLE_ENTITY]: jsonContent(
       z.union([RejectedOrderSchema, ErrorSchema]),

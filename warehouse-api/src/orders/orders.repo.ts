@@ -61,7 +61,9 @@ export type CreateOnceResult =
   | { kind: "created"; order: Order; answer: CreateAnswer }
   /** The answer the first request with the key got. */
   | { kind: "replayed"; orderId: string; answer: CreateAnswer }
-  | { kind: "key_reused"; orderId: string };
+  | { kind: "key_reused"; orderId: string }
+  /** A new key for a store order the warehouse already has (under another key). */
+  | { kind: "store_order_exists"; orderId: string };
 
 const p = sql.placeholder;
 
@@ -226,6 +228,12 @@ export function createOrdersRepo(db: Db) {
     return { row, lines };
   }
 
+  const orderForStoreOrder = db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(eq(orders.storeOrderId, p("storeOrderId")))
+    .prepare();
+
   // IMMEDIATE takes the write lock before the key is looked up: no other connection can store the same key
   // between the look-up and the insert.
   const createOnceTx = db.$client.transaction(
@@ -235,6 +243,8 @@ export function createOrdersRepo(db: Db) {
         if (seen.fingerprint !== idempotent.fingerprint) return { kind: "key_reused", orderId: seen.orderId };
         return { kind: "replayed", orderId: seen.orderId, answer: storedAnswer(seen, idempotent) };
       }
+      const existing = orderForStoreOrder.get({ storeOrderId: input.storeOrderId });
+      if (existing) return { kind: "store_order_exists", orderId: existing.id };
       const { row, lines } = newOrder(input, meta);
       writes.insert(row, lines, meta.actor);
       const order = toOrder(row, lines);
@@ -271,7 +281,7 @@ export function createOrdersRepo(db: Db) {
      * Stores an order (its row, lines and first event) under an Idempotency-Key, in one transaction with the
      * key's row: the first request with a key creates the order and stores its answer; a repeat with the
      * same fingerprint gets that answer back and creates nothing; a repeat with another fingerprint is
-     * refused.
+     * refused, and so is a new key for a store order that is already here (the unique index is the backstop).
      */
     createOnce(input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): CreateOnceResult {
       return createOnceTx.immediate(input, meta, idempotent);

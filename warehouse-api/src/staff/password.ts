@@ -36,3 +36,41 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * account takes as long to refuse as a wrong password and sign-in does not reveal who has an account.
  */
 export const DECOY_HASH = await hashPassword(randomBytes(16).toString("base64url"));
+
+/**
+ * How much password checking sign-ins may do: `atOnce` checks at most, using at most `share` of one
+ * thread's time over a while, in bursts of up to `burstMs` of checking.
+ */
+export type PasswordCheckBudget = { atOnce: number; share: number; burstMs: number };
+
+/**
+ * Password checks within a budget, none waiting. scrypt runs on libuv's thread pool (four threads), which
+ * also checks the Store's tokens (WebCrypto) and reads the dashboard's files, and it takes a core while it
+ * runs. Checks queued there without bound made an order wait behind a sign-in flood until its token
+ * expired; and one check at a time, back to back, still took a core of two from everything else. So the
+ * time spent checking is a token bucket: it fills at `share` of real time up to `burstMs`, each check
+ * spends what it took, and none starts while it is empty or `atOnce` are running. A sign-in refused for
+ * that is refused at once, and its client told to come back (503 with Retry-After).
+ */
+export function passwordCheckSlots({ atOnce, share, burstMs }: PasswordCheckBudget, now: () => number = () => performance.now()) {
+  let running = 0;
+  let creditMs = burstMs;
+  let filledAt = now();
+  return {
+    /** A slot, given back by calling the returned function (once); undefined when none may start. */
+    take(): (() => void) | undefined {
+      const started = now();
+      creditMs = Math.min(burstMs, creditMs + (started - filledAt) * share);
+      filledAt = started;
+      if (running >= atOnce || creditMs <= 0) return undefined;
+      running++;
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
+        running--;
+        creditMs -= now() - started;
+      };
+    },
+  };
+}

@@ -1,58 +1,85 @@
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 
-import type { AppDeps, AppEnv } from "../app-env.js";
+import { NO_TRUSTED_PROXIES } from "@fishtag/service-kit/client-address";
+
+import type { AppDeps } from "../app-env.js";
+import { requestClient } from "../lib/client.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import type { AppRouteHandler } from "../lib/openapi.js";
-import { DECOY_HASH, verifyPassword } from "./password.js";
+import { DECOY_HASH, passwordCheckSlots, verifyPassword, type PasswordCheckBudget } from "./password.js";
 import { SESSION_COOKIE, sessionOf } from "./require-staff.js";
 import type * as routes from "./session.openapi.js";
-import type { StaffRepo, ThrottleRule } from "./staff.repo.js";
+import { createSignInThrottle } from "./sign-in-throttle.js";
+import type { StaffRepo } from "./staff.repo.js";
 
 const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+/**
+ * One scrypt check at a time leaves three of libuv's four threads to the order path, and a quarter of one
+ * core leaves the rest of a small machine to it too. At 50–100 ms a check, that is ten or more sign-ins
+ * in a row, then two to five a second, for a dashboard a handful of staff use.
+ */
+const DEFAULT_PASSWORD_CHECKS: PasswordCheckBudget = { atOnce: 1, share: 0.25, burstMs: 1000 };
 
-/** Guessing one account's password: a handful of tries per quarter hour. */
-export const ACCOUNT_THROTTLE: ThrottleRule = { maxFailures: 5, windowMs: 15 * 60 * 1000 };
-/** Spraying many accounts from one client: more room (a shared office address), same window. */
-export const CLIENT_THROTTLE: ThrottleRule = { maxFailures: 20, windowMs: 15 * 60 * 1000 };
+export function sessionHandlers(
+  {
+    db,
+    logger,
+    sessionTtlMs = DEFAULT_SESSION_TTL_MS,
+    trustedProxies = NO_TRUSTED_PROXIES,
+    passwordChecks = DEFAULT_PASSWORD_CHECKS,
+  }: AppDeps,
+  staff: StaffRepo,
+) {
+  const throttle = createSignInThrottle(db);
+  const slots = passwordCheckSlots(passwordChecks);
 
-/** The peer's address; app.request() in tests has no socket (and no env) at all, whatever `c.env`'s type says. */
-function clientAddress(bindings: AppEnv["Bindings"] | undefined): string {
-  return bindings?.incoming?.socket.remoteAddress ?? "in-process";
-}
-
-export function sessionHandlers({ logger, sessionTtlMs = DEFAULT_SESSION_TTL_MS }: AppDeps, staff: StaffRepo) {
   const signIn: AppRouteHandler<typeof routes.signIn> = async (c) => {
     const { email, password } = c.req.valid("json");
-    const keys = { account: `account:${email.toLowerCase()}`, client: `client:${clientAddress(c.env)}` };
-    const wait = Math.max(staff.retryAfterSeconds(keys.account, ACCOUNT_THROTTLE), staff.retryAfterSeconds(keys.client, CLIENT_THROTTLE));
-    if (wait > 0) {
-      logger.warn({ retryAfterSeconds: wait }, "sign-in throttled");
-      c.header("Retry-After", String(wait));
-      return jsonError(c, HTTP.TOO_MANY_REQUESTS, "too_many_attempts", `Too many failed sign-ins. Try again in ${wait} seconds.`);
-    }
+    const client = requestClient(c, trustedProxies);
 
-    const user = staff.findUserByEmail(email);
-    // Checked against a decoy when the account does not exist, so both failures take as long.
-    const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
-    if (!user || !valid) {
-      staff.recordFailure(keys.account, ACCOUNT_THROTTLE);
-      staff.recordFailure(keys.client, CLIENT_THROTTLE);
-      logger.warn({ knownAccount: Boolean(user) }, "sign-in failed");
-      return jsonError(c, HTTP.UNAUTHORIZED, "invalid_credentials", "Wrong email or password.");
+    const release = slots.take();
+    if (!release) {
+      logger.warn("sign-in refused: the password checks are busy");
+      c.header("Retry-After", "1");
+      return jsonError(c, HTTP.SERVICE_UNAVAILABLE, "busy", "Too many sign-ins at once. Try again in a second.");
     }
+    try {
+      const turn = await throttle.take(email, client.address);
+      if (!turn.ok) {
+        logger.warn({ limit: turn.limit, retryAfterSeconds: turn.retryAfterSeconds }, "sign-in throttled");
+        c.header("Retry-After", String(turn.retryAfterSeconds));
+        return jsonError(
+          c,
+          HTTP.TOO_MANY_REQUESTS,
+          "too_many_attempts",
+          `Too many sign-in attempts. Try again in ${turn.retryAfterSeconds} seconds.`,
+        );
+      }
 
-    staff.clearFailures(keys.account);
-    const session = staff.createSession(user.id, sessionTtlMs);
-    setCookie(c, SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: "Strict",
-      secure: new URL(c.req.url).protocol === "https:",
-      path: "/",
-      expires: session.expiresAt,
-    });
-    logger.info({ staffId: user.id }, "staff signed in");
-    return c.json({ user: { email: user.email, name: user.name }, csrfToken: session.csrfToken }, HTTP.OK);
+      const user = staff.findUserByEmail(email);
+      // Checked against a decoy when the account does not exist, so both failures take as long.
+      const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
+      if (!user || !valid) {
+        logger.warn({ knownAccount: Boolean(user) }, "sign-in failed");
+        return jsonError(c, HTTP.UNAUTHORIZED, "invalid_credentials", "Wrong email or password.");
+      }
+
+      await turn.succeeded();
+      const session = staff.createSession(user.id, sessionTtlMs);
+      setCookie(c, SESSION_COOKIE, session.token, {
+        httpOnly: true,
+        sameSite: "Strict",
+        // Behind a TLS-terminating proxy the app sees http: the proxy's X-Forwarded-Proto says, if it is trusted.
+        secure: new URL(c.req.url).protocol === "https:" || client.forwardedHttps,
+        path: "/",
+        expires: session.expiresAt,
+      });
+      logger.info({ staffId: user.id }, "staff signed in");
+      return c.json({ user: { email: user.email, name: user.name }, csrfToken: session.csrfToken }, HTTP.OK);
+    } finally {
+      release();
+    }
   };
 
   const current: AppRouteHandler<typeof routes.current> = (c) => {

@@ -19,7 +19,8 @@ export const signIn = createRoute({
     [HTTP.OK]: jsonContent(SessionSchema, "Signed in"),
     [HTTP.BAD_REQUEST]: errorContent("Malformed"),
     [HTTP.UNAUTHORIZED]: errorContent("Wrong email or password"),
-    [HTTP.TOO_MANY_REQUESTS]: errorContent("Too many failed attempts; see Retry-After"),
+    [HTTP.TOO_MANY_REQUESTS]: errorContent("Too many attempts from this client, or at this account; see Retry-After"),
+    [HTTP.SERVICE_UNAVAILABLE]: errorContent("Too many sign-ins at once for the password checks; see Retry-After"),
   },
 });
 

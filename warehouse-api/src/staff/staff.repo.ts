@@ -4,7 +4,7 @@ import { and, eq, gt, lt } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 
 import type { Db } from "../db/client.js";
-import { signInFailures, staffSessions, staffUsers } from "../db/schema.js";
+import { staffSessions, staffUsers } from "../db/schema.js";
 import { hashPassword } from "./password.js";
 
 export type StaffUser = { id: string; email: string; name: string };
@@ -13,8 +13,6 @@ export type Session = { user: StaffUser; csrfToken: string; expiresAt: Date };
 
 const sha256 = (token: string) => createHash("sha256").update(token).digest("base64url");
 const randomToken = () => randomBytes(32).toString("base64url");
-
-export type ThrottleRule = { maxFailures: number; windowMs: number };
 
 export type StaffRepo = ReturnType<typeof createStaffRepo>;
 
@@ -67,35 +65,6 @@ export function createStaffRepo(db: Db) {
     /** Expired sessions are refused on read; this only keeps the table small. */
     deleteExpiredSessions() {
       return db.delete(staffSessions).where(lt(staffSessions.expiresAt, new Date())).run().changes;
-    },
-
-    /** Seconds until `key` may try again, or 0 when it is not blocked. */
-    retryAfterSeconds(key: string, rule: ThrottleRule): number {
-      const row = db.select().from(signInFailures).where(eq(signInFailures.key, key)).get();
-      if (!row || row.failures < rule.maxFailures) return 0;
-      const remainingMs = row.windowStartedAt.getTime() + rule.windowMs - Date.now();
-      return remainingMs > 0 ? Math.ceil(remainingMs / 1000) : 0;
-    },
-
-    /** Counts a failure in the key's current window (a new window once the old one has passed). */
-    recordFailure(key: string, rule: ThrottleRule) {
-      const now = Date.now();
-      const row = db.select().from(signInFailures).where(eq(signInFailures.key, key)).get();
-      if (!row || row.windowStartedAt.getTime() + rule.windowMs <= now) {
-        db.insert(signInFailures)
-          .values({ key, failures: 1, windowStartedAt: new Date(now) })
-          .onConflictDoUpdate({ target: signInFailures.key, set: { failures: 1, windowStartedAt: new Date(now) } })
-          .run();
-      } else {
-        db.update(signInFailures)
-          .set({ failures: row.failures + 1 })
-          .where(eq(signInFailures.key, key))
-          .run();
-      }
-    },
-
-    clearFailures(key: string) {
-      db.delete(signInFailures).where(eq(signInFailures.key, key)).run();
     },
   };
 }

@@ -12,7 +12,7 @@ import type { OrderStatus } from "../orders/lifecycle.js";
 import type { Order } from "../orders/orders.schemas.js";
 import { jsonRequest, orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
 import { createTestWarehouse, TEST_SERVICE_KEYS, type StaffHeaders, type TestWarehouse } from "../testing.js";
-import { createStatusRelay, type StatusEvent, type StatusRelayOptions } from "./relay.js";
+import { createStatusRelay, EVENTS_PATH, type StatusEvent, type StatusRelayOptions } from "./relay.js";
 
 type Received = { method: string | undefined; url: string | undefined; headers: IncomingHttpHeaders; body: StatusEvent };
 type Answer = { status: number; body?: string } | "hang";
@@ -147,8 +147,9 @@ describe("the status relay", () => {
       key: TEST_SERVICE_KEYS.warehouse.publicKey,
       issuer: "warehouse-api",
       audience: "store-web",
+      request: { method: "POST", url: `http://store.test${EVENTS_PATH}` },
     });
-    expect(verified).toMatchObject({ ok: true, claims: { iss: "warehouse-api", aud: "store-web", jti: expect.any(String) } });
+    expect(verified).toMatchObject({ ok: true, claims: { iss: "warehouse-api", aud: "store-web", jti: expect.any(String), htm: "POST" } });
     if (verified.ok) expect(verified.claims.exp - verified.claims.iat).toBeLessThanOrEqual(60);
     expect(request?.body).toEqual({
       eventId: row?.eventId,

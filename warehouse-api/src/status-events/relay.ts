@@ -75,7 +75,13 @@ export function createStatusRelay(options: StatusRelayOptions) {
     let failure: { statusCode?: number; errorCode?: string; lastError: string; park: boolean };
     try {
       // Signed per delivery, not per relay: a retry minutes later needs a token that has not expired.
-      const authorization = await serviceAuthorization({ key: signingKey, issuer: "warehouse-api", audience: "store-web" });
+      const authorization = await serviceAuthorization({
+        key: signingKey,
+        issuer: "warehouse-api",
+        audience: "store-web",
+        method: "POST",
+        url,
+      });
       const res = await send(url, {
         method: "POST",
         headers: { "content-type": "application/json", [CORRELATION_HEADER]: row.correlationId, authorization },
