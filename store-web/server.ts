@@ -9,8 +9,7 @@ import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 
 import { db } from "./src/db/db.server";
 import { env } from "./src/env";
-import { admit, answerClientError, consoleLine, type Refusal } from "./src/front-door";
-import { CLIENT_ADDRESS_HEADER } from "./src/lib/client-address";
+import { admit, answerClientError, consoleLine, identifyClient, type Refusal } from "./src/front-door";
 import { logger } from "./src/lib/logger.server";
 import { createOrderRelay, RELAY_INTERVAL_MS } from "./src/order-outbox/relay";
 import { repos } from "./src/repos.server";
@@ -70,8 +69,7 @@ const refused = new WeakMap<ServerResponse, Refusal>();
 
 const server = createServer((req, res) => {
   const started = performance.now();
-  // Set here, where the socket is known, over whatever the client sent under the same name.
-  req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+  identifyClient(req, env.STORE_TRUSTED_PROXIES);
   // "close" rather than "finish": a request the client abandoned gets its line too.
   res.on("close", () => {
     const correlationId = res.getHeader(CORRELATION_HEADER);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { trustedProxiesField } from "@fishtag/service-kit/client-address";
 import { commonEnv, loadEnvOrExit, publicKeyField, signingKeyField } from "@fishtag/service-kit/env";
 
 // The one place the store reads process.env. next.config.ts imports this module, so a bad value fails
@@ -14,6 +15,10 @@ export const EnvSchema = z.object({
   WAREHOUSE_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   // Checkouts one client address may attempt per minute; more get a clear "slow down" with a reference.
   STORE_CHECKOUT_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  // The proxies in front of the store whose X-Forwarded-For and X-Forwarded-Proto are believed (a hop
+  // count, or addresses and CIDR ranges; off by default): behind a load balancer, each customer keeps
+  // their own checkout allowance, and the customer cookie is Secure when they came over https.
+  STORE_TRUSTED_PROXIES: trustedProxiesField(),
   // The store's own database (products, carts, orders). Relative paths are taken from the working
   // directory: store-web/ for `npm start` and `npm run dev` (whose script points it at ../data).
   STORE_DB_PATH: z.string().min(1).default("./data/store.db"),

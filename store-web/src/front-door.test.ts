@@ -5,9 +5,11 @@ import type { Duplex } from "node:stream";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { parseTrustedProxies } from "@fishtag/service-kit/client-address";
 import { isValidCorrelationId } from "@fishtag/tracing/correlation";
 
-import { admit, answerClientError, BODY_LIMIT_BYTES, isShallowJson } from "./front-door";
+import { admit, answerClientError, BODY_LIMIT_BYTES, identifyClient, isShallowJson } from "./front-door";
+import { CLIENT_ADDRESS_HEADER, CLIENT_HTTPS_HEADER } from "./lib/client-address";
 import { SECURITY_HEADERS } from "./lib/security-headers";
 
 // The front door on a real socket, as server.ts runs it in front of Next: whatever it lets through is
@@ -224,5 +226,39 @@ describe("isShallowJson", () => {
     expect(isShallowJson("[1,")).toBe(false);
     expect(isShallowJson('"a string"')).toBe(true);
     expect(isShallowJson("plain text")).toBe(false);
+  });
+});
+
+describe("identifyClient", () => {
+  /** A server that reports who it took the client to be, under `trust`. */
+  async function whoAmI(trust: string, headers: Record<string, string>): Promise<{ address: string; https: string }> {
+    const parsed = parseTrustedProxies(trust);
+    if (!parsed.ok) throw new Error(parsed.problem);
+    const reporting = createServer((req, res) => {
+      identifyClient(req, parsed.trust);
+      res.end(JSON.stringify({ address: req.headers[CLIENT_ADDRESS_HEADER], https: req.headers[CLIENT_HTTPS_HEADER] }));
+    });
+    await new Promise<void>((resolve) => reporting.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port: at } = reporting.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${at}/`, { headers });
+      return (await response.json()) as { address: string; https: string };
+    } finally {
+      reporting.close();
+    }
+  }
+
+  it("takes the socket's peer as the client, and ignores what a client says about itself, unless proxies are trusted", async () => {
+    const spoofed = { "x-forwarded-for": "203.0.113.9", "x-forwarded-proto": "https", [CLIENT_ADDRESS_HEADER]: "198.51.100.1" };
+    expect(await whoAmI("", spoofed)).toEqual({ address: "127.0.0.1", https: "0" });
+  });
+
+  it("behind one trusted proxy, takes the address it forwarded and whether the client came over https", async () => {
+    expect(await whoAmI("1", { "x-forwarded-for": "203.0.113.9", "x-forwarded-proto": "https" })).toEqual({
+      address: "203.0.113.9",
+      https: "1",
+    });
+    // Whatever the client put in front of the proxy's own entry is not believed.
+    expect(await whoAmI("1", { "x-forwarded-for": "10.9.9.9, 203.0.113.9" })).toEqual({ address: "203.0.113.9", https: "0" });
   });
 });

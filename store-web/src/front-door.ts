@@ -2,8 +2,10 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 
+import { clientOf, type TrustedProxies } from "@fishtag/service-kit/client-address";
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 
+import { CLIENT_ADDRESS_HEADER, CLIENT_HTTPS_HEADER } from "./lib/client-address";
 import { SECURITY_HEADERS } from "./lib/security-headers";
 
 /**
@@ -279,4 +281,23 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   ];
   socket.end(`HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ""}\r\n${headers.join("\r\n")}\r\n\r\n${answer.body}`);
   return { ...refusal, correlationId };
+}
+
+/**
+ * Who sent the request, for the app: the client's address and whether they came over https, from the
+ * socket and, as far as `trust` reaches, the proxies' forwarding headers. Written over whatever a client
+ * sent under the same header names, so the app never reads a value a client chose.
+ */
+export function identifyClient(req: IncomingMessage, trust: TrustedProxies): void {
+  const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(",") : value);
+  const client = clientOf(
+    {
+      remoteAddress: req.socket.remoteAddress,
+      forwardedFor: single(req.headers["x-forwarded-for"]),
+      forwardedProto: single(req.headers["x-forwarded-proto"]),
+    },
+    trust,
+  );
+  req.headers[CLIENT_ADDRESS_HEADER] = client.address;
+  req.headers[CLIENT_HTTPS_HEADER] = client.forwardedHttps ? "1" : "0";
 }

@@ -2,6 +2,7 @@ import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 
+import { CLIENT_HTTPS_HEADER } from "./lib/client-address";
 import { config, proxy } from "./proxy";
 
 // Next hands headers set with `NextResponse.next({ request: { headers } })` to the app under this prefix.
@@ -53,6 +54,14 @@ describe("proxy", () => {
     const forged = proxy(new NextRequest("http://store.test/", { headers: { cookie: "fishtag_customer=../../etc" } }));
     expect(forged.headers.get("set-cookie")).toMatch(/fishtag_customer=[0-9a-f-]{36}/);
     expect(forged.headers.get("x-middleware-request-cookie")).not.toContain("../../etc");
+  });
+
+  it("makes the customer cookie Secure over https, or when server.ts says a trusted proxy saw https", () => {
+    const secure = (request: NextRequest) => /;\s*Secure/i.test(proxy(request).headers.get("set-cookie") ?? "");
+
+    expect(secure(new NextRequest("http://store.test/"))).toBe(false);
+    expect(secure(new NextRequest("https://store.test/"))).toBe(true);
+    expect(secure(new NextRequest("http://store.test/", { headers: { [CLIENT_HTTPS_HEADER]: "1" } }))).toBe(true);
   });
 
   it("runs on pages and actions, never on the API (whose bodies Next would copy for it) or build assets", () => {

@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 
 import { CUSTOMER_COOKIE, customerCookie, isCustomerId } from "./customer/customer-cookie";
+import { CLIENT_HTTPS_HEADER } from "./lib/client-address";
 import { inCorrelationScope } from "./lib/correlation.server";
 
 /**
@@ -37,7 +38,9 @@ function tag(request: NextRequest, id: string) {
   // `request.headers` forwards to the app; `NextResponse.next({ headers })` would only reach the client.
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set(CORRELATION_HEADER, id);
-  if (newCustomerId) response.cookies.set(customerCookie(newCustomerId, request.nextUrl.protocol === "https:"));
+  // Over https directly, or to a trusted proxy that said so (server.ts decides which).
+  const https = request.nextUrl.protocol === "https:" || request.headers.get(CLIENT_HTTPS_HEADER) === "1";
+  if (newCustomerId) response.cookies.set(customerCookie(newCustomerId, https));
   return response;
 }
 
