@@ -104,9 +104,8 @@ describe("the server's start-up", () => {
     expect(started.status).toBe(1);
     expect(started.stdout).toBe("");
     expect(started.stderr.trimEnd().split("\n")).toEqual([
-      "Invalid warehouse environment:",
-      "  WAREHOUSE_PORT: Too big: expected number to be <=65535",
-      "  WAREHOUSE_RELAY_INTERVAL_MS: Too small: expected number to be >=50",
+      "Invalid warehouse environment: WAREHOUSE_PORT: Too big: expected number to be <=65535",
+      "Invalid warehouse environment: WAREHOUSE_RELAY_INTERVAL_MS: Too small: expected number to be >=50",
     ]);
   });
 });

@@ -3,17 +3,10 @@
  * outbox) but the warehouse has not confirmed it yet, because it could not be reached at checkout; the
  * outbox relay delivers it later. The statuses from `received` on are the warehouse's.
  */
-export const STORE_ORDER_STATUSES = [
-  "pending",
-  "awaiting_confirmation",
-  "failed",
-  "received",
-  "picking",
-  "packed",
-  "shipped",
-  "cancelled",
-  "rejected",
-] as const;
+/** The statuses the warehouse gives an order: its status events carry these. */
+export const WAREHOUSE_STATUSES = ["received", "picking", "packed", "shipped", "cancelled", "rejected"] as const;
+
+export const STORE_ORDER_STATUSES = ["pending", "awaiting_confirmation", "failed", ...WAREHOUSE_STATUSES] as const;
 export type StoreOrderStatus = (typeof STORE_ORDER_STATUSES)[number];
 
 /** Who set a status: the checkout (and the outbox relay on its behalf), or a warehouse status event. */

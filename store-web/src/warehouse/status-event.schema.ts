@@ -1,16 +1,6 @@
 import { z } from "zod";
 
-import type { StoreOrderStatus } from "../orders/order-status";
-
-// The warehouse's statuses: each is one a store order can take too (checked at compile time).
-const WAREHOUSE_EVENT_STATUSES = [
-  "received",
-  "picking",
-  "packed",
-  "shipped",
-  "cancelled",
-  "rejected",
-] as const satisfies readonly StoreOrderStatus[];
+import { WAREHOUSE_STATUSES } from "../orders/order-status";
 
 /**
  * The body of POST /api/warehouse-events: the warehouse tells the store an order's status changed (the
@@ -22,7 +12,7 @@ export const StatusEventSchema = z.object({
   orderId: z.string().min(1).max(100),
   storeOrderId: z.string().min(1).max(100),
   type: z.literal("order.status_changed"),
-  status: z.enum(WAREHOUSE_EVENT_STATUSES),
+  status: z.enum(WAREHOUSE_STATUSES),
   at: z.iso.datetime({ offset: true }),
 });
 
