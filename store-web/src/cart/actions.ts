@@ -27,8 +27,9 @@ async function changeCart(sent: unknown, change: (line: CartLineChange) => CartA
   return withRequestCorrelation(() => change({ customer, form, sku: text(form, "sku"), name: text(form, "name") || "This product" }));
 }
 
-export function addToCartAction(_previous: CartActionState, sent: FormData): Promise<CartActionState> {
-  return changeCart(sent, ({ customer, form, sku, name }) => {
+// Actions must be declared async (Next checks it when it builds them).
+export async function addToCartAction(_previous: CartActionState, sent: FormData): Promise<CartActionState> {
+  return await changeCart(sent, ({ customer, form, sku, name }) => {
     const quantity = form.has("quantity") ? parseQuantity(form.get("quantity")) : 1;
     const result = repos().carts.add(customer, sku, quantity);
     if (!result.ok) {
@@ -43,8 +44,8 @@ export function addToCartAction(_previous: CartActionState, sent: FormData): Pro
 }
 
 /** One cart line's form: "Update" sets the quantity typed, "Remove" (or a quantity of 0) drops the line. */
-export function changeCartLineAction(_previous: CartActionState, sent: FormData): Promise<CartActionState> {
-  return changeCart(sent, ({ customer, form, sku, name }) => {
+export async function changeCartLineAction(_previous: CartActionState, sent: FormData): Promise<CartActionState> {
+  return await changeCart(sent, ({ customer, form, sku, name }) => {
     const quantity = text(form, "intent") === "remove" ? 0 : parseQuantity(form.get("quantity"));
     const result = repos().carts.setQuantity(customer, sku, quantity);
     if (!result.ok) {
