@@ -83,9 +83,17 @@ describe("placeOrder against the real warehouse", () => {
     // A forged price field is ignored: prices come from the catalog through the cart.
     const state = await placeOrder(checkoutForm({ "price.MUG-TEAL": "1" }), depsFor(real.url, "ref-placed"));
 
-    expect(state).toEqual({ status: "placed", reference: "ref-placed", orderNumber: "ST-000001", totalCents: 2 * 1450 + 500 });
+    expect(state).toEqual({ status: "placed", reference: "ref-placed", orderNumber: "ST-000001", totalCents: 2 * 1450 + 500 + 495 });
     const order = onlyOrder();
-    expect(order).toMatchObject({ number: "ST-000001", status: "received", totalCents: 3400, correlationId: "ref-placed" });
+    // £34.00 of goods and £4.95 shipping: the store's charges, the same in both services.
+    expect(order).toMatchObject({
+      number: "ST-000001",
+      status: "received",
+      subtotalCents: 3400,
+      shippingCents: 495,
+      totalCents: 3895,
+      correlationId: "ref-placed",
+    });
     expect(order?.history.map(({ status, source, correlationId }) => ({ status, source, correlationId }))).toEqual([
       { status: "pending", source: "checkout", correlationId: "ref-placed" },
       { status: "received", source: "checkout", correlationId: "ref-placed" },
@@ -93,6 +101,14 @@ describe("placeOrder against the real warehouse", () => {
 
     const stored = await warehouseOrder(order?.warehouseOrderId ?? "missing");
     expect(stored.storeOrderId).toBe(order?.id);
+    // One order, one number, one set of figures: the warehouse keeps the store's.
+    expect(stored).toMatchObject({
+      storeOrderNumber: "ST-000001",
+      subtotalCents: 3400,
+      shippingCents: 495,
+      vatCents: 649,
+      totalCents: 3895,
+    });
     expect(stored.correlationId).toBe("ref-placed");
     expect(stored.lines).toEqual([
       { sku: "MUG-TEAL", name: "Enamel mug", quantity: 2, unitPriceCents: 1450 },
@@ -149,7 +165,7 @@ describe("placeOrder when the warehouse cannot take the order", () => {
   it("accepts the order when the warehouse is unreachable: awaiting confirmation, safe in the outbox, cart emptied", async () => {
     const state = await placeOrder(checkoutForm(), depsFor(UNUSED_URL, "ref-down", 2000));
 
-    expect(state).toEqual({ status: "accepted", reference: "ref-down", orderNumber: "ST-000001", totalCents: 3400 });
+    expect(state).toEqual({ status: "accepted", reference: "ref-down", orderNumber: "ST-000001", totalCents: 3895 });
     const order = onlyOrder();
     expect(order).toMatchObject({ status: "awaiting_confirmation", warehouseOrderId: null });
     expect(order?.history.map((change) => change.status)).toEqual(["pending", "awaiting_confirmation"]);

@@ -312,6 +312,7 @@ describe("the order outbox relay", () => {
       warehouseOrderId: stored?.id ?? "missing",
       storeOrderId: order?.id ?? "missing",
       status: "picking" as const,
+      reason: null,
       at: new Date(clock),
     };
     expect(reposOn(db).orders.applyWarehouseUpdate(update, "ref-staff")).toMatchObject({ outcome: "applied", status: "picking" });

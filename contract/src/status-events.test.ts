@@ -125,10 +125,15 @@ describe("the warehouse's status relay against the store's event endpoint", () =
       headers: { "content-type": "application/json", authorization: await storeAuthorization(), "idempotency-key": crypto.randomUUID() },
       body: JSON.stringify({
         storeOrderId: crypto.randomUUID(),
+        storeOrderNumber: "ST-999999",
         reference: "PO-STRANGER",
         customer: { name: "Bob", email: "bob@example.com" },
         shippingAddress: { line1: "2 Row", city: "Leeds", postalCode: "LS1 1AA", country: "GB" },
         lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }],
+        subtotalCents: 1450,
+        shippingCents: 495,
+        vatCents: 324,
+        totalCents: 1945,
       }),
     });
     const { id } = (await response.json()) as { id: string };

@@ -14,12 +14,20 @@ const logger = createLogger({ service: "store-web", level: "silent" });
 // Retries without the production backoff's waits; the breaker as in production unless a test says otherwise.
 const fast: Partial<Resilience> = { initialDelayMs: 1, maxDelayMs: 2 };
 
+let orderNumbers = 0;
+
+// Two mugs, £29.00 of goods, £4.95 shipping, VAT a sixth of the £33.95 total: charged as the store charges.
 const order = (reference = "PO-1"): WarehouseOrderRequest => ({
   storeOrderId: crypto.randomUUID(),
+  storeOrderNumber: `ST-${String(++orderNumbers).padStart(6, "0")}`,
   reference,
   customer: { name: "Ada Lovelace", email: "ada@example.com" },
   shippingAddress: { line1: "12 Analytical Row", city: "London", postalCode: "N1 9GU", country: "GB" },
   lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 2, unitPriceCents: 1450 }],
+  subtotalCents: 2900,
+  shippingCents: 495,
+  vatCents: 566,
+  totalCents: 3395,
 });
 
 describe("warehouse client against the real warehouse app", () => {
@@ -34,7 +42,7 @@ describe("warehouse client against the real warehouse app", () => {
   it("places an order and forwards the correlation ID in scope, which the warehouse stores", async () => {
     const result = await runWithCorrelationId("store-checkout-1", () => client().createOrder(order()));
 
-    expect(result).toMatchObject({ kind: "placed", order: { status: "received", totalCents: 2900, correlationId: "store-checkout-1" } });
+    expect(result).toMatchObject({ kind: "placed", order: { status: "received", totalCents: 3395, correlationId: "store-checkout-1" } });
   });
 
   it("reports a rejection with the warehouse's message and the stored order", async () => {

@@ -50,7 +50,13 @@ async function post(storeOrderId: string): Promise<Response> {
       reference: `PO-${storeOrderId.slice(0, 8)}`,
       customer: { name: "Ada Lovelace", email: "ada@example.com" },
       shippingAddress: { line1: "12 Analytical Row", city: "London", postalCode: "N1 9GU", country: "GB" },
+      storeOrderNumber: `ST-${storeOrderId.slice(0, 8).toUpperCase()}`,
       lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }],
+      // The store's figures for one £14.50 mug: £4.95 shipping below £50, 20% VAT included in the total.
+      subtotalCents: 1450,
+      shippingCents: 495,
+      vatCents: 324,
+      totalCents: 1945,
     }),
   });
 }

@@ -8,7 +8,9 @@ test("a placed order is confirmed on its own page, with its number and support r
   page,
 }) => {
   await fillCheckout(page, ada, { "Enamel mug": "2", "Sticker pack": "1" });
-  await expect(page.getByTestId("lines-total")).toHaveText("£34.00");
+  // £34.00 of goods and £4.95 shipping (under £50), VAT included.
+  await expect(page.getByTestId("lines-total")).toHaveText("£38.95");
+  await expect(page.getByRole("row", { name: /Includes VAT/ })).toContainText("£6.49");
   await placeOrder(page);
 
   await expect(page).toHaveURL(/\/orders\/ST-\d{6}\?placed$/);
@@ -16,7 +18,7 @@ test("a placed order is confirmed on its own page, with its number and support r
   await expect(outcome.getByTestId("order-number")).toHaveText(/^ST-\d{6}$/);
   const orderNumber = (await outcome.getByTestId("order-number").textContent()) ?? "";
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Order ${orderNumber}`);
-  await expect(page.getByTestId("lines-total")).toHaveText("£34.00");
+  await expect(page.getByTestId("lines-total")).toHaveText("£38.95");
   // The support reference, once, and nothing of the warehouse's.
   await expect(page.getByTestId("reference")).toHaveCount(1);
   await expect(page.getByTestId("reference")).toHaveText(/^[0-9a-f-]{36}$/);
@@ -51,7 +53,8 @@ test("a customer changes quantities and removes items in the cart; totals come f
 
   await page.getByRole("button", { name: "Remove Canvas tote" }).click();
   await expect(page.getByRole("heading", { name: "Canvas tote" })).toHaveCount(0);
-  await expect(page.getByTestId("cart-total")).toHaveText("£43.50");
+  // Under £50 of goods: £4.95 shipping.
+  await expect(page.getByTestId("cart-total")).toHaveText("£48.45");
 });
 
 test("a customer follows their order; another browser cannot see it", async ({ page, browser }) => {
@@ -70,7 +73,7 @@ test("a customer follows their order; another browser cannot see it", async ({ p
   const row = page.getByRole("row").filter({ hasText: "PO-FOLLOW" });
   await expect(row.getByRole("rowheader")).toHaveText(orderNumber);
   // Placed, reference, status, items (two mugs), total.
-  await expect(row.getByRole("cell")).toHaveText([/\d{4}/, "PO-FOLLOW", "Received", "2", "£29.00"]);
+  await expect(row.getByRole("cell")).toHaveText([/\d{4}/, "PO-FOLLOW", "Received", "2", "£33.95"]);
 
   const stranger = await browser.newContext({ baseURL: new URL(page.url()).origin });
   const strangerPage = await stranger.newPage();

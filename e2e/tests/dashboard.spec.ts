@@ -1,6 +1,9 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
 import { ada, checkOut } from "../fixtures/checkout";
 import { detailPanel, recordMoveIds, signIn, test } from "../fixtures/dashboard";
-import { expect, STAFF } from "../fixtures/stack";
+import { expect, REPO_ROOT, STAFF } from "../fixtures/stack";
 
 test("an order placed in the Store appears without a reload; staff ship it and its trail ties both services together", async ({
   page,
@@ -22,7 +25,7 @@ test("an order placed in the Store appears without a reload; staff ship it and i
   await expect(detail).toContainText(placed.warehouseOrderId);
   for (const to of ["picking", "packed", "shipped"]) {
     await detail.getByRole("button", { name: `Move to ${to}` }).click();
-    await expect(dashboard.getByText(`Order PO-SHIP is now ${to}.`)).toBeAttached();
+    await expect(dashboard.getByText(`Order ${placed.orderNumber} is now ${to}.`)).toBeAttached();
   }
   await expect(detail.getByText("No further steps: this order is shipped.")).toBeVisible();
   await expect(row).toContainText("Shipped");
@@ -127,4 +130,41 @@ test("signing out ends the session: the old cookie no longer opens the staff API
 
   await dashboard.reload();
   await expect(dashboard.getByRole("heading", { name: "Sign in" })).toBeVisible();
+});
+
+test("staff find an order by the number its customer quotes, see the customer's figures, and a cancellation's reason reaches the customer", async ({
+  page,
+  dashboard,
+  stack,
+}) => {
+  const placed = await checkOut(page, stack, { ...ada, reference: "PO-NUMBER" }, { "Enamel mug": "2", "Sticker pack": "1" });
+  await signIn(dashboard);
+
+  // In any case, as a customer on the phone might spell it.
+  await dashboard.getByLabel("Search orders").fill(placed.orderNumber.toLowerCase());
+  await dashboard.getByRole("button", { name: `Open order ${placed.orderNumber}` }).click();
+  const detail = detailPanel(dashboard);
+  await expect(detail.getByRole("heading", { level: 2 })).toContainText(placed.orderNumber);
+  await expect(detail).toContainText("PO-NUMBER");
+  // The same figures the customer was charged: £34.00 of goods, £4.95 shipping, VAT included.
+  await expect(detail.getByRole("row", { name: /Order total/ })).toContainText("£38.95");
+  await expect(detail.getByRole("row", { name: /Includes VAT/ })).toContainText("£6.49");
+
+  await detail.getByRole("button", { name: "Cancel order" }).click();
+  await detail.getByLabel("Why is this order cancelled?").fill("Out of stock until March");
+  await detail.getByRole("button", { name: "Confirm cancellation" }).click();
+  await expect(dashboard.getByText(`Order ${placed.orderNumber} is now cancelled.`)).toBeAttached();
+
+  // The customer's page, still open, hears of it and says why.
+  await expect(page.getByRole("status").filter({ hasText: "Status:" })).toContainText("Cancelled");
+  await expect(page.getByRole("list", { name: "What has happened" })).toContainText("Reason: Out of stock until March");
+
+  // And the number alone finds the whole story in both services' logs.
+  const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/src/trace.ts", placed.orderNumber, "--logs", stack.logDir], {
+    cwd: REPO_ROOT,
+  });
+  expect(stdout).toMatch(new RegExp(`^${placed.orderNumber}: \\d+ lines from .+, 2 requests`));
+  expect(stdout).toMatch(/warehouse-api\s+INFO\s+order received/);
+  expect(stdout).toMatch(/warehouse-api\s+INFO\s+order status changed/);
+  expect(stdout).toMatch(/store-web\s+INFO\s+status event applied/);
 });

@@ -72,12 +72,12 @@ for (const service of services) {
 console.log(
   [
     "",
-    `  Store      http://localhost:${storePort}/orders/new`,
+    `  Store      http://localhost:${storePort}/`,
     `  Warehouse  http://localhost:${warehousePort}/  (staff dashboard: sign in as ${admin.email}; password in ${ADMIN_FILE})`,
     `             API contract: http://localhost:${warehousePort}/openapi.json`,
     `  Logs       ${LOG_DIR}`,
     `  Keys       ${KEYS_DIR}  (each service signs its calls to the other; public keys in *.pub)`,
-    "  Follow an order's reference across both services: npm run trace -- <reference>",
+    "  Follow an order across both services: npm run trace -- <ST-000001 | support reference>",
     ...newKeysNotice(keys),
     "",
   ].join("\n"),

@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { collectTimeline, formatTimeline, logFiles } from "./timeline.js";
+import { collectTimeline, correlationIdsOfOrder, formatTimeline, logFiles } from "./timeline.js";
 
 const line = (fields: Record<string, unknown>) => JSON.stringify(fields);
 
@@ -78,5 +78,69 @@ describe("trace timeline", () => {
     const output = formatTimeline(await collectTimeline(await logFiles(dir), "x1"));
 
     expect(output).toBe("2026-11-22T10:00:00.000Z  warehouse-api  WARN   order rejected (reference=F\uFFFD[31m\uFFFD\uFFFD2026 fake line)");
+  });
+
+  it("finds an order's whole story by its number: every request that named it, and every line of those requests", async () => {
+    const at = (seconds: number) => `2026-11-22T10:00:${String(seconds).padStart(2, "0")}.000Z`;
+    const dir = logFolder({
+      "store-web.log": [
+        line({
+          time: at(1),
+          service: "store-web",
+          level: "info",
+          correlationId: "checkout",
+          msg: "checkout: sending",
+          orderNumber: "ST-000007",
+        }),
+        line({ time: at(2), service: "store-web", level: "info", correlationId: "checkout", msg: "request completed" }),
+        line({
+          time: at(5),
+          service: "store-web",
+          level: "info",
+          correlationId: "move-1",
+          msg: "status event applied",
+          orderNumber: "ST-000007",
+        }),
+        line({
+          time: at(6),
+          service: "store-web",
+          level: "info",
+          correlationId: "other",
+          msg: "checkout: sending",
+          orderNumber: "ST-000070",
+        }),
+      ],
+      "warehouse-api.log": [
+        line({
+          time: at(1),
+          service: "warehouse-api",
+          level: "info",
+          correlationId: "checkout",
+          msg: "order received",
+          storeOrderNumber: "ST-000007",
+        }),
+        line({ time: at(4), service: "warehouse-api", level: "info", correlationId: "move-1", msg: "order status changed" }),
+        line({
+          time: at(6),
+          service: "warehouse-api",
+          level: "info",
+          correlationId: "other",
+          msg: "order received",
+          storeOrderNumber: "ST-000070",
+        }),
+      ],
+    });
+    const files = await logFiles(dir);
+
+    const ids = await correlationIdsOfOrder(files, "ST-000007");
+    expect([...ids].sort()).toEqual(["checkout", "move-1"]);
+    const story = await collectTimeline(files, ids);
+    expect(story.map((entry) => `${entry.service} ${entry.msg}`)).toEqual([
+      "store-web checkout: sending",
+      "warehouse-api order received",
+      "store-web request completed",
+      "warehouse-api order status changed",
+      "store-web status event applied",
+    ]);
   });
 });

@@ -26,25 +26,47 @@ export async function logFiles(path: string): Promise<string[]> {
   return names.filter((name) => name.endsWith(".log")).map((name) => join(path, name));
 }
 
-/** Every line of these files that carries `correlationId`, oldest first. Reads line by line, so big files are fine. */
-export async function collectTimeline(files: string[], correlationId: string): Promise<LogEntry[]> {
+/** Every line of these files that carries one of `correlationIds`, oldest first. Reads line by line, so big files are fine. */
+export async function collectTimeline(files: string[], correlationIds: string | ReadonlySet<string>): Promise<LogEntry[]> {
+  const ids = typeof correlationIds === "string" ? new Set([correlationIds]) : correlationIds;
   const entries: LogEntry[] = [];
   for (const file of files) {
-    const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
-    for await (const line of lines) {
-      // Cheap substring test first: most lines belong to other requests and need no JSON parse.
-      if (!line.includes(correlationId)) continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        continue; // a torn last line from a killed process, or pretty output
-      }
-      if (isEntry(parsed) && parsed.correlationId === correlationId) entries.push(parsed);
+    for await (const entry of entriesOf(file, (line) => [...ids].some((id) => line.includes(id)))) {
+      if (ids.has(entry.correlationId)) entries.push(entry);
     }
   }
   // ISO timestamps sort as strings; the sort is stable, so lines of one file keep their order on ties.
   return entries.sort((a, b) => a.time.localeCompare(b.time));
+}
+
+/**
+ * The requests that made an order's story, found by the store's order number (ST-000123): each service
+ * names the order by it on the lines that matter (the checkout, the delivery, order received, every
+ * status change and the event that told the store), so their correlation IDs lead to the rest.
+ */
+export async function correlationIdsOfOrder(files: string[], orderNumber: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const file of files) {
+    for await (const entry of entriesOf(file, (line) => line.includes(orderNumber))) {
+      if (entry.orderNumber === orderNumber || entry.storeOrderNumber === orderNumber) ids.add(entry.correlationId);
+    }
+  }
+  return ids;
+}
+
+/** The log entries of a file whose raw line passes `worth`: a cheap substring test before any JSON parse. */
+async function* entriesOf(file: string, worth: (line: string) => boolean): AsyncGenerator<LogEntry> {
+  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!worth(line)) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      continue; // a torn last line from a killed process, or pretty output
+    }
+    if (isEntry(parsed)) yield parsed;
+  }
 }
 
 const QUIET_FIELDS = new Set(["time", "service", "level", "msg", "correlationId", "pid", "hostname"]);

@@ -1,19 +1,23 @@
 /**
- * Follow one correlation ID across both services:
+ * Follow one correlation ID, or one order, across both services:
  *
- *   npm run trace -- <correlationId> [--logs <file-or-folder>]...
+ *   npm run trace -- <correlationId | ST-000123> [--logs <file-or-folder>]...
  *
  * Reads the JSON log files (by default those `npm start` writes to ./data/logs) and prints one
- * time-ordered timeline of every line either service wrote for that ID.
+ * time-ordered timeline of every line either service wrote for that ID, or for every request that
+ * touched that order (the checkout, a late delivery, each staff move and the event that told the store).
  */
 import { parseArgs } from "node:util";
 
 import { isValidCorrelationId } from "@fishtag/tracing/correlation";
 
 import { LOG_DIR } from "./paths.js";
-import { collectTimeline, formatTimeline, logFiles } from "./timeline.js";
+import { collectTimeline, correlationIdsOfOrder, formatTimeline, logFiles } from "./timeline.js";
 
-const USAGE = "usage: npm run trace -- [--logs <file-or-folder>]... [--] <correlationId>";
+const USAGE = "usage: npm run trace -- [--logs <file-or-folder>]... [--] <correlationId | ST-000123>";
+
+/** The store's order numbers, as customers quote them (any case). */
+const ORDER_NUMBER = /^ST-\d{6,}$/i;
 
 async function main(): Promise<number> {
   let parsed;
@@ -28,12 +32,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const { values, positionals } = parsed;
-  const [correlationId] = positionals;
-  if (values.help || correlationId === undefined || positionals.length > 1) {
+  const [wanted] = positionals;
+  if (values.help || wanted === undefined || positionals.length > 1) {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  if (!isValidCorrelationId(correlationId)) {
+  const orderNumber = ORDER_NUMBER.test(wanted) ? wanted.toUpperCase() : undefined;
+  if (!orderNumber && !isValidCorrelationId(wanted)) {
     console.error("That is not a correlation ID: 1–128 characters of letters, digits and . _ : -");
     return 2;
   }
@@ -45,13 +50,15 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const entries = await collectTimeline(files, correlationId);
+  const ids = orderNumber ? await correlationIdsOfOrder(files, orderNumber) : new Set([wanted]);
+  const entries = ids.size > 0 ? await collectTimeline(files, ids) : [];
   if (entries.length === 0) {
-    console.error(`No lines for ${correlationId} in ${files.length} log file(s).`);
+    console.error(`No lines for ${orderNumber ?? wanted} in ${files.length} log file(s).`);
     return 1;
   }
   const services = [...new Set(entries.map((entry) => entry.service))];
-  console.log(`${correlationId}: ${entries.length} lines from ${services.join(" and ")}\n`);
+  const across = orderNumber ? `, ${ids.size} ${ids.size === 1 ? "request" : "requests"}` : "";
+  console.log(`${orderNumber ?? wanted}: ${entries.length} lines from ${services.join(" and ")}${across}\n`);
   console.log(formatTimeline(entries));
   return 0;
 }

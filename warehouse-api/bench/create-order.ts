@@ -85,10 +85,11 @@ function load(server: Server, options: Options, seconds: number, label: string):
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
 
+  const ordersUrl = `http://${HOST}:${server.port}/api/orders`;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `http://${HOST}:${server.port}/api/orders`,
+        url: ordersUrl,
         method: "POST",
         headers: { "content-type": "application/json" },
         connections: options.connections,
@@ -104,7 +105,7 @@ function load(server: Server, options: Options, seconds: number, label: string):
                 // A new order per request, so a new key: as the Store does, its order id.
                 headers: {
                   ...request.headers,
-                  authorization: benchAuthorization(STORE_KEYS.signingKey),
+                  authorization: benchAuthorization(STORE_KEYS.signingKey, { method: "POST", url: ordersUrl }),
                   "x-correlation-id": `bench-${runId}-${label}-${sequence}`,
                   "idempotency-key": storeOrderId,
                 },
@@ -163,7 +164,7 @@ async function checkOnce(server: Server): Promise<Order> {
     method: "POST",
     headers: {
       "content-type": "application/json",
-      authorization: benchAuthorization(STORE_KEYS.signingKey),
+      authorization: benchAuthorization(STORE_KEYS.signingKey, { method: "POST", url: `http://${HOST}:${server.port}/api/orders` }),
       "x-correlation-id": correlationId,
       "idempotency-key": storeOrderId,
     },

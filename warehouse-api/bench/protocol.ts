@@ -4,6 +4,8 @@
 
 import { randomUUID, sign, verify, type KeyObject } from "node:crypto";
 
+import { targetClaims, type TokenTarget } from "@fishtag/service-auth/tokens";
+
 import type { CreateOrderInput } from "../src/orders/orders.schemas.js";
 
 export const SERVER_KINDS = ["raw", "app"] as const;
@@ -52,6 +54,12 @@ const ORDER_TEMPLATE: Omit<CreateOrderInput, "storeOrderId"> = {
     { sku: "MUG-ENAMEL-350-BLU", name: "Enamel camping mug, 350 ml, speckled blue", quantity: 2, unitPriceCents: 1250 },
     { sku: "TEE-FISH-ORG-M", name: "Organic cotton tee with the fishtag print, size M", quantity: 1, unitPriceCents: 2400 },
   ],
+  // 2 × 12.50 + 24.00, free shipping over £50 would not apply: £4.95; 20% VAT included in £53.95.
+  subtotalCents: 4900,
+  shippingCents: 495,
+  vatCents: 899,
+  totalCents: 5395,
+  storeOrderNumber: "ST-118734",
 };
 const TEMPLATE_REST = JSON.stringify(ORDER_TEMPLATE).slice(1);
 
@@ -73,15 +81,14 @@ export const LIST_BENCH_STAFF = { email: "bench@warehouse.test", name: "Bench St
 const HEADER_PART = Buffer.from(JSON.stringify({ alg: "EdDSA", typ: "JWT" })).toString("base64url");
 
 /**
- * `Bearer <token>` with the claims the Store's client signs (iss, aud, iat, exp = iat + 60 s, jti), fresh
- * per request as the Store does. Signed with node:crypto directly because autocannon's setupRequest is
+ * `Bearer <token>` with the claims the Store's client signs (iss, aud, iat, exp = iat + 60 s, jti, and the
+ * call it is for: htm and htu), fresh per request as the Store does. Signed with node:crypto directly because autocannon's setupRequest is
  * synchronous; jose does the same Ed25519 signature underneath, so the cost per request is the Store's.
  */
-export function benchAuthorization(signingKey: KeyObject): string {
+export function benchAuthorization(signingKey: KeyObject, target: TokenTarget): string {
   const iat = Math.floor(Date.now() / 1000);
-  const payload = Buffer.from(JSON.stringify({ iss: "store-web", aud: "warehouse-api", iat, exp: iat + 60, jti: randomUUID() })).toString(
-    "base64url",
-  );
+  const claims = { iss: "store-web", aud: "warehouse-api", iat, exp: iat + 60, jti: randomUUID(), ...targetClaims(target) };
+  const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
   const input = `${HEADER_PART}.${payload}`;
   return `Bearer ${input}.${sign(null, Buffer.from(input), signingKey).toString("base64url")}`;
 }

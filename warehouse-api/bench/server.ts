@@ -55,10 +55,10 @@ function startRaw(): Running {
   const db = openDatabase(join(dir, "raw.db"));
   const sqlite = db.$client;
   const insertOrder = sqlite.prepare(
-    `INSERT INTO orders (id, store_order_id, reference, status, customer_name, customer_email, shipping_line1,
-       shipping_line2, shipping_city, shipping_postal_code, shipping_country, total_cents, correlation_id, created_at,
-       updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO orders (id, store_order_id, store_order_number, reference, status, customer_name, customer_email,
+       shipping_line1, shipping_line2, shipping_city, shipping_postal_code, shipping_country, subtotal_cents,
+       shipping_cents, vat_cents, total_cents, correlation_id, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertEvent = sqlite.prepare(
     `INSERT INTO order_events (order_id, type, from_status, to_status, actor, reason, correlation_id, at)
@@ -83,6 +83,7 @@ function startRaw(): Running {
     insertOrder.run(
       order.id,
       order.storeOrderId,
+      order.storeOrderNumber,
       order.reference,
       order.status,
       order.customer.name,
@@ -92,6 +93,9 @@ function startRaw(): Running {
       address.city,
       address.postalCode,
       address.country,
+      order.subtotalCents,
+      order.shippingCents,
+      order.vatCents,
       order.totalCents,
       order.correlationId,
       createdAtMs,
@@ -137,12 +141,16 @@ function startRaw(): Running {
       const order: Order = {
         id: uuidv7(),
         storeOrderId: input.storeOrderId,
+        storeOrderNumber: input.storeOrderNumber,
         reference: input.reference,
         status: "received",
         customer: input.customer,
         shippingAddress: input.shippingAddress,
         lines: input.lines,
-        totalCents: input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
+        subtotalCents: input.subtotalCents,
+        shippingCents: input.shippingCents,
+        vatCents: input.vatCents,
+        totalCents: input.totalCents,
         correlationId: typeof correlationId === "string" ? correlationId : crypto.randomUUID(),
         createdAt: new Date(createdAt).toISOString(),
         updatedAt: new Date(createdAt).toISOString(),

@@ -7,5 +7,5 @@ export function CartSummary({ cart }: { cart: Cart }) {
     ...line,
     note: line.available ? undefined : <span className="field-error"> (no longer available: not included)</span>,
   }));
-  return <LinesTable caption="Items in your cart" lines={lines} totalCents={cart.totalCents} />;
+  return <LinesTable caption="Items in your cart" lines={lines} charges={cart.charges} />;
 }

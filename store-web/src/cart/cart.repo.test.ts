@@ -38,7 +38,7 @@ describe("carts", () => {
       { sku: "MUG-TEAL", quantity: 2, unitPriceCents: 1450, lineTotalCents: 2900 },
       { sku: "STK-PACK", quantity: 1, unitPriceCents: 500, lineTotalCents: 500 },
     ]);
-    expect(cart).toMatchObject({ totalCents: 3400, itemCount: 3 });
+    expect(cart).toMatchObject({ charges: { subtotalCents: 3400, shippingCents: 495, totalCents: 3895 }, itemCount: 3 });
   });
 
   it("prices a cart at today's catalog price", () => {
@@ -46,7 +46,7 @@ describe("carts", () => {
     store.carts.add(customer, "NOTE-A5", 2);
     store.db.update(products).set({ priceCents: 1000 }).where(eq(products.sku, "NOTE-A5")).run();
 
-    expect(store.carts.get(customer).totalCents).toBe(2000);
+    expect(store.carts.get(customer).charges.subtotalCents).toBe(2000);
   });
 
   it("sets a quantity, and a quantity of 0 or remove drops the line", () => {
@@ -59,7 +59,11 @@ describe("carts", () => {
     expect(store.carts.get(customer).lines.map((line) => [line.sku, line.quantity])).toEqual([["MUG-TEAL", 5]]);
 
     store.carts.remove(customer, "MUG-TEAL");
-    expect(store.carts.get(customer)).toEqual({ lines: [], totalCents: 0, itemCount: 0 });
+    expect(store.carts.get(customer)).toEqual({
+      lines: [],
+      charges: { subtotalCents: 0, shippingCents: 0, vatCents: 0, totalCents: 0 },
+      itemCount: 0,
+    });
   });
 
   it("bounds quantities: at most 99 of an item, whole numbers only, at least 1 to add", () => {
@@ -86,7 +90,7 @@ describe("carts", () => {
     expect(store.products.listActive().map((product) => product.sku)).not.toContain("BAG-TOTE");
     const cart = store.carts.get(customer);
     expect(cart.lines.find((line) => line.sku === "BAG-TOTE")).toMatchObject({ available: false, lineTotalCents: 0 });
-    expect(cart).toMatchObject({ totalCents: 500, itemCount: 1 });
+    expect(cart).toMatchObject({ charges: { subtotalCents: 500 }, itemCount: 1 });
   });
 
   it("keeps each customer's cart to themselves", () => {

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, lt, max, sql } from "drizzle-orm";
 import type { Db } from "../db/client.server";
 import { cartItems, products } from "../db/schema";
 import { MAX_QUANTITY } from "../lib/catalog";
+import { chargesFor, type Charges } from "../lib/pricing";
 
 export type CartLine = {
   sku: string;
@@ -16,7 +17,8 @@ export type CartLine = {
   available: boolean;
 };
 
-export type Cart = { lines: CartLine[]; totalCents: number; itemCount: number };
+/** A cart and what it would cost: the lines priced from the catalog today, and the charges on them. */
+export type Cart = { lines: CartLine[]; charges: Charges; itemCount: number };
 
 export type CartChange =
   { ok: true; quantity: number } | { ok: false; error: "unknown_product" | "unavailable_product" | "bad_quantity" | "too_many" };
@@ -84,7 +86,7 @@ export function createCartRepo(db: Db) {
       const charged = rows.filter((line) => line.available);
       return {
         lines: rows,
-        totalCents: charged.reduce((sum, line) => sum + line.lineTotalCents, 0),
+        charges: chargesFor(charged.reduce((sum, line) => sum + line.lineTotalCents, 0)),
         itemCount: charged.reduce((sum, line) => sum + line.quantity, 0),
       };
     },

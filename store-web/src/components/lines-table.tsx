@@ -1,11 +1,13 @@
 import type { ReactNode } from "react";
 
 import { formatCents } from "../lib/catalog";
+import type { Charges } from "../lib/pricing";
+import { ChargesRows } from "./charges";
 
 export type TableLine = { sku: string; name: string; quantity: number; unitPriceCents: number; lineTotalCents: number; note?: ReactNode };
 
-/** Items with quantity, price and subtotal, and the total below: the checkout's cart and an order's lines. */
-export function LinesTable({ caption, lines, totalCents }: { caption: string; lines: readonly TableLine[]; totalCents: number }) {
+/** Items with quantity, price and subtotal, and the charges below: the checkout's cart and an order's lines. */
+export function LinesTable({ caption, lines, charges }: { caption: string; lines: readonly TableLine[]; charges: Charges }) {
   return (
     <table className="lines stack">
       <caption className="visually-hidden">{caption}</caption>
@@ -43,14 +45,7 @@ export function LinesTable({ caption, lines, totalCents }: { caption: string; li
         ))}
       </tbody>
       <tfoot>
-        <tr>
-          <th scope="row" colSpan={3}>
-            Total
-          </th>
-          <td className="num" data-label="Total" data-testid="lines-total">
-            {formatCents(totalCents)}
-          </td>
-        </tr>
+        <ChargesRows charges={charges} span={3} totalTestId="lines-total" />
       </tfoot>
     </table>
   );

@@ -58,6 +58,11 @@ export const orders = sqliteTable(
     shippingCountry: text().notNull(),
     /** The customer's purchase order reference. */
     reference: text().notNull(),
+    // The money as charged (lib/pricing.ts), each figure VAT included: the lines' subtotal, shipping, the
+    // VAT within the total, and the total (subtotal + shipping). Sent to the warehouse as they are.
+    subtotalCents: integer().notNull().default(0),
+    shippingCents: integer().notNull().default(0),
+    vatCents: integer().notNull().default(0),
     totalCents: integer().notNull(),
     /** The checkout's correlation ID: the Reference the customer was shown. */
     correlationId: text().notNull(),
@@ -99,6 +104,8 @@ export const orderStatusHistory = sqliteTable(
     status: text({ enum: STORE_ORDER_STATUSES }).notNull(),
     source: text({ enum: STATUS_SOURCES }).notNull(),
     correlationId: text().notNull(),
+    /** Why, when the warehouse gave a reason (a cancellation): the customer is told it. */
+    reason: text(),
     /** Set for rows from a warehouse status event; unique, so an event is applied at most once. */
     warehouseEventId: integer(),
     at: integer({ mode: "timestamp_ms" }).notNull(),

@@ -26,10 +26,15 @@ export function warehouseRequestOf(order: OrderDetail): WarehouseOrderRequest {
   const { line1, line2, city, postalCode, country } = order.shippingAddress;
   return {
     storeOrderId: order.id,
+    storeOrderNumber: order.number,
     reference: order.reference,
     customer: order.customer,
     shippingAddress: { line1, ...(line2 ? { line2 } : {}), city, postalCode, country },
     lines: order.lines,
+    subtotalCents: order.subtotalCents,
+    shippingCents: order.shippingCents,
+    vatCents: order.vatCents,
+    totalCents: order.totalCents,
   };
 }
 

@@ -7,10 +7,21 @@ import type { OrderDetail } from "./orders.repo";
  */
 export type CustomerOrder = Pick<
   OrderDetail,
-  "number" | "status" | "reference" | "totalCents" | "createdAt" | "customer" | "shippingAddress" | "lines"
+  | "number"
+  | "status"
+  | "reference"
+  | "subtotalCents"
+  | "shippingCents"
+  | "vatCents"
+  | "totalCents"
+  | "createdAt"
+  | "customer"
+  | "shippingAddress"
+  | "lines"
 > & {
   supportReference: string;
-  history: { status: OrderDetail["status"]; at: string }[];
+  /** Each step in words and time; `reason` where the warehouse gave one (a cancellation). */
+  history: { status: OrderDetail["status"]; at: string; reason: string | null }[];
 };
 
 export function customerOrder(order: OrderDetail): CustomerOrder {
@@ -18,12 +29,15 @@ export function customerOrder(order: OrderDetail): CustomerOrder {
     number: order.number,
     status: order.status,
     reference: order.reference,
+    subtotalCents: order.subtotalCents,
+    shippingCents: order.shippingCents,
+    vatCents: order.vatCents,
     totalCents: order.totalCents,
     createdAt: order.createdAt,
     customer: order.customer,
     shippingAddress: order.shippingAddress,
     lines: order.lines,
     supportReference: order.correlationId,
-    history: order.history.map(({ status, at }) => ({ status, at })),
+    history: order.history.map(({ status, at, reason }) => ({ status, at, reason })),
   };
 }

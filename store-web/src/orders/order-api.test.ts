@@ -24,10 +24,10 @@ describe("GET /api/orders/[number]", () => {
     const mine = orderResponse(store.orders, owner, number, "req-1");
     expect(mine.status).toBe(200);
     const body = (await mine.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ number: "ST-000001", status: "pending", totalCents: 1450, supportReference: "ref-1" });
+    expect(body).toMatchObject({ number: "ST-000001", status: "pending", totalCents: 1945, supportReference: "ref-1" });
     // What is ours stays ours: not the warehouse's id, nor who or what request moved the order.
     expect(Object.keys(body)).not.toContain("warehouseOrderId");
-    expect(body.history).toEqual([{ status: "pending", at: expect.any(String) }]);
+    expect(body.history).toEqual([{ status: "pending", at: expect.any(String), reason: null }]);
 
     for (const [customer, asked] of [
       [stranger, number],

@@ -55,7 +55,7 @@ export function CustomerOrderView({ initial, justPlaced }: { initial: CustomerOr
       <LinesTable
         caption={`Items in order ${order.number}`}
         lines={order.lines.map((line) => ({ ...line, lineTotalCents: line.quantity * line.unitPriceCents }))}
-        totalCents={order.totalCents}
+        charges={order}
       />
 
       <h2>Shipping to</h2>
@@ -80,6 +80,7 @@ export function CustomerOrderView({ initial, justPlaced }: { initial: CustomerOr
         {order.history.map((change, index) => (
           <li key={index}>
             <strong>{STATUS_LABELS[change.status]}</strong> <LocalTime iso={change.at} />
+            {change.reason && <span className="history-reason">Reason: {change.reason}</span>}
           </li>
         ))}
       </ol>
@@ -105,9 +106,10 @@ function Confirmation({ order }: { order: CustomerOrder }) {
       </h2>
       <p>
         {waiting
-          ? "The warehouse could not be reached just now, but your order is safe with us: we will send it and this page will show when they confirm it."
-          : "The warehouse has it, and this page follows it from here."}{" "}
-        Keep the support reference below if you need to contact us.
+          ? "The warehouse could not be reached just now, but your order is safe with us: we will send it as soon as it answers."
+          : "The warehouse has it."}{" "}
+        This page shows its status as it changes (without JavaScript, reload it to see). Keep the support reference below if you need to
+        contact us.
       </p>
     </div>
   );

@@ -45,16 +45,18 @@ describe("order numbers", () => {
 });
 
 describe("orders", () => {
-  it("are recorded pending, with the lines as charged, the total and a first history row", () => {
+  it("are recorded pending, with the lines as charged, the charges on them and a first history row", () => {
     const customer = newCustomer();
     const placed = store.orders.create(order(customer, { correlationId: "ref-1" }));
 
-    expect(placed).toMatchObject({ number: "ST-000001", totalCents: 3400 });
+    // £34.00 of goods, £4.95 shipping under £50, VAT a sixth of the £38.95 total.
+    expect(placed).toMatchObject({ number: "ST-000001", totalCents: 3895 });
+    expect(store.orders.findById(placed.id)).toMatchObject({ subtotalCents: 3400, shippingCents: 495, vatCents: 649, totalCents: 3895 });
     expect(placed.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(store.orders.findForCustomer(customer, 1)).toMatchObject({
       id: placed.id,
       status: "pending",
-      totalCents: 3400,
+      totalCents: 3895,
       correlationId: "ref-1",
       warehouseOrderId: null,
       reference: "PO-1001",
@@ -64,7 +66,7 @@ describe("orders", () => {
         { sku: "MUG-TEAL", name: "Enamel mug", quantity: 2, unitPriceCents: 1450 },
         { sku: "STK-PACK", name: "Sticker pack", quantity: 1, unitPriceCents: 500 },
       ],
-      history: [{ status: "pending", source: "checkout", correlationId: "ref-1", at: expect.any(String) }],
+      history: [{ status: "pending", source: "checkout", correlationId: "ref-1", at: expect.any(String), reason: null }],
     });
   });
 

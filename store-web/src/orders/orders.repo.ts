@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 
 import type { Db } from "../db/client.server";
 import { orderLines, orders, orderStatusHistory } from "../db/schema";
+import { chargesFor, type Charges } from "../lib/pricing";
 import type { OrderOutbox } from "../order-outbox/order-outbox.repo";
 import { formatOrderNumber } from "./order-number";
 import type { StatusSource, StoreOrderStatus } from "./order-status";
@@ -28,17 +29,19 @@ export type OrderSummary = {
   createdAt: string;
 };
 
-export type StatusChange = { status: StoreOrderStatus; at: string; source: StatusSource; correlationId: string };
+/** One step of an order's history; `reason` when the warehouse gave one (a cancellation). */
+export type StatusChange = { status: StoreOrderStatus; at: string; source: StatusSource; correlationId: string; reason: string | null };
 
-export type OrderDetail = Omit<OrderSummary, "itemCount"> & {
-  customer: { name: string; email: string };
-  shippingAddress: { line1: string; line2: string | null; city: string; postalCode: string; country: string };
-  /** The checkout's correlation ID: the Reference the customer was shown. */
-  correlationId: string;
-  warehouseOrderId: string | null;
-  lines: { sku: string; name: string; quantity: number; unitPriceCents: number }[];
-  history: StatusChange[];
-};
+export type OrderDetail = Omit<OrderSummary, "itemCount"> &
+  Charges & {
+    customer: { name: string; email: string };
+    shippingAddress: { line1: string; line2: string | null; city: string; postalCode: string; country: string };
+    /** The checkout's correlation ID: the Reference the customer was shown. */
+    correlationId: string;
+    warehouseOrderId: string | null;
+    lines: { sku: string; name: string; quantity: number; unitPriceCents: number }[];
+    history: StatusChange[];
+  };
 
 export type CheckoutOutcome =
   | { status: "received" | "rejected"; warehouseOrderId: string }
@@ -61,6 +64,8 @@ export type WarehouseUpdate = {
   warehouseOrderId: string;
   storeOrderId: string;
   status: StoreOrderStatus;
+  /** Why, when the warehouse says (a cancellation). */
+  reason: string | null;
   at: Date;
 };
 
@@ -83,6 +88,7 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
       source: p("source"),
       correlationId: p("correlationId"),
       warehouseEventId: p("warehouseEventId"),
+      reason: p("reason"),
       at: p("at"),
     })
     .prepare();
@@ -135,9 +141,11 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
     source: StatusSource,
     correlationId: string,
     at: Date,
-    warehouseEventId: number | null = null,
+    /** For a step a warehouse status event made: the event's id, and its reason if it gave one. */
+    event?: { warehouseEventId: number; reason: string | null },
   ) {
-    insertHistory.run({ orderNumber: number, status, source, correlationId, warehouseEventId, at });
+    const { warehouseEventId = null, reason = null } = event ?? {};
+    insertHistory.run({ orderNumber: number, status, source, correlationId, warehouseEventId, reason, at });
   }
 
   function detail(row: OrderRow): OrderDetail {
@@ -146,6 +154,9 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
       number: formatOrderNumber(row.number),
       status: row.status,
       reference: row.reference,
+      subtotalCents: row.subtotalCents,
+      shippingCents: row.shippingCents,
+      vatCents: row.vatCents,
       totalCents: row.totalCents,
       createdAt: row.createdAt.toISOString(),
       correlationId: row.correlationId,
@@ -163,21 +174,21 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
         .map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
       history: historyOf
         .all({ number: row.number })
-        .map(({ status, at, source, correlationId }) => ({ status, at: at.toISOString(), source, correlationId })),
+        .map(({ status, at, source, correlationId, reason }) => ({ status, at: at.toISOString(), source, correlationId, reason })),
     };
   }
 
   return {
     /**
      * Records an order before it goes to the warehouse, as `pending`, with its lines priced as charged
-     * and the total computed from them, and its row in the outbox, in one transaction: from here on the
+     * and its charges worked out from them (lib/pricing.ts), and its row in the outbox, in one transaction: from here on the
      * order reaches the warehouse even if this process dies. The row is left to the checkout for
      * CHECKOUT_LEASE_MS (it sends the order at once); after that the relay takes it. Returns the order's
      * id (the warehouse's storeOrderId) and number.
      */
     create(order: NewOrder, now = new Date()): { id: string; number: string; totalCents: number } {
       const id = crypto.randomUUID();
-      const totalCents = order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+      const charges = chargesFor(order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0));
       const number = db.transaction((tx) => {
         const inserted = tx
           .insert(orders)
@@ -193,7 +204,7 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
             shippingPostalCode: order.shippingAddress.postalCode,
             shippingCountry: order.shippingAddress.country,
             reference: order.reference,
-            totalCents,
+            ...charges,
             correlationId: order.correlationId,
             createdAt: now,
             updatedAt: now,
@@ -207,7 +218,7 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
         outbox.enqueue(tx, { storeOrderId: id, correlationId: order.correlationId, now });
         return inserted.number;
       });
-      return { id, number: formatOrderNumber(number), totalCents };
+      return { id, number: formatOrderNumber(number), totalCents: charges.totalCents };
     },
 
     /**
@@ -289,7 +300,10 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
             })
             .where(eq(orders.number, order.number))
             .run();
-          history(order.number, update.status, "warehouse", correlationId, update.at, update.eventId);
+          history(order.number, update.status, "warehouse", correlationId, update.at, {
+            warehouseEventId: update.eventId,
+            reason: update.reason,
+          });
           return { outcome: "applied", orderNumber, status: update.status };
         },
         { behavior: "immediate" },

@@ -32,10 +32,17 @@ import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
 
 export type WarehouseOrderRequest = {
   storeOrderId: string;
+  /** The number the customer quotes (ST-000123): the warehouse's staff search by it. */
+  storeOrderNumber: string;
   reference: string;
   customer: { name: string; email: string };
   shippingAddress: { line1: string; line2?: string; city: string; postalCode: string; country: string };
   lines: { sku: string; name: string; quantity: number; unitPriceCents: number }[];
+  /** As charged (lib/pricing.ts): the warehouse checks that they add up and keeps them. */
+  subtotalCents: number;
+  shippingCents: number;
+  vatCents: number;
+  totalCents: number;
 };
 
 const WarehouseOrderSchema = z.object({

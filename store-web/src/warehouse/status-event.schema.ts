@@ -13,6 +13,8 @@ export const StatusEventSchema = z.object({
   storeOrderId: z.string().min(1).max(100),
   type: z.literal("order.status_changed"),
   status: z.enum(WAREHOUSE_STATUSES),
+  // Absent from events queued before the warehouse sent reasons.
+  reason: z.string().max(500).nullish(),
   at: z.iso.datetime({ offset: true }),
 });
 

@@ -100,6 +100,7 @@ function statusUpdateOf(event: StatusEvent): WarehouseUpdate {
     warehouseOrderId: event.orderId,
     storeOrderId: event.storeOrderId,
     status: event.status,
+    reason: event.reason ?? null,
     at: new Date(event.at),
   };
 }

@@ -91,6 +91,13 @@ const stored = () => store.orders.findById(order.id);
 const warehouseHistory = () => stored()?.history.filter((change) => change.source === "warehouse") ?? [];
 
 describe("POST /api/warehouse-events", () => {
+  it("keeps the reason a cancellation came with, for the customer", async () => {
+    const response = await send(event({ status: "cancelled", reason: "Out of stock" }), { correlationId: "staff-cancel-1" });
+
+    expect(response.status).toBe(200);
+    expect(warehouseHistory()).toEqual([expect.objectContaining({ status: "cancelled", reason: "Out of stock" })]);
+  });
+
   it("applies a status change: the order's status and a history row with the staff action's correlation ID", async () => {
     const response = await send(event({ status: "shipped" }), { correlationId: "staff-ship-1" });
 
@@ -98,7 +105,7 @@ describe("POST /api/warehouse-events", () => {
     expect(await response.json()).toEqual({ applied: true });
     expect(stored()?.status).toBe("shipped");
     expect(warehouseHistory()).toEqual([
-      { status: "shipped", source: "warehouse", correlationId: "staff-ship-1", at: "2026-11-22T10:00:00.000Z" },
+      { status: "shipped", source: "warehouse", correlationId: "staff-ship-1", at: "2026-11-22T10:00:00.000Z", reason: null },
     ]);
     expect(logLines()).toContainEqual(expect.objectContaining({ msg: "status event applied", correlationId: "staff-ship-1", eventId: 10 }));
   });

@@ -3,7 +3,7 @@ import { useState, type SubmitEvent } from "react";
 import { ApiError, type Order, type OrderEvent, type OrderStatus } from "./api";
 import { Copyable } from "./Copyable";
 import { ErrorNote } from "./ErrorNote";
-import { formatDateTime, formatMoney, NEXT_STATUSES, shortId, STATUS_LABELS } from "./format";
+import { formatDateTime, formatMoney, NEXT_STATUSES, orderTitle, shortId, STATUS_LABELS } from "./format";
 import { useIsMoving, useMoveOrder, useOrder, useOrderEvents } from "./queries";
 import { StatusBadge } from "./StatusBadge";
 
@@ -55,8 +55,8 @@ export function OrderDetail({ id, csrfToken, announce, onClose }: Props) {
     <>
       <div className="detail-head">
         <h2>
-          <span className="muted small block">Order reference</span>
-          {current.reference}
+          <span className="muted small block">Order</span>
+          {orderTitle(current)}
         </h2>
         {closeButton}
       </div>
@@ -71,6 +71,8 @@ export function OrderDetail({ id, csrfToken, announce, onClose }: Props) {
         </dd>
         <dt>Placed</dt>
         <dd>{formatDateTime(current.createdAt)}</dd>
+        <dt>PO number</dt>
+        <dd className="break">{current.reference}</dd>
         <dt>Customer</dt>
         <dd>
           {current.customer.name}
@@ -136,9 +138,27 @@ export function OrderDetail({ id, csrfToken, announce, onClose }: Props) {
         <tfoot>
           <tr>
             <th scope="row" colSpan={3}>
+              Subtotal
+            </th>
+            <td className="num">{formatMoney(current.subtotalCents)}</td>
+          </tr>
+          <tr>
+            <th scope="row" colSpan={3}>
+              Shipping
+            </th>
+            <td className="num">{formatMoney(current.shippingCents)}</td>
+          </tr>
+          <tr>
+            <th scope="row" colSpan={3}>
               Order total
             </th>
             <td className="num">{formatMoney(current.totalCents)}</td>
+          </tr>
+          <tr className="muted small">
+            <th scope="row" colSpan={3}>
+              Includes VAT
+            </th>
+            <td className="num">{formatMoney(current.vatCents)}</td>
           </tr>
         </tfoot>
       </table>

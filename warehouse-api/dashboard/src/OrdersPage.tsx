@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 
 import type { Order, OrderStatus } from "./api";
 import { ErrorNote } from "./ErrorNote";
-import { formatAge, formatDateTime, formatMoney, itemCount, shortId, STATUS_LABELS, STATUSES } from "./format";
+import { formatAge, formatDateTime, formatMoney, itemCount, orderTitle, STATUS_LABELS, STATUSES } from "./format";
 import { useDebouncedValue, useNow } from "./hooks";
 import { OrderDetail } from "./OrderDetail";
 import { useOrderList } from "./queries";
@@ -63,7 +63,7 @@ export function OrdersPage({ csrfToken, announce }: { csrfToken: string; announc
             <input
               id="order-search"
               type="search"
-              placeholder="Exact order id, reference, email or reference ID"
+              placeholder="Order number, PO number, email or reference"
               maxLength={254}
               autoComplete="off"
               spellCheck={false}
@@ -94,7 +94,7 @@ export function OrdersPage({ csrfToken, announce }: { csrfToken: string; announc
             <thead>
               <tr>
                 <th scope="col">Order</th>
-                <th scope="col">Reference</th>
+                <th scope="col">PO number</th>
                 <th scope="col">Customer</th>
                 <th scope="col" className="num">
                   Items
@@ -209,7 +209,7 @@ function OrderRow({ order, now, selected, onOpen }: { order: Order; now: number;
           }}
         >
           <span className="visually-hidden">Open order </span>
-          {shortId(order.id)}
+          {orderTitle(order)}
         </button>
       </td>
       <td className="truncate" title={order.reference}>

@@ -12,11 +12,16 @@ export type OrderLine = { sku: string; name: string; quantity: number; unitPrice
 export type Order = {
   id: string;
   storeOrderId: string;
+  /** The store's number (ST-000123), what the customer quotes; null on orders from before it was sent. */
+  storeOrderNumber: string | null;
   reference: string;
   status: OrderStatus;
   customer: { name: string; email: string };
   shippingAddress: { line1: string; line2?: string; city: string; postalCode: string; country: string };
   lines: OrderLine[];
+  subtotalCents: number;
+  shippingCents: number;
+  vatCents: number;
   totalCents: number;
   correlationId: string;
   createdAt: string;

@@ -42,4 +42,7 @@ export function formatAge(iso: string, now: number): string {
  */
 export const shortId = (id: string) => `…${id.slice(-8)}`;
 
+/** What staff call an order: the store's number, which its customer quotes (older orders have only an id). */
+export const orderTitle = (order: { id: string; storeOrderNumber: string | null }) => order.storeOrderNumber ?? shortId(order.id);
+
 export const itemCount = (lines: readonly { quantity: number }[]) => lines.reduce((sum, line) => sum + line.quantity, 0);

@@ -26,7 +26,7 @@ import {
   type OrderStatus,
   type Session,
 } from "./api";
-import { STATUS_LABELS } from "./format";
+import { orderTitle, STATUS_LABELS } from "./format";
 
 /** New orders from the Store show up within this long, without a reload. */
 export const POLL_MS = 3_000;
@@ -174,7 +174,7 @@ export function useMoveOrder(csrfToken: string, onDone: (message: string) => voi
     },
     onSuccess: (updated) => {
       client.setQueryData(keys.order(updated.id), updated);
-      onDone(`Order ${updated.reference} is now ${STATUS_LABELS[updated.status].toLowerCase()}.`);
+      onDone(`Order ${orderTitle(updated)} is now ${STATUS_LABELS[updated.status].toLowerCase()}.`);
     },
     onSettled: () => client.invalidateQueries({ queryKey: keys.orders }),
   });

@@ -21,6 +21,13 @@ export const orders = sqliteTable(
     shippingCity: text().notNull(),
     shippingPostalCode: text().notNull(),
     shippingCountry: text().notNull(),
+    /** The store's own number for the order (ST-000123): the one its customer quotes. Null on orders from before the store sent it. */
+    storeOrderNumber: text(),
+    // The money as the store charged it, VAT included in every figure: the lines' subtotal, shipping,
+    // the VAT within the total, and the total (subtotal + shipping). The store's pricing rule, not ours.
+    subtotalCents: integer().notNull().default(0),
+    shippingCents: integer().notNull().default(0),
+    vatCents: integer().notNull().default(0),
     totalCents: integer().notNull(),
     // The ID of the request that created the order: the fish tag, kept with the data it explains.
     correlationId: text().notNull(),
@@ -35,6 +42,7 @@ export const orders = sqliteTable(
     index("orders_reference_idx").on(t.reference, t.id),
     index("orders_customer_email_idx").on(t.customerEmail, t.id),
     index("orders_correlation_id_idx").on(t.correlationId, t.id),
+    index("orders_store_order_number_idx").on(t.storeOrderNumber, t.id),
   ],
 );
 
@@ -98,6 +106,8 @@ export const statusOutbox = sqliteTable(
       .references(() => orders.id, { onDelete: "cascade" }),
     storeOrderId: text().notNull(),
     status: text({ enum: ORDER_STATUSES }).notNull(),
+    /** Why, when a status needs one (a cancellation): the customer is told it. */
+    reason: text(),
     /** The staff action's correlation ID: sent as X-Correlation-Id and on every log line of the delivery. */
     correlationId: text().notNull(),
     at: integer({ mode: "timestamp_ms" }).notNull(),

@@ -65,7 +65,8 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
         return send(result.answer);
       case "created": {
         const { order } = result;
-        const fields = { orderId: order.id, storeOrderId: order.storeOrderId };
+        // The store's number on the lines that matter: `npm run trace -- ST-000123` finds the order by it.
+        const fields = { orderId: order.id, storeOrderId: order.storeOrderId, storeOrderNumber: order.storeOrderNumber };
         if (rejected) logger.warn(fields, "order rejected");
         else logger.info({ ...fields, lines: order.lines.length, totalCents: order.totalCents }, "order received");
         return send(result.answer);
@@ -100,7 +101,7 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
         logger.info({ orderId: id, from: result.from, to }, "order transition refused");
         return jsonError(c, HTTP.CONFLICT, "invalid_transition", `This order is ${result.from}; it cannot move to ${to}.`);
       case "changed":
-        logger.info({ orderId: id, to, staffId: user.id }, "order status changed");
+        logger.info({ orderId: id, storeOrderNumber: result.order.storeOrderNumber, to, staffId: user.id }, "order status changed");
         return c.json(result.order, HTTP.OK);
     }
   };

@@ -195,6 +195,20 @@ describe("order search", () => {
     expect(orders.list({ q: "PO-3", status: "picking", limit: 20 }).items.map((order) => order.customer.email)).toEqual([CUSTOMER]);
   });
 
+  it("finds an order by the store's order number, in any case", () => {
+    const orders = repo();
+    const { id } = storeOrder(orders, orderInput({ storeOrderNumber: "ST-004242" }), {
+      status: "received",
+      actor: "store",
+      correlationId: "n",
+    });
+    storeOrder(orders, orderInput({ storeOrderNumber: "ST-004243" }), { status: "received", actor: "store", correlationId: "m" });
+
+    expect(orders.list({ q: "ST-004242", limit: 20 }).items.map((order) => order.id)).toEqual([id]);
+    expect(orders.list({ q: "st-004242", limit: 20 }).items.map((order) => order.id)).toEqual([id]);
+    expect(orders.list({ q: "ST-0042", limit: 20 }).items).toEqual([]);
+  });
+
   it("finds an order by a reference or email only as a whole, never by its start", () => {
     const { orders } = seedSearch();
 

@@ -25,6 +25,7 @@ function toOrder(row: OrderRow, lines: LineRow[]): Order {
   return {
     id: row.id,
     storeOrderId: row.storeOrderId,
+    storeOrderNumber: row.storeOrderNumber,
     reference: row.reference,
     status: row.status,
     customer: { name: row.customerName, email: row.customerEmail },
@@ -36,6 +37,9 @@ function toOrder(row: OrderRow, lines: LineRow[]): Order {
       country: row.shippingCountry,
     },
     lines: lines.map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
+    subtotalCents: row.subtotalCents,
+    shippingCents: row.shippingCents,
+    vatCents: row.vatCents,
     totalCents: row.totalCents,
     correlationId: row.correlationId,
     createdAt: row.createdAt.toISOString(),
@@ -79,6 +83,7 @@ export function createOrderWrites(db: Db) {
     .values({
       id: p("id"),
       storeOrderId: p("storeOrderId"),
+      storeOrderNumber: p("storeOrderNumber"),
       reference: p("reference"),
       status: p("status"),
       customerName: p("customerName"),
@@ -88,6 +93,9 @@ export function createOrderWrites(db: Db) {
       shippingCity: p("shippingCity"),
       shippingPostalCode: p("shippingPostalCode"),
       shippingCountry: p("shippingCountry"),
+      subtotalCents: p("subtotalCents"),
+      shippingCents: p("shippingCents"),
+      vatCents: p("vatCents"),
       totalCents: p("totalCents"),
       correlationId: p("correlationId"),
       createdAt: p("createdAt"),
@@ -210,6 +218,7 @@ export function createOrdersRepo(db: Db) {
     const row: OrderRow = {
       id: uuidv7(),
       storeOrderId: input.storeOrderId,
+      storeOrderNumber: input.storeOrderNumber,
       reference: input.reference,
       status: meta.status,
       customerName: input.customer.name,
@@ -219,7 +228,11 @@ export function createOrdersRepo(db: Db) {
       shippingCity: input.shippingAddress.city,
       shippingPostalCode: input.shippingAddress.postalCode,
       shippingCountry: input.shippingAddress.country,
-      totalCents: input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
+      // As the store charged it: the schema has checked that the figures add up.
+      subtotalCents: input.subtotalCents,
+      shippingCents: input.shippingCents,
+      vatCents: input.vatCents,
+      totalCents: input.totalCents,
       correlationId: meta.correlationId,
       createdAt: now,
       updatedAt: now,
@@ -309,6 +322,7 @@ export function createOrdersRepo(db: Db) {
             orderId: id,
             storeOrderId: order.storeOrderId,
             status: change.to,
+            reason: change.reason,
             correlationId: change.correlationId,
             at,
           });
@@ -358,6 +372,7 @@ export function createOrdersRepo(db: Db) {
             orders.id,
             unionAll(
               newestMatching(eq(orders.id, q), "by_id"),
+              newestMatching(eq(orders.storeOrderNumber, q.toUpperCase()), "by_store_order_number"),
               newestMatching(eq(orders.correlationId, q), "by_correlation_id"),
               newestMatching(eq(orders.reference, q), "by_reference"),
               newestMatching(eq(orders.customerEmail, q.toLowerCase()), "by_email"),

@@ -11,6 +11,8 @@ import { ORDER_STATUSES, REASON_REQUIRED } from "./lifecycle.js";
 
 const text = (max: number) => z.string().min(1).max(max);
 
+const cents = z.int().min(0).max(100_000_000);
+
 const orderFields = createInsertSchema(orders, {
   storeOrderId: text(64),
   reference: text(64),
@@ -53,16 +55,41 @@ const ShippingAddressSchema = z.object({
   country: orderFields.shippingCountry,
 });
 
+/**
+ * The money as the store charged it. Every figure includes VAT; the pricing rule is the store's. (Required
+ * here, where the table gives defaults to the columns for orders from before the store sent them.)
+ */
+const MoneyFields = {
+  subtotalCents: cents.openapi({ description: "The lines' total: Σ quantity × unitPriceCents." }),
+  shippingCents: cents,
+  vatCents: cents.openapi({ description: "The VAT included in totalCents." }),
+  totalCents: cents.openapi({ description: "subtotalCents + shippingCents." }),
+};
+
 export const CreateOrderSchema = z
   .object({
     storeOrderId: orderFields.storeOrderId,
+    storeOrderNumber: text(32).openapi({
+      description: "The store's own number for the order, the one its customer quotes.",
+      example: "ST-000123",
+    }),
     reference: orderFields.reference.openapi({
-      description: "The customer's PO reference. One starting with the reject prefix (default F) is rejected.",
+      description: "The customer's PO number. One starting with the reject prefix (default F) is rejected.",
       example: "PO-1001",
     }),
     customer: CustomerSchema,
     shippingAddress: ShippingAddressSchema,
     lines: z.array(OrderLineSchema).min(1).max(50),
+    ...MoneyFields,
+  })
+  // The figures must add up: the warehouse keeps what the store charged, and will not keep a sum that is wrong.
+  .superRefine((order, ctx) => {
+    const lines = order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+    if (order.subtotalCents !== lines) ctx.addIssue({ code: "custom", path: ["subtotalCents"], message: "must be the lines' total" });
+    if (order.totalCents !== order.subtotalCents + order.shippingCents) {
+      ctx.addIssue({ code: "custom", path: ["totalCents"], message: "must be subtotalCents + shippingCents" });
+    }
+    if (order.vatCents > order.totalCents) ctx.addIssue({ code: "custom", path: ["vatCents"], message: "must not exceed totalCents" });
   })
   .openapi("CreateOrder");
 
@@ -74,11 +101,18 @@ export const OrderSchema = z
   .object({
     id: z.uuid(),
     storeOrderId: z.string(),
+    storeOrderNumber: z
+      .string()
+      .nullable()
+      .openapi({ description: "The store's number for the order; null on orders from before it was sent." }),
     reference: z.string(),
     status: statusField,
     customer: CustomerSchema,
     shippingAddress: ShippingAddressSchema,
     lines: z.array(OrderLineSchema),
+    subtotalCents: z.int(),
+    shippingCents: z.int(),
+    vatCents: z.int(),
     totalCents: z.int(),
     correlationId: z.string().openapi({ description: "The correlation ID of the request that created the order." }),
     createdAt: z.iso.datetime(),
@@ -128,7 +162,7 @@ export const ListOrdersQuerySchema = z.object({
     .openapi({
       param: { name: "q", in: "query" },
       description:
-        "Finds orders by exact match on the order id, the correlation ID, the reference (as stored), or the customer email (in any case). Not a prefix or substring search.",
+        "Finds orders by exact match on the order id, the store's order number (in any case), the correlation ID, the PO number (as stored), or the customer email (in any case). Not a prefix or substring search.",
     }),
   limit: z.coerce
     .number()

@@ -22,8 +22,8 @@ const get = (path: string, headers: Record<string, string> = {}) => warehouse.ap
 type ErrorJson = { error: string; message: string; correlationId: string; issues?: { path: string; message: string }[] };
 
 describe("POST /api/orders", () => {
-  it("stores the order as received, with its total and the correlation ID of the request", async () => {
-    const input = orderInput();
+  it("stores the order as received, with the store's number, its money as charged and the correlation ID of the request", async () => {
+    const input = orderInput({ storeOrderNumber: "ST-000123" });
     const res = await post(input, { "x-correlation-id": "checkout-123" });
 
     expect(res.status).toBe(201);
@@ -31,18 +31,36 @@ describe("POST /api/orders", () => {
     const order = (await res.json()) as Order;
     expect(order).toMatchObject({
       storeOrderId: input.storeOrderId,
+      storeOrderNumber: "ST-000123",
       reference: "PO-1001",
       status: "received",
       customer: input.customer,
       shippingAddress: input.shippingAddress,
       lines: input.lines,
-      totalCents: 2 * 1250 + 2400,
+      subtotalCents: 2 * 1250 + 2400,
+      shippingCents: 495,
+      vatCents: input.vatCents,
+      totalCents: 2 * 1250 + 2400 + 495,
       correlationId: "checkout-123",
     });
     expect(Date.parse(order.createdAt)).not.toBeNaN();
 
     const stored = await get(`/api/orders/${order.id}`);
     expect(await stored.json()).toEqual(order);
+  });
+
+  it.each([
+    ["a subtotal that is not the lines'", { subtotalCents: 1 }, "subtotalCents"],
+    ["a total that is not subtotal + shipping", { totalCents: 1 }, "totalCents"],
+    ["more VAT than the total", { vatCents: 1_000_000 }, "vatCents"],
+  ])("refuses %s with 400, naming the field, and stores nothing", async (_what, wrong, field) => {
+    const input = { ...orderInput(), ...wrong };
+    const res = await post(input);
+
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as ErrorJson;
+    expect(body.issues?.map((issue) => issue.path)).toContain(field);
+    expect(await (await get(`/api/orders?q=${input.storeOrderNumber}`)).json()).toMatchObject({ items: [] });
   });
 
   it.each(["F-100", "f-100", "Fast please"])("rejects reference %s with 422 and keeps the order as rejected", async (reference) => {

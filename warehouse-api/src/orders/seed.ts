@@ -136,17 +136,22 @@ export function seedOrders(db: Db, count: number, seedValue = 42) {
           status = next;
         }
       }
-      let totalCents = 0;
+      let subtotalCents = 0;
       const lineCount = rnd.int(1, 4);
       for (let lineNo = 1; lineNo <= lineCount; lineNo++) {
         const [sku, name, unitPriceCents] = rnd.pick(PRODUCTS);
         const quantity = rnd.int(1, 5);
-        totalCents += quantity * unitPriceCents;
+        subtotalCents += quantity * unitPriceCents;
         lineRows.push({ orderId: id, lineNo, sku, name, quantity, unitPriceCents });
       }
+      // Charged as the store charges (its README): £4.95 shipping under £50, VAT at 20% included.
+      const shippingCents = subtotalCents >= 5000 ? 0 : 495;
+      const totalCents = subtotalCents + shippingCents;
       orderRows.push({
         id,
         storeOrderId: crypto.randomUUID(),
+        // SD- for seeded: numbers no real store order will take.
+        storeOrderNumber: `SD-${String(start + orderRows.length + 1).padStart(7, "0")}`,
         reference,
         status,
         customerName: `${first} ${last}`,
@@ -156,6 +161,9 @@ export function seedOrders(db: Db, count: number, seedValue = 42) {
         shippingCity: city,
         shippingPostalCode: postalCode,
         shippingCountry: country,
+        subtotalCents,
+        shippingCents,
+        vatCents: Math.round((totalCents * 20) / 120),
         totalCents,
         correlationId,
         createdAt: new Date(createdMs),

@@ -157,6 +157,7 @@ describe("the status relay", () => {
       storeOrderId: order.storeOrderId,
       type: "order.status_changed",
       status: "picking",
+      reason: null,
       at: row?.at.toISOString(),
     });
     expect(row).toMatchObject({ state: "delivered", attempts: 1, deliveredAt: new Date(clock), lastError: null });

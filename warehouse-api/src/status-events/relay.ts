@@ -24,6 +24,8 @@ export type StatusEvent = {
   storeOrderId: string;
   type: typeof EVENT_TYPE;
   status: OutboxRow["status"];
+  /** Why, for a status that needs one (a cancellation); null otherwise. */
+  reason: string | null;
   at: string;
 };
 
@@ -68,6 +70,7 @@ export function createStatusRelay(options: StatusRelayOptions) {
       storeOrderId: row.storeOrderId,
       type: EVENT_TYPE,
       status: row.status,
+      reason: row.reason,
       at: row.at.toISOString(),
     };
     const started = performance.now();

@@ -6,7 +6,7 @@ import { statusOutbox } from "../db/schema.js";
 
 export type OutboxRow = typeof statusOutbox.$inferSelect;
 
-export type OutboxEntry = Pick<OutboxRow, "eventId" | "orderId" | "storeOrderId" | "status" | "correlationId" | "at">;
+export type OutboxEntry = Pick<OutboxRow, "eventId" | "orderId" | "storeOrderId" | "status" | "reason" | "correlationId" | "at">;
 
 const p = sql.placeholder;
 
@@ -20,6 +20,7 @@ export function createStatusOutbox(db: Db) {
       orderId: p("orderId"),
       storeOrderId: p("storeOrderId"),
       status: p("status"),
+      reason: p("reason"),
       correlationId: p("correlationId"),
       at: p("at"),
       nextAttemptAt: p("at"),

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { CartLineForm } from "../../cart/cart-line-form";
+import { ChargesList } from "../../components/charges";
 import { currentCustomerId } from "../../customer/customer.server";
 import { formatCents } from "../../lib/catalog";
 import { ProductImage } from "../../products/product-image";
@@ -11,11 +12,11 @@ export const metadata: Metadata = { title: "Your cart" };
 
 export default async function CartPage() {
   const customerId = await currentCustomerId();
-  const cart = customerId ? repos().carts.get(customerId) : { lines: [], totalCents: 0, itemCount: 0 };
+  const cart = customerId ? repos().carts.get(customerId) : undefined;
   return (
     <>
       <h1>Your cart</h1>
-      {cart.lines.length === 0 ? (
+      {!cart || cart.lines.length === 0 ? (
         <p>
           Your cart is empty. <Link href="/">Browse the products</Link>.
         </p>
@@ -38,9 +39,7 @@ export default async function CartPage() {
               </li>
             ))}
           </ul>
-          <p className="cart-total">
-            Total <strong data-testid="cart-total">{formatCents(cart.totalCents)}</strong>
-          </p>
+          <ChargesList charges={cart.charges} testId="cart-total" />
           <Link className="button" href="/orders/new">
             Go to checkout
           </Link>
