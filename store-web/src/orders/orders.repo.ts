@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 
 import type { Db } from "../db/client.server";
-import { orderLines, orders, orderStatusHistory } from "../db/schema";
+import { orderLines, orders, orderStatusHistory, orderViewers } from "../db/schema";
 import { chargesFor, type Charges } from "../lib/pricing";
 import type { OrderOutbox } from "../order-outbox/order-outbox.repo";
 import { formatOrderNumber } from "./order-number";
@@ -97,10 +97,32 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
     .from(orders)
     .where(eq(orders.id, p("id")))
     .prepare();
+  // A browser's orders: those it placed, and those it was let see by a guest lookup (findAsGuest).
+  const visibleTo = or(
+    eq(orders.customerId, p("customerId")),
+    inArray(
+      orders.number,
+      db
+        .select({ number: orderViewers.orderNumber })
+        .from(orderViewers)
+        .where(eq(orderViewers.customerId, p("customerId"))),
+    ),
+  );
   const forCustomer = db
     .select()
     .from(orders)
-    .where(and(eq(orders.customerId, p("customerId")), eq(orders.number, p("number"))))
+    .where(and(eq(orders.number, p("number")), visibleTo))
+    .prepare();
+  // lower() on both sides: an address is matched as typed whatever its case (ASCII, as SQLite's lower()).
+  const byNumberAndEmail = db
+    .select({ number: orders.number })
+    .from(orders)
+    .where(and(eq(orders.number, p("number")), eq(sql`lower(${orders.customerEmail})`, sql`lower(${p("email")})`)))
+    .prepare();
+  const grantViewer = db
+    .insert(orderViewers)
+    .values({ orderNumber: p("number"), customerId: p("customerId"), grantedAt: p("grantedAt") })
+    .onConflictDoNothing()
     .prepare();
   const listForCustomer = db
     .select({
@@ -113,7 +135,7 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
       itemCount: sql<number>`(select coalesce(sum(${orderLines.quantity}), 0) from ${orderLines} where ${orderLines.orderNumber} = ${orders.number})`,
     })
     .from(orders)
-    .where(eq(orders.customerId, p("customerId")))
+    .where(visibleTo)
     .orderBy(desc(orders.number))
     .limit(p("limit"))
     .prepare();
@@ -254,7 +276,18 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
       });
     },
 
-    /** The orders placed from one browser (its customer cookie), newest first. */
+    /**
+     * A guest lookup: the order with this number, if it was placed with this email address, from then on
+     * visible to this browser too. False alike when the number or the email is wrong.
+     */
+    findAsGuest(customerId: string, number: number, email: string, now = new Date()): boolean {
+      const found = byNumberAndEmail.get({ number, email });
+      if (!found) return false;
+      grantViewer.run({ number, customerId, grantedAt: now });
+      return true;
+    },
+
+    /** The orders placed from one browser (its customer cookie) or looked up in it, newest first. */
     listForCustomer(customerId: string, limit = 50): OrderSummary[] {
       return listForCustomer.all({ customerId, limit }).map((row) => ({
         ...row,
@@ -263,7 +296,7 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
       }));
     },
 
-    /** One order with its lines and history, only if this customer placed it. */
+    /** One order with its lines and history, only if this customer placed it or looked it up. */
     findForCustomer(customerId: string, number: number): OrderDetail | undefined {
       const row = forCustomer.get({ customerId, number });
       return row ? detail(row) : undefined;
