@@ -90,11 +90,21 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 const printable = (text: string) => text.replace(CONTROL_CHARACTERS, "\uFFFD");
 
 /** The timeline as aligned text: time, service, level, message. */
-export function formatTimeline(entries: LogEntry[]): string {
+/**
+ * One line per entry. With `requests`, for an order's story, a heading names the request (its correlation
+ * ID) wherever the lines pass from one request to another.
+ */
+export function formatTimeline(entries: LogEntry[], { requests = false }: { requests?: boolean } = {}): string {
   const serviceWidth = Math.max(...entries.map((entry) => entry.service.length));
-  return entries
-    .map((entry) =>
+  const lines: string[] = [];
+  let previous: string | undefined;
+  for (const entry of entries) {
+    if (requests && entry.correlationId !== previous)
+      lines.push(`${previous === undefined ? "" : "\n"}request ${printable(entry.correlationId)}`);
+    previous = entry.correlationId;
+    lines.push(
       printable([entry.time, entry.service.padEnd(serviceWidth), entry.level.toUpperCase().padEnd(5), describe(entry)].join("  ")),
-    )
-    .join("\n");
+    );
+  }
+  return lines.join("\n");
 }

@@ -59,7 +59,7 @@ async function main(): Promise<number> {
   const services = [...new Set(entries.map((entry) => entry.service))];
   const across = orderNumber ? `, ${ids.size} ${ids.size === 1 ? "request" : "requests"}` : "";
   console.log(`${orderNumber ?? wanted}: ${entries.length} lines from ${services.join(" and ")}${across}\n`);
-  console.log(formatTimeline(entries));
+  console.log(formatTimeline(entries, { requests: orderNumber !== undefined }));
   return 0;
 }
 
