@@ -223,7 +223,13 @@ export function answerRounds(server: Server, close: (handled: number) => void) {
         const start = roundStart ?? { cpu: process.cpuUsage(), wallMs: performance.now(), handled };
         const cpu = process.cpuUsage(start.cpu);
         const wallMicros = Math.round((performance.now() - start.wallMs) * 1000);
-        report({ type: "ended", cpuMicros: cpu.user + cpu.system, wallMicros, requests: handled - start.handled });
+        report({
+          type: "ended",
+          cpuMicros: cpu.user + cpu.system,
+          wallMicros,
+          requests: handled - start.handled,
+          maxRssKb: process.resourceUsage().maxRSS,
+        });
         break;
       }
       case "close":
