@@ -18,7 +18,7 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
   const rejects = (reference: string) => rejectPrefix !== "" && reference.toLowerCase().startsWith(rejectPrefix.toLowerCase());
   const notFound = (c: Context<AppEnv>, id: string) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No order with id ${id}.`);
 
-  const createOrder: AppRouteHandler<typeof routes.createOrder> = (c) => {
+  const createOrder: AppRouteHandler<typeof routes.createOrder> = async (c) => {
     const input = c.req.valid("json");
     const correlationId = c.get("correlationId");
     const key = idempotencyKeyOf(c);
@@ -40,7 +40,11 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
 
     // Rejected orders are kept, not dropped: staff can see what was refused and why.
     const status = rejected ? "rejected" : "received";
-    const result = repo.createOnce(input, { status, actor: STORE_ACTOR, correlationId }, { key, fingerprint: fingerprint(input), answer });
+    const result = await repo.createOnce(
+      input,
+      { status, actor: STORE_ACTOR, correlationId },
+      { key, fingerprint: fingerprint(input), answer },
+    );
 
     switch (result.kind) {
       case "key_reused":

@@ -2,6 +2,8 @@ import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/sqlite-core";
 import { v7 as uuidv7 } from "uuid";
 
+import { createGroupCommit } from "@fishtag/service-kit/group-commit";
+
 import type { Db } from "../db/client.js";
 import { orderEvents, orderLines, orders, orderStatusCounts } from "../db/schema.js";
 import { createStatusOutbox } from "../status-events/status-outbox.repo.js";
@@ -247,10 +249,12 @@ export function createOrdersRepo(db: Db) {
     .where(eq(orders.storeOrderId, p("storeOrderId")))
     .prepare();
 
-  // IMMEDIATE takes the write lock before the key is looked up: no other connection can store the same key
-  // between the look-up and the insert.
-  const createOnceTx = db.$client.transaction(
-    (input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): CreateOnceResult => {
+  // Orders arriving together share a transaction (group-commit.ts), each in its own savepoint. The batch
+  // takes the write lock (IMMEDIATE) before the first key is looked up: no other connection can store the
+  // same key between a look-up and its insert.
+  const group = createGroupCommit(db.$client);
+  const createOnceWork =
+    (input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate) => (): CreateOnceResult => {
       const seen = idempotencyKeys.find(idempotent.key);
       if (seen) {
         if (seen.fingerprint !== idempotent.fingerprint) return { kind: "key_reused", orderId: seen.orderId };
@@ -271,8 +275,7 @@ export function createOrdersRepo(db: Db) {
         createdAt: row.createdAt,
       });
       return { kind: "created", order, answer };
-    },
-  );
+    };
 
   /**
    * The answer a key's row keeps, read back through the schema it was written from. One stored before the
@@ -295,9 +298,10 @@ export function createOrdersRepo(db: Db) {
      * key's row: the first request with a key creates the order and stores its answer; a repeat with the
      * same fingerprint gets that answer back and creates nothing; a repeat with another fingerprint is
      * refused, and so is a new key for a store order that is already here (the unique index is the backstop).
+     * Resolves once the transaction holding it has committed.
      */
-    createOnce(input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): CreateOnceResult {
-      return createOnceTx.immediate(input, meta, idempotent);
+    createOnce(input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): Promise<CreateOnceResult> {
+      return group.write(createOnceWork(input, meta, idempotent));
     },
 
     /**
