@@ -35,14 +35,14 @@ describe("group commit", () => {
     const group = createGroupCommit(sqlite);
     const seenAtResolve: string[][] = [];
     const writes = ["a", "b", "c"].map((id) =>
-      group.write(insert(id)).then((changes) => {
+      group.write(insert(id)).then((committedWrite) => {
         seenAtResolve.push(committed());
-        return changes;
+        return committedWrite;
       }),
     );
     expect(committed()).toEqual([]);
 
-    expect(await Promise.all(writes)).toEqual([1, 1, 1]);
+    expect(await Promise.all(writes)).toEqual([1, 1, 1].map((changes) => ({ result: changes, batchSize: 3 })));
     expect(seenAtResolve).toEqual([
       ["a", "b", "c"],
       ["a", "b", "c"],
@@ -81,7 +81,7 @@ describe("group commit", () => {
     expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
     expect(committed()).toEqual([]);
     expect(sqlite.inTransaction).toBe(false);
-    expect(await group.write(insert("b"))).toBe(1);
+    expect(await group.write(insert("b"))).toEqual({ result: 1, batchSize: 1 });
     expect(committed()).toEqual(["b"]);
   });
 

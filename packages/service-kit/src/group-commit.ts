@@ -13,13 +13,18 @@ import type Database from "better-sqlite3";
  * nobody was told about (ADR 0011).
  */
 export type GroupCommit = {
-  /** Runs `work` in the next shared transaction; resolves with its result once that transaction commits. */
-  write: <T>(work: () => T) => Promise<T>;
+  /**
+   * Runs `work` in the next shared transaction; resolves once that transaction commits, with the work's
+   * result and how many writes the commit held (worth logging: it shows the batching at work).
+   */
+  write: <T>(work: () => T) => Promise<Committed<T>>;
   /** Transactions committed and writes they held, since the start: writes ÷ commits is the batch size. */
   stats: () => { commits: number; writes: number };
 };
 
-type Job = { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+export type Committed<T> = { result: T; batchSize: number };
+
+type Job = { work: () => unknown; resolve: (committed: Committed<unknown>) => void; reject: (error: unknown) => void };
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export function createGroupCommit(sqlite: Database.Database, { maxBatch = 256 }: { maxBatch?: number } = {}): GroupCommit {
@@ -59,7 +64,7 @@ export function createGroupCommit(sqlite: Database.Database, { maxBatch = 256 }:
     writes += jobs.length;
     jobs.forEach((job, index) => {
       const outcome = outcomes[index];
-      if (outcome?.ok) job.resolve(outcome.value);
+      if (outcome?.ok) job.resolve({ result: outcome.value, batchSize: jobs.length });
       else job.reject(outcome?.error);
     });
   }
@@ -71,8 +76,8 @@ export function createGroupCommit(sqlite: Database.Database, { maxBatch = 256 }:
 
   return {
     write: <T>(work: () => T) =>
-      new Promise<T>((resolve, reject) => {
-        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      new Promise<Committed<T>>((resolve, reject) => {
+        queue.push({ work, resolve: resolve as (committed: Committed<unknown>) => void, reject });
         if (!scheduled) schedule();
       }),
     stats: () => ({ commits, writes }),

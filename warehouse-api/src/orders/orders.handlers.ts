@@ -70,7 +70,13 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
       case "created": {
         const { order } = result;
         // The store's number on the lines that matter: `npm run trace -- ST-000123` finds the order by it.
-        const fields = { orderId: order.id, storeOrderId: order.storeOrderId, storeOrderNumber: order.storeOrderNumber };
+        // batch: the orders committed with this one (group commit), which shows the batching at work.
+        const fields = {
+          orderId: order.id,
+          storeOrderId: order.storeOrderId,
+          storeOrderNumber: order.storeOrderNumber,
+          batch: result.batchSize,
+        };
         if (rejected) logger.warn(fields, "order rejected");
         else logger.info({ ...fields, lines: order.lines.length, totalCents: order.totalCents }, "order received");
         return send(result.answer);

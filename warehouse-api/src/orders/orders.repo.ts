@@ -300,8 +300,13 @@ export function createOrdersRepo(db: Db) {
      * refused, and so is a new key for a store order that is already here (the unique index is the backstop).
      * Resolves once the transaction holding it has committed.
      */
-    createOnce(input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): Promise<CreateOnceResult> {
-      return group.write(createOnceWork(input, meta, idempotent));
+    async createOnce(
+      input: CreateOrderInput,
+      meta: Actor & { status: OrderStatus },
+      idempotent: IdempotentCreate,
+    ): Promise<CreateOnceResult & { batchSize: number }> {
+      const { result, batchSize } = await group.write(createOnceWork(input, meta, idempotent));
+      return { ...result, batchSize };
     },
 
     /**
