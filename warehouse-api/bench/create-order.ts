@@ -4,7 +4,7 @@
 // not a test: it exits 0 whatever the ratio, and 1 only when the benchmark itself is broken (a response
 // other than 201, a connection error, a server that does not answer).
 //
-//   npm run bench -- [--rounds 3] [--duration 5] [--connections 20] [--warmup 2] [--prefill 0] [--profile]
+//   npm run bench -- [--rounds 3] [--duration 5] [--connections 20] [--warmup 2] [--prefill 0] [--quiet] [--profile]
 //
 // --prefill N stores N orders in the app's database first, to compare its figures with a full table.
 //
@@ -41,8 +41,10 @@ const options = readFlags(
     warmup: { default: 2, min: 0, integer: false },
     prefill: { default: 0, min: 0 },
   },
-  ["profile"],
+  ["profile", "quiet"],
 );
+/** The servers of this run: the quiet app (logging off) only when asked for. */
+const KINDS = SERVER_KINDS.filter((kind) => kind !== "quiet" || options.quiet);
 type Options = typeof options;
 
 // ---- child processes -------------------------------------------------------------------------------
@@ -53,7 +55,7 @@ async function startServer(kind: ServerKind, root: string, profileRoot: string |
   const dir = join(root, kind);
   mkdirSync(dir);
   const profile = profileRoot ? ["--cpu-prof", `--cpu-prof-dir=${join(profileRoot, kind)}`] : [];
-  const prefill = kind === "app" ? options.prefill : 0;
+  const prefill = kind === "app" || kind === "quiet" ? options.prefill : 0;
   const link = forkChild<ChildMessage>(SERVER_SCRIPT, [kind, dir, STORE_KEYS.env.publicKey, String(prefill)], `${kind} server`, profile);
   // Seeding runs at tens of thousands of orders a second; a millisecond each is ample.
   const { port } = await link.waitFor("ready", 30_000 + prefill);
@@ -304,7 +306,7 @@ async function main(options: Options, root: string): Promise<number> {
   const profileRoot = options.profile ? mkdtempSync(join(tmpdir(), "warehouse-bench-profile-")) : undefined;
   // Started one after the other: module graphs loading (or databases filling) at once would only slow each other.
   const servers: Server[] = [];
-  for (const kind of SERVER_KINDS) servers.push(await startServer(kind, root, profileRoot));
+  for (const kind of KINDS) servers.push(await startServer(kind, root, profileRoot));
 
   const answers = new Map<ServerKind, Order>();
   for (const server of servers) answers.set(server.kind, await checkOnce(server));
@@ -351,14 +353,14 @@ async function main(options: Options, root: string): Promise<number> {
   }
 
   const roundsOf = (kind: ServerKind) => rounds.filter((r) => r.kind === kind);
-  for (const kind of SERVER_KINDS) console.log(medianRow(kind, roundsOf(kind)));
+  for (const kind of KINDS) console.log(medianRow(kind, roundsOf(kind)));
   const cpuOf = (kind: ServerKind) => median(roundsOf(kind).map((r) => r.cpuMicrosPerRequest));
   const ratioOf = (pick: (r: Round) => number | undefined) => median(roundsOf("app").map((r) => pick(r) ?? Number.NaN));
 
   const closed = new Map<ServerKind, Extract<ChildMessage, { type: "closed" }>>();
   for (const server of servers) closed.set(server.kind, await closeServer(server));
   console.log(
-    `stored: ${SERVER_KINDS.map((kind) => `${kind} ${closed.get(kind)?.orders ?? 0} orders (${closed.get(kind)?.distinctStoreOrderIds ?? 0} distinct storeOrderIds)`).join(", ")}; ` +
+    `stored: ${KINDS.map((kind) => `${kind} ${closed.get(kind)?.orders ?? 0} orders (${closed.get(kind)?.distinctStoreOrderIds ?? 0} distinct storeOrderIds)`).join(", ")}; ` +
       `app log ${closed.get("app")?.logLines ?? 0} JSON lines`,
   );
   console.log(
@@ -372,10 +374,11 @@ async function main(options: Options, root: string): Promise<number> {
       )}, CPU per request ${fixed(cpuOf("app") / cpuOf("raw"), 2)}x` +
       ` | medians of ${options.rounds} rounds`,
   );
+  if (options.quiet) console.log(`app ÷ quiet (its log lines' cost): CPU per request ${fixed(cpuOf("app") / cpuOf("quiet"), 3)}x`);
 
   if (profileRoot) {
     console.log("\n(profiled run: the servers ran under --cpu-prof, so the figures above are lower than usual)");
-    for (const kind of SERVER_KINDS) {
+    for (const kind of KINDS) {
       const file = mainThreadProfile(join(profileRoot, kind));
       console.log(`\n${kind} server CPU profile: ${file ?? "(not written)"}`);
       const handled = closed.get(kind)?.handled;

@@ -13,8 +13,9 @@ import type { CreateOrderInput } from "../src/orders/orders.schemas.js";
  *        can do at all, the reference issue 12 measures against.
  * raw:   the same storage work as the app (order, lines, event, counts, idempotency key) with no framework.
  * app:   the warehouse app as production runs it.
+ * quiet: the same app logging nothing (LOG_LEVEL=silent), with --quiet: what its log lines cost.
  */
-export const SERVER_KINDS = ["floor", "raw", "app"] as const;
+export const SERVER_KINDS = ["floor", "raw", "app", "quiet"] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 /** Every message either way is an object with a `type`. */
