@@ -7,6 +7,7 @@ import { getRequestListener } from "@hono/node-server";
 
 import { drainOnSignals } from "@fishtag/service-kit/shutdown";
 import { createLogger } from "@fishtag/tracing/logger";
+import { startTracing } from "@fishtag/tracing/otel";
 
 import { createApp } from "./app.js";
 import { openDatabase } from "./db/client.js";
@@ -18,6 +19,11 @@ import { createStaffRepo } from "./staff/staff.repo.js";
 import { createStatusRelay } from "./status-events/relay.js";
 
 const env = loadEnv();
+const tracing = startTracing({
+  serviceName: env.OTEL_SERVICE_NAME ?? "warehouse-api",
+  endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+  protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL,
+});
 
 const logger = createLogger({
   service: "warehouse-api",
@@ -83,14 +89,16 @@ server.listen(env.WAREHOUSE_PORT, () => {
 });
 
 // Stop taking connections and sending status events, let in-flight requests and the delivery in flight
-// finish (a delivery gives up after its 5 s timeout), then close the database and flush the logs.
+// finish (a delivery gives up after its 5 s timeout), then close the database and flush the spans and logs.
 drainOnSignals(server, {
   logger,
   stop: () => {
     clearInterval(sweepHourly);
     return relay?.stop();
   },
-  release: () => {
+  release: async () => {
     db.$client.close();
+    // The spans of the last requests, sent before the process ends.
+    await tracing.shutdown();
   },
 });

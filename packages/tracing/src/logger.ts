@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
-import { context, propagation } from "@opentelemetry/api";
+import { context, propagation, trace } from "@opentelemetry/api";
 import pino from "pino";
 import pretty from "pino-pretty";
 
-import { activeSpanIds, CORRELATION_BAGGAGE } from "./spans.js";
+import { activeSpanIds, CORRELATION_ATTRIBUTE, CORRELATION_BAGGAGE } from "./spans.js";
 
 /**
  * What a request carries through its async call tree. The logger reads it on every line, so no
@@ -25,6 +25,9 @@ const requestContext = (globalStore[CONTEXT_KEY] ??= new AsyncLocalStorage<Reque
  */
 export function runWithCorrelationId<T>(correlationId: string, fn: () => T): T {
   const active = context.active();
+  // The span the scope opens in (a request's server span, begun before its ID was known) carries it too;
+  // every span begun inside gets it when it starts (otel.ts).
+  trace.getSpan(active)?.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
   const baggage = (propagation.getBaggage(active) ?? propagation.createBaggage()).setEntry(CORRELATION_BAGGAGE, { value: correlationId });
   return context.with(propagation.setBaggage(active, baggage), () => requestContext.run({ correlationId }, fn));
 }

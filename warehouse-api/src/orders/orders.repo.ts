@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/sqlite-core";
 import { v7 as uuidv7 } from "uuid";
 
-import { createGroupCommit } from "@fishtag/service-kit/group-commit";
+import { createGroupCommit, inTransactionSpan } from "@fishtag/service-kit/group-commit";
 
 import type { Db } from "../db/client.js";
 import { orderEvents, orderLines, orders, orderStatusCounts } from "../db/schema.js";
@@ -305,7 +305,10 @@ export function createOrdersRepo(db: Db) {
       meta: Actor & { status: OrderStatus },
       idempotent: IdempotentCreate,
     ): Promise<CreateOnceResult & { batchSize: number }> {
-      const { result, batchSize } = await group.write(createOnceWork(input, meta, idempotent));
+      const { result, batchSize } = await group.write(createOnceWork(input, meta, idempotent), {
+        operation: "INSERT",
+        collection: "orders",
+      });
       return { ...result, batchSize };
     },
 
@@ -317,27 +320,29 @@ export function createOrdersRepo(db: Db) {
     transition(id: string, change: TransitionChange): TransitionResult {
       // IMMEDIATE takes the write lock before the read, so no other connection can move the order between
       // the check and the update; the conditional UPDATE (writes.move) guards the same rule without it.
-      return db.$client
-        .transaction((): TransitionResult => {
-          const current = db.select({ status: orders.status }).from(orders).where(eq(orders.id, id)).get();
-          if (!current) return { kind: "not_found" };
-          if (!canTransition(current.status, change.to)) return { kind: "not_allowed", from: current.status };
-          const moved = writes.move(id, current.status, change);
-          const order = moved && findById(id);
-          if (!moved || !order) return { kind: "not_allowed", from: current.status };
-          const { eventId, at } = moved;
-          outbox.enqueue({
-            eventId,
-            orderId: id,
-            storeOrderId: order.storeOrderId,
-            status: change.to,
-            reason: change.reason,
-            correlationId: change.correlationId,
-            at,
-          });
-          return { kind: "changed", order };
-        })
-        .immediate();
+      return inTransactionSpan({ operation: "UPDATE", collection: "orders" }, () =>
+        db.$client
+          .transaction((): TransitionResult => {
+            const current = db.select({ status: orders.status }).from(orders).where(eq(orders.id, id)).get();
+            if (!current) return { kind: "not_found" };
+            if (!canTransition(current.status, change.to)) return { kind: "not_allowed", from: current.status };
+            const moved = writes.move(id, current.status, change);
+            const order = moved && findById(id);
+            if (!moved || !order) return { kind: "not_allowed", from: current.status };
+            const { eventId, at } = moved;
+            outbox.enqueue({
+              eventId,
+              orderId: id,
+              storeOrderId: order.storeOrderId,
+              status: change.to,
+              reason: change.reason,
+              correlationId: change.correlationId,
+              at,
+            });
+            return { kind: "changed", order };
+          })
+          .immediate(),
+      );
     },
 
     events(orderId: string): OrderEvent[] {
