@@ -221,6 +221,8 @@ export function answerRounds(server: Server, close: (handled: number) => void) {
     handled++;
   });
   let roundStart: { cpu: NodeJS.CpuUsage; wallMs: number; handled: number } | undefined;
+  let peakRss = 0;
+  let rssSampler: NodeJS.Timeout | undefined;
   const report = (message: RoundMessage) => {
     sendToParent(message);
   };
@@ -230,6 +232,12 @@ export function answerRounds(server: Server, close: (handled: number) => void) {
     switch (message.type as ParentMessage["type"]) {
       case "begin":
         roundStart = { cpu: process.cpuUsage(), wallMs: performance.now(), handled };
+        peakRss = process.memoryUsage.rss();
+        clearInterval(rssSampler);
+        // The round's own peak, sampled: the process's lifetime peak (maxRSS) would include a --prefill.
+        rssSampler = setInterval(() => {
+          peakRss = Math.max(peakRss, process.memoryUsage.rss());
+        }, 100);
         report({ type: "begun" });
         break;
       case "end": {
@@ -241,8 +249,9 @@ export function answerRounds(server: Server, close: (handled: number) => void) {
           cpuMicros: cpu.user + cpu.system,
           wallMicros,
           requests: handled - start.handled,
-          maxRssKb: process.resourceUsage().maxRSS,
+          peakRssKb: Math.round(Math.max(peakRss, process.memoryUsage.rss()) / 1024),
         });
+        clearInterval(rssSampler);
         break;
       }
       case "close":

@@ -212,7 +212,7 @@ type Round = {
   cpuMicrosPerRequest: number;
   /** Can pass 100: process.cpuUsage() counts every thread (GC helpers, libuv), not just the event loop. */
   serverCpuPct: number;
-  maxRssMb: number;
+  peakRssMb: number;
   /** This round's throughput over the floor's and the raw server's in the same round. */
   vsFloor: number | undefined;
   vsRaw: number | undefined;
@@ -254,7 +254,7 @@ function roundRow(r: Round): string {
     fixed(r.load.loadGenCpuPct, 0),
     fixed(r.load.p50Ms, 2),
     fixed(r.load.p99Ms, 2),
-    fixed(r.maxRssMb, 0),
+    fixed(r.peakRssMb, 0),
     String(r.load.requests),
     String(count(r.load.non201)),
     String(r.load.errors),
@@ -279,7 +279,7 @@ function medianRow(kind: ServerKind, rounds: Round[]): string {
     number((r) => r.load.loadGenCpuPct, 0),
     number((r) => r.load.p50Ms, 2),
     number((r) => r.load.p99Ms, 2),
-    number((r) => r.maxRssMb, 0),
+    number((r) => r.peakRssMb, 0),
     number((r) => r.load.requests, 0),
     "",
     "",
@@ -342,7 +342,7 @@ async function main(options: Options, root: string): Promise<number> {
         load: result,
         cpuMicrosPerRequest: ended.cpuMicros / ended.requests,
         serverCpuPct: (100 * ended.cpuMicros) / ended.wallMicros,
-        maxRssMb: ended.maxRssKb / 1024,
+        peakRssMb: ended.peakRssKb / 1024,
         vsFloor: vs("floor"),
         vsRaw: vs("raw"),
       };

@@ -32,8 +32,8 @@ export type ParentMessage = { type: "begin" } | { type: "end" } | { type: "close
 export type RoundMessage =
   | { type: "ready"; port: number }
   | { type: "begun" }
-  /** maxRssKb: the process's peak resident memory so far, in KiB. */
-  | { type: "ended"; cpuMicros: number; wallMicros: number; requests: number; maxRssKb: number };
+  /** peakRssKb: the most resident memory the process had during the round, in KiB. */
+  | { type: "ended"; cpuMicros: number; wallMicros: number; requests: number; peakRssKb: number };
 
 // ---- create-order bench (bench/create-order.ts and its child bench/server.ts) ---------------------------
 

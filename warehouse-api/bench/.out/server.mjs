@@ -1,142 +1,33 @@
-// bench/server.ts
-// src/orders/idempotency.ts
-
-// src/staff/require-staff.ts
-
-// src/staff/password.ts
-
-// src/staff/staff.repo.ts
-
-// bench/protocol.ts
-import {
-  createHash,
-  createHash as createHash2,
-  createHash as createHash3,
-  randomBytes,
-  randomBytes as randomBytes2,
-  randomUUID,
-  scrypt,
-  sign,
-  timingSafeEqual,
-  timingSafeEqual as timingSafeEqual2,
-  verify,
-} from "node:crypto";
-// bench/child-process.ts
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-// src/dashboard.routes.ts
-import { join, join as join2 } from "node:path";
-// src/db/client.ts
-import { fileURLToPath } from "node:url";
-
-import { serve } from "@hono/node-server";
-import { serveStatic } from "@hono/node-server/serve-static";
-// src/app.ts
-
-// src/health/health.routes.ts
-
-// src/lib/errors.ts
-
-// src/orders/orders.routes.ts
-
-// src/orders/orders.schemas.ts
-
-// src/orders/orders.openapi.ts
-
-// src/staff/session.routes.ts
-
-// src/staff/session.openapi.ts
-import {
-  createRoute,
-  createRoute as createRoute2,
-  createRoute as createRoute3,
-  OpenAPIHono,
-  OpenAPIHono as OpenAPIHono2,
-  OpenAPIHono as OpenAPIHono3,
-  OpenAPIHono as OpenAPIHono4,
-  OpenAPIHono as OpenAPIHono5,
-  z,
-  z as z2,
-  z as z3,
-  z as z4,
-  z as z5,
-  z as z6,
-} from "@hono/zod-openapi";
-// src/orders/orders.repo.ts
-
-// src/status-events/status-outbox.repo.ts
-
-// src/staff/sign-in-throttle.ts
-
-// src/orders/seed.ts
-import {
-  and,
-  and as and2,
-  and as and3,
-  asc,
-  asc as asc2,
-  desc,
-  eq,
-  eq as eq2,
-  eq as eq3,
-  eq as eq4,
-  gt,
-  inArray,
-  lt,
-  lt as lt2,
-  lt as lt3,
-  lt as lt4,
-  lt as lt5,
-  lte,
-  notExists,
-  sql,
-  sql as sql2,
-  sql as sql3,
-  sql as sql4,
-  sql as sql5,
-} from "drizzle-orm";
-import { alias, index, integer, primaryKey, sqliteTable, text, unionAll, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { createInsertSchema, createSelectSchema } from "drizzle-zod";
-import { buildSync } from "esbuild";
-// src/middleware/body-limit.ts
-import { bodyLimit as honoBodyLimit } from "hono/body-limit";
-// src/staff/session.handlers.ts
-import { deleteCookie, getCookie, getCookie as getCookie2, setCookie } from "hono/cookie";
-// src/middleware/correlation.ts
-
-// src/middleware/require-store.ts
-import {
-  createMiddleware,
-  createMiddleware as createMiddleware2,
-  createMiddleware as createMiddleware3,
-  createMiddleware as createMiddleware4,
-  createMiddleware as createMiddleware5,
-  createMiddleware as createMiddleware6,
-} from "hono/factory";
-import { HTTPException, HTTPException as HTTPException2 } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
-import { RateLimiterRes, RateLimiterSQLite } from "rate-limiter-flexible";
-import { v7 as uuidv7, v7 as uuidv72, v7 as uuidv73, v7 as uuidv74 } from "uuid";
-
-import { parsePublicKey } from "@fishtag/service-auth/keys";
-import { createReplayGuard, targetClaims, verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
-// src/lib/client.ts
-import { clientOf, NO_TRUSTED_PROXIES } from "@fishtag/service-kit/client-address";
-import { createGroupCommit } from "@fishtag/service-kit/group-commit";
-import { openSqlite } from "@fishtag/service-kit/sqlite";
-import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
-import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
-
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
-  for (var name in all) __defProp(target, name, { get: all[name], enumerable: true });
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 
-var cacheFor = (value) =>
-  createMiddleware(async (c, next) => {
-    await next();
-    if (c.res.ok) c.res.headers.set("Cache-Control", value);
-  });
+// bench/server.ts
+import { createHash as createHash3 } from "node:crypto";
+import { createServer } from "node:http";
+import { join as join2 } from "node:path";
+import { serve } from "@hono/node-server";
+import { v7 as uuidv74 } from "uuid";
+import { parsePublicKey } from "@fishtag/service-auth/keys";
+import { createLogger } from "@fishtag/tracing/logger";
+
+// src/app.ts
+import { httpInstrumentationMiddleware } from "@hono/otel";
+import { OpenAPIHono as OpenAPIHono5 } from "@hono/zod-openapi";
+import { HTTPException as HTTPException2 } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+
+// src/dashboard.routes.ts
+import { join } from "node:path";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+var cacheFor = (value) => createMiddleware(async (c, next) => {
+  await next();
+  if (c.res.ok) c.res.headers.set("Cache-Control", value);
+});
 function dashboardRoutes(dir2) {
   const dashboard = new OpenAPIHono();
   dashboard.use("/assets/*", cacheFor("public, max-age=31536000, immutable"), serveStatic({ root: dir2 }));
@@ -144,16 +35,20 @@ function dashboardRoutes(dir2) {
   return dashboard;
 }
 
-var ErrorSchema = z
-  .object({
-    error: z.string().openapi({ example: "validation_failed" }),
-    message: z.string(),
-    correlationId: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi("Error");
+// src/health/health.routes.ts
+import { createRoute, OpenAPIHono as OpenAPIHono2, z as z2 } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+
+// src/lib/errors.ts
+import { z } from "@hono/zod-openapi";
+var ErrorSchema = z.object({
+  error: z.string().openapi({ example: "validation_failed" }),
+  message: z.string(),
+  correlationId: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional()
+}).openapi("Error");
 function errorBody(c, error, message, issues) {
-  return { error, message, correlationId: c.get("correlationId"), ...(issues ? { issues } : {}) };
+  return { error, message, correlationId: c.get("correlationId"), ...issues ? { issues } : {} };
 }
 function jsonError(c, status, error, message, issues) {
   return c.json(errorBody(c, error, message, issues), status);
@@ -177,17 +72,17 @@ var HTTP = {
   UNPROCESSABLE_ENTITY: 422,
   TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
-  SERVICE_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503
 };
 
 // src/lib/openapi.ts
 var jsonContent = (schema, description) => ({
   content: { "application/json": { schema } },
-  description,
+  description
 });
 var jsonContentRequired = (schema, description) => ({
   ...jsonContent(schema, description),
-  required: true,
+  required: true
 });
 var errorContent = (description) => jsonContent(ErrorSchema, description);
 function gate(router, route, ...middleware) {
@@ -202,8 +97,8 @@ var healthz = createRoute({
   summary: "Liveness and readiness: 200 when the database answers",
   responses: {
     [HTTP.OK]: jsonContent(z2.object({ status: z2.literal("ok") }), "Up"),
-    [HTTP.SERVICE_UNAVAILABLE]: errorContent("Down"),
-  },
+    [HTTP.SERVICE_UNAVAILABLE]: errorContent("Down")
+  }
 });
 function healthRoutes({ db, logger }) {
   return new OpenAPIHono2().openapi(healthz, (c) => {
@@ -217,6 +112,10 @@ function healthRoutes({ db, logger }) {
   });
 }
 
+// src/middleware/body-limit.ts
+import { bodyLimit as honoBodyLimit } from "hono/body-limit";
+import { createMiddleware as createMiddleware2 } from "hono/factory";
+import { HTTPException } from "hono/http-exception";
 function bodyLimit(maxBytes) {
   const tooLarge = () => {
     throw new HTTPException(HTTP.PAYLOAD_TOO_LARGE, { message: `The body is over ${maxBytes} bytes.` });
@@ -230,6 +129,10 @@ function bodyLimit(maxBytes) {
   });
 }
 
+// src/middleware/correlation.ts
+import { createMiddleware as createMiddleware3 } from "hono/factory";
+import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
+import { runWithCorrelationId } from "@fishtag/tracing/logger";
 function correlation(logger) {
   return createMiddleware3(async (c, next) => {
     const started = performance.now();
@@ -247,16 +150,24 @@ function correlation(logger) {
   });
 }
 
+// src/middleware/require-store.ts
+import { createMiddleware as createMiddleware4 } from "hono/factory";
+import { createReplayGuard, verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
+import { inSpan, markRefused } from "@fishtag/tracing/spans";
 var STORE_TOKEN_SCHEME = "storeToken";
 function requireStore(storePublicKey2, logger) {
   const replay = createReplayGuard();
   return createMiddleware4(async (c, next) => {
-    const result = await verifyServiceAuthorization(c.req.header("authorization"), {
-      key: storePublicKey2,
-      issuer: "store-web",
-      audience: "warehouse-api",
-      request: { method: c.req.method, url: c.req.url },
-      replay,
+    const result = await inSpan("verify service token", {}, async () => {
+      const verification = await verifyServiceAuthorization(c.req.header("authorization"), {
+        key: storePublicKey2,
+        issuer: "store-web",
+        audience: "warehouse-api",
+        request: { method: c.req.method, url: c.req.url },
+        replay
+      });
+      if (!verification.ok) markRefused(verification.reason);
+      return verification;
     });
     if (!result.ok) {
       logger.warn({ reason: result.reason, path: new URL(c.req.url).pathname }, "service call refused: not authenticated");
@@ -264,12 +175,22 @@ function requireStore(storePublicKey2, logger) {
         c,
         HTTP.UNAUTHORIZED,
         "unauthenticated",
-        "A valid service token from the store is required (Authorization: Bearer <jwt>).",
+        "A valid service token from the store is required (Authorization: Bearer <jwt>)."
       );
     }
     await next();
   });
 }
+
+// src/orders/orders.routes.ts
+import { OpenAPIHono as OpenAPIHono3 } from "@hono/zod-openapi";
+
+// src/orders/idempotency.ts
+import { createHash } from "node:crypto";
+import { z as z3 } from "@hono/zod-openapi";
+import { eq, lt, sql as sql2 } from "drizzle-orm";
+import { createMiddleware as createMiddleware5 } from "hono/factory";
+import { markRefused as markRefused2 } from "@fishtag/tracing/spans";
 
 // src/db/schema.ts
 var schema_exports = {};
@@ -283,8 +204,9 @@ __export(schema_exports, {
   signInThrottle: () => signInThrottle,
   staffSessions: () => staffSessions,
   staffUsers: () => staffUsers,
-  statusOutbox: () => statusOutbox,
+  statusOutbox: () => statusOutbox
 });
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // src/orders/lifecycle.ts
 var ORDER_STATUSES = ["received", "picking", "packed", "shipped", "cancelled", "rejected"];
@@ -295,7 +217,7 @@ var NEXT_STATUSES = {
   packed: ["shipped", "cancelled"],
   shipped: [],
   cancelled: [],
-  rejected: [],
+  rejected: []
 };
 function canTransition(from, to) {
   return NEXT_STATUSES[from].includes(to);
@@ -329,7 +251,7 @@ var orders = sqliteTable(
     // The ID of the request that created the order: the fish tag, kept with the data it explains.
     correlationId: text().notNull(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
-    updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer({ mode: "timestamp_ms" }).notNull()
   },
   // The list is always newest first (id DESC): each index ends in id so a filtered page is an index range.
   (t) => [
@@ -339,30 +261,26 @@ var orders = sqliteTable(
     index("orders_reference_idx").on(t.reference, t.id),
     index("orders_customer_email_idx").on(t.customerEmail, t.id),
     index("orders_correlation_id_idx").on(t.correlationId, t.id),
-    index("orders_store_order_number_idx").on(t.storeOrderNumber, t.id),
-  ],
+    index("orders_store_order_number_idx").on(t.storeOrderNumber, t.id)
+  ]
 );
 var orderLines = sqliteTable(
   "order_lines",
   {
-    orderId: text()
-      .notNull()
-      .references(() => orders.id, { onDelete: "cascade" }),
+    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
     lineNo: integer().notNull(),
     sku: text().notNull(),
     name: text().notNull(),
     quantity: integer().notNull(),
-    unitPriceCents: integer().notNull(),
+    unitPriceCents: integer().notNull()
   },
-  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })]
 );
 var orderEvents = sqliteTable(
   "order_events",
   {
     id: integer().primaryKey({ autoIncrement: true }),
-    orderId: text()
-      .notNull()
-      .references(() => orders.id, { onDelete: "cascade" }),
+    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
     type: text({ enum: ORDER_EVENT_TYPES }).notNull(),
     fromStatus: text({ enum: ORDER_STATUSES }),
     toStatus: text({ enum: ORDER_STATUSES }).notNull(),
@@ -370,9 +288,9 @@ var orderEvents = sqliteTable(
     actor: text().notNull(),
     reason: text(),
     correlationId: text().notNull(),
-    at: integer({ mode: "timestamp_ms" }).notNull(),
+    at: integer({ mode: "timestamp_ms" }).notNull()
   },
-  (t) => [index("order_events_order_id_idx").on(t.orderId, t.id)],
+  (t) => [index("order_events_order_id_idx").on(t.orderId, t.id)]
 );
 var OUTBOX_STATES = ["pending", "delivered", "parked"];
 var statusOutbox = sqliteTable(
@@ -380,13 +298,8 @@ var statusOutbox = sqliteTable(
   {
     id: integer().primaryKey({ autoIncrement: true }),
     /** The eventId the Store receives: it dedups on it and ignores an event older than one it has seen. */
-    eventId: integer()
-      .notNull()
-      .unique("status_outbox_event_id_unique")
-      .references(() => orderEvents.id, { onDelete: "cascade" }),
-    orderId: text()
-      .notNull()
-      .references(() => orders.id, { onDelete: "cascade" }),
+    eventId: integer().notNull().unique("status_outbox_event_id_unique").references(() => orderEvents.id, { onDelete: "cascade" }),
+    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
     storeOrderId: text().notNull(),
     status: text({ enum: ORDER_STATUSES }).notNull(),
     /** Why, when a status needs one (a cancellation): the customer is told it. */
@@ -400,18 +313,18 @@ var statusOutbox = sqliteTable(
     nextAttemptAt: integer({ mode: "timestamp_ms" }).notNull(),
     /** The last failure: an HTTP status with a bounded excerpt of the answer, or a network error code. */
     lastError: text(),
-    deliveredAt: integer({ mode: "timestamp_ms" }),
+    deliveredAt: integer({ mode: "timestamp_ms" })
   },
   (t) => [
     // Due pending rows, oldest first: a range on (state, next_attempt_at), then a sort of the due few.
     index("status_outbox_state_next_attempt_idx").on(t.state, t.nextAttemptAt),
     // "Does this order have an earlier pending row?": one index probe per candidate.
-    index("status_outbox_order_state_id_idx").on(t.orderId, t.state, t.id),
-  ],
+    index("status_outbox_order_state_id_idx").on(t.orderId, t.state, t.id)
+  ]
 );
 var orderStatusCounts = sqliteTable("order_status_counts", {
   status: text({ enum: ORDER_STATUSES }).primaryKey(),
-  count: integer().notNull(),
+  count: integer().notNull()
 });
 var staffUsers = sqliteTable("staff_users", {
   id: text().primaryKey(),
@@ -420,30 +333,28 @@ var staffUsers = sqliteTable("staff_users", {
   name: text().notNull(),
   /** scrypt, self-describing: `scrypt$N$r$p$salt$hash` (see staff/password.ts). Never logged. */
   passwordHash: text().notNull(),
-  createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+  createdAt: integer({ mode: "timestamp_ms" }).notNull()
 });
 var staffSessions = sqliteTable(
   "staff_sessions",
   {
     tokenHash: text().primaryKey(),
-    userId: text()
-      .notNull()
-      .references(() => staffUsers.id, { onDelete: "cascade" }),
+    userId: text().notNull().references(() => staffUsers.id, { onDelete: "cascade" }),
     /** Sent back by the dashboard in X-CSRF-Token on every state-changing request. */
     csrfToken: text().notNull(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
-    expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer({ mode: "timestamp_ms" }).notNull()
   },
-  (t) => [index("staff_sessions_expires_at_idx").on(t.expiresAt)],
+  (t) => [index("staff_sessions_expires_at_idx").on(t.expiresAt)]
 );
 var signInThrottle = sqliteTable(
   "sign_in_throttle",
   {
     key: text().primaryKey(),
     points: integer().notNull().default(0),
-    expire: integer(),
+    expire: integer()
   },
-  (t) => [index("sign_in_throttle_expire_idx").on(t.expire)],
+  (t) => [index("sign_in_throttle_expire_idx").on(t.expire)]
 );
 var idempotencyKeys = sqliteTable(
   "idempotency_keys",
@@ -451,15 +362,13 @@ var idempotencyKeys = sqliteTable(
     key: text().primaryKey(),
     /** SHA-256 of the validated request body as canonical JSON: the same key with another body is refused. */
     fingerprint: text().notNull(),
-    orderId: text()
-      .notNull()
-      .references(() => orders.id, { onDelete: "cascade" }),
+    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
     /** The answer as first sent: 201 with the order, or 422 with the rejection. */
     status: integer().notNull(),
     body: text().notNull(),
-    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull()
   },
-  (t) => [index("idempotency_keys_created_at_idx").on(t.createdAt)],
+  (t) => [index("idempotency_keys_created_at_idx").on(t.createdAt)]
 );
 
 // src/orders/idempotency.ts
@@ -473,14 +382,10 @@ function parseIdempotencyKey(value) {
   return KEY_PATTERN.test(key) ? key : void 0;
 }
 var IdempotencyKeyHeadersSchema = z3.object({
-  [IDEMPOTENCY_KEY_HEADER]: z3
-    .string()
-    .refine((value) => parseIdempotencyKey(value) !== void 0, "must be 1\u2013255 of [A-Za-z0-9._:-], optionally quoted")
-    .openapi({
-      description:
-        "Required. Makes the creation safe to retry: a repeat with the same key and body gets the first answer again (with `Idempotent-Replayed: true`) and creates nothing; the same key with another body is 422, and a repeat while the first is still being processed is 409. Keys are remembered for 24 hours. The Store sends its order id. A Structured Field string (quoted) as in the IETF draft, or bare.",
-      example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
-    }),
+  [IDEMPOTENCY_KEY_HEADER]: z3.string().refine((value) => parseIdempotencyKey(value) !== void 0, "must be 1\u2013255 of [A-Za-z0-9._:-], optionally quoted").openapi({
+    description: "Required. Makes the creation safe to retry: a repeat with the same key and body gets the first answer again (with `Idempotent-Replayed: true`) and creates nothing; the same key with another body is 422, and a repeat while the first is still being processed is 409. Keys are remembered for 24 hours. The Store sends its order id. A Structured Field string (quoted) as in the IETF draft, or bare.",
+    example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"'
+  })
 });
 function fingerprint(body) {
   return createHash("sha256").update(JSON.stringify(body)).digest("base64url");
@@ -490,20 +395,23 @@ function idempotencyGate(logger) {
   return createMiddleware5(async (c, next) => {
     const value = c.req.header(IDEMPOTENCY_KEY_HEADER);
     if (value === void 0) {
+      markRefused2("idempotency_key_missing");
       return jsonError(c, HTTP.BAD_REQUEST, "idempotency_key_missing", "Send an Idempotency-Key header (the Store's order id).");
     }
     const key = parseIdempotencyKey(value);
     if (key === void 0) {
       logger.warn({ invalidLength: value.length }, "invalid idempotency key refused");
+      markRefused2("idempotency_key_invalid");
       return jsonError(c, HTTP.BAD_REQUEST, "idempotency_key_invalid", "The Idempotency-Key must be 1\u2013255 of [A-Za-z0-9._:-].");
     }
     if (inFlight.has(key)) {
       logger.info({ idempotencyKey: key }, "order creation refused: the same key is in flight");
+      markRefused2("idempotency_key_in_flight");
       return jsonError(
         c,
         HTTP.CONFLICT,
         "idempotency_key_in_flight",
-        "A request with this Idempotency-Key is still being processed; retry later.",
+        "A request with this Idempotency-Key is still being processed; retry later."
       );
     }
     inFlight.add(key);
@@ -523,41 +431,35 @@ function idempotencyKeyOf(c) {
 }
 var p = sql2.placeholder;
 function createIdempotencyKeys(db) {
-  const find = db
-    .select({
-      fingerprint: idempotencyKeys.fingerprint,
-      orderId: idempotencyKeys.orderId,
-      status: idempotencyKeys.status,
-      body: idempotencyKeys.body,
-    })
-    .from(idempotencyKeys)
-    .where(eq(idempotencyKeys.key, p("key")))
-    .prepare();
-  const insert = db
-    .insert(idempotencyKeys)
-    .values({
-      key: p("key"),
-      fingerprint: p("fingerprint"),
-      orderId: p("orderId"),
-      status: p("status"),
-      body: p("body"),
-      createdAt: p("createdAt"),
-    })
-    .prepare();
+  const find = db.select({
+    fingerprint: idempotencyKeys.fingerprint,
+    orderId: idempotencyKeys.orderId,
+    status: idempotencyKeys.status,
+    body: idempotencyKeys.body
+  }).from(idempotencyKeys).where(eq(idempotencyKeys.key, p("key"))).prepare();
+  const insert = db.insert(idempotencyKeys).values({
+    key: p("key"),
+    fingerprint: p("fingerprint"),
+    orderId: p("orderId"),
+    status: p("status"),
+    body: p("body"),
+    createdAt: p("createdAt")
+  }).prepare();
   return {
     find: (key) => find.get({ key }),
     /** Call inside the transaction that creates the order. */
     insert: (row) => insert.run(row),
     /** Forgets keys older than the TTL; returns how many. */
     deleteExpired(now = /* @__PURE__ */ new Date()) {
-      return db
-        .delete(idempotencyKeys)
-        .where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)))
-        .run().changes;
-    },
+      return db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS))).run().changes;
+    }
   };
 }
 
+// src/staff/require-staff.ts
+import { timingSafeEqual } from "node:crypto";
+import { getCookie } from "hono/cookie";
+import { createMiddleware as createMiddleware6 } from "hono/factory";
 var SESSION_COOKIE = "fishtag_session";
 var STAFF_SESSION_SCHEME = "staffSession";
 var CSRF_HEADER = "x-csrf-token";
@@ -585,55 +487,40 @@ function sessionOf(c) {
   return session;
 }
 
+// src/orders/orders.repo.ts
+import { and as and2, asc as asc2, desc, eq as eq3, inArray, lt as lt3, sql as sql4 } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/sqlite-core";
+import { v7 as uuidv7 } from "uuid";
+import { createGroupCommit, inTransactionSpan } from "@fishtag/service-kit/group-commit";
+
+// src/status-events/status-outbox.repo.ts
+import { and, asc, eq as eq2, lt as lt2, lte, notExists, sql as sql3 } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 var p2 = sql3.placeholder;
 function createStatusOutbox(db) {
-  const insert = db
-    .insert(statusOutbox)
-    .values({
-      eventId: p2("eventId"),
-      orderId: p2("orderId"),
-      storeOrderId: p2("storeOrderId"),
-      status: p2("status"),
-      reason: p2("reason"),
-      correlationId: p2("correlationId"),
-      at: p2("at"),
-      nextAttemptAt: p2("at"),
-    })
-    .prepare();
+  const insert = db.insert(statusOutbox).values({
+    eventId: p2("eventId"),
+    orderId: p2("orderId"),
+    storeOrderId: p2("storeOrderId"),
+    status: p2("status"),
+    reason: p2("reason"),
+    correlationId: p2("correlationId"),
+    at: p2("at"),
+    nextAttemptAt: p2("at")
+  }).prepare();
   const earlier = alias(statusOutbox, "earlier");
-  const dueHeads = db
-    .select()
-    .from(statusOutbox)
-    .where(
-      and(
-        eq2(statusOutbox.state, "pending"),
-        lte(statusOutbox.nextAttemptAt, sql3`${p2("now")}`),
-        notExists(
-          db
-            .select({ one: sql3`1` })
-            .from(earlier)
-            .where(and(eq2(earlier.orderId, statusOutbox.orderId), eq2(earlier.state, "pending"), lt2(earlier.id, statusOutbox.id))),
-        ),
-      ),
+  const dueHeads = db.select().from(statusOutbox).where(
+    and(
+      eq2(statusOutbox.state, "pending"),
+      lte(statusOutbox.nextAttemptAt, sql3`${p2("now")}`),
+      notExists(
+        db.select({ one: sql3`1` }).from(earlier).where(and(eq2(earlier.orderId, statusOutbox.orderId), eq2(earlier.state, "pending"), lt2(earlier.id, statusOutbox.id)))
+      )
     )
-    .orderBy(asc(statusOutbox.id))
-    .limit(p2("limit"))
-    .prepare();
-  const markDelivered = db
-    .update(statusOutbox)
-    .set({ state: "delivered", attempts: sql3`${statusOutbox.attempts} + 1`, deliveredAt: sql3`${p2("at")}` })
-    .where(eq2(statusOutbox.id, p2("id")))
-    .prepare();
-  const reschedule = db
-    .update(statusOutbox)
-    .set({ attempts: sql3`${statusOutbox.attempts} + 1`, nextAttemptAt: sql3`${p2("nextAttemptAt")}`, lastError: sql3`${p2("lastError")}` })
-    .where(eq2(statusOutbox.id, p2("id")))
-    .prepare();
-  const park = db
-    .update(statusOutbox)
-    .set({ state: "parked", attempts: sql3`${statusOutbox.attempts} + 1`, lastError: sql3`${p2("lastError")}` })
-    .where(eq2(statusOutbox.id, p2("id")))
-    .prepare();
+  ).orderBy(asc(statusOutbox.id)).limit(p2("limit")).prepare();
+  const markDelivered = db.update(statusOutbox).set({ state: "delivered", attempts: sql3`${statusOutbox.attempts} + 1`, deliveredAt: sql3`${p2("at")}` }).where(eq2(statusOutbox.id, p2("id"))).prepare();
+  const reschedule = db.update(statusOutbox).set({ attempts: sql3`${statusOutbox.attempts} + 1`, nextAttemptAt: sql3`${p2("nextAttemptAt")}`, lastError: sql3`${p2("lastError")}` }).where(eq2(statusOutbox.id, p2("id"))).prepare();
+  const park = db.update(statusOutbox).set({ state: "parked", attempts: sql3`${statusOutbox.attempts} + 1`, lastError: sql3`${p2("lastError")}` }).where(eq2(statusOutbox.id, p2("id"))).prepare();
   return {
     /** Call inside the transaction that made the change: the row commits with it or not at all. */
     enqueue(entry) {
@@ -655,17 +542,16 @@ function createStatusOutbox(db) {
     /** Rows not delivered yet, and rows parked for someone to look at. */
     backlog() {
       const counts = { pending: 0, parked: 0 };
-      const rows = db
-        .select({ state: statusOutbox.state, count: sql3`count(*)` })
-        .from(statusOutbox)
-        .where(sql3`${statusOutbox.state} in ('pending', 'parked')`)
-        .groupBy(statusOutbox.state)
-        .all();
+      const rows = db.select({ state: statusOutbox.state, count: sql3`count(*)` }).from(statusOutbox).where(sql3`${statusOutbox.state} in ('pending', 'parked')`).groupBy(statusOutbox.state).all();
       for (const { state, count } of rows) if (state !== "delivered") counts[state] = count;
       return counts;
-    },
+    }
   };
 }
+
+// src/orders/orders.schemas.ts
+import { z as z4 } from "@hono/zod-openapi";
+import { createInsertSchema, createSelectSchema } from "drizzle-zod";
 
 // src/lib/iso-countries.ts
 var CODES = [
@@ -678,7 +564,7 @@ var CODES = [
   "MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF",
   "PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI",
   "SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR",
-  "TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW",
+  "TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"
 ].join(" ");
 var ISO_COUNTRY_CODES = new Set(CODES.split(" "));
 
@@ -695,162 +581,121 @@ var orderFields = createInsertSchema(orders, {
   shippingLine2: z4.string().max(200),
   shippingCity: text2(100),
   shippingPostalCode: text2(20),
-  shippingCountry: z4
-    .string()
-    .length(2)
-    .refine((code) => ISO_COUNTRY_CODES.has(code), "must be an ISO 3166-1 alpha-2 country code, upper case"),
+  shippingCountry: z4.string().length(2).refine((code) => ISO_COUNTRY_CODES.has(code), "must be an ISO 3166-1 alpha-2 country code, upper case")
 }).shape;
 var lineFields = createInsertSchema(orderLines, {
   sku: text2(64),
   name: text2(200),
   quantity: z4.int().min(1).max(999),
-  unitPriceCents: z4.int().min(0).max(1e8),
+  unitPriceCents: z4.int().min(0).max(1e8)
 }).shape;
-var OrderLineSchema = z4
-  .object({
-    sku: lineFields.sku,
-    name: lineFields.name,
-    quantity: lineFields.quantity,
-    unitPriceCents: lineFields.unitPriceCents,
-  })
-  .openapi("OrderLine");
+var OrderLineSchema = z4.object({
+  sku: lineFields.sku,
+  name: lineFields.name,
+  quantity: lineFields.quantity,
+  unitPriceCents: lineFields.unitPriceCents
+}).openapi("OrderLine");
 var CustomerSchema = z4.object({ name: orderFields.customerName, email: orderFields.customerEmail });
 var ShippingAddressSchema = z4.object({
   line1: orderFields.shippingLine1,
   line2: orderFields.shippingLine2.optional(),
   city: orderFields.shippingCity,
   postalCode: orderFields.shippingPostalCode,
-  country: orderFields.shippingCountry,
+  country: orderFields.shippingCountry
 });
 var MoneyFields = {
   subtotalCents: cents.openapi({ description: "The lines' total: \u03A3 quantity \xD7 unitPriceCents." }),
   shippingCents: cents,
   vatCents: cents.openapi({ description: "The VAT included in totalCents." }),
-  totalCents: cents.openapi({ description: "subtotalCents + shippingCents." }),
+  totalCents: cents.openapi({ description: "subtotalCents + shippingCents." })
 };
-var CreateOrderSchema = z4
-  .object({
-    storeOrderId: orderFields.storeOrderId,
-    storeOrderNumber: text2(32).openapi({
-      description: "The store's own number for the order, the one its customer quotes.",
-      example: "ST-000123",
-    }),
-    reference: orderFields.reference.openapi({
-      description: "The customer's PO number. One starting with the reject prefix (default F) is rejected.",
-      example: "PO-1001",
-    }),
-    customer: CustomerSchema,
-    shippingAddress: ShippingAddressSchema,
-    lines: z4.array(OrderLineSchema).min(1).max(50),
-    ...MoneyFields,
-  })
-  .superRefine((order, ctx) => {
-    const lines = order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
-    if (order.subtotalCents !== lines) ctx.addIssue({ code: "custom", path: ["subtotalCents"], message: "must be the lines' total" });
-    if (order.totalCents !== order.subtotalCents + order.shippingCents) {
-      ctx.addIssue({ code: "custom", path: ["totalCents"], message: "must be subtotalCents + shippingCents" });
-    }
-    if (order.vatCents > order.totalCents) ctx.addIssue({ code: "custom", path: ["vatCents"], message: "must not exceed totalCents" });
-  })
-  .openapi("CreateOrder");
+var CreateOrderSchema = z4.object({
+  storeOrderId: orderFields.storeOrderId,
+  storeOrderNumber: text2(32).openapi({
+    description: "The store's own number for the order, the one its customer quotes.",
+    example: "ST-000123"
+  }),
+  reference: orderFields.reference.openapi({
+    description: "The customer's PO number. One starting with the reject prefix (default F) is rejected.",
+    example: "PO-1001"
+  }),
+  customer: CustomerSchema,
+  shippingAddress: ShippingAddressSchema,
+  lines: z4.array(OrderLineSchema).min(1).max(50),
+  ...MoneyFields
+}).superRefine((order, ctx) => {
+  const lines = order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+  if (order.subtotalCents !== lines) ctx.addIssue({ code: "custom", path: ["subtotalCents"], message: "must be the lines' total" });
+  if (order.totalCents !== order.subtotalCents + order.shippingCents) {
+    ctx.addIssue({ code: "custom", path: ["totalCents"], message: "must be subtotalCents + shippingCents" });
+  }
+  if (order.vatCents > order.totalCents) ctx.addIssue({ code: "custom", path: ["vatCents"], message: "must not exceed totalCents" });
+}).openapi("CreateOrder");
 var statusField = createSelectSchema(orders).shape.status;
-var OrderSchema = z4
-  .object({
-    id: z4.uuid(),
-    storeOrderId: z4.string(),
-    storeOrderNumber: z4
-      .string()
-      .nullable()
-      .openapi({ description: "The store's number for the order; null on orders from before it was sent." }),
-    reference: z4.string(),
-    status: statusField,
-    customer: CustomerSchema,
-    shippingAddress: ShippingAddressSchema,
-    lines: z4.array(OrderLineSchema),
-    subtotalCents: z4.int(),
-    shippingCents: z4.int(),
-    vatCents: z4.int(),
-    totalCents: z4.int(),
-    correlationId: z4.string().openapi({ description: "The correlation ID of the request that created the order." }),
-    createdAt: z4.iso.datetime(),
-    updatedAt: z4.iso.datetime(),
-  })
-  .openapi("Order");
-var RejectedOrderSchema = z4
-  .object({
-    error: z4.literal("order_rejected"),
-    message: z4.string(),
-    correlationId: z4.string(),
-    order: OrderSchema,
-  })
-  .openapi("RejectedOrder");
+var OrderSchema = z4.object({
+  id: z4.uuid(),
+  storeOrderId: z4.string(),
+  storeOrderNumber: z4.string().nullable().openapi({ description: "The store's number for the order; null on orders from before it was sent." }),
+  reference: z4.string(),
+  status: statusField,
+  customer: CustomerSchema,
+  shippingAddress: ShippingAddressSchema,
+  lines: z4.array(OrderLineSchema),
+  subtotalCents: z4.int(),
+  shippingCents: z4.int(),
+  vatCents: z4.int(),
+  totalCents: z4.int(),
+  correlationId: z4.string().openapi({ description: "The correlation ID of the request that created the order." }),
+  createdAt: z4.iso.datetime(),
+  updatedAt: z4.iso.datetime()
+}).openapi("Order");
+var RejectedOrderSchema = z4.object({
+  error: z4.literal("order_rejected"),
+  message: z4.string(),
+  correlationId: z4.string(),
+  order: OrderSchema
+}).openapi("RejectedOrder");
 var CreateAnswerSchema = z4.discriminatedUnion("status", [
   z4.object({ status: z4.literal(HTTP.CREATED), body: OrderSchema }),
-  z4.object({ status: z4.literal(HTTP.UNPROCESSABLE_ENTITY), body: RejectedOrderSchema }),
+  z4.object({ status: z4.literal(HTTP.UNPROCESSABLE_ENTITY), body: RejectedOrderSchema })
 ]);
 var OrderIdParamsSchema = z4.object({
-  id: z4.uuid().openapi({ param: { name: "id", in: "path" } }),
+  id: z4.uuid().openapi({ param: { name: "id", in: "path" } })
 });
 var ListOrdersQuerySchema = z4.object({
-  status: z4
-    .enum(ORDER_STATUSES)
-    .optional()
-    .openapi({ param: { name: "status", in: "query" } }),
-  q: z4
-    .string()
-    .trim()
-    .min(1)
-    .max(254)
-    .optional()
-    .openapi({
-      param: { name: "q", in: "query" },
-      description:
-        "Finds orders by exact match on the order id, the store's order number (in any case), the correlation ID, the PO number (as stored), or the customer email (in any case). Not a prefix or substring search.",
-    }),
-  limit: z4.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(20)
-    .openapi({ param: { name: "limit", in: "query" } }),
-  cursor: z4
-    .uuid()
-    .optional()
-    .openapi({ param: { name: "cursor", in: "query" }, description: "The `nextCursor` of the previous page." }),
+  status: z4.enum(ORDER_STATUSES).optional().openapi({ param: { name: "status", in: "query" } }),
+  q: z4.string().trim().min(1).max(254).optional().openapi({
+    param: { name: "q", in: "query" },
+    description: "Finds orders by exact match on the order id, the store's order number (in any case), the correlation ID, the PO number (as stored), or the customer email (in any case). Not a prefix or substring search."
+  }),
+  limit: z4.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: "limit", in: "query" } }),
+  cursor: z4.uuid().optional().openapi({ param: { name: "cursor", in: "query" }, description: "The `nextCursor` of the previous page." })
 });
 var StatusCountsSchema = z4.record(z4.enum(ORDER_STATUSES), z4.int()).openapi("StatusCounts");
-var OrderPageSchema = z4
-  .object({
-    items: z4.array(OrderSchema),
-    nextCursor: z4.string().nullable(),
-    counts: StatusCountsSchema.openapi({ description: "Orders per status, over all orders (the dashboard's tabs)." }),
-  })
-  .openapi("OrderPage");
+var OrderPageSchema = z4.object({
+  items: z4.array(OrderSchema),
+  nextCursor: z4.string().nullable(),
+  counts: StatusCountsSchema.openapi({ description: "Orders per status, over all orders (the dashboard's tabs)." })
+}).openapi("OrderPage");
 var eventFields = createSelectSchema(orderEvents).shape;
-var OrderEventSchema = z4
-  .object({
-    id: z4.int(),
-    orderId: eventFields.orderId,
-    type: eventFields.type,
-    fromStatus: eventFields.fromStatus,
-    toStatus: eventFields.toStatus,
-    actor: eventFields.actor,
-    reason: eventFields.reason,
-    correlationId: eventFields.correlationId,
-    at: z4.iso.datetime(),
-  })
-  .openapi("OrderEvent");
-var TransitionSchema = z4
-  .object({
-    to: z4.enum(ORDER_STATUSES),
-    reason: z4.string().trim().min(1).max(500).optional(),
-  })
-  .refine((transition2) => !REASON_REQUIRED.has(transition2.to) || transition2.reason !== void 0, {
-    path: ["reason"],
-    message: "A reason is required to cancel an order.",
-  })
-  .openapi("Transition");
+var OrderEventSchema = z4.object({
+  id: z4.int(),
+  orderId: eventFields.orderId,
+  type: eventFields.type,
+  fromStatus: eventFields.fromStatus,
+  toStatus: eventFields.toStatus,
+  actor: eventFields.actor,
+  reason: eventFields.reason,
+  correlationId: eventFields.correlationId,
+  at: z4.iso.datetime()
+}).openapi("OrderEvent");
+var TransitionSchema = z4.object({
+  to: z4.enum(ORDER_STATUSES),
+  reason: z4.string().trim().min(1).max(500).optional()
+}).refine((transition2) => !REASON_REQUIRED.has(transition2.to) || transition2.reason !== void 0, {
+  path: ["reason"],
+  message: "A reason is required to cancel an order."
+}).openapi("Transition");
 var OrderEventsSchema = z4.object({ items: z4.array(OrderEventSchema) }).openapi("OrderEvents");
 
 // src/orders/orders.repo.ts
@@ -864,10 +709,10 @@ function toOrder(row, lines) {
     customer: { name: row.customerName, email: row.customerEmail },
     shippingAddress: {
       line1: row.shippingLine1,
-      ...(row.shippingLine2 === null ? {} : { line2: row.shippingLine2 }),
+      ...row.shippingLine2 === null ? {} : { line2: row.shippingLine2 },
       city: row.shippingCity,
       postalCode: row.shippingPostalCode,
-      country: row.shippingCountry,
+      country: row.shippingCountry
     },
     lines: lines.map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
     subtotalCents: row.subtotalCents,
@@ -876,7 +721,7 @@ function toOrder(row, lines) {
     totalCents: row.totalCents,
     correlationId: row.correlationId,
     createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString()
   };
 }
 function toEvent(row) {
@@ -884,69 +729,48 @@ function toEvent(row) {
 }
 var p3 = sql4.placeholder;
 function createOrderWrites(db) {
-  const insertOrder = db
-    .insert(orders)
-    .values({
-      id: p3("id"),
-      storeOrderId: p3("storeOrderId"),
-      storeOrderNumber: p3("storeOrderNumber"),
-      reference: p3("reference"),
-      status: p3("status"),
-      customerName: p3("customerName"),
-      customerEmail: p3("customerEmail"),
-      shippingLine1: p3("shippingLine1"),
-      shippingLine2: p3("shippingLine2"),
-      shippingCity: p3("shippingCity"),
-      shippingPostalCode: p3("shippingPostalCode"),
-      shippingCountry: p3("shippingCountry"),
-      subtotalCents: p3("subtotalCents"),
-      shippingCents: p3("shippingCents"),
-      vatCents: p3("vatCents"),
-      totalCents: p3("totalCents"),
-      correlationId: p3("correlationId"),
-      createdAt: p3("createdAt"),
-      updatedAt: p3("updatedAt"),
-    })
-    .prepare();
-  const insertLine = db
-    .insert(orderLines)
-    .values({
-      orderId: p3("orderId"),
-      lineNo: p3("lineNo"),
-      sku: p3("sku"),
-      name: p3("name"),
-      quantity: p3("quantity"),
-      unitPriceCents: p3("unitPriceCents"),
-    })
-    .prepare();
-  const insertEvent = db
-    .insert(orderEvents)
-    .values({
-      orderId: p3("orderId"),
-      type: p3("type"),
-      fromStatus: p3("fromStatus"),
-      toStatus: p3("toStatus"),
-      actor: p3("actor"),
-      reason: p3("reason"),
-      correlationId: p3("correlationId"),
-      at: p3("at"),
-    })
-    .prepare();
-  const countIn = db
-    .insert(orderStatusCounts)
-    .values({ status: p3("status"), count: 1 })
-    .onConflictDoUpdate({ target: orderStatusCounts.status, set: { count: sql4`${orderStatusCounts.count} + 1` } })
-    .prepare();
-  const countOut = db
-    .update(orderStatusCounts)
-    .set({ count: sql4`${orderStatusCounts.count} - 1` })
-    .where(eq3(orderStatusCounts.status, p3("status")))
-    .prepare();
-  const updateStatus = db
-    .update(orders)
-    .set({ status: sql4`${p3("to")}`, updatedAt: sql4`${p3("updatedAt")}` })
-    .where(and2(eq3(orders.id, p3("id")), eq3(orders.status, p3("from"))))
-    .prepare();
+  const insertOrder = db.insert(orders).values({
+    id: p3("id"),
+    storeOrderId: p3("storeOrderId"),
+    storeOrderNumber: p3("storeOrderNumber"),
+    reference: p3("reference"),
+    status: p3("status"),
+    customerName: p3("customerName"),
+    customerEmail: p3("customerEmail"),
+    shippingLine1: p3("shippingLine1"),
+    shippingLine2: p3("shippingLine2"),
+    shippingCity: p3("shippingCity"),
+    shippingPostalCode: p3("shippingPostalCode"),
+    shippingCountry: p3("shippingCountry"),
+    subtotalCents: p3("subtotalCents"),
+    shippingCents: p3("shippingCents"),
+    vatCents: p3("vatCents"),
+    totalCents: p3("totalCents"),
+    correlationId: p3("correlationId"),
+    createdAt: p3("createdAt"),
+    updatedAt: p3("updatedAt")
+  }).prepare();
+  const insertLine = db.insert(orderLines).values({
+    orderId: p3("orderId"),
+    lineNo: p3("lineNo"),
+    sku: p3("sku"),
+    name: p3("name"),
+    quantity: p3("quantity"),
+    unitPriceCents: p3("unitPriceCents")
+  }).prepare();
+  const insertEvent = db.insert(orderEvents).values({
+    orderId: p3("orderId"),
+    type: p3("type"),
+    fromStatus: p3("fromStatus"),
+    toStatus: p3("toStatus"),
+    actor: p3("actor"),
+    reason: p3("reason"),
+    correlationId: p3("correlationId"),
+    at: p3("at")
+  }).prepare();
+  const countIn = db.insert(orderStatusCounts).values({ status: p3("status"), count: 1 }).onConflictDoUpdate({ target: orderStatusCounts.status, set: { count: sql4`${orderStatusCounts.count} + 1` } }).prepare();
+  const countOut = db.update(orderStatusCounts).set({ count: sql4`${orderStatusCounts.count} - 1` }).where(eq3(orderStatusCounts.status, p3("status"))).prepare();
+  const updateStatus = db.update(orders).set({ status: sql4`${p3("to")}`, updatedAt: sql4`${p3("updatedAt")}` }).where(and2(eq3(orders.id, p3("id")), eq3(orders.status, p3("from")))).prepare();
   return {
     /** A new order: its row, its lines, its first event and its status count. */
     insert(row, lines, actor) {
@@ -960,7 +784,7 @@ function createOrderWrites(db) {
         actor,
         reason: null,
         correlationId: row.correlationId,
-        at: row.createdAt,
+        at: row.createdAt
       });
       countIn.run({ status: row.status });
     },
@@ -980,12 +804,12 @@ function createOrderWrites(db) {
         actor: change.actor,
         reason: change.reason,
         correlationId: change.correlationId,
-        at,
+        at
       });
       countOut.run({ status: from });
       countIn.run({ status: change.to });
       return { eventId: Number(event.lastInsertRowid), at };
-    },
+    }
   };
 }
 function createOrdersRepo(db) {
@@ -993,14 +817,7 @@ function createOrdersRepo(db) {
   const outbox = createStatusOutbox(db);
   const idempotencyKeys2 = createIdempotencyKeys(db);
   const linesOf = (ids) => {
-    const rows = ids.length
-      ? db
-          .select()
-          .from(orderLines)
-          .where(inArray(orderLines.orderId, ids))
-          .orderBy(asc2(orderLines.orderId), asc2(orderLines.lineNo))
-          .all()
-      : [];
+    const rows = ids.length ? db.select().from(orderLines).where(inArray(orderLines.orderId, ids)).orderBy(asc2(orderLines.orderId), asc2(orderLines.lineNo)).all() : [];
     const byOrder = /* @__PURE__ */ new Map();
     for (const line of rows) {
       const group2 = byOrder.get(line.orderId);
@@ -1035,16 +852,12 @@ function createOrdersRepo(db) {
       totalCents: input.totalCents,
       correlationId: meta.correlationId,
       createdAt: now,
-      updatedAt: now,
+      updatedAt: now
     };
     const lines = input.lines.map((line, index2) => ({ orderId: row.id, lineNo: index2 + 1, ...line }));
     return { row, lines };
   }
-  const orderForStoreOrder = db
-    .select({ id: orders.id })
-    .from(orders)
-    .where(eq3(orders.storeOrderId, p3("storeOrderId")))
-    .prepare();
+  const orderForStoreOrder = db.select({ id: orders.id }).from(orders).where(eq3(orders.storeOrderId, p3("storeOrderId"))).prepare();
   const group = createGroupCommit(db.$client);
   const createOnceWork = (input, meta, idempotent) => () => {
     const seen = idempotencyKeys2.find(idempotent.key);
@@ -1064,7 +877,7 @@ function createOrdersRepo(db) {
       orderId: order.id,
       status: answer.status,
       body: JSON.stringify(answer.body),
-      createdAt: row.createdAt,
+      createdAt: row.createdAt
     });
     return { kind: "created", order, answer };
   };
@@ -1085,7 +898,10 @@ function createOrdersRepo(db) {
      * Resolves once the transaction holding it has committed.
      */
     async createOnce(input, meta, idempotent) {
-      const { result, batchSize } = await group.write(createOnceWork(input, meta, idempotent));
+      const { result, batchSize } = await group.write(createOnceWork(input, meta, idempotent), {
+        operation: "INSERT",
+        collection: "orders"
+      });
       return { ...result, batchSize };
     },
     /**
@@ -1094,8 +910,9 @@ function createOrdersRepo(db) {
      * commit together.
      */
     transition(id, change) {
-      return db.$client
-        .transaction(() => {
+      return inTransactionSpan(
+        { operation: "UPDATE", collection: "orders" },
+        () => db.$client.transaction(() => {
           const current2 = db.select({ status: orders.status }).from(orders).where(eq3(orders.id, id)).get();
           if (!current2) return { kind: "not_found" };
           if (!canTransition(current2.status, change.to)) return { kind: "not_allowed", from: current2.status };
@@ -1110,11 +927,11 @@ function createOrdersRepo(db) {
             status: change.to,
             reason: change.reason,
             correlationId: change.correlationId,
-            at,
+            at
           });
           return { kind: "changed", order };
-        })
-        .immediate();
+        }).immediate()
+      );
     },
     events(orderId) {
       return db.select().from(orderEvents).where(eq3(orderEvents.orderId, orderId)).orderBy(asc2(orderEvents.id)).all().map(toEvent);
@@ -1140,41 +957,27 @@ function createOrdersRepo(db) {
     list({ status, q, limit, cursor }) {
       const filters = and2(status ? eq3(orders.status, status) : void 0, cursor ? lt3(orders.id, cursor) : void 0);
       const newestMatching = (key, name) => {
-        const branch = db
-          .select({ id: orders.id })
-          .from(orders)
-          .where(and2(key, filters))
-          .orderBy(desc(orders.id))
-          .limit(limit + 1)
-          .as(name);
+        const branch = db.select({ id: orders.id }).from(orders).where(and2(key, filters)).orderBy(desc(orders.id)).limit(limit + 1).as(name);
         return db.select({ id: branch.id }).from(branch);
       };
-      const where = q
-        ? inArray(
-            orders.id,
-            unionAll(
-              newestMatching(eq3(orders.id, q), "by_id"),
-              newestMatching(eq3(orders.storeOrderNumber, q.toUpperCase()), "by_store_order_number"),
-              newestMatching(eq3(orders.correlationId, q), "by_correlation_id"),
-              newestMatching(eq3(orders.reference, q), "by_reference"),
-              newestMatching(eq3(orders.customerEmail, q.toLowerCase()), "by_email"),
-            ),
-          )
-        : filters;
-      const rows = db
-        .select()
-        .from(orders)
-        .where(where)
-        .orderBy(desc(orders.id))
-        .limit(limit + 1)
-        .all();
+      const where = q ? inArray(
+        orders.id,
+        unionAll(
+          newestMatching(eq3(orders.id, q), "by_id"),
+          newestMatching(eq3(orders.storeOrderNumber, q.toUpperCase()), "by_store_order_number"),
+          newestMatching(eq3(orders.correlationId, q), "by_correlation_id"),
+          newestMatching(eq3(orders.reference, q), "by_reference"),
+          newestMatching(eq3(orders.customerEmail, q.toLowerCase()), "by_email")
+        )
+      ) : filters;
+      const rows = db.select().from(orders).where(where).orderBy(desc(orders.id)).limit(limit + 1).all();
       const page = rows.slice(0, limit);
       const lines = linesOf(page.map((row) => row.id));
       return {
         items: page.map((row) => toOrder(row, lines.get(row.id) ?? [])),
-        nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+        nextCursor: rows.length > limit ? page.at(-1)?.id ?? null : null
       };
-    },
+    }
   };
 }
 
@@ -1189,25 +992,21 @@ function ordersHandlers({ db, logger, rejectPrefix }) {
     const correlationId = c.get("correlationId");
     const key = idempotencyKeyOf(c);
     const rejected = rejects(input.reference);
-    const answer = (order) =>
-      rejected
-        ? {
-            status: HTTP.UNPROCESSABLE_ENTITY,
-            body: {
-              error: "order_rejected",
-              message: `The warehouse does not accept references starting with "${rejectPrefix}".`,
-              correlationId,
-              order,
-            },
-          }
-        : { status: HTTP.CREATED, body: order };
-    const send2 = ({ status: status2, body }) =>
-      status2 === HTTP.CREATED ? c.json(body, HTTP.CREATED) : c.json(body, HTTP.UNPROCESSABLE_ENTITY);
+    const answer = (order) => rejected ? {
+      status: HTTP.UNPROCESSABLE_ENTITY,
+      body: {
+        error: "order_rejected",
+        message: `The warehouse does not accept references starting with "${rejectPrefix}".`,
+        correlationId,
+        order
+      }
+    } : { status: HTTP.CREATED, body: order };
+    const send2 = ({ status: status2, body }) => status2 === HTTP.CREATED ? c.json(body, HTTP.CREATED) : c.json(body, HTTP.UNPROCESSABLE_ENTITY);
     const status = rejected ? "rejected" : "received";
     const result = await repo.createOnce(
       input,
       { status, actor: STORE_ACTOR, correlationId },
-      { key, fingerprint: fingerprint(input), answer },
+      { key, fingerprint: fingerprint(input), answer }
     );
     switch (result.kind) {
       case "key_reused":
@@ -1216,7 +1015,7 @@ function ordersHandlers({ db, logger, rejectPrefix }) {
           c,
           HTTP.UNPROCESSABLE_ENTITY,
           "idempotency_key_reused",
-          "This Idempotency-Key was already used for a different order; use a new key for a new order.",
+          "This Idempotency-Key was already used for a different order; use a new key for a new order."
         );
       case "store_order_exists":
         logger.warn({ idempotencyKey: key, orderId: result.orderId }, "order creation refused: the store order is already here");
@@ -1224,7 +1023,7 @@ function ordersHandlers({ db, logger, rejectPrefix }) {
           c,
           HTTP.CONFLICT,
           "store_order_exists",
-          `The warehouse already has order ${result.orderId} for this storeOrderId, under another Idempotency-Key.`,
+          `The warehouse already has order ${result.orderId} for this storeOrderId, under another Idempotency-Key.`
         );
       case "replayed":
         logger.info({ idempotencyKey: key, orderId: result.orderId, status: result.answer.status }, "order creation replayed");
@@ -1236,7 +1035,7 @@ function ordersHandlers({ db, logger, rejectPrefix }) {
           orderId: order.id,
           storeOrderId: order.storeOrderId,
           storeOrderNumber: order.storeOrderNumber,
-          batch: result.batchSize,
+          batch: result.batchSize
         };
         if (rejected) logger.warn(fields, "order rejected");
         else logger.info({ ...fields, lines: order.lines.length, totalCents: order.totalCents }, "order received");
@@ -1274,12 +1073,14 @@ function ordersHandlers({ db, logger, rejectPrefix }) {
   return { createOrder: createOrder2, listOrders: listOrders2, getOrder: getOrder2, getEvents: getEvents2, transition: transition2 };
 }
 
+// src/orders/orders.openapi.ts
+import { createRoute as createRoute2, z as z5 } from "@hono/zod-openapi";
 var staffSession = [{ [STAFF_SESSION_SCHEME]: [] }];
 var unauthenticated = errorContent("No staff session");
 var readOneErrors = {
   [HTTP.BAD_REQUEST]: errorContent("The id is not a UUID"),
   [HTTP.UNAUTHORIZED]: unauthenticated,
-  [HTTP.NOT_FOUND]: errorContent("No such order"),
+  [HTTP.NOT_FOUND]: errorContent("No such order")
 };
 var createOrder = createRoute2({
   method: "post",
@@ -1291,18 +1092,18 @@ var createOrder = createRoute2({
   responses: {
     [HTTP.CREATED]: jsonContent(OrderSchema, "The order was received (or, with `Idempotent-Replayed: true`, had been)"),
     [HTTP.BAD_REQUEST]: errorContent(
-      "No Idempotency-Key (`idempotency_key_missing`), an invalid one (`idempotency_key_invalid`), malformed JSON or a schema violation (see `issues`)",
+      "No Idempotency-Key (`idempotency_key_missing`), an invalid one (`idempotency_key_invalid`), malformed JSON or a schema violation (see `issues`)"
     ),
     [HTTP.UNAUTHORIZED]: errorContent("No valid service token from the Store (`unauthenticated`)"),
     [HTTP.CONFLICT]: errorContent(
-      "A request with this Idempotency-Key is still being processed (`idempotency_key_in_flight`), or the warehouse already has an order for this storeOrderId under another key (`store_order_exists`): one order per store order",
+      "A request with this Idempotency-Key is still being processed (`idempotency_key_in_flight`), or the warehouse already has an order for this storeOrderId under another key (`store_order_exists`): one order per store order"
     ),
     [HTTP.PAYLOAD_TOO_LARGE]: errorContent("The body is over 64 KB"),
     [HTTP.UNPROCESSABLE_ENTITY]: jsonContent(
       z5.union([RejectedOrderSchema, ErrorSchema]),
-      "The warehouse rejected the order; it is stored as `rejected` (`order_rejected`, replayed like a 201). Or this Idempotency-Key was used with another body within 24 hours (`idempotency_key_reused`)",
-    ),
-  },
+      "The warehouse rejected the order; it is stored as `rejected` (`order_rejected`, replayed like a 201). Or this Idempotency-Key was used with another body within 24 hours (`idempotency_key_reused`)"
+    )
+  }
 });
 var listOrders = createRoute2({
   method: "get",
@@ -1314,8 +1115,8 @@ var listOrders = createRoute2({
   responses: {
     [HTTP.OK]: jsonContent(OrderPageSchema, "A page of orders; pass `nextCursor` back as `cursor` for the next one"),
     [HTTP.BAD_REQUEST]: errorContent("A query parameter is out of range"),
-    [HTTP.UNAUTHORIZED]: unauthenticated,
-  },
+    [HTTP.UNAUTHORIZED]: unauthenticated
+  }
 });
 var getOrder = createRoute2({
   method: "get",
@@ -1324,7 +1125,7 @@ var getOrder = createRoute2({
   summary: "One order",
   security: staffSession,
   request: { params: OrderIdParamsSchema },
-  responses: { [HTTP.OK]: jsonContent(OrderSchema, "The order"), ...readOneErrors },
+  responses: { [HTTP.OK]: jsonContent(OrderSchema, "The order"), ...readOneErrors }
 });
 var getEvents = createRoute2({
   method: "get",
@@ -1333,7 +1134,7 @@ var getEvents = createRoute2({
   summary: "The order's event trail, oldest first",
   security: staffSession,
   request: { params: OrderIdParamsSchema },
-  responses: { [HTTP.OK]: jsonContent(OrderEventsSchema, "The events"), ...readOneErrors },
+  responses: { [HTTP.OK]: jsonContent(OrderEventsSchema, "The events"), ...readOneErrors }
 });
 var transition = createRoute2({
   method: "post",
@@ -1348,8 +1149,8 @@ var transition = createRoute2({
     [HTTP.UNAUTHORIZED]: unauthenticated,
     [HTTP.FORBIDDEN]: errorContent("Missing or wrong CSRF token"),
     [HTTP.NOT_FOUND]: errorContent("No such order"),
-    [HTTP.CONFLICT]: errorContent("Not allowed from the order's current status (perhaps someone moved it first)"),
-  },
+    [HTTP.CONFLICT]: errorContent("Not allowed from the order's current status (perhaps someone moved it first)")
+  }
 });
 
 // src/orders/orders.routes.ts
@@ -1358,24 +1159,30 @@ function ordersRoutes(deps, staffGate) {
   const router = new OpenAPIHono3();
   gate(router, createOrder, requireStore(deps.storePublicKey, deps.logger), idempotencyGate(deps.logger));
   for (const route of [listOrders, getOrder, getEvents, transition]) gate(router, route, staffGate);
-  return router
-    .openapi(createOrder, handlers.createOrder)
-    .openapi(listOrders, handlers.listOrders)
-    .openapi(getOrder, handlers.getOrder)
-    .openapi(getEvents, handlers.getEvents)
-    .openapi(transition, handlers.transition);
+  return router.openapi(createOrder, handlers.createOrder).openapi(listOrders, handlers.listOrders).openapi(getOrder, handlers.getOrder).openapi(getEvents, handlers.getEvents).openapi(transition, handlers.transition);
 }
 
+// src/staff/session.routes.ts
+import { OpenAPIHono as OpenAPIHono4 } from "@hono/zod-openapi";
+
+// src/staff/session.handlers.ts
+import { deleteCookie, getCookie as getCookie2, setCookie } from "hono/cookie";
+import { NO_TRUSTED_PROXIES } from "@fishtag/service-kit/client-address";
+
+// src/lib/client.ts
+import { clientOf } from "@fishtag/service-kit/client-address";
 function peerAddress(bindings) {
   return bindings?.incoming?.socket.remoteAddress;
 }
 function requestClient(c, trust) {
   return clientOf(
     { remoteAddress: peerAddress(c.env), forwardedFor: c.req.header("x-forwarded-for"), forwardedProto: c.req.header("x-forwarded-proto") },
-    trust,
+    trust
   );
 }
 
+// src/staff/password.ts
+import { randomBytes, scrypt, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
 var DEFAULTS = { N: 2 ** 15, r: 8, p: 1 };
 var KEY_LENGTH = 64;
 function derive(password, salt, options) {
@@ -1418,28 +1225,30 @@ function passwordCheckSlots({ atOnce, share, burstMs }, now = () => performance.
         running2--;
         creditMs -= now() - started;
       };
-    },
+    }
   };
 }
 
+// src/staff/sign-in-throttle.ts
+import { lt as lt4 } from "drizzle-orm";
+import { RateLimiterRes, RateLimiterSQLite } from "rate-limiter-flexible";
 var SIGN_IN_LIMITS = {
   pair: { attempts: 5, windowSeconds: 15 * 60 },
   client: { attempts: 20, windowSeconds: 15 * 60 },
-  account: { attempts: 10, windowSeconds: 15 * 60, paceSeconds: 10 },
+  account: { attempts: 10, windowSeconds: 15 * 60, paceSeconds: 10 }
 };
 function createSignInThrottle(db, limits = SIGN_IN_LIMITS) {
-  const limiter = (keyPrefix, points, duration) =>
-    new RateLimiterSQLite({
-      storeClient: db.$client,
-      storeType: "better-sqlite3",
-      tableName: "sign_in_throttle",
-      // The migrations make the table (db/schema.ts), and the hourly sweep (sweepSignInThrottle) clears it.
-      tableCreated: true,
-      clearExpiredByTimeout: false,
-      keyPrefix,
-      points,
-      duration,
-    });
+  const limiter = (keyPrefix, points, duration) => new RateLimiterSQLite({
+    storeClient: db.$client,
+    storeType: "better-sqlite3",
+    tableName: "sign_in_throttle",
+    // The migrations make the table (db/schema.ts), and the hourly sweep (sweepSignInThrottle) clears it.
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+    keyPrefix,
+    points,
+    duration
+  });
   const pair = limiter("pair", limits.pair.attempts, limits.pair.windowSeconds);
   const client = limiter("client", limits.client.attempts, limits.client.windowSeconds);
   const account = limiter("account", limits.account.attempts, limits.account.windowSeconds);
@@ -1468,7 +1277,7 @@ function createSignInThrottle(db, limits = SIGN_IN_LIMITS) {
       };
       for (const [limit, from, key] of [
         ["pair", pair, pairKey],
-        ["client", client, address],
+        ["client", client, address]
       ]) {
         const result = await took(from, key);
         if (result !== true) return refuse(limit, result);
@@ -1486,19 +1295,22 @@ function createSignInThrottle(db, limits = SIGN_IN_LIMITS) {
           await pair.delete(pairKey);
           await client.reward(address);
           await account.reward(accountKey);
-        },
+        }
       };
-    },
+    }
   };
 }
 
 // src/staff/session.handlers.ts
 var DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1e3;
 var DEFAULT_PASSWORD_CHECKS = { atOnce: 1, share: 0.25, burstMs: 1e3 };
-function sessionHandlers(
-  { db, logger, sessionTtlMs = DEFAULT_SESSION_TTL_MS, trustedProxies = NO_TRUSTED_PROXIES, passwordChecks = DEFAULT_PASSWORD_CHECKS },
-  staff,
-) {
+function sessionHandlers({
+  db,
+  logger,
+  sessionTtlMs = DEFAULT_SESSION_TTL_MS,
+  trustedProxies = NO_TRUSTED_PROXIES,
+  passwordChecks = DEFAULT_PASSWORD_CHECKS
+}, staff) {
   const throttle = createSignInThrottle(db);
   const slots = passwordCheckSlots(passwordChecks);
   const signIn2 = async (c) => {
@@ -1519,7 +1331,7 @@ function sessionHandlers(
           c,
           HTTP.TOO_MANY_REQUESTS,
           "too_many_attempts",
-          `Too many sign-in attempts. Try again in ${turn.retryAfterSeconds} seconds.`,
+          `Too many sign-in attempts. Try again in ${turn.retryAfterSeconds} seconds.`
         );
       }
       const user = staff.findUserByEmail(email);
@@ -1536,7 +1348,7 @@ function sessionHandlers(
         // Behind a TLS-terminating proxy the app sees http: the proxy's X-Forwarded-Proto says, if it is trusted.
         secure: new URL(c.req.url).protocol === "https:" || client.forwardedHttps,
         path: "/",
-        expires: session.expiresAt,
+        expires: session.expiresAt
       });
       logger.info({ staffId: user.id }, "staff signed in");
       return c.json({ user: { email: user.email, name: user.name }, csrfToken: session.csrfToken }, HTTP.OK);
@@ -1559,9 +1371,9 @@ function sessionHandlers(
   return { signIn: signIn2, current: current2, signOut: signOut2 };
 }
 
-var SessionSchema = z6
-  .object({ user: z6.object({ email: z6.string(), name: z6.string() }), csrfToken: z6.string() })
-  .openapi("StaffSession");
+// src/staff/session.openapi.ts
+import { createRoute as createRoute3, z as z6 } from "@hono/zod-openapi";
+var SessionSchema = z6.object({ user: z6.object({ email: z6.string(), name: z6.string() }), csrfToken: z6.string() }).openapi("StaffSession");
 var SignInSchema = z6.object({ email: z6.email().max(254), password: z6.string().min(1).max(200) }).openapi("SignIn");
 var signIn = createRoute3({
   method: "post",
@@ -1574,15 +1386,15 @@ var signIn = createRoute3({
     [HTTP.BAD_REQUEST]: errorContent("Malformed"),
     [HTTP.UNAUTHORIZED]: errorContent("Wrong email or password"),
     [HTTP.TOO_MANY_REQUESTS]: errorContent("Too many attempts from this client, or at this account; see Retry-After"),
-    [HTTP.SERVICE_UNAVAILABLE]: errorContent("Too many sign-ins at once for the password checks; see Retry-After"),
-  },
+    [HTTP.SERVICE_UNAVAILABLE]: errorContent("Too many sign-ins at once for the password checks; see Retry-After")
+  }
 });
 var current = createRoute3({
   method: "get",
   path: "/api/session",
   tags: ["Staff session"],
   summary: "The signed-in staff member and the CSRF token",
-  responses: { [HTTP.OK]: jsonContent(SessionSchema, "Signed in"), [HTTP.UNAUTHORIZED]: errorContent("Not signed in") },
+  responses: { [HTTP.OK]: jsonContent(SessionSchema, "Signed in"), [HTTP.UNAUTHORIZED]: errorContent("Not signed in") }
 });
 var signOut = createRoute3({
   method: "delete",
@@ -1592,8 +1404,8 @@ var signOut = createRoute3({
   responses: {
     [HTTP.NO_CONTENT]: { description: "Signed out" },
     [HTTP.UNAUTHORIZED]: errorContent("Not signed in"),
-    [HTTP.FORBIDDEN]: errorContent("Missing or wrong CSRF token"),
-  },
+    [HTTP.FORBIDDEN]: errorContent("Missing or wrong CSRF token")
+  }
 });
 
 // src/staff/session.routes.ts
@@ -1605,15 +1417,17 @@ function sessionRoutes(deps, staff, staffGate) {
   return router.openapi(signIn, handlers.signIn).openapi(current, handlers.current).openapi(signOut, handlers.signOut);
 }
 
+// src/staff/staff.repo.ts
+import { createHash as createHash2, randomBytes as randomBytes2 } from "node:crypto";
+import { and as and3, eq as eq4, gt, lt as lt5 } from "drizzle-orm";
+import { v7 as uuidv72 } from "uuid";
 var sha256 = (token) => createHash2("sha256").update(token).digest("base64url");
 var randomToken = () => randomBytes2(32).toString("base64url");
 function createStaffRepo(db) {
   return {
     async addUser({ email, name, password }) {
       const user = { id: uuidv72(), email: email.toLowerCase(), name };
-      db.insert(staffUsers)
-        .values({ ...user, passwordHash: await hashPassword(password), createdAt: /* @__PURE__ */ new Date() })
-        .run();
+      db.insert(staffUsers).values({ ...user, passwordHash: await hashPassword(password), createdAt: /* @__PURE__ */ new Date() }).run();
       return user;
     },
     findUserByEmail(email) {
@@ -1624,34 +1438,25 @@ function createStaffRepo(db) {
       const token = randomToken();
       const now = Date.now();
       const session = { csrfToken: randomToken(), expiresAt: new Date(now + ttlMs) };
-      db.insert(staffSessions)
-        .values({ tokenHash: sha256(token), userId, createdAt: new Date(now), ...session })
-        .run();
+      db.insert(staffSessions).values({ tokenHash: sha256(token), userId, createdAt: new Date(now), ...session }).run();
       return { token, ...session };
     },
     /** The live session for a cookie token, or undefined (unknown or expired). */
     findSession(token) {
-      const row = db
-        .select({
-          user: { id: staffUsers.id, email: staffUsers.email, name: staffUsers.name },
-          csrfToken: staffSessions.csrfToken,
-          expiresAt: staffSessions.expiresAt,
-        })
-        .from(staffSessions)
-        .innerJoin(staffUsers, eq4(staffUsers.id, staffSessions.userId))
-        .where(and3(eq4(staffSessions.tokenHash, sha256(token)), gt(staffSessions.expiresAt, /* @__PURE__ */ new Date())))
-        .get();
+      const row = db.select({
+        user: { id: staffUsers.id, email: staffUsers.email, name: staffUsers.name },
+        csrfToken: staffSessions.csrfToken,
+        expiresAt: staffSessions.expiresAt
+      }).from(staffSessions).innerJoin(staffUsers, eq4(staffUsers.id, staffSessions.userId)).where(and3(eq4(staffSessions.tokenHash, sha256(token)), gt(staffSessions.expiresAt, /* @__PURE__ */ new Date()))).get();
       return row;
     },
     deleteSession(token) {
-      db.delete(staffSessions)
-        .where(eq4(staffSessions.tokenHash, sha256(token)))
-        .run();
+      db.delete(staffSessions).where(eq4(staffSessions.tokenHash, sha256(token))).run();
     },
     /** Expired sessions are refused on read; this only keeps the table small. */
     deleteExpiredSessions() {
       return db.delete(staffSessions).where(lt5(staffSessions.expiresAt, /* @__PURE__ */ new Date())).run().changes;
-    },
+    }
   };
 }
 
@@ -1660,7 +1465,7 @@ var BODY_LIMIT_BYTES = 64 * 1024;
 var ERROR_CODES = {
   [HTTP.BAD_REQUEST]: "bad_request",
   [HTTP.PAYLOAD_TOO_LARGE]: "payload_too_large",
-  [HTTP.UNSUPPORTED_MEDIA_TYPE]: "unsupported_media_type",
+  [HTTP.UNSUPPORTED_MEDIA_TYPE]: "unsupported_media_type"
 };
 function bodyBrokenOff(bindings) {
   const incoming = bindings?.incoming;
@@ -1675,8 +1480,9 @@ function createApp(deps) {
         return jsonError(c, HTTP.BAD_REQUEST, "validation_failed", "The request is not valid.", toIssues(result.error));
       }
       return void 0;
-    },
+    }
   });
+  app.use(httpInstrumentationMiddleware({ serviceName: "warehouse-api" }));
   app.use(correlation(logger));
   app.use(
     secureHeaders({
@@ -1686,9 +1492,9 @@ function createApp(deps) {
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    }),
+        frameAncestors: ["'none'"]
+      }
+    })
   );
   app.use("/api/*", bodyLimit(BODY_LIMIT_BYTES));
   const staff = createStaffRepo(deps.db);
@@ -1697,14 +1503,13 @@ function createApp(deps) {
     type: "apiKey",
     in: "cookie",
     name: SESSION_COOKIE,
-    description: "Set by POST /api/session. State-changing calls also need the session's X-CSRF-Token.",
+    description: "Set by POST /api/session. State-changing calls also need the session's X-CSRF-Token."
   });
   app.openAPIRegistry.registerComponent("securitySchemes", STORE_TOKEN_SCHEME, {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
-    description:
-      "A token the Store signs per call with its Ed25519 key (alg EdDSA): iss `store-web`, aud `warehouse-api` (one string), iat, exp at most 60 s later, jti, and htm/htu: the method and URL of this call (RFC 9449). Checked against STORE_PUBLIC_KEY with 5 s of clock tolerance.",
+    description: "A token the Store signs per call with its Ed25519 key (alg EdDSA): iss `store-web`, aud `warehouse-api` (one string), iat, exp at most 60 s later, jti, and htm/htu: the method and URL of this call (RFC 9449). Checked against STORE_PUBLIC_KEY with 5 s of clock tolerance."
   });
   if (deps.dashboardDir) app.route("/", dashboardRoutes(deps.dashboardDir));
   app.route("/", healthRoutes(deps));
@@ -1715,8 +1520,8 @@ function createApp(deps) {
     info: {
       title: "fishtag Warehouse API",
       version: "1.0.0",
-      description: "Every request may carry `X-Correlation-Id` (1\u2013128 of `[A-Za-z0-9._:-]`); every response carries the ID in use.",
-    },
+      description: "Every request may carry `X-Correlation-Id` (1\u2013128 of `[A-Za-z0-9._:-]`); every response carries the ID in use."
+    }
   });
   app.notFound((c) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
   app.onError((error, c) => {
@@ -1729,17 +1534,23 @@ function createApp(deps) {
       return jsonError(c, HTTP.BAD_REQUEST, "bad_request", "The request body could not be read.");
     }
     logger.error({ err: error }, "unhandled error");
-    const message = exposeErrors && error instanceof Error ? (error.stack ?? error.message) : "Something went wrong.";
+    const message = exposeErrors && error instanceof Error ? error.stack ?? error.message : "Something went wrong.";
     return jsonError(c, HTTP.INTERNAL_SERVER_ERROR, "internal_error", message);
   });
   return app;
 }
 
+// src/db/client.ts
+import { fileURLToPath } from "node:url";
+import { openSqlite } from "@fishtag/service-kit/sqlite";
 var MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
 function openDatabase(path) {
   return openSqlite(path, { schema: schema_exports, migrationsFolder: MIGRATIONS_FOLDER });
 }
 
+// src/orders/seed.ts
+import { sql as sql5 } from "drizzle-orm";
+import { v7 as uuidv73 } from "uuid";
 var FIRST = [
   "Ada",
   "Grace",
@@ -1756,7 +1567,7 @@ var FIRST = [
   "Tim",
   "Hedy",
   "Dennis",
-  "Sophie",
+  "Sophie"
 ];
 var LAST = [
   "Lovelace",
@@ -1774,7 +1585,7 @@ var LAST = [
   "Berners-Lee",
   "Lamarr",
   "Ritchie",
-  "Wilson",
+  "Wilson"
 ];
 var CITIES = [
   ["London", "N1 9GU", "GB"],
@@ -1784,14 +1595,14 @@ var CITIES = [
   ["Amsterdam", "1012 AB", "NL"],
   ["Madrid", "28004", "ES"],
   ["Boston", "02118", "US"],
-  ["Toronto", "M5V 2T6", "CA"],
+  ["Toronto", "M5V 2T6", "CA"]
 ];
 var PRODUCTS = [
   ["MUG-TEAL", "Enamel mug", 1450],
   ["TEE-FISH", "Fish-tag tee", 2400],
   ["NOTE-A5", "A5 notebook", 950],
   ["BAG-TOTE", "Canvas tote", 1800],
-  ["STK-PACK", "Sticker pack", 500],
+  ["STK-PACK", "Sticker pack", 500]
 ];
 var STAFF = ["sam@warehouse.test", "alex@warehouse.test", "kim@warehouse.test"];
 var DAY = 24 * 60 * 60 * 1e3;
@@ -1799,11 +1610,11 @@ var BATCH = 500;
 function random(seed) {
   let state = seed >>> 0;
   const next = () => {
-    state = (state + 1831565813) >>> 0;
+    state = state + 1831565813 >>> 0;
     let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
   };
   const pick = (items) => items[Math.floor(next() * items.length)];
   return { next, pick, int: (min, max) => min + Math.floor(next() * (max - min + 1)) };
@@ -1840,7 +1651,7 @@ function seedOrders(db, count, seedValue = 42) {
         actor: "store",
         reason: null,
         correlationId,
-        at: new Date(at),
+        at: new Date(at)
       });
       if (!rejected) {
         for (const next of historyFor((now - createdMs) / DAY, rnd.next())) {
@@ -1853,7 +1664,7 @@ function seedOrders(db, count, seedValue = 42) {
             actor: rnd.pick(STAFF),
             reason: next === "cancelled" ? "Customer asked to cancel" : null,
             correlationId: crypto.randomUUID(),
-            at: new Date(at),
+            at: new Date(at)
           });
           status = next;
         }
@@ -1884,23 +1695,19 @@ function seedOrders(db, count, seedValue = 42) {
         shippingCountry: country,
         subtotalCents,
         shippingCents,
-        vatCents: Math.round((totalCents * 20) / 120),
+        vatCents: Math.round(totalCents * 20 / 120),
         totalCents,
         correlationId,
         createdAt: new Date(createdMs),
-        updatedAt: new Date(at),
+        updatedAt: new Date(at)
       });
     }
     db.transaction((tx) => {
       tx.insert(orders).values(orderRows).run();
       for (let i = 0; i < lineRows.length; i += 2e3)
-        tx.insert(orderLines)
-          .values(lineRows.slice(i, i + 2e3))
-          .run();
+        tx.insert(orderLines).values(lineRows.slice(i, i + 2e3)).run();
       for (let i = 0; i < eventRows.length; i += 2e3)
-        tx.insert(orderEvents)
-          .values(eventRows.slice(i, i + 2e3))
-          .run();
+        tx.insert(orderEvents).values(eventRows.slice(i, i + 2e3)).run();
     });
   }
   db.transaction((tx) => {
@@ -1909,7 +1716,14 @@ function seedOrders(db, count, seedValue = 42) {
   });
 }
 
-var SERVER_KINDS = ["floor", "raw", "app"];
+// bench/child-process.ts
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { buildSync } from "esbuild";
+
+// bench/protocol.ts
+import { randomUUID, sign, verify } from "node:crypto";
+import { targetClaims } from "@fishtag/service-auth/tokens";
+var SERVER_KINDS = ["floor", "raw", "app", "quiet"];
 function isMessage(value) {
   return typeof value === "object" && value !== null && "type" in value && typeof value.type === "string";
 }
@@ -1921,18 +1735,18 @@ var ORDER_TEMPLATE = {
     line2: "Flat 3, Babbage House, second floor",
     city: "London",
     postalCode: "N1 9GU",
-    country: "GB",
+    country: "GB"
   },
   lines: [
     { sku: "MUG-ENAMEL-350-BLU", name: "Enamel camping mug, 350 ml, speckled blue", quantity: 2, unitPriceCents: 1250 },
-    { sku: "TEE-FISH-ORG-M", name: "Organic cotton tee with the fishtag print, size M", quantity: 1, unitPriceCents: 2400 },
+    { sku: "TEE-FISH-ORG-M", name: "Organic cotton tee with the fishtag print, size M", quantity: 1, unitPriceCents: 2400 }
   ],
   // 2 × 12.50 + 24.00, free shipping over £50 would not apply: £4.95; 20% VAT included in £53.95.
   subtotalCents: 4900,
   shippingCents: 495,
   vatCents: 899,
   totalCents: 5395,
-  storeOrderNumber: "ST-118734",
+  storeOrderNumber: "ST-118734"
 };
 var TEMPLATE_REST = JSON.stringify(ORDER_TEMPLATE).slice(1);
 var HEADER_PART = Buffer.from(JSON.stringify({ alg: "EdDSA", typ: "JWT" })).toString("base64url");
@@ -1955,6 +1769,8 @@ function answerRounds(server, close) {
     handled++;
   });
   let roundStart;
+  let peakRss = 0;
+  let rssSampler;
   const report = (message) => {
     sendToParent(message);
   };
@@ -1963,6 +1779,11 @@ function answerRounds(server, close) {
     switch (message.type) {
       case "begin":
         roundStart = { cpu: process.cpuUsage(), wallMs: performance.now(), handled };
+        peakRss = process.memoryUsage.rss();
+        clearInterval(rssSampler);
+        rssSampler = setInterval(() => {
+          peakRss = Math.max(peakRss, process.memoryUsage.rss());
+        }, 100);
         report({ type: "begun" });
         break;
       case "end": {
@@ -1974,8 +1795,9 @@ function answerRounds(server, close) {
           cpuMicros: cpu.user + cpu.system,
           wallMicros,
           requests: handled - start.handled,
-          maxRssKb: process.resourceUsage().maxRSS,
+          peakRssKb: Math.round(Math.max(peakRss, process.memoryUsage.rss()) / 1024)
         });
+        clearInterval(rssSampler);
         break;
       }
       case "close":
@@ -2016,7 +1838,7 @@ var send = (message, then) => {
 };
 function startApp() {
   const logFile = join2(dir, "app.log");
-  const logger = createLogger({ service: "warehouse-api", level: "info", file: logFile, stdout: false });
+  const logger = createLogger({ service: "warehouse-api", level: kind === "quiet" ? "silent" : "info", file: logFile, stdout: false });
   const db = openBenchDatabase("app.db");
   const app = createApp({ db, logger, rejectPrefix: "F", storePublicKey });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, listening);
@@ -2029,21 +1851,21 @@ function startRaw() {
     `INSERT INTO orders (id, store_order_id, store_order_number, reference, status, customer_name, customer_email,
        shipping_line1, shipping_line2, shipping_city, shipping_postal_code, shipping_country, subtotal_cents,
        shipping_cents, vat_cents, total_cents, correlation_id, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   );
   const insertEvent = sqlite.prepare(
     `INSERT INTO order_events (order_id, type, from_status, to_status, actor, reason, correlation_id, at)
-     VALUES (?, 'created', NULL, ?, 'store', NULL, ?, ?)`,
+     VALUES (?, 'created', NULL, ?, 'store', NULL, ?, ?)`
   );
   const countIn = sqlite.prepare(
-    "INSERT INTO order_status_counts (status, count) VALUES (?, 1) ON CONFLICT(status) DO UPDATE SET count = count + 1",
+    "INSERT INTO order_status_counts (status, count) VALUES (?, 1) ON CONFLICT(status) DO UPDATE SET count = count + 1"
   );
   const findKey = sqlite.prepare("SELECT fingerprint, status, body FROM idempotency_keys WHERE key = ?");
   const insertKey = sqlite.prepare(
-    "INSERT INTO idempotency_keys (key, fingerprint, order_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO idempotency_keys (key, fingerprint, order_id, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
   );
   const insertLine = sqlite.prepare(
-    "INSERT INTO order_lines (order_id, line_no, sku, name, quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO order_lines (order_id, line_no, sku, name, quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?, ?)"
   );
   const store = sqlite.transaction((key, fingerprint2, order, body, createdAtMs) => {
     if (findKey.get(key) !== void 0) return false;
@@ -2067,7 +1889,7 @@ function startRaw() {
       order.totalCents,
       order.correlationId,
       createdAtMs,
-      createdAtMs,
+      createdAtMs
     );
     order.lines.forEach((line, index2) => {
       insertLine.run(order.id, index2 + 1, line.sku, line.name, line.quantity, line.unitPriceCents);
@@ -2119,7 +1941,7 @@ function startRaw() {
         totalCents: input.totalCents,
         correlationId: typeof correlationId === "string" ? correlationId : crypto.randomUUID(),
         createdAt: new Date(createdAt).toISOString(),
-        updatedAt: new Date(createdAt).toISOString(),
+        updatedAt: new Date(createdAt).toISOString()
       };
       const body = JSON.stringify(order);
       const fingerprint2 = createHash3("sha256").update(raw).digest("base64url");
@@ -2155,9 +1977,7 @@ function startFloor() {
       const id = uuidv74();
       insert.run(id, String(storeOrderId), text3);
       const correlationId = req.headers["x-correlation-id"];
-      res
-        .writeHead(201, { "content-type": "application/json", "x-correlation-id": typeof correlationId === "string" ? correlationId : id })
-        .end(JSON.stringify({ id, storeOrderId, correlationId }));
+      res.writeHead(201, { "content-type": "application/json", "x-correlation-id": typeof correlationId === "string" ? correlationId : id }).end(JSON.stringify({ id, storeOrderId, correlationId }));
     });
   });
   server.listen(0, "127.0.0.1", () => {
@@ -2168,7 +1988,7 @@ function startFloor() {
 function listening({ port }) {
   send({ type: "ready", port });
 }
-var running = { app: startApp, raw: startRaw, floor: startFloor }[kind]();
+var running = { app: startApp, quiet: startApp, raw: startRaw, floor: startFloor }[kind]();
 answerRounds(running.server, (handled) => {
   running.server.close();
   running.server.closeAllConnections();
