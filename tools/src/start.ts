@@ -7,9 +7,11 @@
 import { join } from "node:path";
 
 import { buildWithProgress } from "./build-progress.js";
-import { DATA_DIR, LOG_DIR, REPO_ROOT } from "./paths.js";
+import { startOtlpReceiver } from "./otlp-receiver.js";
+import { DATA_DIR, LOG_DIR, REPO_ROOT, SPANS_FILE } from "./paths.js";
 import { readableLogs } from "./readable-logs.js";
 import { ADMIN_FILE, adminAccount, KEYS_DIR, newKeysNotice, serviceKeys } from "./secrets.js";
+import { openSpanStore } from "./span-store.js";
 import { Supervisor, type ServiceSpec, type SupervisorEvent } from "./supervisor.js";
 
 const warehousePort = process.env.WAREHOUSE_PORT ?? "9000";
@@ -23,13 +25,19 @@ if (!(await buildWithProgress())) process.exit(1);
 const admin = adminAccount();
 const keys = serviceKeys();
 
+// Traces: to the OTLP endpoint the environment names, or else to a small receiver in this process that
+// keeps them in data/traces.db for `npm run trace` (no trace backend needed to see one).
+const spanStore = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? undefined : openSpanStore(SPANS_FILE);
+const receiver = spanStore && (await startOtlpReceiver(spanStore, 0));
+const tracingEnv = receiver ? { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" } : {};
+
 function serviceSpec(name: string, entry: string, env: NodeJS.ProcessEnv): ServiceSpec {
   return {
     name,
     command: process.execPath,
     args: [join(REPO_ROOT, entry)],
     cwd: join(REPO_ROOT, name),
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...tracingEnv, ...env },
   };
 }
 
@@ -102,6 +110,8 @@ async function quit(): Promise<void> {
   quitting = true;
   console.log("\n  » stopping both services (each finishes the requests it has taken)\n");
   await supervisor.stopAll();
+  receiver?.server.close();
+  spanStore?.close();
   process.exit(0);
 }
 
@@ -128,8 +138,11 @@ console.log(
     `  Dashboard  ${warehouseUrl}/  (sign in as ${admin.email}; the password is in ${ADMIN_FILE})`,
     `  API        ${warehouseUrl}/openapi.json`,
     `  Logs       ${LOG_DIR}  (JSON lines; this terminal shows them readable)`,
+    receiver
+      ? `  Traces     ${SPANS_FILE}  (kept by a local OTLP receiver; OTEL_EXPORTER_OTLP_ENDPOINT sends them elsewhere)`
+      : `  Traces     sent to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? ""}`,
     `  Keys       ${KEYS_DIR}  (each service signs its calls to the other; public keys in *.pub)`,
-    "  Follow an order across both services: npm run trace -- <ST-000001 | support reference>",
+    "  Follow an order across both services: npm run trace -- <ST-000001 | support reference | trace id>",
     interactive
       ? "  Try        w stops or starts the warehouse (the store keeps taking orders), s the store, q quits"
       : "  Try        stopping one service with kill <pid>; the other keeps running. A crashed one is started again.",
