@@ -19,6 +19,8 @@ type Caller = "nobody" | "store" | "staff";
 /** Who may call each documented route. Anything else must get 401 in the API's error shape. */
 const ALLOWED: Record<string, readonly Caller[]> = {
   "GET /healthz": ["nobody", "store", "staff"],
+  "GET /livez": ["nobody", "store", "staff"],
+  "GET /readyz": ["nobody", "store", "staff"],
   "POST /api/orders": ["store"],
   "GET /api/orders": ["staff"],
   "GET /api/orders/{id}": ["staff"],

@@ -26,6 +26,8 @@ export const commonEnv = {
     .enum(["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"])
     .optional(),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  // /metrics listens on its own port (each service names it), on loopback unless opened here.
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
 };
 
 const keyField = (parse: (value: string) => KeyParse) => z.string().transform((value, ctx) => envKey(parse, value, ctx) ?? z.NEVER);

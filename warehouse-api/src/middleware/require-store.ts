@@ -9,6 +9,7 @@ import { inSpan, markRefused } from "@fishtag/tracing/spans";
 import type { AppEnv } from "../app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
+import { warehouseMetrics } from "../metrics.js";
 
 export const STORE_TOKEN_SCHEME = "storeToken";
 
@@ -31,7 +32,10 @@ export function requireStore(storePublicKey: KeyObject | undefined, logger: Logg
         request: { method: c.req.method, url: c.req.url },
         replay,
       });
-      if (!verification.ok) markRefused(verification.reason);
+      if (!verification.ok) {
+        markRefused(verification.reason);
+        warehouseMetrics().tokensRefused.add(1, { reason: verification.reason });
+      }
       return verification;
     });
     if (!result.ok) {

@@ -4,6 +4,7 @@ import type { AppDeps, AppEnv } from "../app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import type { AppRouteHandler } from "../lib/openapi.js";
+import { warehouseMetrics } from "../metrics.js";
 import { sessionOf } from "../staff/require-staff.js";
 import { fingerprint, idempotencyKeyOf, REPLAYED_HEADER } from "./idempotency.js";
 import type * as routes from "./orders.openapi.js";
@@ -66,6 +67,7 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
       case "replayed":
         logger.info({ idempotencyKey: key, orderId: result.orderId, status: result.answer.status }, "order creation replayed");
         c.header(REPLAYED_HEADER, "true");
+        warehouseMetrics().idempotentReplays.add(1);
         return send(result.answer);
       case "created": {
         const { order } = result;
@@ -77,6 +79,7 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
           storeOrderNumber: order.storeOrderNumber,
           batch: result.batchSize,
         };
+        warehouseMetrics().ordersCreated.add(1, { status: order.status });
         if (rejected) logger.warn(fields, "order rejected");
         else logger.info({ ...fields, lines: order.lines.length, totalCents: order.totalCents }, "order received");
         return send(result.answer);
@@ -112,6 +115,7 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
         return jsonError(c, HTTP.CONFLICT, "invalid_transition", `This order is ${result.from}; it cannot move to ${to}.`);
       case "changed":
         logger.info({ orderId: id, storeOrderNumber: result.order.storeOrderNumber, to, staffId: user.id }, "order status changed");
+        warehouseMetrics().transitions.add(1, { from: result.from, to });
         return c.json(result.order, HTTP.OK);
     }
   };

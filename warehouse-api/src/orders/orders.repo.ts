@@ -58,7 +58,8 @@ export type Actor = { actor: string; correlationId: string };
 
 export type TransitionChange = Actor & { to: OrderStatus; reason: string | null };
 
-export type TransitionResult = { kind: "changed"; order: Order } | { kind: "not_found" } | { kind: "not_allowed"; from: OrderStatus };
+export type TransitionResult =
+  { kind: "changed"; order: Order; from: OrderStatus } | { kind: "not_found" } | { kind: "not_allowed"; from: OrderStatus };
 
 /** An order creation under an Idempotency-Key: `answer` turns the new order into the response to store. */
 export type IdempotentCreate = { key: string; fingerprint: string; answer: (order: Order) => CreateAnswer };
@@ -339,7 +340,7 @@ export function createOrdersRepo(db: Db) {
               correlationId: change.correlationId,
               at,
             });
-            return { kind: "changed", order };
+            return { kind: "changed", order, from: current.status };
           })
           .immediate(),
       );

@@ -7,6 +7,7 @@ import { requestClient } from "../lib/client.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import type { AppRouteHandler } from "../lib/openapi.js";
+import { warehouseMetrics } from "../metrics.js";
 import { DECOY_HASH, passwordCheckSlots, verifyPassword, type PasswordCheckBudget } from "./password.js";
 import { SESSION_COOKIE, sessionOf } from "./require-staff.js";
 import type * as routes from "./session.openapi.js";
@@ -41,6 +42,7 @@ export function sessionHandlers(
     const release = slots.take();
     if (!release) {
       logger.warn("sign-in refused: the password checks are busy");
+      warehouseMetrics().signInsThrottled.add(1, { reason: "hashing_budget" });
       c.header("Retry-After", "1");
       return jsonError(c, HTTP.SERVICE_UNAVAILABLE, "busy", "Too many sign-ins at once. Try again in a second.");
     }
@@ -48,6 +50,7 @@ export function sessionHandlers(
       const turn = await throttle.take(email, client.address);
       if (!turn.ok) {
         logger.warn({ limit: turn.limit, retryAfterSeconds: turn.retryAfterSeconds }, "sign-in throttled");
+        warehouseMetrics().signInsThrottled.add(1, { reason: turn.limit });
         c.header("Retry-After", String(turn.retryAfterSeconds));
         return jsonError(
           c,
