@@ -14,9 +14,11 @@
 // orders, ... on the same store, so drift on a shared machine hits both sides of a ratio alike.
 //
 // CPU per order or per empty action comes from /proc (user + system time of each process over a round,
-// divided by what it completed); every operation started in a round is finished in it. With --logging, a
-// second store with LOG_LEVEL=silent takes orders in rounds of its own: the cost of the log lines. With
-// --profile, the stores run under --cpu-prof and the profile's top entries are printed, source-mapped.
+// divided by what it completed); every operation started in a round is finished in it. Each ratio is taken
+// within a round and the median of the rounds' ratios is reported. With --logging, each round also loads
+// the store and a second one with LOG_LEVEL=silent at the same time, so whatever else the machine is doing
+// weighs on both alike: the cost of the log lines. With --profile, the stores run under --cpu-prof and the
+// profile's top entries are printed, source-mapped.
 //
 // Goals (issue 12): orders/s ≥ 0.5 × empty actions/s; store CPU per order ≤ 2 × per empty action;
 // store RSS ≤ 250 MB during the run; logging ≤ 5% of the store's CPU per order.
@@ -132,14 +134,15 @@ async function emptyActionCustomer(storeUrl: string): Promise<Lane> {
 
 // ---- loads and rounds ------------------------------------------------------------------------------
 
-/** What a round puts load on: the empty action, or orders on the store as shipped or with its logs off. */
-type LoadKind = "empty" | "orders" | "orders, logs off";
+/** What a round puts load on: the empty action, orders, or (--logging) orders on two stores at once, one with its logs off. */
+type LoadKind = "empty" | "orders" | "orders, logs on" | "orders, logs off";
 
 type Target = { kind: LoadKind; store: Service; lanes: Lane[] };
 
 type Round = {
   round: number;
   kind: LoadKind;
+  store: string;
   ops: number;
   opsPerSec: number;
   storeCpuMsPerOp: number;
@@ -190,7 +193,8 @@ async function drive(target: Target, warehouse: Service, seconds: number, label:
   };
 }
 
-async function measure(round: number, target: Target, warehouse: Service, seconds: number): Promise<Round> {
+/** One load for `seconds`; `shared` when another store is loaded at the same time (the warehouse's CPU is then both's). */
+async function measure(round: number, target: Target, warehouse: Service, seconds: number, shared = false): Promise<Round> {
   const { timings, wallMicros, storeCpu, warehouseCpu, genCpuPct, rssPeakMb } = await drive(
     target,
     warehouse,
@@ -208,11 +212,12 @@ async function measure(round: number, target: Target, warehouse: Service, second
   return {
     round,
     kind: target.kind,
+    store: target.store.label,
     ops,
     opsPerSec: ops / (wallMicros / 1e6),
     storeCpuMsPerOp: storeCpu / 1000 / ops,
     storeCpuPct: (100 * storeCpu) / wallMicros,
-    warehouseCpuMsPerOp: warehouseCpu / 1000 / ops,
+    warehouseCpuMsPerOp: shared ? Number.NaN : warehouseCpu / 1000 / ops,
     genCpuPct,
     p50: percentile(main, 0.5),
     p95: percentile(main, 0.95),
@@ -230,6 +235,7 @@ const { row, header } = textTable(
     ["load", 16],
     ["ops/s", 7],
     ["÷ empty", 8],
+    ["cpu ÷", 6],
     ["store ms/op", 12],
     ["store cpu%", 11],
     ["wh ms/op", 9],
@@ -244,12 +250,16 @@ const { row, header } = textTable(
   2,
 );
 
-function roundRow(label: string, kind: LoadKind, r: Omit<Round, "round" | "kind">, ratio: number | undefined): string {
+/** What a row is compared with: its rate ÷ the empty action's, and its CPU per operation ÷ that of its reference. */
+type Ratios = { rate?: number; cpu?: number };
+
+function roundRow(label: string, kind: LoadKind, r: Omit<Round, "round" | "kind" | "store">, ratios: Ratios = {}): string {
   return row([
     label,
     kind,
     fixed(r.opsPerSec, 1),
-    ratio === undefined ? "" : fixed(ratio, 2),
+    ratios.rate === undefined ? "" : fixed(ratios.rate, 2),
+    ratios.cpu === undefined ? "" : fixed(ratios.cpu, 2),
     fixed(r.storeCpuMsPerOp, 2),
     fixed(r.storeCpuPct, 0),
     fixed(r.warehouseCpuMsPerOp, 2),
@@ -264,7 +274,7 @@ function roundRow(label: string, kind: LoadKind, r: Omit<Round, "round" | "kind"
 }
 
 /** The median of each figure over `rounds`: a row of the same shape. */
-function medianOf(rounds: Round[]): Omit<Round, "round" | "kind"> {
+function medianOf(rounds: Round[]): Omit<Round, "round" | "kind" | "store"> {
   const of = (pick: (r: Round) => number) => median(rounds.map(pick));
   return {
     ops: of((r) => r.ops),
@@ -288,7 +298,7 @@ async function main(options: Options, dir: string): Promise<number> {
   const warehouseKeys = generateServiceKeyPair();
   // Outside `dir`, which is removed at the end: the profiles are for reading afterwards.
   const profileDir = options.profile ? mkdtempSync(join(tmpdir(), "store-bench-profile-")) : undefined;
-  const [warehousePort, storePort, quietStorePort] = [await freePort(), await freePort(), await freePort()];
+  const [warehousePort, storePort, logsOnPort, logsOffPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
 
   const warehouse = await startService({
     label: "warehouse",
@@ -331,77 +341,93 @@ async function main(options: Options, dir: string): Promise<number> {
     });
   };
   const store = await startStore("store", storePort);
-  const quietStore = options.logging ? await startStore("store-quiet", quietStorePort, { LOG_LEVEL: "silent" }) : undefined;
+  // Two more for --logging, alike but for the log level, fresh and loaded at the same time (so equally warmed up).
+  const logStores = options.logging
+    ? [await startStore("store-logs-on", logsOnPort), await startStore("store-logs-off", logsOffPort, { LOG_LEVEL: "silent" })]
+    : [];
 
   const lanes = (make: (url: string) => Promise<Lane>, service: Service) =>
     Promise.all(Array.from({ length: options.customers }, () => make(service.url)));
-  const targets: Target[] = [
-    { kind: "empty", store, lanes: await lanes(emptyActionCustomer, store) },
-    { kind: "orders", store, lanes: await lanes(orderingCustomer, store) },
-  ];
-  if (quietStore) targets.push({ kind: "orders, logs off", store: quietStore, lanes: await lanes(orderingCustomer, quietStore) });
+  const empty: Target = { kind: "empty", store, lanes: await lanes(emptyActionCustomer, store) };
+  const orders: Target = { kind: "orders", store, lanes: await lanes(orderingCustomer, store) };
+  const pair: Target[] = [];
+  for (const [index, logStore] of logStores.entries()) {
+    pair.push({
+      kind: index === 0 ? "orders, logs on" : "orders, logs off",
+      store: logStore,
+      lanes: await lanes(orderingCustomer, logStore),
+    });
+  }
+  const targets = [empty, orders, ...pair];
 
   console.log(
-    `checkout bench: ${options.rounds} rounds × ${options.duration}s per load (${targets.map((t) => t.kind).join(", ")}), ` +
-      `${options.customers} customers without JavaScript, ${options.warmup}s warm-up each; an order is an add-to-cart post ` +
+    `checkout bench: ${options.rounds} rounds × ${options.duration}s per load (empty, orders${pair.length > 0 ? ", orders on two more stores at once, one with its logs off" : ""}), ` +
+      `${options.customers} customers without JavaScript per store, ${options.warmup}s warm-up each; an order is an add-to-cart post ` +
       "(answered with the catalog page) and a checkout post (answered with a 303 to the order); ms/op is CPU time per operation",
   );
-  if (options.warmup > 0) for (const target of targets) await drive(target, warehouse, options.warmup, `warmup-${target.kind[0] ?? ""}`);
+  if (options.warmup > 0) {
+    for (const target of [empty, orders]) await drive(target, warehouse, options.warmup, `warmup-${target.kind}`);
+    await Promise.all(pair.map((target) => drive(target, warehouse, options.warmup, `warmup-${target.kind}`)));
+  }
 
   console.log(header);
   const rounds: Round[] = [];
-  const ratios: number[] = [];
+  // Each ratio within its round, so what the machine was doing then weighs on both sides.
+  const ratios = { rate: [] as number[], cpu: [] as number[], logging: [] as number[] };
   for (let round = 1; round <= options.rounds; round++) {
-    let empty: Round | undefined;
-    for (const target of targets) {
-      const r = await measure(round, target, warehouse, options.duration);
-      rounds.push(r);
-      if (r.kind === "empty") empty = r;
-      // Each load's rate is compared with the empty action's in the same round, so drift cancels out.
-      const ratio = r.kind !== "empty" && empty ? r.opsPerSec / empty.opsPerSec : undefined;
-      if (r.kind === "orders" && ratio !== undefined) ratios.push(ratio);
-      console.log(roundRow(String(round), r.kind, r, ratio));
+    const e = await measure(round, empty, warehouse, options.duration);
+    const o = await measure(round, orders, warehouse, options.duration);
+    const vsEmpty = { rate: o.opsPerSec / e.opsPerSec, cpu: o.storeCpuMsPerOp / e.storeCpuMsPerOp };
+    ratios.rate.push(vsEmpty.rate);
+    ratios.cpu.push(vsEmpty.cpu);
+    console.log(roundRow(String(round), e.kind, e));
+    console.log(roundRow(String(round), o.kind, o, vsEmpty));
+    rounds.push(e, o);
+    if (pair.length > 0) {
+      const [on, off] = await Promise.all(pair.map((target) => measure(round, target, warehouse, options.duration, true)));
+      if (!on || !off) throw new Error("the pair of stores was not measured");
+      ratios.logging.push(1 - off.storeCpuMsPerOp / on.storeCpuMsPerOp);
+      console.log(roundRow(String(round), on.kind, on));
+      console.log(roundRow(String(round), off.kind, off, { cpu: off.storeCpuMsPerOp / on.storeCpuMsPerOp }));
+      rounds.push(on, off);
     }
   }
 
   const medians = new Map(targets.map((t) => [t.kind, medianOf(rounds.filter((r) => r.kind === t.kind))]));
-  for (const [kind, m] of medians) console.log(roundRow("median", kind, m, kind === "orders" ? median(ratios) : undefined));
+  for (const [kind, m] of medians) {
+    console.log(roundRow("median", kind, m, kind === "orders" ? { rate: median(ratios.rate), cpu: median(ratios.cpu) } : {}));
+  }
 
   for (const target of targets) for (const lane of target.lanes) lane.close();
-  const peaks = [store, quietStore].flatMap((service) => (service ? [`${service.label} ${fixed(memoryMb(service.pid).peak, 0)} MB`] : []));
-  await Promise.all([store, quietStore, warehouse].flatMap((service) => (service ? [stopService(service)] : [])));
+  const peaks = [store, ...logStores].map((service) => `${service.label} ${fixed(memoryMb(service.pid).peak, 0)} MB`);
+  await Promise.all([store, ...logStores, warehouse].map((service) => stopService(service)));
 
-  const empty = medians.get("empty");
-  const orders = medians.get("orders");
-  const quiet = medians.get("orders, logs off");
-  if (!empty || !orders) throw new Error("no rounds measured");
-  const rssDuringRuns = Math.max(...rounds.filter((r) => r.kind !== "orders, logs off").map((r) => r.rssPeakMb));
-  console.log(`\nmedians of ${options.rounds} rounds (goals from issue 12 in brackets):`);
-  console.log(`  orders/s ÷ empty actions/s:            ${fixed(median(ratios), 2)}  [≥ 0.5]`);
-  console.log(`  store CPU per order ÷ per empty action: ${fixed(orders.storeCpuMsPerOp / empty.storeCpuMsPerOp, 2)}  [≤ 2]`);
+  const e = medians.get("empty");
+  const o = medians.get("orders");
+  if (!e || !o) throw new Error("no rounds measured");
+  const rssDuringRuns = Math.max(...rounds.filter((r) => r.store === store.label).map((r) => r.rssPeakMb));
+  console.log(`\nmedians of ${options.rounds} rounds, ratios within each round (goals from issue 12 in brackets):`);
+  console.log(`  orders/s ÷ empty actions/s:             ${fixed(median(ratios.rate), 2)}  [≥ 0.5]`);
+  console.log(`  store CPU per order ÷ per empty action: ${fixed(median(ratios.cpu), 2)}  [≤ 2]`);
   console.log(
-    `  CPU per order: store ${fixed(orders.storeCpuMsPerOp, 2)} ms, warehouse ${fixed(orders.warehouseCpuMsPerOp, 2)} ms; ` +
-      `per empty action: store ${fixed(empty.storeCpuMsPerOp, 2)} ms`,
+    `  CPU per order: store ${fixed(o.storeCpuMsPerOp, 2)} ms, warehouse ${fixed(o.warehouseCpuMsPerOp, 2)} ms; ` +
+      `per empty action: store ${fixed(e.storeCpuMsPerOp, 2)} ms`,
   );
   console.log(
-    `  checkout latency p50/p95/p99: ${fixed(orders.p50, 0)}/${fixed(orders.p95, 0)}/${fixed(orders.p99, 0)} ms; ` +
-      `${fixed(orders.opsPerSec, 1)} orders/s`,
+    `  checkout latency p50/p95/p99: ${fixed(o.p50, 0)}/${fixed(o.p95, 0)}/${fixed(o.p99, 0)} ms; ${fixed(o.opsPerSec, 1)} orders/s`,
   );
   console.log(
     `  store RSS peak during the rounds: ${fixed(rssDuringRuns, 0)} MB [≤ 250]; over the whole process (VmHWM): ${peaks.join(", ")}`,
   );
-  if (quiet) {
-    const cost = 1 - quiet.storeCpuMsPerOp / orders.storeCpuMsPerOp;
+  if (ratios.logging.length > 0) {
     console.log(
-      `  logging: store CPU per order ${fixed(orders.storeCpuMsPerOp, 2)} ms at info, ${fixed(quiet.storeCpuMsPerOp, 2)} ms silent: ` +
-        `the log lines cost ${fixed(100 * cost, 1)}% [≤ 5%]`,
+      `  the log lines' share of the store's CPU per order (info vs silent, at once): ${fixed(100 * median(ratios.logging), 1)}% [≤ 5%]`,
     );
   }
 
   if (profileDir) {
     console.log("\n(profiled run: the stores ran under --cpu-prof, so the figures above are lower than usual)");
-    for (const service of [store, quietStore]) {
-      if (!service) continue;
+    for (const service of [store, ...logStores]) {
       const file = mainThreadProfile(join(profileDir, service.label));
       console.log(`\n${service.label} CPU profile: ${file ?? "(not written)"}`);
       if (file) for (const line of summariseStoreProfile(file)) console.log(line);
