@@ -23,6 +23,9 @@ export const EnvSchema = z.object({
   // count, or addresses and CIDR ranges; off by default): behind a load balancer, each customer keeps
   // their own checkout allowance, and the customer cookie is Secure when they came over https.
   STORE_TRUSTED_PROXIES: trustedProxiesField(),
+  // Serves /bench/empty-action, a page whose server action does nothing: the checkout bench's baseline
+  // (bench/checkout.ts), which alone sets it. Off (the default), the page and its action answer 404.
+  STORE_BENCH_ACTION: z.stringbool().default(false),
   // The store's own database (products, carts, orders). Relative paths are taken from the working
   // directory: store-web/ for `npm start` and `npm run dev` (whose script points it at ../data).
   STORE_DB_PATH: z.string().min(1).default("./data/store.db"),
