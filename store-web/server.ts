@@ -2,26 +2,44 @@ import { createServer, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { format } from "node:util";
 
+import { context } from "@opentelemetry/api";
 import next from "next";
 
 import { drainOnSignals } from "@fishtag/service-kit/shutdown";
-import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
+import { databaseReadiness } from "@fishtag/service-kit/sqlite";
+import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
+import { meter, startMetrics } from "@fishtag/tracing/metrics";
+import { startTracing } from "@fishtag/tracing/otel";
 
 import { db } from "./src/db/db.server";
 import { env } from "./src/env";
 import { admit, answerClientError, consoleLine, identifyClient, type Refusal } from "./src/front-door";
 import { logger } from "./src/lib/logger.server";
+import { observeRequest } from "./src/observability/http-server";
+import { BREAKER_LEVEL } from "./src/observability/metrics";
+import { answerProbe, PROBE_PATHS } from "./src/observability/probes";
 import { createOrderRelay, RELAY_INTERVAL_MS } from "./src/order-outbox/relay";
 import { repos } from "./src/repos.server";
 import { warehouse } from "./src/warehouse/warehouse.server";
 
 /**
  * A thin server around Next for what Next has no hook for (ADR 0002): a front door that refuses what Next
- * would answer with a 500 or read whole before refusing (src/front-door.ts), an access line per request
- * with its final status and duration, the outbox relay beside the app, and the drain on SIGTERM. The
+ * would answer with a 500 or read whole before refusing (src/front-door.ts), an access line, a span and
+ * the HTTP metrics per request with its final status and duration, the probes, the outbox relay beside
+ * the app, and the drain on SIGTERM. The
  * correlation ID on the access line is the one the answer carries (set by proxy.ts, jsonRoute or the
  * front door).
  */
+
+// Before anything makes a span: the provider, W3C propagation and the export (OTEL_* variables). Next's
+// own spans (the page render, route handlers) join the request's span through the same global API.
+const tracing = startTracing({
+  serviceName: env.OTEL_SERVICE_NAME ?? "store-web",
+  endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+  protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL,
+});
+// On a listener of its own (loopback by default), so the store's public port never shows it.
+const metrics = await startMetrics({ serviceName: "store-web", port: env.STORE_METRICS_PORT, host: env.METRICS_HOST });
 
 // Next writes its own notices and request errors to the console, some in colour, some over several lines,
 // some quoting what a client sent. stdout is JSON lines only: each becomes one log line, its first line
@@ -50,6 +68,23 @@ logger.info({ dbPath: env.STORE_DB_PATH }, "store database ready");
 const { orders, outbox, carts } = repos();
 const relay = createOrderRelay({ orders, outbox, warehouse: warehouse(), logger });
 relay.start(RELAY_INTERVAL_MS);
+meter()
+  .createObservableGauge("store.warehouse.circuit_breaker.state", {
+    description: "The warehouse client's circuit: 0 closed, 1 half-open (one trial order), 2 open (orders wait in the outbox)",
+  })
+  .addCallback((result) => {
+    result.observe(BREAKER_LEVEL[warehouse().breakerState()]);
+  });
+const probes = {
+  database: databaseReadiness(
+    () => storeDb.$client,
+    "drizzle",
+    (error) => {
+      logger.error({ err: error }, "readiness: the database did not answer");
+    },
+  ),
+  relayRunning: relay.running,
+};
 
 // Every new cookie makes a cart; those nobody has added to for 30 days are forgotten, hourly.
 const CART_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -78,8 +113,8 @@ const server = createServer((req, res) => {
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     const path = req.url?.split("?")[0];
     const refusal = refused.get(res);
-    // Every open page polls the health route: keep those lines out of the info log.
-    const level = refusal ? "warn" : path === "/api/health" ? "debug" : "info";
+    // Every open page polls the health route, and orchestrators the probes: keep those lines out of the info log.
+    const level = refusal ? "warn" : path === "/api/health" || PROBE_PATHS.has(path ?? "") ? "debug" : "info";
     const aborted = !res.writableFinished;
     logger[level](
       {
@@ -94,14 +129,23 @@ const server = createServer((req, res) => {
       refusal ? "request refused" : "request completed",
     );
   });
-  admit(req, res).then(
-    (refusal) => {
-      if (refusal) refused.set(res, refusal);
-      else void handle(req, res);
-    },
-    // The client went away while its body was read: nothing left to answer.
-    () => req.socket.destroy(),
-  );
+  // The request's span is the active context for everything below: the front door, Next and the app.
+  context.with(observeRequest(req, res), () => {
+    const path = req.url?.split("?", 1)[0];
+    if (req.method === "GET" && (path === "/livez" || path === "/readyz")) {
+      const inbound = req.headers[CORRELATION_HEADER];
+      answerProbe(path, res, resolveCorrelationId(typeof inbound === "string" ? inbound : undefined).id, probes);
+      return;
+    }
+    admit(req, res).then(
+      (refusal) => {
+        if (refusal) refused.set(res, refusal);
+        else void handle(req, res);
+      },
+      // The client went away while its body was read: nothing left to answer.
+      () => req.socket.destroy(),
+    );
+  });
 });
 
 // Requests Node's parser cannot read never reach the handler above: answered and logged here instead.
@@ -117,6 +161,7 @@ server.on("clientError", (error: Error & { code?: string }, socket: Duplex) => {
 
 server.listen(env.STORE_PORT, () => {
   logger.info({ port: env.STORE_PORT, warehouseUrl: env.WAREHOUSE_URL }, `store-web listening on http://localhost:${env.STORE_PORT}`);
+  logger.info({ url: metrics.url }, "metrics served");
 });
 
 // No more deliveries from the signal on; the one in flight is recorded before the database closes, and
@@ -132,6 +177,8 @@ drainOnSignals(server, {
       await app.close();
     } finally {
       storeDb.$client.close();
+      // The spans of the last requests, sent before the process ends.
+      await Promise.all([tracing.shutdown(), metrics.shutdown()]);
     }
   },
 });

@@ -3,26 +3,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
 
+import { checkoutForm } from "./forms";
 import { startFakeWarehouse, startWarehouse, STORE_TEST_KEY, UNUSED_URL, type RunningServer } from "./servers";
 
 const logger = createLogger({ service: "store-web", level: "silent" });
-
-function checkoutForm(fields: Record<string, string> = {}): FormData {
-  const form = new FormData();
-  const values: Record<string, string> = {
-    name: "Ada Lovelace",
-    email: "ada@example.com",
-    reference: "PO-1001",
-    line1: "12 Analytical Row",
-    line2: "",
-    city: "London",
-    postalCode: "N1 9GU",
-    country: "GB",
-    ...fields,
-  };
-  for (const [key, value] of Object.entries(values)) form.set(key, value);
-  return form;
-}
 
 let store: ReturnType<typeof testStore>;
 let customer: string;

@@ -6,6 +6,7 @@ import { testKeyPair } from "@fishtag/service-auth/testing";
 import { createReplayGuard } from "@fishtag/service-auth/tokens";
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
 
+import { checkoutForm } from "./forms";
 import { startRoute, startWarehouse, STORE_TEST_KEY, TEST_SERVICE_KEYS, type RunningServer } from "./servers";
 
 // The other direction of the contract: the warehouse's status relay, as it runs in the warehouse process,
@@ -39,17 +40,7 @@ const relay = (signingKey = TEST_SERVICE_KEYS.warehouse.signingKey) =>
 /** A checkout through the store against the real warehouse: the order both sides know. */
 async function placed(reference: string) {
   store.carts.add(customer, "MUG-TEAL", 1);
-  const form = new FormData();
-  const fields = {
-    name: "Ada Lovelace",
-    email: "ada@example.com",
-    reference,
-    line1: "1 Row",
-    city: "London",
-    postalCode: "N1 9GU",
-    country: "GB",
-  };
-  for (const [key, value] of Object.entries(fields)) form.set(key, value);
+  const form = checkoutForm({ reference, line1: "1 Row" });
   const client = createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: warehouse.url, timeoutMs: 5000, logger });
   const state = await runWithCorrelationId(`checkout-${reference}`, () =>
     placeOrder(form, {

@@ -8,6 +8,8 @@ import { commonEnv, loadEnvOrExit, publicKeyField, signingKeyField } from "@fish
 export const EnvSchema = z.object({
   ...commonEnv,
   STORE_PORT: z.coerce.number().int().min(1).max(65_535).default(8000),
+  // GET /metrics (Prometheus text) on a port of its own, loopback unless METRICS_HOST opens it; 0: any free port.
+  STORE_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
   WAREHOUSE_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:9000"),
   // No unbounded waits on the warehouse: a checkout gives up after this and tells the customer to retry.
   WAREHOUSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),

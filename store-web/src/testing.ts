@@ -20,3 +20,4 @@ export {
   type WarehouseOrderRequest,
 } from "./warehouse/client.server";
 export { handleStatusEvent } from "./warehouse/status-events.handler";
+export { observeRequest } from "./observability/http-server";

@@ -82,7 +82,9 @@ export function openSpanStore(path: string, { readonly = false }: { readonly?: b
   const insertAll = db.transaction((spans: StoredSpan[]) => {
     for (const span of spans) insert?.run(toRow(span));
   });
-  const byTrace = db.prepare("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns");
+  // Span start times are whole milliseconds (the SDK takes them from Date.now()): of two spans begun in the
+  // same one, the one that ended first is drawn first, as a step that preceded the other.
+  const byTrace = db.prepare("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, end_ns");
   const tracesOfCorrelation = db.prepare("SELECT DISTINCT trace_id FROM spans WHERE correlation_id = ?").pluck();
 
   return {

@@ -1,7 +1,8 @@
-import { ValueType, type Counter } from "@opentelemetry/api";
+import { context, trace, ValueType, type Counter } from "@opentelemetry/api";
 
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
 import { meter } from "@fishtag/tracing/metrics";
+import { contextFrom, inSpan, parseTraceContext } from "@fishtag/tracing/spans";
 
 import { createRelayLoop, type TickResult } from "./loop.js";
 
@@ -20,13 +21,19 @@ export type OutboxSource<Row> = {
   backlog: () => Backlog;
 };
 
-export type OutboxRelayOptions<Row extends { correlationId: string }> = {
+/**
+ * What the relay needs of a row: the correlation ID of the request that wrote it, and that request's
+ * trace context (W3C headers as JSON, stored in the same transaction; null on rows older than tracing).
+ */
+export type RelayRow = { correlationId: string; traceContext?: string | null; attempts?: number };
+
+export type OutboxRelayOptions<Row extends RelayRow> = {
   /** Names the outbox in the relay's log lines, e.g. "order outbox". */
   name: string;
   /** The outbox's table, named where someone has to look at it (parked rows). */
   table: string;
   outbox: OutboxSource<Row>;
-  /** Sends one row and records its outcome on it. Runs in the row's correlation scope. */
+  /** Sends one row and records its outcome on it. Runs in the row's correlation scope, in a span of the row's trace. */
   deliver: (row: Row) => Promise<DeliveryOutcome>;
   logger: Logger;
   /** Epoch ms; tests move it on instead of waiting out a backoff. */
@@ -50,14 +57,36 @@ export type OutboxRelay = {
 
 /**
  * A transactional outbox's relay: each row is delivered at least once, oldest first, sequentially, under
- * the correlation ID of the request that wrote it, so one reference traces a late delivery too. The
+ * the correlation ID of the request that wrote it, so one reference traces a late delivery too; and in
+ * that request's trace, so its waterfall shows the delivery however late it came (a span linked to the
+ * writer's too, which holds across a restart: the context is in the row). The
  * service writes only `deliver`; the state (attempts, next attempt, parked) is in its table, so a
  * restarted process picks up where the last one stopped.
  */
-export function createOutboxRelay<Row extends { correlationId: string }>(options: OutboxRelayOptions<Row>): OutboxRelay {
+export function createOutboxRelay<Row extends RelayRow>(options: OutboxRelayOptions<Row>): OutboxRelay {
   const { name, table, outbox, deliver, logger, now = Date.now, batchSize = 100, startFields = {} } = options;
 
   let attempts: Counter | undefined;
+
+  /** The delivery as a span of the trace that wrote the row (a new trace for a row that has none). */
+  function deliverInTrace(row: Row): Promise<DeliveryOutcome> {
+    const writer = contextFrom(parseTraceContext(row.traceContext));
+    const writerSpan = trace.getSpanContext(writer);
+    return context.with(writer, () =>
+      inSpan(
+        `${name} delivery`,
+        {
+          attributes: { "outbox.name": name, ...(row.attempts === undefined ? {} : { "outbox.attempt": row.attempts + 1 }) },
+          ...(writerSpan ? { links: [{ context: writerSpan }] } : {}),
+        },
+        async (span) => {
+          const outcome = await deliver(row);
+          span.setAttribute("outbox.outcome", outcome);
+          return outcome;
+        },
+      ),
+    );
+  }
 
   async function tick(): Promise<TickResult<DeliveryOutcome>> {
     const result: TickResult<DeliveryOutcome> = { delivered: 0, retried: 0, parked: 0 };
@@ -73,7 +102,7 @@ export function createOutboxRelay<Row extends { correlationId: string }>(options
         // stop() lets the delivery in flight finish, and starts no other.
         if (loop.stopping()) break passes;
         // Sequential on purpose: simple, and a peer that is down fails every row fast.
-        const outcome = await runWithCorrelationId(row.correlationId, () => deliver(row));
+        const outcome = await runWithCorrelationId(row.correlationId, () => deliverInTrace(row));
         result[outcome] += 1;
         attempts?.add(1, { "outbox.name": name, result: outcome });
         sent += 1;

@@ -1,6 +1,8 @@
 import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from "@opentelemetry/api";
 import type Database from "better-sqlite3";
 
+import { lazyInstruments } from "@fishtag/tracing/metrics";
+
 /**
  * Group commit: writes that arrive together share one transaction, and each is answered once the commit
  * that holds it is done. A commit costs about as much for one order as for twenty (the same index pages
@@ -57,15 +59,34 @@ function recordFailure(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
+/** Every transaction's duration, commit included, and how many writes a grouped one held. */
+const transactionMetrics = lazyInstruments((meter) => ({
+  duration: meter.createHistogram("db.transaction.duration", {
+    description: "Database transactions, commit included, grouped (many writes) or single",
+    unit: "s",
+    advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] },
+  }),
+  writes: meter.createHistogram("db.transaction.writes", {
+    description: "Writes per grouped transaction: how much group commit is batching",
+    advice: { explicitBucketBoundaries: [1, 2, 4, 8, 16, 32, 64, 128, 256] },
+  }),
+}));
+
+function recordDuration(kind: "grouped" | "single", startedAt: number): void {
+  transactionMetrics().duration.record((performance.now() - startedAt) / 1000, { "db.system.name": "sqlite", "db.transaction.kind": kind });
+}
+
 /** A transaction of its own (not grouped) in a span of the same shape. */
 export function inTransactionSpan<T>(what: WriteName, transaction: () => T): T {
   return trace.getTracer("fishtag").startActiveSpan(dbSpanName(what), dbSpanOptions(what), (span) => {
+    const startedAt = performance.now();
     try {
       return transaction();
     } catch (error) {
       recordFailure(span, error);
       throw error;
     } finally {
+      recordDuration("single", startedAt);
       span.end();
     }
   });
@@ -100,6 +121,7 @@ export function createGroupCommit(sqlite: Database.Database, { maxBatch = 256 }:
     if (queue.length > 0) schedule();
     const scopes = jobs.map((job) => spanFor(job, jobs.length));
     let outcomes: Outcome[];
+    const startedAt = performance.now();
     try {
       // IMMEDIATE: the write lock before the first read, as each write's own transaction took it.
       outcomes = batch.immediate(jobs.map((job, index) => ({ ...job, work: () => context.with(scopes[index] ?? job.caller, job.work) })));
@@ -110,7 +132,10 @@ export function createGroupCommit(sqlite: Database.Database, { maxBatch = 256 }:
         job.reject(error);
       });
       return;
+    } finally {
+      recordDuration("grouped", startedAt);
     }
+    transactionMetrics().writes.record(jobs.length, { "db.system.name": "sqlite" });
     commits++;
     writes += jobs.length;
     jobs.forEach((job, index) => {

@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
@@ -40,4 +40,28 @@ export function openSqlite<Schema extends Record<string, unknown>>(
   const db = drizzle(sqlite, { schema, casing: "snake_case" });
   if (migrationsFolder) migrate(db, { migrationsFolder });
   return db;
+}
+
+/**
+ * Why a service's database should not get traffic (for /readyz), or undefined when it can: it must answer,
+ * and hold every migration this build was made with (a database an older build migrated is not this
+ * one's). The journal is read once per service, when the check is made.
+ */
+export function databaseReadiness(
+  sqlite: () => Database.Database,
+  migrationsFolder: string,
+  onError: (error: unknown) => void,
+): () => string | undefined {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
+  const expected = journal.entries.length;
+  return () => {
+    let applied: number;
+    try {
+      applied = (sqlite().prepare("select count(*) as applied from __drizzle_migrations").get() as { applied: number }).applied;
+    } catch (error) {
+      onError(error);
+      return "The database did not answer.";
+    }
+    return applied < expected ? `The database has ${String(applied)} of ${String(expected)} migrations.` : undefined;
+  };
 }

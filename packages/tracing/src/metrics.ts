@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
-import { metrics, ValueType, type Meter } from "@opentelemetry/api";
+import { metrics, ValueType, type MeterProvider as ApiMeterProvider, type Meter } from "@opentelemetry/api";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
@@ -52,6 +52,20 @@ export async function startMetrics({ serviceName, port, host }: MetricsOptions):
 /** The meter a service records its own counters with (a no-op one until startMetrics has run). */
 export function meter(): Meter {
   return metrics.getMeter("fishtag");
+}
+
+/**
+ * A service's instruments, made on first use and made again if the meter provider changes (tests).
+ * OpenTelemetry's metrics API has no stand-in that picks up a provider registered later, so instruments
+ * made at import, before startMetrics, would record nothing.
+ */
+export function lazyInstruments<T>(make: (meter: Meter) => T): () => T {
+  let made: { provider: ApiMeterProvider; instruments: T } | undefined;
+  return () => {
+    const provider = metrics.getMeterProvider();
+    if (made?.provider !== provider) made = { provider, instruments: make(meter()) };
+    return made.instruments;
+  };
 }
 
 /** Event-loop delay (the p99 over each scrape interval), heap in use and resident memory. */

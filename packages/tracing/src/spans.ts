@@ -1,4 +1,14 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from "@opentelemetry/api";
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type SpanOptions,
+} from "@opentelemetry/api";
 
 // What the services use to make spans and carry a trace across a boundary. Only the OpenTelemetry API:
 // without a registered provider (a unit test, a tool) every call here is a cheap no-op.
@@ -15,7 +25,7 @@ export { SpanKind };
  * Runs `fn` in a new span, child of the active one: ended when `fn` settles, marked as an error (with the
  * exception recorded) when it throws. `fn` gets the span to add attributes or events.
  */
-export function inSpan<T>(name: string, options: { kind?: SpanKind; attributes?: Attributes }, fn: (span: Span) => T): T {
+export function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T): T {
   return tracer().startActiveSpan(name, options, (span) => {
     const fail = (error: unknown) => {
       span.recordException(error instanceof Error ? error : String(error));
@@ -56,6 +66,36 @@ export function traceHeaders(from: Context = context.active()): Record<string, s
 /** The context a caller's W3C headers (or an outbox row's stored ones) describe, to continue its trace. */
 export function contextFrom(headers: Record<string, string | string[] | undefined> | undefined): Context {
   return headers ? propagation.extract(context.active(), headers) : context.active();
+}
+
+/** The W3C headers an outbox keeps of a trace: nothing else from a stored row is let through. */
+const STORED_TRACE_HEADERS = ["traceparent", "tracestate", "baggage"] as const;
+
+/**
+ * The active trace as an outbox row stores it (JSON of its W3C headers), written in the transaction that
+ * writes the row, so that its relay can continue the trace later, after a restart too; null outside a trace.
+ */
+export function traceContextJson(from: Context = context.active()): string | null {
+  const headers = traceHeaders(from);
+  return headers.traceparent ? JSON.stringify(headers) : null;
+}
+
+/** A stored trace context read back; anything that is not one (an old row, a damaged value) is none. */
+export function parseTraceContext(stored: string | null | undefined): Record<string, string> | undefined {
+  if (!stored) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(stored);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const headers: Record<string, string> = {};
+  for (const name of STORED_TRACE_HEADERS) {
+    const header: unknown = (value as Record<string, unknown>)[name];
+    if (typeof header === "string") headers[name] = header;
+  }
+  return headers.traceparent ? headers : undefined;
 }
 
 /** The trace and span ids of the active span, for a log line; none outside a (sampled or not) span. */

@@ -21,15 +21,17 @@ function text(form: FormData, key: string): string {
 type CartLineChange = { customer: string; form: FormData; sku: string; name: string };
 
 /** What every cart form sends, read once, and the change made in the request's correlation scope. */
-async function changeCart(sent: unknown, change: (line: CartLineChange) => CartActionState): Promise<CartActionState> {
+async function changeCart(action: string, sent: unknown, change: (line: CartLineChange) => CartActionState): Promise<CartActionState> {
   const form = actionForm(sent);
   const customer = await requireCustomerId();
-  return withRequestCorrelation(() => change({ customer, form, sku: text(form, "sku"), name: text(form, "name") || "This product" }));
+  return withRequestCorrelation(action, () =>
+    change({ customer, form, sku: text(form, "sku"), name: text(form, "name") || "This product" }),
+  );
 }
 
 // Actions must be declared async (Next checks it when it builds them).
 export async function addToCartAction(_previous: CartActionState, sent: FormData): Promise<CartActionState> {
-  return await changeCart(sent, ({ customer, form, sku, name }) => {
+  return await changeCart("add to cart", sent, ({ customer, form, sku, name }) => {
     const quantity = form.has("quantity") ? parseQuantity(form.get("quantity")) : 1;
     const result = repos().carts.add(customer, sku, quantity);
     if (!result.ok) {
@@ -45,7 +47,7 @@ export async function addToCartAction(_previous: CartActionState, sent: FormData
 
 /** One cart line's form: "Update" sets the quantity typed, "Remove" (or a quantity of 0) drops the line. */
 export async function changeCartLineAction(_previous: CartActionState, sent: FormData): Promise<CartActionState> {
-  return await changeCart(sent, ({ customer, form, sku, name }) => {
+  return await changeCart("change cart line", sent, ({ customer, form, sku, name }) => {
     const quantity = text(form, "intent") === "remove" ? 0 : parseQuantity(form.get("quantity"));
     const result = repos().carts.setQuantity(customer, sku, quantity);
     if (!result.ok) {

@@ -9,6 +9,7 @@ import { clientAddress } from "../lib/client-address.server";
 import { withRequestCorrelation } from "../lib/correlation.server";
 import { logger } from "../lib/logger.server";
 import { checkoutLimiter } from "../lib/rate-limits.server";
+import { storeMetrics } from "../observability/metrics";
 import { repos } from "../repos.server";
 import { warehouse } from "../warehouse/warehouse.server";
 import { placeOrder, type CheckoutState } from "./place-order";
@@ -20,7 +21,7 @@ export async function placeOrderAction(_previous: CheckoutFormState, sent: FormD
   const form = actionForm(sent);
   const customerId = await requireCustomerId();
   const client = await clientAddress();
-  const state = await withRequestCorrelation(() =>
+  const state = await withRequestCorrelation("checkout", () =>
     placeOrder(form, {
       customerId,
       ...repos(),
@@ -29,6 +30,7 @@ export async function placeOrderAction(_previous: CheckoutFormState, sent: FormD
       admission: { client, limiter: checkoutLimiter() },
     }),
   );
+  storeMetrics().checkouts.add(1, { outcome: state.status });
   // The cart (emptied once the order is placed or accepted) and the order list changed: the header's count and the pages follow.
   revalidatePath("/", "layout");
   // An order the store has taken is confirmed on its own page: POST, redirect, GET, so a reload or Back

@@ -151,6 +151,8 @@ export const orderOutbox = sqliteTable(
       .references(() => orders.id, { onDelete: "cascade" }),
     /** The checkout's correlation ID: a late delivery runs under it, so one reference traces it all. */
     correlationId: text().notNull(),
+    /** The checkout's trace (its W3C headers as JSON): a late delivery is a span of that trace. */
+    traceContext: text(),
     state: text({ enum: OUTBOX_STATES }).notNull().default("pending"),
     /** Delivery attempts made, the checkout's own included. */
     attempts: integer().notNull().default(0),

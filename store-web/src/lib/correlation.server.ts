@@ -3,6 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { runWithCorrelationId } from "@fishtag/tracing/logger";
+import { inSpan } from "@fishtag/tracing/spans";
 
 import { errorResponse, HTTP } from "./http";
 import { logger } from "./logger.server";
@@ -27,10 +28,15 @@ export async function requestCorrelationId(): Promise<string> {
   return resolveCorrelationId((await headers()).get(CORRELATION_HEADER)).id;
 }
 
-/** A server action's body, in its request's correlation scope. */
-export async function withRequestCorrelation<T>(fn: (correlationId: string) => T | Promise<T>): Promise<T> {
+/**
+ * A server action's body, in its request's correlation scope and in a span of its own (`action checkout`):
+ * Next makes none for an action, and it is the step a trace of a click is about.
+ */
+export async function withRequestCorrelation<T>(action: string, fn: (correlationId: string) => T | Promise<T>): Promise<T> {
   const inbound = (await headers()).get(CORRELATION_HEADER);
-  return inCorrelationScope(inbound, fn);
+  return inCorrelationScope(inbound, (correlationId) =>
+    inSpan(`action ${action}`, { attributes: { "fishtag.action": action } }, () => fn(correlationId)),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 
 import type { Backoff } from "@fishtag/relay";
+import { traceContextJson } from "@fishtag/tracing/spans";
 
 import type { Db, Tx } from "../db/client.server";
 import { orderOutbox } from "../db/schema";
@@ -25,7 +26,13 @@ export type OrderOutbox = ReturnType<typeof createOrderOutbox>;
 export function createOrderOutbox(db: Db) {
   const insert = db
     .insert(orderOutbox)
-    .values({ storeOrderId: p("storeOrderId"), correlationId: p("correlationId"), nextAttemptAt: p("nextAttemptAt"), createdAt: p("now") })
+    .values({
+      storeOrderId: p("storeOrderId"),
+      correlationId: p("correlationId"),
+      traceContext: p("traceContext"),
+      nextAttemptAt: p("nextAttemptAt"),
+      createdAt: p("now"),
+    })
     .prepare();
   const due = db
     .select()
@@ -59,11 +66,17 @@ export function createOrderOutbox(db: Db) {
     /**
      * Queues an order for delivery, in the transaction that records it: the order and the promise to
      * deliver it commit together. Its first attempt is the checkout's own, so the relay leaves the row
-     * alone for CHECKOUT_LEASE_MS.
+     * alone for CHECKOUT_LEASE_MS. The checkout's trace goes with it: a later delivery continues it.
      */
     enqueue(_tx: Tx, { storeOrderId, correlationId, now }: { storeOrderId: string; correlationId: string; now: Date }) {
       // Prepared on the connection, so it runs in whatever transaction the connection is in: the caller's `tx`.
-      insert.run({ storeOrderId, correlationId, nextAttemptAt: new Date(now.getTime() + CHECKOUT_LEASE_MS), now });
+      insert.run({
+        storeOrderId,
+        correlationId,
+        traceContext: traceContextJson(),
+        nextAttemptAt: new Date(now.getTime() + CHECKOUT_LEASE_MS),
+        now,
+      });
     },
     /** Up to `limit` pending rows due at `now` (epoch ms), oldest first. */
     due(now: number, limit: number): OutboxRow[] {

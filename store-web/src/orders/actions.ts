@@ -17,7 +17,7 @@ export async function findOrderAction(_previous: FindOrderFormState, sent: FormD
   const form = actionForm(sent);
   const customerId = await requireCustomerId();
   const client = await clientAddress();
-  const state = await withRequestCorrelation(() =>
+  const state = await withRequestCorrelation("find order", () =>
     findOrder(form, { customerId, orders: repos().orders, logger, client, limiters: lookupLimiters() }),
   );
   // Found: the order's own page, now visible to this browser (POST, redirect, GET, as after a checkout).

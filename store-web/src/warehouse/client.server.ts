@@ -19,6 +19,7 @@ import { z } from "zod";
 import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
+import { inSpan, markRefused, SpanKind, traceHeaders } from "@fishtag/tracing/spans";
 
 import { createHttpFetch } from "./http-fetch.server";
 
@@ -160,6 +161,8 @@ export function createWarehouseClient({
   async function call(path: string, init: RequestInit & { signal: AbortSignal }) {
     const headers = new Headers(init.headers);
     headers.set(CORRELATION_HEADER, currentCorrelationId() ?? crypto.randomUUID());
+    // The trace goes with it (traceparent, and the correlation ID in baggage): Next adds none to a call.
+    for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
     const url = `${base}${path}`;
     if (signingKey)
       headers.set(
@@ -202,14 +205,27 @@ export function createWarehouseClient({
     logger.warn({ attempt: event.attempt, delayMs: Math.round(event.delay), reason }, "retrying the warehouse call");
   });
 
-  return {
-    async createOrder(order: WarehouseOrderRequest): Promise<CreateOrderResult> {
-      const started = performance.now();
-      const elapsed = () => Math.round(performance.now() - started);
-      let response: Response;
-      let body: unknown;
-      try {
-        ({ response, body } = await createPolicy.execute(async ({ signal }) => {
+  /** One attempt's span (HTTP client conventions): each retry is a span of its own, numbered. */
+  function attemptSpan<T>(attempt: number, fn: (setStatus: (status: number) => void) => Promise<T>): Promise<T> {
+    const attributes = {
+      "http.request.method": "POST",
+      "url.full": `${base}/api/orders`,
+      ...(attempt > 0 ? { "http.request.resend_count": attempt } : {}),
+    };
+    return inSpan("POST /api/orders", { kind: SpanKind.CLIENT, attributes }, (span) =>
+      fn((status) => span.setAttribute("http.response.status_code", status)),
+    );
+  }
+
+  async function createOrder(order: WarehouseOrderRequest): Promise<CreateOrderResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    let attempts = 0;
+    let response: Response;
+    let body: unknown;
+    try {
+      ({ response, body } = await createPolicy.execute(({ signal }) =>
+        attemptSpan(attempts++, async (setStatus) => {
           const answer = await call("/api/orders", {
             method: "POST",
             // The store's order id as the Idempotency-Key (a Structured Field string, as the IETF draft has
@@ -222,58 +238,71 @@ export function createWarehouseClient({
           // retried and at worst "unavailable"), where a 201 whose body is cut short must not pass for an
           // answer outside the contract, which would park the order for good.
           const text = await answer.text();
+          setStatus(answer.status);
           if (answer.status >= 500) throw new WarehouseServerError(answer.status);
           return { response: answer, body: parseJson(text) };
-        }));
-      } catch (error) {
-        const reason = unavailableReason(error);
-        const status = error instanceof WarehouseServerError ? error.status : undefined;
-        const message =
-          reason === "server_error" ? "order creation failed: warehouse error" : "order creation failed: warehouse unavailable";
-        logger.error({ reason, status, durationMs: elapsed(), storeOrderId: order.storeOrderId }, message);
-        return { kind: "unavailable", reason };
-      }
+        }),
+      ));
+    } catch (error) {
+      const reason = unavailableReason(error);
+      const status = error instanceof WarehouseServerError ? error.status : undefined;
+      const message = reason === "server_error" ? "order creation failed: warehouse error" : "order creation failed: warehouse unavailable";
+      logger.error({ reason, status, durationMs: elapsed(), storeOrderId: order.storeOrderId }, message);
+      return { kind: "unavailable", reason };
+    }
 
-      const fields = { status: response.status, durationMs: elapsed(), storeOrderId: order.storeOrderId };
-      if (response.headers.get("idempotent-replayed") === "true")
-        logger.info(fields, "warehouse replayed its answer to an earlier attempt");
-      if (response.status === 201) {
-        const placed = WarehouseOrderSchema.safeParse(body);
-        if (placed.success) {
-          logger.info({ ...fields, warehouseOrderId: placed.data.id }, "warehouse accepted the order");
-          return { kind: "placed", order: placed.data };
-        }
+    const fields = { status: response.status, durationMs: elapsed(), storeOrderId: order.storeOrderId };
+    if (response.headers.get("idempotent-replayed") === "true") logger.info(fields, "warehouse replayed its answer to an earlier attempt");
+    if (response.status === 201) {
+      const placed = WarehouseOrderSchema.safeParse(body);
+      if (placed.success) {
+        logger.info({ ...fields, warehouseOrderId: placed.data.id }, "warehouse accepted the order");
+        return { kind: "placed", order: placed.data };
       }
-      if (response.status === 422) {
-        const rejected = RejectionSchema.safeParse(body);
-        if (rejected.success) {
-          // The warehouse's business rule, not a fault: the order is settled, as rejected.
-          logger.warn({ ...fields, warehouseOrderId: rejected.data.order.id }, "order creation: the warehouse rejected the order");
-          return { kind: "rejected", message: rejected.data.message, order: rejected.data.order };
-        }
+    }
+    if (response.status === 422) {
+      const rejected = RejectionSchema.safeParse(body);
+      if (rejected.success) {
+        // The warehouse's business rule, not a fault: the order is settled, as rejected.
+        logger.warn({ ...fields, warehouseOrderId: rejected.data.order.id }, "order creation: the warehouse rejected the order");
+        return { kind: "rejected", message: rejected.data.message, order: rejected.data.order };
       }
-      // The code and size only: the body may be large or repeat the customer's details.
-      const error = typeof body === "object" && body !== null && "error" in body ? String(body.error) : undefined;
-      if (response.status === 401) {
-        // Not this order's fault: the keys disagree (or the store has none). Kept for later, not failed,
-        // so the orders go once the keys are fixed. Not retried now: the same keys get the same answer.
-        logger.error(
-          { ...fields, error },
-          "the warehouse refused the store's token: check STORE_SIGNING_KEY here and STORE_PUBLIC_KEY there",
-        );
-        return { kind: "unavailable", reason: "unauthorized" };
-      }
-      if (response.status === 409 && error === "idempotency_key_in_flight") {
-        // An earlier attempt (one that timed out here) is still being processed: its outcome is unknown yet.
-        logger.warn({ ...fields, error }, "order creation: the warehouse is still processing this order");
-        return { kind: "unavailable", reason: "in_progress" };
-      }
+    }
+    // The code and size only: the body may be large or repeat the customer's details.
+    const error = typeof body === "object" && body !== null && "error" in body ? String(body.error) : undefined;
+    if (response.status === 401) {
+      // Not this order's fault: the keys disagree (or the store has none). Kept for later, not failed,
+      // so the orders go once the keys are fixed. Not retried now: the same keys get the same answer.
       logger.error(
-        { ...fields, error, bodyLength: JSON.stringify(body ?? null).length },
-        "order creation failed: unexpected answer from the warehouse",
+        { ...fields, error },
+        "the warehouse refused the store's token: check STORE_SIGNING_KEY here and STORE_PUBLIC_KEY there",
       );
-      return { kind: "failed", reason: `unexpected ${response.status} from the warehouse` };
-    },
+      return { kind: "unavailable", reason: "unauthorized" };
+    }
+    if (response.status === 409 && error === "idempotency_key_in_flight") {
+      // An earlier attempt (one that timed out here) is still being processed: its outcome is unknown yet.
+      logger.warn({ ...fields, error }, "order creation: the warehouse is still processing this order");
+      return { kind: "unavailable", reason: "in_progress" };
+    }
+    logger.error(
+      { ...fields, error, bodyLength: JSON.stringify(body ?? null).length },
+      "order creation failed: unexpected answer from the warehouse",
+    );
+    return { kind: "failed", reason: `unexpected ${response.status} from the warehouse` };
+  }
+
+  return {
+    /**
+     * Sends an order (retried within the budget, through the breaker) and says what became of it, in a
+     * span of the caller's trace with one child per attempt; an order not taken marks the span failed.
+     */
+    createOrder: (order: WarehouseOrderRequest): Promise<CreateOrderResult> =>
+      inSpan("send order to warehouse", { attributes: { "fishtag.order_number": order.storeOrderNumber } }, async (span) => {
+        const result = await createOrder(order);
+        span.setAttribute("fishtag.outcome", result.kind);
+        if (result.kind === "unavailable" || result.kind === "failed") markRefused(result.reason);
+        return result;
+      }),
 
     /** True when the warehouse answers its health check in time. Not through the breaker: it is a probe. */
     async isHealthy(): Promise<boolean> {

@@ -1,7 +1,10 @@
 import type { KeyObject } from "node:crypto";
 
+import { trace } from "@opentelemetry/api";
+
 import { verifyServiceAuthorization, type ReplayGuard } from "@fishtag/service-auth/tokens";
 import type { Logger } from "@fishtag/tracing/logger";
+import { inSpan, markRefused } from "@fishtag/tracing/spans";
 
 import { errorResponse, HTTP } from "../lib/http";
 import type { OrdersRepo, WarehouseUpdate } from "../orders/orders.repo";
@@ -24,7 +27,18 @@ export type StatusEventsDeps = {
  * runs it in the event's correlation scope (the staff action's ID). The token is checked before the body
  * is read. Duplicates and stale events are 200s that change nothing, so the warehouse stops sending them.
  */
-export async function handleStatusEvent(
+export function handleStatusEvent(request: Request, correlationId: string, deps: StatusEventsDeps): Promise<Response> {
+  // A span of the warehouse's trace (server.ts continued it from the relay's traceparent): a staff move,
+  // its relay and the store applying it read as one waterfall. A refusal marks it failed, with why.
+  return inSpan("receive status event", {}, async (span) => {
+    const response = await receive(request, correlationId, deps);
+    span.setAttribute("http.response.status_code", response.status);
+    if (response.status >= 400) markRefused(`answered ${String(response.status)}`);
+    return response;
+  });
+}
+
+async function receive(
   request: Request,
   correlationId: string,
   { orders, publicKey, replay, logger }: StatusEventsDeps,
@@ -77,6 +91,9 @@ export async function handleStatusEvent(
   const event = parsed.data;
   const fields = { eventId: event.eventId, storeOrderId: event.storeOrderId, warehouseOrderId: event.orderId, status: event.status };
   const result = orders.applyWarehouseUpdate(statusUpdateOf(event), correlationId);
+  trace
+    .getActiveSpan()
+    ?.setAttributes({ "fishtag.order_number": "orderNumber" in result ? result.orderNumber : "", "fishtag.event.outcome": result.outcome });
   switch (result.outcome) {
     case "unknown_order":
       logger.warn(fields, "status event refused: unknown order");

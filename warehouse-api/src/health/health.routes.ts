@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
+
+import { databaseReadiness } from "@fishtag/service-kit/sqlite";
 
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { MIGRATIONS_FOLDER } from "../db/client.js";
@@ -29,22 +27,15 @@ const readyz = up(
 );
 const healthz = up("The same check as /readyz, under its older name", "/healthz");
 
-/** How many migrations the code was built with: a database with fewer is not this version's. */
-const MIGRATIONS = (JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] }).entries
-  .length;
-
 export function healthRoutes({ db, logger, relayRunning }: AppDeps) {
+  const database = databaseReadiness(
+    () => db.$client,
+    MIGRATIONS_FOLDER,
+    (error) => logger.error({ err: error }, "readiness: the database did not answer"),
+  );
   /** Why the warehouse should not get traffic now, or undefined when it should. */
   function notReady(): string | undefined {
-    try {
-      const { applied } = db.get<{ applied: number }>(sql`select count(*) as applied from __drizzle_migrations`);
-      if (applied < MIGRATIONS) return `The database has ${String(applied)} of ${String(MIGRATIONS)} migrations.`;
-    } catch (error) {
-      logger.error({ err: error }, "readiness: the database did not answer");
-      return "The database did not answer.";
-    }
-    if (relayRunning && !relayRunning()) return "The status-event relay is not running.";
-    return undefined;
+    return database() ?? (relayRunning && !relayRunning() ? "The status-event relay is not running." : undefined);
   }
 
   const ready: AppRouteHandler<typeof readyz> = (c) => {

@@ -4,6 +4,7 @@ import { backoffMs, createOutboxRelay, type Backoff, type DeliveryOutcome } from
 import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import type { Logger } from "@fishtag/tracing/logger";
+import { inSpan, SpanKind, traceHeaders } from "@fishtag/tracing/spans";
 
 import type { Db } from "../db/client.js";
 import { createStatusOutbox, type OutboxRow } from "./status-outbox.repo.js";
@@ -60,6 +61,8 @@ export function createStatusRelay(options: StatusRelayOptions) {
   const outbox = createStatusOutbox(options.db);
   // A path prefix on STORE_URL is kept (new URL() with an absolute path would drop it).
   const url = `${options.storeUrl.replace(/\/+$/, "")}${EVENTS_PATH}`;
+  // Only where the events go, in log lines and spans: a URL may carry user:password, which has no place in either.
+  const { origin, pathname } = new URL(url);
 
   async function deliver(row: OutboxRow): Promise<DeliveryOutcome> {
     const attempt = row.attempts + 1;
@@ -85,13 +88,23 @@ export function createStatusRelay(options: StatusRelayOptions) {
         method: "POST",
         url,
       });
-      const res = await send(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", [CORRELATION_HEADER]: row.correlationId, authorization },
-        body: JSON.stringify(event),
-        redirect: "manual",
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      // A client span in the staff action's trace (the relay runs each row in it): the Store's handling
+      // of the event continues from the traceparent sent here.
+      const res = await inSpan(
+        `POST ${EVENTS_PATH}`,
+        { kind: SpanKind.CLIENT, attributes: { "http.request.method": "POST", "url.full": `${origin}${pathname}` } },
+        async (span) => {
+          const answer = await send(url, {
+            method: "POST",
+            headers: { "content-type": "application/json", [CORRELATION_HEADER]: row.correlationId, authorization, ...traceHeaders() },
+            body: JSON.stringify(event),
+            redirect: "manual",
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          span.setAttribute("http.response.status_code", answer.status);
+          return answer;
+        },
+      );
       if (res.ok) {
         await res.body?.cancel();
         outbox.delivered(row.id, now());
@@ -125,8 +138,6 @@ export function createStatusRelay(options: StatusRelayOptions) {
     return "retried";
   }
 
-  // Only where the events go: a URL may carry user:password, which has no place in a log.
-  const { origin, pathname } = new URL(url);
   return createOutboxRelay({
     name: "status outbox",
     table: "status_outbox",

@@ -1,0 +1,1 @@
+ALTER TABLE `order_outbox` ADD `trace_context` text;
