@@ -11,6 +11,8 @@ import { bodyLimit } from "./middleware/body-limit.js";
 import { correlation } from "./middleware/correlation.js";
 import { STORE_TOKEN_SCHEME } from "./middleware/require-store.js";
 import { ordersRoutes } from "./orders/orders.routes.js";
+import { accountsRoutes } from "./staff/accounts.routes.js";
+import { createPasswordGuard } from "./staff/password-guard.js";
 import { requireStaff, SESSION_COOKIE, STAFF_SESSION_SCHEME } from "./staff/require-staff.js";
 import { sessionRoutes } from "./staff/session.routes.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
@@ -68,6 +70,7 @@ export function createApp(deps: AppDeps) {
 
   const staff = createStaffRepo(deps.db);
   const staffGate = requireStaff(staff);
+  const passwords = createPasswordGuard(deps.db, deps.passwordChecks);
   app.openAPIRegistry.registerComponent("securitySchemes", STAFF_SESSION_SCHEME, {
     type: "apiKey",
     in: "cookie",
@@ -86,7 +89,8 @@ export function createApp(deps: AppDeps) {
 
   if (deps.dashboardDir) app.route("/", dashboardRoutes(deps.dashboardDir));
   app.route("/", healthRoutes(deps));
-  app.route("/", sessionRoutes(deps, staff, staffGate));
+  app.route("/", sessionRoutes(deps, staff, passwords, staffGate));
+  app.route("/", accountsRoutes(deps, staff, passwords, staffGate));
   app.route("/", ordersRoutes(deps, staffGate));
 
   app.doc31("/openapi.json", {

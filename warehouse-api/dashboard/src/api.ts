@@ -4,8 +4,9 @@
 // runtime code (drizzle-zod, @hono/zod-openapi), and the browser only needs the shapes. They cannot drift:
 // src/dashboard-types.test.ts holds them equal to the API's schemas when the warehouse is typechecked.
 import type { OrderStatus } from "../../src/orders/lifecycle.js";
+import type { StaffRole } from "../../src/staff/roles.js";
 
-export type { OrderStatus };
+export type { OrderStatus, StaffRole };
 
 export type OrderLine = { sku: string; name: string; quantity: number; unitPriceCents: number };
 
@@ -42,7 +43,11 @@ export type OrderEvent = {
 
 export type OrderPage = { items: Order[]; nextCursor: string | null; counts: Record<OrderStatus, number> };
 
-export type Session = { user: { email: string; name: string }; csrfToken: string };
+export type StaffUser = { id: string; email: string; name: string; role: StaffRole };
+
+export type Session = { user: StaffUser; csrfToken: string };
+
+export type StaffAccount = { id: string; email: string; name: string; role: StaffRole; disabled: boolean; createdAt: string };
 
 type ErrorBody = { error: string; message: string; correlationId?: string; issues?: { path: string; message: string }[] };
 
@@ -146,14 +151,13 @@ async function readError(response: Response): Promise<ErrorBody | null> {
   }
 }
 
-/** The current session, or null when nobody is signed in. */
+/** The current session, or null when nobody is signed in (the warehouse answers that with a 200, not a 401). */
 export async function getSession(signal?: AbortSignal): Promise<Session | null> {
-  try {
-    return await request<Session>("/api/session", { actionId: newActionId(), ...(signal ? { signal } : {}) });
-  } catch (error) {
-    if (isSessionEnded(error)) return null;
-    throw error;
-  }
+  const current = await request<Session | { user: null; csrfToken: null }>("/api/session", {
+    actionId: newActionId(),
+    ...(signal ? { signal } : {}),
+  });
+  return current.user ? current : null;
 }
 
 export const signIn = (email: string, password: string) =>

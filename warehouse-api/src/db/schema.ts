@@ -1,6 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 import { ORDER_EVENT_TYPES, ORDER_STATUSES } from "../orders/lifecycle.js";
+import { STAFF_ROLES } from "../staff/roles.js";
 
 // The tables are the single source of truth: request and response schemas derive from them (see
 // orders/orders.schemas.ts). The values a status or event-type column may hold are the domain's
@@ -144,6 +145,10 @@ export const staffUsers = sqliteTable("staff_users", {
   name: text().notNull(),
   /** scrypt, self-describing: `scrypt$N$r$p$salt$hash` (see staff/password.ts). Never logged. */
   passwordHash: text().notNull(),
+  /** What the account may do (staff/roles.ts). Accounts from before roles existed became admins (migration 0010). */
+  role: text({ enum: STAFF_ROLES }).notNull().default("staff"),
+  /** Set when an admin disables the account: it cannot sign in, and its sessions were ended then. */
+  disabledAt: integer({ mode: "timestamp_ms" }),
   createdAt: integer({ mode: "timestamp_ms" }).notNull(),
 });
 
