@@ -324,6 +324,8 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
       fc.constantFrom(
         "/healthz",
         "/openapi.json",
+        "/docs",
+        "/docs/reference.css",
         "/api/orders",
         "/api/session",
         "/api",
