@@ -3,16 +3,19 @@ import { useEffect, useState, type SubmitEvent } from "react";
 
 import { ApiError, signIn, type Session } from "./api";
 import { ErrorNote } from "./ErrorNote";
+import { useTitle } from "./hooks";
 import { keys } from "./queries";
 
 export function SignIn() {
   const client = useQueryClient();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  useTitle("Sign in");
 
   // Nothing from the last session stays in memory once it is over, whoever signs in next.
   useEffect(() => {
     client.removeQueries({ queryKey: keys.orders });
+    client.removeQueries({ queryKey: keys.accounts });
   }, [client]);
 
   const attempt = useMutation({
