@@ -2,6 +2,7 @@ import { useState, type SubmitEvent } from "react";
 
 import type { Session, StaffAccount, StaffRole } from "./api";
 import { ErrorNote } from "./ErrorNote";
+import { Field, PasswordField } from "./Field";
 import { useTitle } from "./hooks";
 import { PASSWORD_HINT } from "./passwords";
 import { useAccounts, useAddAccount, useChangeAccount, useResetPassword } from "./queries";
@@ -71,33 +72,8 @@ function AddAccountForm({ csrfToken, announce }: { csrfToken: string; announce: 
 
   return (
     <form onSubmit={submit} className="add-account">
-      <div className="field">
-        <label htmlFor="new-name">Name</label>
-        <input
-          id="new-name"
-          required
-          maxLength={100}
-          autoComplete="off"
-          value={name}
-          onChange={(event) => {
-            setName(event.target.value);
-          }}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="new-email">Email</label>
-        <input
-          id="new-email"
-          type="email"
-          required
-          maxLength={254}
-          autoComplete="off"
-          value={email}
-          onChange={(event) => {
-            setEmail(event.target.value);
-          }}
-        />
-      </div>
+      <Field id="new-name" label="Name" required maxLength={100} autoComplete="off" value={name} onChange={setName} />
+      <Field id="new-email" label="Email" type="email" required maxLength={254} autoComplete="off" value={email} onChange={setEmail} />
       <div className="field">
         <label htmlFor="new-role">Role</label>
         <select
@@ -111,24 +87,14 @@ function AddAccountForm({ csrfToken, announce }: { csrfToken: string; announce: 
           <option value="admin">Admin: also manages accounts</option>
         </select>
       </div>
-      <div className="field">
-        <label htmlFor="new-password">First password</label>
-        <input
-          id="new-password"
-          type="password"
-          required
-          maxLength={200}
-          autoComplete="new-password"
-          aria-describedby="new-account-password-hint"
-          value={password}
-          onChange={(event) => {
-            setPassword(event.target.value);
-          }}
-        />
-        <p id="new-account-password-hint" className="muted small">
-          {PASSWORD_HINT} Tell it to them; they can change it once signed in.
-        </p>
-      </div>
+      <PasswordField
+        id="new-account-password"
+        label="First password"
+        autoComplete="new-password"
+        hint={`${PASSWORD_HINT} Tell it to them; they can change it once signed in.`}
+        value={password}
+        onChange={setPassword}
+      />
       {add.isError ? <ErrorNote error={add.error} title="The account was not added" fieldLabels={FIELD_LABELS} /> : null}
       <button type="submit" className="button" disabled={add.isPending}>
         {add.isPending ? "Adding…" : "Add account"}
@@ -232,22 +198,15 @@ function AccountItem({ account, session, announce }: { account: StaffAccount; se
       </div>
       {resetting ? (
         <form id={resetId} className="reset-form" onSubmit={submitReset}>
-          <div className="field">
-            <label htmlFor={`${resetId}-password`}>New password for {account.name}</label>
-            <input
-              id={`${resetId}-password`}
-              type="password"
-              required
-              maxLength={200}
-              autoComplete="new-password"
-              autoFocus
-              value={password}
-              onChange={(event) => {
-                setPassword(event.target.value);
-              }}
-            />
-            <p className="muted small">{PASSWORD_HINT} Their sessions end; tell them the new one.</p>
-          </div>
+          <PasswordField
+            id={`${resetId}-password`}
+            label={`New password for ${account.name}`}
+            autoComplete="new-password"
+            autoFocus
+            hint={`${PASSWORD_HINT} Their sessions end; tell them the new one.`}
+            value={password}
+            onChange={setPassword}
+          />
           {reset.isError ? <ErrorNote error={reset.error} title="The password was not reset" fieldLabels={FIELD_LABELS} /> : null}
           <div className="action-buttons">
             <button type="submit" className="button" disabled={reset.isPending}>

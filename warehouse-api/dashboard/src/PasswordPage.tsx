@@ -2,6 +2,7 @@ import { useState, type SubmitEvent } from "react";
 
 import type { Session } from "./api";
 import { ErrorNote } from "./ErrorNote";
+import { PasswordField } from "./Field";
 import { useTitle } from "./hooks";
 import { PASSWORD_HINT } from "./passwords";
 import { useChangeOwnPassword } from "./queries";
@@ -42,59 +43,29 @@ export function PasswordPage({ session }: { session: Session }) {
       <form className="card" onSubmit={submit}>
         {/* For password managers: which account this password belongs to. */}
         <input type="email" name="username" autoComplete="username" value={session.user.email} readOnly hidden />
-        <div className="field">
-          <label htmlFor="current-password">{LABELS.currentPassword}</label>
-          <input
-            id="current-password"
-            type="password"
-            autoComplete="current-password"
-            required
-            maxLength={200}
-            value={currentPassword}
-            onChange={(event) => {
-              setCurrentPassword(event.target.value);
-            }}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="new-password">{LABELS.newPassword}</label>
-          <input
-            id="new-password"
-            type="password"
-            autoComplete="new-password"
-            required
-            maxLength={200}
-            aria-describedby="new-password-hint"
-            value={newPassword}
-            onChange={(event) => {
-              setNewPassword(event.target.value);
-            }}
-          />
-          <p id="new-password-hint" className="muted small">
-            {PASSWORD_HINT}
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor="new-password-again">New password again</label>
-          <input
-            id="new-password-again"
-            type="password"
-            autoComplete="new-password"
-            required
-            maxLength={200}
-            aria-invalid={mismatch ? true : undefined}
-            aria-describedby={mismatch ? "mismatch" : undefined}
-            value={again}
-            onChange={(event) => {
-              setAgain(event.target.value);
-            }}
-          />
-          {mismatch ? (
-            <p id="mismatch" className="field-error" role="alert">
-              The two new passwords differ: type the same one twice.
-            </p>
-          ) : null}
-        </div>
+        <PasswordField
+          id="current-password"
+          label={LABELS.currentPassword}
+          autoComplete="current-password"
+          value={currentPassword}
+          onChange={setCurrentPassword}
+        />
+        <PasswordField
+          id="new-password"
+          label={LABELS.newPassword}
+          autoComplete="new-password"
+          hint={PASSWORD_HINT}
+          value={newPassword}
+          onChange={setNewPassword}
+        />
+        <PasswordField
+          id="new-password-again"
+          label="New password again"
+          autoComplete="new-password"
+          error={mismatch ? "The two new passwords differ: type the same one twice." : undefined}
+          value={again}
+          onChange={setAgain}
+        />
         {change.isError ? <ErrorNote error={change.error} title="Your password was not changed" fieldLabels={LABELS} /> : null}
         {change.isSuccess ? (
           <p className="note note-success" role="status">

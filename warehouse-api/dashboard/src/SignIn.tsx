@@ -3,6 +3,7 @@ import { useEffect, useState, type SubmitEvent } from "react";
 
 import { ApiError, signIn, type Session } from "./api";
 import { ErrorNote } from "./ErrorNote";
+import { Field, PasswordField } from "./Field";
 import { useTitle } from "./hooks";
 import { keys } from "./queries";
 
@@ -32,6 +33,7 @@ export function SignIn() {
 
   const error = attempt.error;
   const throttled = error instanceof ApiError && error.status === 429;
+  const wrong = error instanceof ApiError && error.status === 401 ? true : undefined;
 
   return (
     <main className="sign-in">
@@ -39,36 +41,25 @@ export function SignIn() {
       <h1>Sign in</h1>
       <p className="muted">For warehouse staff. Use the email and password you were given.</p>
       <form onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="email">Email</label>
-          <input
-            id="email"
-            type="email"
-            autoComplete="username"
-            required
-            maxLength={254}
-            value={email}
-            aria-invalid={error instanceof ApiError && error.status === 401 ? true : undefined}
-            onChange={(event) => {
-              setEmail(event.target.value);
-            }}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="password">Password</label>
-          <input
-            id="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            maxLength={200}
-            value={password}
-            aria-invalid={error instanceof ApiError && error.status === 401 ? true : undefined}
-            onChange={(event) => {
-              setPassword(event.target.value);
-            }}
-          />
-        </div>
+        <Field
+          id="email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          required
+          maxLength={254}
+          value={email}
+          aria-invalid={wrong}
+          onChange={setEmail}
+        />
+        <PasswordField
+          id="password"
+          label="Password"
+          autoComplete="current-password"
+          value={password}
+          aria-invalid={wrong}
+          onChange={setPassword}
+        />
         {error ? (
           <ErrorNote
             error={error}
