@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Page } from "@playwright/test";
 
 import { ada, addToCart, checkOut, fillCheckout, placeOrder } from "../fixtures/checkout";
-import { test as dashboardTest, detailPanel, signIn } from "../fixtures/dashboard";
+import { atEachSize, test as dashboardTest, detailPanel, signIn } from "../fixtures/dashboard";
 import { expect, REPO_ROOT, test } from "../fixtures/stack";
 
 // Every store and dashboard page at a phone's width and a desktop's: nothing scrolls sideways, and with
@@ -51,44 +51,40 @@ for (const width of [390, 1280]) {
   });
 }
 
-for (const width of [390, 1280]) {
-  dashboardTest.describe(`the dashboard at ${width} px`, () => {
-    dashboardTest.use({ viewport: { width, height: width < 600 ? 844 : 900 } });
+atEachSize(({ width }) => {
+  dashboardTest(
+    `every dashboard page, and the API reference, fits ${width} px without scrolling sideways`,
+    async ({ page, dashboard, stack }) => {
+      const placed = await checkOut(page, stack, { ...ada, reference: `PO-LAYOUT-${width}` });
+      const lookAt = (name: string) => look(dashboard, name, width, "dashboard");
 
-    dashboardTest(
-      `every dashboard page, and the API reference, fits ${width} px without scrolling sideways`,
-      async ({ page, dashboard, stack }) => {
-        const placed = await checkOut(page, stack, { ...ada, reference: `PO-LAYOUT-${width}` });
-        const lookAt = (name: string) => look(dashboard, name, width, "dashboard");
+      await expect(dashboard.getByRole("heading", { name: "Sign in" })).toBeVisible();
+      await lookAt("sign-in");
+      await signIn(dashboard);
+      await expect(dashboard.getByRole("button", { name: `Open order ${placed.orderNumber}` })).toBeVisible();
+      await lookAt("orders");
 
-        await expect(dashboard.getByRole("heading", { name: "Sign in" })).toBeVisible();
-        await lookAt("sign-in");
-        await signIn(dashboard);
-        await expect(dashboard.getByRole("button", { name: `Open order ${placed.orderNumber}` })).toBeVisible();
-        await lookAt("orders");
+      await dashboard.getByRole("button", { name: `Open order ${placed.orderNumber}` }).click();
+      await expect(detailPanel(dashboard).getByRole("list", { name: "Event trail" })).toBeVisible();
+      await lookAt("order");
 
-        await dashboard.getByRole("button", { name: `Open order ${placed.orderNumber}` }).click();
-        await expect(detailPanel(dashboard).getByRole("list", { name: "Event trail" })).toBeVisible();
-        await lookAt("order");
+      await dashboard.goto(`${stack.dashboardUrl}accounts`);
+      await expect(dashboard.getByRole("list", { name: "Staff accounts" })).toBeVisible();
+      await lookAt("accounts");
+      await dashboard.goto(`${stack.dashboardUrl}password`);
+      await expect(dashboard.getByRole("heading", { name: "Change your password" })).toBeVisible();
+      await lookAt("password");
 
-        await dashboard.goto(`${stack.dashboardUrl}accounts`);
-        await expect(dashboard.getByRole("list", { name: "Staff accounts" })).toBeVisible();
-        await lookAt("accounts");
-        await dashboard.goto(`${stack.dashboardUrl}password`);
-        await expect(dashboard.getByRole("heading", { name: "Change your password" })).toBeVisible();
-        await lookAt("password");
-
-        // The reference loads nothing the warehouse's CSP would block (a blocked style or script is a console error).
-        const consoleErrors: string[] = [];
-        dashboard.on("console", (message) => {
-          if (message.type() === "error") consoleErrors.push(message.text());
-        });
-        await dashboard.goto(`${stack.warehouseUrl}/docs`);
-        await expect(dashboard.getByRole("heading", { name: "fishtag Warehouse API", level: 1 })).toBeVisible();
-        await expect(dashboard.getByRole("heading", { name: "POST /api/orders", exact: true })).toBeVisible();
-        expect(consoleErrors).toEqual([]);
-        await lookAt("api-docs");
-      },
-    );
-  });
-}
+      // The reference loads nothing the warehouse's CSP would block (a blocked style or script is a console error).
+      const consoleErrors: string[] = [];
+      dashboard.on("console", (message) => {
+        if (message.type() === "error") consoleErrors.push(message.text());
+      });
+      await dashboard.goto(`${stack.warehouseUrl}/docs`);
+      await expect(dashboard.getByRole("heading", { name: "fishtag Warehouse API", level: 1 })).toBeVisible();
+      await expect(dashboard.getByRole("heading", { name: "POST /api/orders", exact: true })).toBeVisible();
+      expect(consoleErrors).toEqual([]);
+      await lookAt("api-docs");
+    },
+  );
+});
