@@ -1,11 +1,4 @@
-import {
-  createCheckoutLimiter,
-  createWarehouseClient,
-  newCustomer,
-  placeOrder as place,
-  testStore,
-  type PlaceOrderDeps,
-} from "store-web/testing";
+import { createLimiter, createWarehouseClient, newCustomer, placeOrder as place, testStore, type PlaceOrderDeps } from "store-web/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
@@ -53,7 +46,7 @@ const depsFor = (baseUrl: string, correlationId: string, timeoutMs = 5000): Chec
   outbox: store.outbox,
   logger,
   warehouse: createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl, timeoutMs, logger }),
-  admission: { client: "127.0.0.1", limiter: createCheckoutLimiter(1000) },
+  admission: { client: "127.0.0.1", limiter: createLimiter(1000, 60) },
 });
 
 /** A checkout as the action runs it: in the request's correlation scope. */
@@ -209,13 +202,13 @@ describe("placeOrder when the warehouse cannot take the order", () => {
 });
 
 describe("placeOrder for a client that checks out too often", () => {
-  const limited = (id: string, client: string, limiter: ReturnType<typeof createCheckoutLimiter>): Checkout => ({
+  const limited = (id: string, client: string, limiter: ReturnType<typeof createLimiter>): Checkout => ({
     ...depsFor(UNUSED_URL, id, 100),
     admission: { client, limiter },
   });
 
   it("refuses the attempt over the limit with a wait and the reference, recording and sending nothing", async () => {
-    const limiter = createCheckoutLimiter(2);
+    const limiter = createLimiter(2, 60);
     // Two attempts are allowed (both end "accepted": nothing listens at UNUSED_URL, so the outbox has them) ...
     for (const id of ["try-1", "try-2"]) {
       store.carts.add(customer, "MUG-TEAL", 1);
@@ -236,7 +229,7 @@ describe("placeOrder for a client that checks out too often", () => {
   });
 
   it("does not count a form refused by validation: fixing a typo spends no checkout", async () => {
-    const limiter = createCheckoutLimiter(1);
+    const limiter = createLimiter(1, 60);
     for (const id of ["typo-1", "typo-2", "typo-3"]) {
       expect((await placeOrder(checkoutForm({ email: "not an email" }), limited(id, "10.0.0.3", limiter))).status).toBe("invalid");
     }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import {
   createCartRepo,
-  createCheckoutLimiter,
+  createLimiter,
   createOrderOutbox,
   createOrderRelay,
   createOrdersRepo,
@@ -157,7 +157,7 @@ function checkOut(reference: string, correlationId: string) {
       outbox,
       warehouse,
       logger,
-      admission: { client: "127.0.0.1", limiter: createCheckoutLimiter(1000) },
+      admission: { client: "127.0.0.1", limiter: createLimiter(1000, 60) },
       now,
       random: () => 0.5,
     }),

@@ -1,12 +1,4 @@
-import {
-  createCheckoutLimiter,
-  createWarehouseClient,
-  handleStatusEvent,
-  jsonRoute,
-  newCustomer,
-  placeOrder,
-  testStore,
-} from "store-web/testing";
+import { createLimiter, createWarehouseClient, handleStatusEvent, jsonRoute, newCustomer, placeOrder, testStore } from "store-web/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStatusRelay, storeAuthorization } from "warehouse-api/testing";
 
@@ -65,7 +57,7 @@ async function placed(reference: string) {
       ...store,
       warehouse: client,
       logger,
-      admission: { client: "127.0.0.1", limiter: createCheckoutLimiter(1000) },
+      admission: { client: "127.0.0.1", limiter: createLimiter(1000, 60) },
     }),
   );
   if (state.status !== "placed") throw new Error(`the checkout was not placed: ${state.status}`);

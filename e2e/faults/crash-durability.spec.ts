@@ -10,6 +10,8 @@ import { column, count, report, underLoad } from "./harness";
 
 /** Writers sending orders at once, each one after another, as the store's checkouts and relay do. */
 const WRITERS = 8;
+/** For the SIGKILL: enough writers that the warehouse commits orders in batches (group commit) when it dies. */
+const KILL_WRITERS = 32;
 /** The warehouse is stopped once it has answered this many orders with 201... */
 const STOP_AFTER = 2000;
 /** ...and no writer sends more than this, should the stop never come. */
@@ -65,10 +67,10 @@ async function post(storeOrderId: string): Promise<Response> {
  * WRITERS writers create orders until `interrupt` (run after STOP_AFTER 201s) takes the warehouse down:
  * a writer stops at its first request that gets no answer. Returns the ids answered 201 and those cut off.
  */
-async function writeUntil(interrupt: () => Promise<void>): Promise<{ created: string[]; cutOff: string[] }> {
-  const ids = Array.from({ length: WRITERS * MAX_PER_WRITER }, () => randomUUID());
+async function writeUntil(interrupt: () => Promise<void>, writers = WRITERS): Promise<{ created: string[]; cutOff: string[] }> {
+  const ids = Array.from({ length: writers * MAX_PER_WRITER }, () => randomUUID());
   const { answered, cutOff } = await underLoad({
-    lanes: WRITERS,
+    lanes: writers,
     steps: ids.length,
     client: () =>
       Promise.resolve(async (step: number) => {
@@ -102,8 +104,13 @@ function stored(): { ids: Set<string>; torn: number } {
   };
 }
 
-test("SIGKILL during a sustained write load: every order answered 201 is there after the restart", async () => {
-  const { created, cutOff } = await writeUntil(() => stack.killWarehouse());
+test("SIGKILL in the middle of group commits: every order answered 201 is there after the restart", async () => {
+  const { created, cutOff } = await writeUntil(() => stack.killWarehouse(), KILL_WRITERS);
+  // The "order received" line says how many orders its commit held: the warehouse was batching.
+  const batches = stack
+    .logLines("warehouse-api")
+    .filter((line) => line.msg === "order received")
+    .map((line) => Number(line.batch));
   await stack.startWarehouse();
   const after = stored();
   const missing = created.filter((id) => !after.ids.has(id));
@@ -115,7 +122,9 @@ test("SIGKILL during a sustained write load: every order answered 201 is there a
     "stored after restart": after.ids.size,
     "201 but missing": missing.length,
     torn: after.torn,
+    "largest batch": Math.max(...batches),
   });
+  expect(Math.max(...batches), "orders were committed in batches").toBeGreaterThan(1);
   expect(cutOff.length, "the kill cut requests off in flight").toBeGreaterThan(0);
   expect(missing, "every order answered 201 survives the kill").toEqual([]);
   expect(after.torn, "no order is half-written").toBe(0);

@@ -48,6 +48,10 @@ for (const width of [390, 1280]) {
     await look(page, "orders", width);
     await page.goto("/orders/ST-999999");
     await look(page, "not-found", width);
+    await page.goto("/orders/find");
+    await page.getByRole("button", { name: "Find order" }).click();
+    await expect(page.getByText("Enter the order number, like ST-000123.")).toBeVisible();
+    await look(page, "find-order", width);
   });
 }
 

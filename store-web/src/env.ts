@@ -15,10 +15,17 @@ export const EnvSchema = z.object({
   WAREHOUSE_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   // Checkouts one client address may attempt per minute; more get a clear "slow down" with a reference.
   STORE_CHECKOUT_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  // Guest order lookups (email + order number) per 15 minutes: from one client address, and for one order
+  // number whoever asks. Beyond them the answer is "try again in n minutes", right details or not.
+  STORE_LOOKUP_LIMIT_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(10),
+  STORE_LOOKUP_LIMIT_PER_ORDER: z.coerce.number().int().min(1).max(100_000).default(5),
   // The proxies in front of the store whose X-Forwarded-For and X-Forwarded-Proto are believed (a hop
   // count, or addresses and CIDR ranges; off by default): behind a load balancer, each customer keeps
   // their own checkout allowance, and the customer cookie is Secure when they came over https.
   STORE_TRUSTED_PROXIES: trustedProxiesField(),
+  // Serves /bench/empty-action, a page whose server action does nothing: the checkout bench's baseline
+  // (bench/checkout.ts), which alone sets it. Off (the default), the page and its action answer 404.
+  STORE_BENCH_ACTION: z.stringbool().default(false),
   // The store's own database (products, carts, orders). Relative paths are taken from the working
   // directory: store-web/ for `npm start` and `npm run dev` (whose script points it at ../data).
   STORE_DB_PATH: z.string().min(1).default("./data/store.db"),

@@ -4,7 +4,7 @@
  * the route's own entry), on a database built from the committed migrations. None needs a Next server.
  */
 export { createCartRepo } from "./cart/cart.repo";
-export { createCheckoutLimiter } from "./checkout/checkout-limit.server";
+export { createLimiter } from "./lib/rate-limits.server";
 export { placeOrder, type CheckoutState, type PlaceOrderDeps } from "./checkout/place-order";
 export { openDatabase, type Db } from "./db/client.server";
 export { jsonRoute } from "./lib/correlation.server";

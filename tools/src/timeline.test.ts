@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { collectTimeline, correlationIdsOfOrder, formatTimeline, logFiles } from "./timeline.js";
+import { collectTimeline, correlationIdsOfOrder, formatTimeline, logFiles, type LogEntry } from "./timeline.js";
 
 const line = (fields: Record<string, unknown>) => JSON.stringify(fields);
 
@@ -58,6 +58,26 @@ describe("trace timeline", () => {
       "2026-11-22T10:00:00.000Z  store-web      INFO   checkout started",
       "2026-11-22T10:00:00.200Z  warehouse-api  INFO   order received (orderId=o-1)",
       "2026-11-22T10:00:00.300Z  store-web      INFO   request completed: POST /orders/new → 200 in 301 ms",
+    ]);
+  });
+
+  it("names each request where an order's story passes from one to the next", () => {
+    const entry = (correlationId: string, msg: string): LogEntry => ({
+      time: "2026-11-22T10:00:00.000Z",
+      service: "store-web",
+      level: "info",
+      msg,
+      correlationId,
+    });
+    expect(
+      formatTimeline([entry("checkout-1", "a"), entry("checkout-1", "b"), entry("move-2", "c")], { requests: true }).split("\n"),
+    ).toEqual([
+      "request checkout-1",
+      "2026-11-22T10:00:00.000Z  store-web  INFO   a",
+      "2026-11-22T10:00:00.000Z  store-web  INFO   b",
+      "",
+      "request move-2",
+      "2026-11-22T10:00:00.000Z  store-web  INFO   c",
     ]);
   });
 

@@ -27,12 +27,21 @@ export async function logFiles(path: string): Promise<string[]> {
 }
 
 /** Every line of these files that carries one of `correlationIds`, oldest first. Reads line by line, so big files are fine. */
-export async function collectTimeline(files: string[], correlationIds: string | ReadonlySet<string>): Promise<LogEntry[]> {
+export function collectTimeline(files: string[], correlationIds: string | ReadonlySet<string>): Promise<LogEntry[]> {
   const ids = typeof correlationIds === "string" ? new Set([correlationIds]) : correlationIds;
+  return collect(files, ids, (entry) => ids.has(entry.correlationId));
+}
+
+/** Every line written in a span of these traces (its trace_id), oldest first. */
+export function collectTraceLines(files: string[], traceIds: ReadonlySet<string>): Promise<LogEntry[]> {
+  return collect(files, traceIds, (entry) => typeof entry.trace_id === "string" && traceIds.has(entry.trace_id));
+}
+
+async function collect(files: string[], needles: ReadonlySet<string>, keep: (entry: LogEntry) => boolean): Promise<LogEntry[]> {
   const entries: LogEntry[] = [];
   for (const file of files) {
-    for await (const entry of entriesOf(file, (line) => [...ids].some((id) => line.includes(id)))) {
-      if (ids.has(entry.correlationId)) entries.push(entry);
+    for await (const entry of entriesOf(file, (line) => [...needles].some((needle) => line.includes(needle)))) {
+      if (keep(entry)) entries.push(entry);
     }
   }
   // ISO timestamps sort as strings; the sort is stable, so lines of one file keep their order on ties.
@@ -69,9 +78,10 @@ async function* entriesOf(file: string, worth: (line: string) => boolean): Async
   }
 }
 
-const QUIET_FIELDS = new Set(["time", "service", "level", "msg", "correlationId", "pid", "hostname"]);
+const QUIET_FIELDS = new Set(["time", "service", "level", "msg", "correlationId", "trace_id", "span_id", "pid", "hostname"]);
 
-function describe(entry: LogEntry): string {
+/** A log line's message with its fields (an access line as method, path, status and duration). */
+export function describeEntry(entry: LogEntry): string {
   const { method, path, status, durationMs } = entry;
   if (typeof method === "string" && typeof path === "string" && typeof status === "number") {
     return `${entry.msg}: ${method} ${path} → ${status} in ${String(durationMs)} ms`;
@@ -87,14 +97,24 @@ function describe(entry: LogEntry): string {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 
-const printable = (text: string) => text.replace(CONTROL_CHARACTERS, "\uFFFD");
+export const printable = (text: string) => text.replace(CONTROL_CHARACTERS, "\uFFFD");
 
 /** The timeline as aligned text: time, service, level, message. */
-export function formatTimeline(entries: LogEntry[]): string {
+/**
+ * One line per entry. With `requests`, for an order's story, a heading names the request (its correlation
+ * ID) wherever the lines pass from one request to another.
+ */
+export function formatTimeline(entries: LogEntry[], { requests = false }: { requests?: boolean } = {}): string {
   const serviceWidth = Math.max(...entries.map((entry) => entry.service.length));
-  return entries
-    .map((entry) =>
-      printable([entry.time, entry.service.padEnd(serviceWidth), entry.level.toUpperCase().padEnd(5), describe(entry)].join("  ")),
-    )
-    .join("\n");
+  const lines: string[] = [];
+  let previous: string | undefined;
+  for (const entry of entries) {
+    if (requests && entry.correlationId !== previous)
+      lines.push(`${previous === undefined ? "" : "\n"}request ${printable(entry.correlationId)}`);
+    previous = entry.correlationId;
+    lines.push(
+      printable([entry.time, entry.service.padEnd(serviceWidth), entry.level.toUpperCase().padEnd(5), describeEntry(entry)].join("  ")),
+    );
+  }
+  return lines.join("\n");
 }

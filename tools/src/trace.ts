@@ -1,20 +1,28 @@
 /**
  * Follow one correlation ID, or one order, across both services:
  *
- *   npm run trace -- <correlationId | ST-000123> [--logs <file-or-folder>]...
+ *   npm run trace -- <correlationId | trace id | ST-000123> [--logs <file-or-folder>]... [--spans <traces.db>]
  *
- * Reads the JSON log files (by default those `npm start` writes to ./data/logs) and prints one
- * time-ordered timeline of every line either service wrote for that ID, or for every request that
- * touched that order (the checkout, a late delivery, each staff move and the event that told the store).
+ * Reads the JSON log files (by default those `npm start` writes to ./data/logs) and the spans its OTLP
+ * receiver keeps (./data/traces.db). For that ID, or every request that touched that order (the
+ * checkout, a late delivery, each staff move and the event that told the store), it draws each trace as
+ * a waterfall with its log lines in their spans, then prints the log lines no span holds; without spans,
+ * one time-ordered timeline of every line either service wrote.
  */
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 import { isValidCorrelationId } from "@fishtag/tracing/correlation";
 
-import { LOG_DIR } from "./paths.js";
-import { collectTimeline, correlationIdsOfOrder, formatTimeline, logFiles } from "./timeline.js";
+import { LOG_DIR, SPANS_FILE } from "./paths.js";
+import { openSpanStore, type StoredSpan } from "./span-store.js";
+import { collectTimeline, collectTraceLines, correlationIdsOfOrder, formatTimeline, logFiles } from "./timeline.js";
+import { formatWaterfall } from "./waterfall.js";
 
-const USAGE = "usage: npm run trace -- [--logs <file-or-folder>]... [--] <correlationId | ST-000123>";
+const USAGE = "usage: npm run trace -- [--logs <file-or-folder>]... [--spans <traces.db>] [--] <correlationId | trace id | ST-000123>";
+
+/** A W3C trace id: 32 lowercase hex digits. */
+const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /** The store's order numbers, as customers quote them (any case). */
 const ORDER_NUMBER = /^ST-\d{6,}$/i;
@@ -24,7 +32,7 @@ async function main(): Promise<number> {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { logs: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } },
+      options: { logs: { type: "string", multiple: true }, spans: { type: "string" }, help: { type: "boolean", short: "h" } },
     });
   } catch (error) {
     // e.g. an ID that starts with "-": it has to come after "--" to be read as an ID.
@@ -50,17 +58,46 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const ids = orderNumber ? await correlationIdsOfOrder(files, orderNumber) : new Set([wanted]);
+  const traceId = TRACE_ID.test(wanted) ? wanted : undefined;
+  const ids = orderNumber ? await correlationIdsOfOrder(files, orderNumber) : traceId ? new Set<string>() : new Set([wanted]);
+  const traces = tracesOf(values.spans ?? SPANS_FILE, traceId ? [traceId] : ids);
   const entries = ids.size > 0 ? await collectTimeline(files, ids) : [];
-  if (entries.length === 0) {
-    console.error(`No lines for ${orderNumber ?? wanted} in ${files.length} log file(s).`);
+  const traceLines = traces.length > 0 ? await collectTraceLines(files, new Set(traces.map(([id]) => id))) : [];
+  if (entries.length === 0 && traces.length === 0) {
+    console.error(`No lines for ${orderNumber ?? wanted} in ${files.length} log file(s), and no spans.`);
     return 1;
   }
-  const services = [...new Set(entries.map((entry) => entry.service))];
   const across = orderNumber ? `, ${ids.size} ${ids.size === 1 ? "request" : "requests"}` : "";
-  console.log(`${orderNumber ?? wanted}: ${entries.length} lines from ${services.join(" and ")}${across}\n`);
-  console.log(formatTimeline(entries));
+  const services = [...new Set([...entries, ...traceLines].map((entry) => entry.service))];
+  console.log(
+    `${orderNumber ?? wanted}: ${traces.length} ${traces.length === 1 ? "trace" : "traces"}, ${entries.length} log lines from ${services.join(" and ")}${across}\n`,
+  );
+  for (const [, spans] of traces) console.log(`${formatWaterfall(spans, traceLines)}\n`);
+  // What no span holds (a line written outside any span), or everything when there are no spans.
+  const placed = new Set(traceLines.map((entry) => `${entry.time}|${entry.msg}|${String(entry.span_id)}`));
+  const rest = entries.filter((entry) => !placed.has(`${entry.time}|${entry.msg}|${String(entry.span_id)}`));
+  if (rest.length > 0) {
+    if (traces.length > 0) console.log("Log lines outside the spans above:\n");
+    console.log(formatTimeline(rest, { requests: orderNumber !== undefined }));
+  }
   return 0;
+}
+
+/** The traces (id and spans, oldest first) that carry these correlation IDs, or these trace ids; none without a span file. */
+function tracesOf(file: string, wanted: Iterable<string>): [string, StoredSpan[]][] {
+  if (!existsSync(file)) return [];
+  const store = openSpanStore(file, { readonly: true });
+  try {
+    const list = [...wanted];
+    const traceIds = list.every((id) => TRACE_ID.test(id)) ? list : store.traceIdsOf(list);
+    const spans = store.traces(traceIds);
+    const byTrace = new Map<string, StoredSpan[]>();
+    for (const span of spans) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span]);
+    const start = (trace: StoredSpan[]) => trace.reduce((min, span) => (span.startNs < min ? span.startNs : min), trace[0]?.startNs ?? 0n);
+    return [...byTrace].sort(([, a], [, b]) => (start(a) < start(b) ? -1 : 1));
+  } finally {
+    store.close();
+  }
 }
 
 process.exitCode = await main();

@@ -1,13 +1,16 @@
 // Create-order throughput: the full warehouse app (validation, correlation middleware, drizzle, JSON logs
-// to a file) against a raw node:http + better-sqlite3 server doing the same storage work. A measurement,
+// to a file) against two node:http + better-sqlite3 servers: "raw", doing the same storage work, and
+// "floor", storing each order with one INSERT and nothing else (what the machine can do). A measurement,
 // not a test: it exits 0 whatever the ratio, and 1 only when the benchmark itself is broken (a response
 // other than 201, a connection error, a server that does not answer).
 //
-//   npm run bench -- [--rounds 3] [--duration 5] [--connections 10] [--warmup 2] [--profile]
+//   npm run bench -- [--rounds 3] [--duration 5] [--connections 20] [--warmup 2] [--prefill 0] [--quiet] [--profile]
+//
+// --prefill N stores N orders in the app's database first, to compare its figures with a full table.
 //
 // Each server is a child process (bench/server.ts); autocannon runs here, so the load generator never
-// shares an event loop with the server it measures. Rounds alternate raw, app, raw, app, ... so slow
-// drift on a shared machine hits both alike.
+// shares an event loop with the server it measures. Rounds alternate floor, raw, app, floor, ... so slow
+// drift on a shared machine hits all alike; each ratio compares servers within one round.
 
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +24,7 @@ import { testKeyPair } from "@fishtag/service-auth/testing";
 import type { Order } from "../src/orders/orders.schemas.js";
 import { exited, forkChild, readFlags, runBench, type Link } from "./child-process.js";
 import { mainThreadProfile, summariseCpuProfile } from "./cpu-profile.js";
-import { benchAuthorization, orderBody, type ChildMessage, type ServerKind } from "./protocol.js";
+import { benchAuthorization, orderBody, SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
 import { fixed, median, percentile, textTable } from "./report.js";
 
 const SERVER_SCRIPT = fileURLToPath(new URL("./server.ts", import.meta.url));
@@ -34,11 +37,14 @@ const options = readFlags(
   {
     rounds: { default: 3, min: 1 },
     duration: { default: 5, min: 1, integer: false },
-    connections: { default: 10, min: 1 },
+    connections: { default: 20, min: 1 },
     warmup: { default: 2, min: 0, integer: false },
+    prefill: { default: 0, min: 0 },
   },
-  ["profile"],
+  ["profile", "quiet"],
 );
+/** The servers of this run: the quiet app (logging off) only when asked for. */
+const KINDS = SERVER_KINDS.filter((kind) => kind !== "quiet" || options.quiet);
 type Options = typeof options;
 
 // ---- child processes -------------------------------------------------------------------------------
@@ -49,8 +55,10 @@ async function startServer(kind: ServerKind, root: string, profileRoot: string |
   const dir = join(root, kind);
   mkdirSync(dir);
   const profile = profileRoot ? ["--cpu-prof", `--cpu-prof-dir=${join(profileRoot, kind)}`] : [];
-  const link = forkChild<ChildMessage>(SERVER_SCRIPT, [kind, dir, STORE_KEYS.env.publicKey], `${kind} server`, profile);
-  const { port } = await link.waitFor("ready");
+  const prefill = kind === "app" || kind === "quiet" ? options.prefill : 0;
+  const link = forkChild<ChildMessage>(SERVER_SCRIPT, [kind, dir, STORE_KEYS.env.publicKey, String(prefill)], `${kind} server`, profile);
+  // Seeding runs at tens of thousands of orders a second; a millisecond each is ample.
+  const { port } = await link.waitFor("ready", 30_000 + prefill);
   return { kind, link, port };
 }
 
@@ -174,6 +182,8 @@ async function checkOnce(server: Server): Promise<Order> {
   const text = await response.text();
   if (response.status !== 201) throw new Error(`${server.kind} server answered ${response.status} to a valid order: ${text.slice(0, 500)}`);
   const order = JSON.parse(text) as Order;
+  // The floor answers with the ids alone: it is the machine's limit, not a warehouse.
+  if (server.kind === "floor") return order;
   if (
     order.storeOrderId !== storeOrderId ||
     order.correlationId !== correlationId ||
@@ -202,6 +212,10 @@ type Round = {
   cpuMicrosPerRequest: number;
   /** Can pass 100: process.cpuUsage() counts every thread (GC helpers, libuv), not just the event loop. */
   serverCpuPct: number;
+  peakRssMb: number;
+  /** This round's throughput over the floor's and the raw server's in the same round. */
+  vsFloor: number | undefined;
+  vsRaw: number | undefined;
 };
 
 const { row, header } = textTable(
@@ -209,12 +223,14 @@ const { row, header } = textTable(
     ["round", 6],
     ["server", 6],
     ["req/s", 8],
-    ["app/raw", 8],
+    ["÷floor", 7],
+    ["÷raw", 6],
     ["srv µs/req", 11],
     ["srv cpu%", 9],
     ["gen cpu%", 9],
     ["p50 ms", 7],
     ["p99 ms", 7],
+    ["rss MB", 7],
     ["requests", 9],
     ["non-201", 8],
     ["errors", 7],
@@ -224,57 +240,47 @@ const { row, header } = textTable(
 
 const count = (non201: Record<string, number>) => Object.values(non201).reduce((sum, n) => sum + n, 0);
 
-function roundRow(r: Round, ratio: number | undefined): string {
+const ratio = (value: number | undefined) => (value === undefined ? "" : fixed(value, 2));
+
+function roundRow(r: Round): string {
   return row([
     String(r.round),
     r.kind,
     fixed(r.load.reqPerSec, 0),
-    ratio === undefined ? "" : fixed(ratio, 2),
+    ratio(r.vsFloor),
+    ratio(r.vsRaw),
     fixed(r.cpuMicrosPerRequest, 0),
     fixed(r.serverCpuPct, 0),
     fixed(r.load.loadGenCpuPct, 0),
     fixed(r.load.p50Ms, 2),
     fixed(r.load.p99Ms, 2),
+    fixed(r.peakRssMb, 0),
     String(r.load.requests),
     String(count(r.load.non201)),
     String(r.load.errors),
   ]);
 }
 
-function medianRow(kind: ServerKind, rounds: Round[], ratio: number | undefined): string {
-  const of = (pick: (r: Round) => number) => median(rounds.map(pick));
+/** The medians of a server's rounds; each ratio is the median of the per-round ratios. */
+function medianRow(kind: ServerKind, rounds: Round[]): string {
+  const of = (pick: (r: Round) => number | undefined) => {
+    const values = rounds.map(pick).filter((value) => value !== undefined);
+    return values.length ? median(values) : undefined;
+  };
+  const number = (pick: (r: Round) => number, digits: number) => fixed(of(pick) ?? 0, digits);
   return row([
     "median",
     kind,
-    fixed(
-      of((r) => r.load.reqPerSec),
-      0,
-    ),
-    ratio === undefined ? "" : fixed(ratio, 2),
-    fixed(
-      of((r) => r.cpuMicrosPerRequest),
-      0,
-    ),
-    fixed(
-      of((r) => r.serverCpuPct),
-      0,
-    ),
-    fixed(
-      of((r) => r.load.loadGenCpuPct),
-      0,
-    ),
-    fixed(
-      of((r) => r.load.p50Ms),
-      2,
-    ),
-    fixed(
-      of((r) => r.load.p99Ms),
-      2,
-    ),
-    fixed(
-      of((r) => r.load.requests),
-      0,
-    ),
+    number((r) => r.load.reqPerSec, 0),
+    ratio(of((r) => r.vsFloor)),
+    ratio(of((r) => r.vsRaw)),
+    number((r) => r.cpuMicrosPerRequest, 0),
+    number((r) => r.serverCpuPct, 0),
+    number((r) => r.load.loadGenCpuPct, 0),
+    number((r) => r.load.p50Ms, 2),
+    number((r) => r.load.p99Ms, 2),
+    number((r) => r.peakRssMb, 0),
+    number((r) => r.load.requests, 0),
     "",
     "",
   ]);
@@ -293,16 +299,18 @@ async function main(options: Options, root: string): Promise<number> {
   console.log(
     `create-order bench: ${options.rounds} rounds × ${options.duration}s per server, ${options.connections} connections, ` +
       `${options.warmup}s warm-up each; body ${Buffer.byteLength(orderBody(`st-${runId}-raw1-1`))} bytes, 2 lines, ` +
-      `unique storeOrderId, idempotency-key and x-correlation-id per request`,
+      `unique storeOrderId, idempotency-key and x-correlation-id per request` +
+      (options.prefill > 0 ? `; ${options.prefill} orders stored in the app's database first` : ""),
   );
   // Outside `root`, which is removed at the end: the profiles are for reading afterwards.
   const profileRoot = options.profile ? mkdtempSync(join(tmpdir(), "warehouse-bench-profile-")) : undefined;
-  // Started one after the other: two module graphs loading at once would only slow both.
-  const raw = await startServer("raw", root, profileRoot);
-  const app = await startServer("app", root, profileRoot);
-  const servers = [raw, app];
+  // Started one after the other: module graphs loading (or databases filling) at once would only slow each other.
+  const servers: Server[] = [];
+  for (const kind of KINDS) servers.push(await startServer(kind, root, profileRoot));
 
-  const [rawOrder, appOrder] = [await checkOnce(raw), await checkOnce(app)];
+  const answers = new Map<ServerKind, Order>();
+  for (const server of servers) answers.set(server.kind, await checkOnce(server));
+  const [rawOrder, appOrder] = [answers.get("raw"), answers.get("app")];
   if (JSON.stringify(shape(rawOrder)) !== JSON.stringify(shape(appOrder))) {
     throw new Error(`the raw and app answers differ in shape:\n  raw ${JSON.stringify(rawOrder)}\n  app ${JSON.stringify(appOrder)}`);
   }
@@ -316,7 +324,6 @@ async function main(options: Options, root: string): Promise<number> {
   console.log(header);
 
   const rounds: Round[] = [];
-  const ratios: number[] = [];
   for (let round = 1; round <= options.rounds; round++) {
     for (const server of servers) {
       server.link.tell({ type: "begin" });
@@ -324,48 +331,58 @@ async function main(options: Options, root: string): Promise<number> {
       const result = await load(server, options, options.duration, `${server.kind}${round}`);
       server.link.tell({ type: "end" });
       const ended = await server.link.waitFor("ended");
+      const sameRound = (kind: ServerKind) => rounds.find((x) => x.round === round && x.kind === kind)?.load.reqPerSec;
+      const vs = (kind: ServerKind) => {
+        const other = server.kind === kind ? undefined : sameRound(kind);
+        return other ? result.reqPerSec / other : undefined;
+      };
       const r: Round = {
         round,
         kind: server.kind,
         load: result,
         cpuMicrosPerRequest: ended.cpuMicros / ended.requests,
         serverCpuPct: (100 * ended.cpuMicros) / ended.wallMicros,
+        peakRssMb: ended.peakRssKb / 1024,
+        vsFloor: vs("floor"),
+        vsRaw: vs("raw"),
       };
       rounds.push(r);
       issues.push(...problems(`round ${round} ${server.kind}`, result));
-      const rawThisRound = rounds.find((x) => x.round === round && x.kind === "raw");
-      const ratio = server.kind === "app" && rawThisRound ? result.reqPerSec / rawThisRound.load.reqPerSec : undefined;
-      if (ratio !== undefined) ratios.push(ratio);
-      console.log(roundRow(r, ratio));
+      console.log(roundRow(r));
     }
   }
 
-  const rawRounds = rounds.filter((r) => r.kind === "raw");
-  const appRounds = rounds.filter((r) => r.kind === "app");
-  // Each app round is compared with the raw round just before it, so drift on a shared machine cancels out.
-  const throughputRatio = median(ratios);
-  const cpuRatio = median(appRounds.map((r) => r.cpuMicrosPerRequest)) / median(rawRounds.map((r) => r.cpuMicrosPerRequest));
-  console.log(medianRow("raw", rawRounds, undefined));
-  console.log(medianRow("app", appRounds, throughputRatio));
+  const roundsOf = (kind: ServerKind) => rounds.filter((r) => r.kind === kind);
+  for (const kind of KINDS) console.log(medianRow(kind, roundsOf(kind)));
+  const cpuOf = (kind: ServerKind) => median(roundsOf(kind).map((r) => r.cpuMicrosPerRequest));
+  const ratioOf = (pick: (r: Round) => number | undefined) => median(roundsOf("app").map((r) => pick(r) ?? Number.NaN));
 
-  const rawClosed = await closeServer(raw);
-  const appClosed = await closeServer(app);
+  const closed = new Map<ServerKind, Extract<ChildMessage, { type: "closed" }>>();
+  for (const server of servers) closed.set(server.kind, await closeServer(server));
   console.log(
-    `stored: raw ${rawClosed.orders} orders (${rawClosed.distinctStoreOrderIds} distinct storeOrderIds), ` +
-      `app ${appClosed.orders} orders (${appClosed.distinctStoreOrderIds} distinct), app log ${appClosed.logLines ?? 0} JSON lines`,
+    `stored: ${KINDS.map((kind) => `${kind} ${closed.get(kind)?.orders ?? 0} orders (${closed.get(kind)?.distinctStoreOrderIds ?? 0} distinct storeOrderIds)`).join(", ")}; ` +
+      `app log ${closed.get("app")?.logLines ?? 0} JSON lines`,
   );
-  console.log(`app/raw CPU per request: ${fixed(cpuRatio, 2)}x (medians of ${options.rounds} rounds)`);
-  console.log(`app/raw throughput ratio: ${fixed(throughputRatio, 2)} (median of ${options.rounds} rounds)`);
+  console.log(
+    `app ÷ floor: throughput ${fixed(
+      ratioOf((r) => r.vsFloor),
+      2,
+    )}, CPU per request ${fixed(cpuOf("app") / cpuOf("floor"), 2)}x` +
+      ` | app ÷ raw (same work): throughput ${fixed(
+        ratioOf((r) => r.vsRaw),
+        2,
+      )}, CPU per request ${fixed(cpuOf("app") / cpuOf("raw"), 2)}x` +
+      ` | medians of ${options.rounds} rounds`,
+  );
+  if (options.quiet) console.log(`app ÷ quiet (its log lines' cost): CPU per request ${fixed(cpuOf("app") / cpuOf("quiet"), 3)}x`);
 
   if (profileRoot) {
-    console.log("\n(profiled run: both servers ran under --cpu-prof, so the figures above are lower than usual)");
-    for (const [kind, closed] of [
-      ["raw", rawClosed],
-      ["app", appClosed],
-    ] as const) {
+    console.log("\n(profiled run: the servers ran under --cpu-prof, so the figures above are lower than usual)");
+    for (const kind of KINDS) {
       const file = mainThreadProfile(join(profileRoot, kind));
       console.log(`\n${kind} server CPU profile: ${file ?? "(not written)"}`);
-      if (file) for (const line of summariseCpuProfile(file, closed.handled)) console.log(line);
+      const handled = closed.get(kind)?.handled;
+      if (file && handled) for (const line of summariseCpuProfile(file, handled)) console.log(line);
     }
   }
 
@@ -376,6 +393,10 @@ async function main(options: Options, root: string): Promise<number> {
   return 0;
 }
 
-runBench({ tmpPrefix: "warehouse-bench-", budgetSeconds: 2 * (options.warmup + options.rounds * (options.duration + 1)) + 120 }, (root) =>
-  main(options, root),
+runBench(
+  {
+    tmpPrefix: "warehouse-bench-",
+    budgetSeconds: 2 * (options.warmup + options.rounds * (options.duration + 1)) + 120 + options.prefill / 1000,
+  },
+  (root) => main(options, root),
 );

@@ -8,7 +8,14 @@ import { targetClaims, type TokenTarget } from "@fishtag/service-auth/tokens";
 
 import type { CreateOrderInput } from "../src/orders/orders.schemas.js";
 
-export const SERVER_KINDS = ["raw", "app"] as const;
+/**
+ * floor: node:http + better-sqlite3 storing each order as one INSERT, no auth or checks: what this machine
+ *        can do at all, the reference issue 12 measures against.
+ * raw:   the same storage work as the app (order, lines, event, counts, idempotency key) with no framework.
+ * app:   the warehouse app as production runs it.
+ * quiet: the same app logging nothing (LOG_LEVEL=silent), with --quiet: what its log lines cost.
+ */
+export const SERVER_KINDS = ["floor", "raw", "app", "quiet"] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 /** Every message either way is an object with a `type`. */
@@ -23,7 +30,10 @@ export type ParentMessage = { type: "begin" } | { type: "end" } | { type: "close
 
 /** What every server child sends, whichever bench forked it: "ready" once, then "begun" and "ended" per round. */
 export type RoundMessage =
-  { type: "ready"; port: number } | { type: "begun" } | { type: "ended"; cpuMicros: number; wallMicros: number; requests: number };
+  | { type: "ready"; port: number }
+  | { type: "begun" }
+  /** peakRssKb: the most resident memory the process had during the round, in KiB. */
+  | { type: "ended"; cpuMicros: number; wallMicros: number; requests: number; peakRssKb: number };
 
 // ---- create-order bench (bench/create-order.ts and its child bench/server.ts) ---------------------------
 

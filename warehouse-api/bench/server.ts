@@ -2,8 +2,10 @@
 // loop (and, on a multi-core machine, a core) of its own: `server.ts raw|app <dir>`.
 //
 //   app: the full warehouse app as production runs it with LOG_FILE set (JSON log lines at info, no stdout).
-//   raw: the floor under it: node:http and better-sqlite3 doing the same storage work per request, with
-//        no framework, validation or logging, on a database opened the same way (schema, pragmas).
+//   raw: node:http and better-sqlite3 doing the same storage work per request, with no framework,
+//        validation or logging, on a database opened the same way (schema, pragmas).
+//   floor: node:http and better-sqlite3 storing each order's JSON with one INSERT, nothing else: what the
+//        machine can do at all.
 
 import { createHash, type KeyObject } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -19,21 +21,29 @@ import { createLogger, type Logger } from "@fishtag/tracing/logger";
 import { createApp } from "../src/app.js";
 import { openDatabase, type Db } from "../src/db/client.js";
 import type { CreateOrderInput, Order } from "../src/orders/orders.schemas.js";
+import { seedOrders } from "../src/orders/seed.js";
 import { answerRounds, countLines, sendToParent } from "./child-process.js";
 import { rawTokenValid, SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
 
-function parseArgv(): { kind: ServerKind; dir: string; storePublicKey: KeyObject } {
-  const [kindArg, dirArg, keyArg] = process.argv.slice(2);
+function parseArgv(): { kind: ServerKind; dir: string; storePublicKey: KeyObject; prefill: number } {
+  const [kindArg, dirArg, keyArg, prefillArg = "0"] = process.argv.slice(2);
   const kind = SERVER_KINDS.find((k) => k === kindArg);
   const key = keyArg ? parsePublicKey(keyArg) : undefined;
   if (!kind || !dirArg || !key?.ok || !process.send) {
-    console.error("usage: forked by create-order.ts as `server.ts raw|app <dir> <store public key>`");
+    console.error("usage: forked by create-order.ts as `server.ts floor|raw|app <dir> <store public key> [prefill]`");
     process.exit(2);
   }
-  return { kind, dir: dirArg, storePublicKey: key.key };
+  return { kind, dir: dirArg, storePublicKey: key.key, prefill: Number(prefillArg) };
 }
 
-const { kind, dir, storePublicKey } = parseArgv();
+const { kind, dir, storePublicKey, prefill } = parseArgv();
+
+/** The warehouse's database, with `prefill` seeded orders already in it when asked for. */
+function openBenchDatabase(file: string): Db {
+  const db = openDatabase(join(dir, file));
+  if (prefill > 0) seedOrders(db, prefill);
+  return db;
+}
 
 const send = (message: ChildMessage, then?: () => void) => {
   sendToParent(message, then);
@@ -43,8 +53,8 @@ type Running = { server: Server; db: Db; logger: Logger | undefined; logFile: st
 
 function startApp(): Running {
   const logFile = join(dir, "app.log");
-  const logger = createLogger({ service: "warehouse-api", level: "info", file: logFile, stdout: false });
-  const db = openDatabase(join(dir, "app.db"));
+  const logger = createLogger({ service: "warehouse-api", level: kind === "quiet" ? "silent" : "info", file: logFile, stdout: false });
+  const db = openBenchDatabase("app.db");
   // "F" is the production default, and the benchmark's reference does not start with it: every order is received.
   const app = createApp({ db, logger, rejectPrefix: "F", storePublicKey });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, listening) as Server;
@@ -52,7 +62,7 @@ function startApp(): Running {
 }
 
 function startRaw(): Running {
-  const db = openDatabase(join(dir, "raw.db"));
+  const db = openBenchDatabase("raw.db");
   const sqlite = db.$client;
   const insertOrder = sqlite.prepare(
     `INSERT INTO orders (id, store_order_id, store_order_number, reference, status, customer_name, customer_email,
@@ -171,17 +181,49 @@ function startRaw(): Running {
   return { server, db, logger: undefined, logFile: undefined };
 }
 
+function startFloor(): Running {
+  const db = openDatabase(join(dir, "floor.db"));
+  const sqlite = db.$client;
+  sqlite.exec("CREATE TABLE floor_orders (id TEXT PRIMARY KEY, store_order_id TEXT NOT NULL, body TEXT NOT NULL) STRICT");
+  const insert = sqlite.prepare("INSERT INTO floor_orders (id, store_order_id, body) VALUES (?, ?, ?)");
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      let storeOrderId: unknown;
+      try {
+        ({ storeOrderId } = JSON.parse(text) as { storeOrderId?: unknown });
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      const id = uuidv7();
+      insert.run(id, String(storeOrderId), text);
+      const correlationId = req.headers["x-correlation-id"];
+      res
+        .writeHead(201, { "content-type": "application/json", "x-correlation-id": typeof correlationId === "string" ? correlationId : id })
+        .end(JSON.stringify({ id, storeOrderId, correlationId }));
+    });
+  });
+  server.listen(0, "127.0.0.1", () => {
+    listening(server.address() as AddressInfo);
+  });
+  return { server, db, logger: undefined, logFile: undefined };
+}
+
 function listening({ port }: AddressInfo) {
   send({ type: "ready", port });
 }
 
-const running: Running = kind === "app" ? startApp() : startRaw();
+const running: Running = { app: startApp, quiet: startApp, raw: startRaw, floor: startFloor }[kind]();
 
 answerRounds(running.server, (handled) => {
   running.server.close();
   running.server.closeAllConnections();
   const sqlite = running.db.$client;
-  const counts = sqlite.prepare("SELECT count(*) AS orders, count(DISTINCT store_order_id) AS ids FROM orders").get() as {
+  const table = kind === "floor" ? "floor_orders" : "orders";
+  const counts = sqlite.prepare(`SELECT count(*) AS orders, count(DISTINCT store_order_id) AS ids FROM ${table}`).get() as {
     orders: number;
     ids: number;
   };

@@ -25,6 +25,8 @@ export type AppDeps = {
   trustedProxies?: TrustedProxies;
   /** How much password work (sign-ins, password changes) may run (default: one at a time, a quarter of a core); beyond it, 503 (staff/password.ts says why). */
   passwordChecks?: PasswordCheckBudget;
+  /** Whether the status-event relay runs, for /readyz; left out when none is configured (nothing to wait for). */
+  relayRunning?: () => boolean;
   /** The built staff dashboard (vite build), served at `/`; left out when not built. */
   dashboardDir?: string | undefined;
 };

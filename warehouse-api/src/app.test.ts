@@ -104,15 +104,33 @@ describe("errors", () => {
   });
 });
 
-describe("GET /healthz", () => {
-  it("is 200 while the database answers and 503 when it does not", async () => {
+describe("health", () => {
+  it("/readyz (and /healthz) is 200 while the database answers and 503 when it does not; /livez stays 200", async () => {
     warehouse = createTestWarehouse();
-    expect((await warehouse.app.request("/healthz")).status).toBe(200);
+    for (const path of ["/livez", "/readyz", "/healthz"]) expect((await warehouse.app.request(path)).status).toBe(200);
 
     warehouse.db.$client.close();
-    const res = await warehouse.app.request("/healthz");
-    expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ error: "unavailable" });
+    for (const path of ["/readyz", "/healthz"]) {
+      const res = await warehouse.app.request(path);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ error: "unavailable", message: "The database did not answer." });
+    }
+    expect((await warehouse.app.request("/livez")).status).toBe(200);
+  });
+
+  it("/readyz is 503 while the status-event relay is configured but not running, and when migrations are missing", async () => {
+    let running = false;
+    warehouse = createTestWarehouse({ relayRunning: () => running });
+    const notRunning = await warehouse.app.request("/readyz");
+    expect(notRunning.status).toBe(503);
+    expect(await notRunning.json()).toMatchObject({ message: "The status-event relay is not running." });
+    running = true;
+    expect((await warehouse.app.request("/readyz")).status).toBe(200);
+
+    warehouse.db.$client.exec("DELETE FROM __drizzle_migrations WHERE rowid = (SELECT max(rowid) FROM __drizzle_migrations)");
+    expect(await (await warehouse.app.request("/readyz")).json()).toMatchObject({
+      message: expect.stringMatching(/^The database has \d+ of \d+ migrations\.$/) as string,
+    });
   });
 });
 

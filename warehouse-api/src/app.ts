@@ -1,3 +1,4 @@
+import { httpInstrumentationMiddleware } from "@hono/otel";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -61,6 +62,9 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  // The request's span first (continuing the caller's trace from traceparent), so that everything after,
+  // the correlation scope included, happens inside it.
+  app.use(httpInstrumentationMiddleware({ serviceName: "warehouse-api" }));
   app.use(correlation(logger));
   // Hono's defaults (nosniff, frame denial, HSTS, no referrer leaks, ...) plus a CSP that fits the
   // dashboard: everything from this origin, no inline script, and no framing (clickjacking a staff

@@ -26,6 +26,8 @@ const ADMINS = ["admin"] as const;
  */
 const ALLOWED: Record<string, readonly Caller[]> = {
   "GET /healthz": EVERYONE,
+  "GET /livez": EVERYONE,
+  "GET /readyz": EVERYONE,
   "POST /api/orders": ["store"],
   "GET /api/orders": STAFF,
   "GET /api/orders/{id}": STAFF,

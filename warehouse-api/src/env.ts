@@ -10,6 +10,8 @@ export const EnvSchema = z
   .object({
     ...commonEnv,
     WAREHOUSE_PORT: z.coerce.number().int().min(1).max(65_535).default(9000),
+    // Prometheus metrics (GET /metrics) on a listener of their own; 0 picks a free port.
+    WAREHOUSE_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
     WAREHOUSE_DB_PATH: z.string().min(1).default("./data/warehouse.db"),
     // Orders whose reference starts with this (case-insensitive) are rejected: the seed's failure switch.
     // Empty disables it.

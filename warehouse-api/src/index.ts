@@ -7,6 +7,8 @@ import { getRequestListener } from "@hono/node-server";
 
 import { drainOnSignals } from "@fishtag/service-kit/shutdown";
 import { createLogger } from "@fishtag/tracing/logger";
+import { startMetrics } from "@fishtag/tracing/metrics";
+import { startTracing } from "@fishtag/tracing/otel";
 
 import { createApp } from "./app.js";
 import { openDatabase } from "./db/client.js";
@@ -18,6 +20,14 @@ import { createStaffRepo } from "./staff/staff.repo.js";
 import { createStatusRelay } from "./status-events/relay.js";
 
 const env = loadEnv();
+const tracing = startTracing({
+  serviceName: env.OTEL_SERVICE_NAME ?? "warehouse-api",
+  endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+  protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL,
+});
+
+// Before the app is built: its HTTP instrumentation takes the meter provider when it is made.
+const metrics = await startMetrics({ serviceName: "warehouse-api", port: env.WAREHOUSE_METRICS_PORT, host: env.METRICS_HOST });
 
 const logger = createLogger({
   service: "warehouse-api",
@@ -48,6 +58,12 @@ const sweep = () => {
 const sweepHourly = setInterval(sweep, 60 * 60 * 1000).unref();
 sweep();
 
+// Status changes go to the Store through the outbox; without STORE_URL they wait there, and go once it is set.
+const relay =
+  env.STORE_URL && env.WAREHOUSE_SIGNING_KEY
+    ? createStatusRelay({ db, logger, storeUrl: env.STORE_URL, signingKey: env.WAREHOUSE_SIGNING_KEY })
+    : undefined;
+
 // Built by `vite build` next to this file; in `npm run dev` Vite serves it instead (see the README).
 const dashboardDir = fileURLToPath(new URL("./dashboard", import.meta.url));
 const app = createApp({
@@ -59,13 +75,9 @@ const app = createApp({
   exposeErrors: env.NODE_ENV === "development",
   sessionTtlMs: env.WAREHOUSE_SESSION_TTL_HOURS * 60 * 60 * 1000,
   trustedProxies: env.WAREHOUSE_TRUSTED_PROXIES,
+  ...(relay ? { relayRunning: relay.running } : {}),
 });
 
-// Status changes go to the Store through the outbox; without STORE_URL they wait there, and go once it is set.
-const relay =
-  env.STORE_URL && env.WAREHOUSE_SIGNING_KEY
-    ? createStatusRelay({ db, logger, storeUrl: env.STORE_URL, signingKey: env.WAREHOUSE_SIGNING_KEY })
-    : undefined;
 if (relay) relay.start(env.WAREHOUSE_RELAY_INTERVAL_MS);
 else logger.info("status events are not sent: STORE_URL is not set");
 
@@ -80,17 +92,20 @@ server.listen(env.WAREHOUSE_PORT, () => {
     { port: env.WAREHOUSE_PORT, dbPath: env.WAREHOUSE_DB_PATH },
     `warehouse-api listening on http://localhost:${env.WAREHOUSE_PORT}`,
   );
+  logger.info({ url: metrics.url }, "metrics served");
 });
 
 // Stop taking connections and sending status events, let in-flight requests and the delivery in flight
-// finish (a delivery gives up after its 5 s timeout), then close the database and flush the logs.
+// finish (a delivery gives up after its 5 s timeout), then close the database and flush the spans and logs.
 drainOnSignals(server, {
   logger,
   stop: () => {
     clearInterval(sweepHourly);
     return relay?.stop();
   },
-  release: () => {
+  release: async () => {
     db.$client.close();
+    // The spans of the last requests, sent before the process ends.
+    await Promise.all([tracing.shutdown(), metrics.shutdown()]);
   },
 });

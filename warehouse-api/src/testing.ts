@@ -76,6 +76,7 @@ export function createTestWarehouse(
     storePublicKey?: KeyObject | undefined;
     trustedProxies?: TrustedProxies;
     passwordChecks?: PasswordCheckBudget;
+    relayRunning?: () => boolean;
   } = {},
 ): TestWarehouse {
   const dir = mkdtempSync(join(tmpdir(), "warehouse-test-"));
@@ -90,6 +91,7 @@ export function createTestWarehouse(
     storePublicKey: "storePublicKey" in options ? options.storePublicKey : TEST_SERVICE_KEYS.store.publicKey,
     trustedProxies: options.trustedProxies,
     passwordChecks: options.passwordChecks ?? TEST_PASSWORD_CHECKS,
+    ...(options.relayRunning ? { relayRunning: options.relayRunning } : {}),
   });
   const staff = createStaffRepo(db);
   const signIn: TestWarehouse["signIn"] = async (account) => {

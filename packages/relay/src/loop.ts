@@ -15,6 +15,8 @@ export type RelayLoop<Outcome extends string> = {
   stop: () => Promise<void>;
   /** True once stop() was called: a tick checks it between deliveries, so it starts no other. */
   stopping: () => boolean;
+  /** True between start() and stop(): what a readiness check asks. */
+  running: () => boolean;
 };
 
 export function createRelayLoop<Outcome extends string>(options: {
@@ -26,6 +28,7 @@ export function createRelayLoop<Outcome extends string>(options: {
   let current: Promise<TickResult<Outcome>> | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let started = false;
 
   const nothing = () => Object.fromEntries(outcomes.map((outcome) => [outcome, 0])) as TickResult<Outcome>;
 
@@ -40,6 +43,7 @@ export function createRelayLoop<Outcome extends string>(options: {
   return {
     runOnce,
     start(intervalMs) {
+      started = true;
       const loop = () => {
         runOnce()
           .catch(onTickError)
@@ -55,6 +59,7 @@ export function createRelayLoop<Outcome extends string>(options: {
       await current?.catch(() => undefined);
     },
     stopping: () => stopped,
+    running: () => started && !stopped,
   };
 }
 

@@ -1,4 +1,7 @@
+import { ValueType, type Counter } from "@opentelemetry/api";
+
 import { runWithCorrelationId, type Logger } from "@fishtag/tracing/logger";
+import { meter } from "@fishtag/tracing/metrics";
 
 import { createRelayLoop, type TickResult } from "./loop.js";
 
@@ -7,8 +10,8 @@ export type DeliveryOutcome = "delivered" | "retried" | "parked";
 
 export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = ["delivered", "retried", "parked"];
 
-/** Rows not delivered yet, and rows parked for someone to look at. */
-export type Backlog = { pending: number; parked: number };
+/** Rows not delivered yet, and rows parked for someone to look at; when the oldest waiting row was written (epoch ms). */
+export type Backlog = { pending: number; parked: number; oldestPendingAt?: number | null };
 
 /** The part of an outbox table the relay reads; the service's deliver() writes each row's outcome. */
 export type OutboxSource<Row> = {
@@ -41,6 +44,8 @@ export type OutboxRelay = {
   start: (intervalMs: number) => void;
   /** No more ticks; resolves once the delivery in flight (if any) has finished and been recorded. */
   stop: () => Promise<void>;
+  /** Started and not stopped. */
+  running: () => boolean;
 };
 
 /**
@@ -51,6 +56,8 @@ export type OutboxRelay = {
  */
 export function createOutboxRelay<Row extends { correlationId: string }>(options: OutboxRelayOptions<Row>): OutboxRelay {
   const { name, table, outbox, deliver, logger, now = Date.now, batchSize = 100, startFields = {} } = options;
+
+  let attempts: Counter | undefined;
 
   async function tick(): Promise<TickResult<DeliveryOutcome>> {
     const result: TickResult<DeliveryOutcome> = { delivered: 0, retried: 0, parked: 0 };
@@ -66,7 +73,9 @@ export function createOutboxRelay<Row extends { correlationId: string }>(options
         // stop() lets the delivery in flight finish, and starts no other.
         if (loop.stopping()) break passes;
         // Sequential on purpose: simple, and a peer that is down fails every row fast.
-        result[await runWithCorrelationId(row.correlationId, () => deliver(row))] += 1;
+        const outcome = await runWithCorrelationId(row.correlationId, () => deliver(row));
+        result[outcome] += 1;
+        attempts?.add(1, { "outbox.name": name, result: outcome });
         sent += 1;
       }
     }
@@ -90,11 +99,37 @@ export function createOutboxRelay<Row extends { correlationId: string }>(options
     runOnce: loop.runOnce,
     start(intervalMs) {
       const backlog = outbox.backlog();
-      logger.info({ ...startFields, intervalMs, ...backlog }, `${name} relay started`);
+      logger.info({ ...startFields, intervalMs, pending: backlog.pending, parked: backlog.parked }, `${name} relay started`);
+      attempts = observeOutbox(name, outbox);
       if (backlog.parked > 0)
         logger.warn({ parked: backlog.parked, table }, `${name}: parked rows are waiting in ${table} for someone to look at them`);
       loop.start(intervalMs);
     },
     stop: loop.stop,
+    running: loop.running,
   };
+}
+
+/**
+ * The outbox as metrics: its backlog as gauges read at each scrape (pending, parked, age of the oldest
+ * pending row), and a counter of delivery attempts by result. Made when the relay starts, after the
+ * service has registered its meter provider.
+ */
+function observeOutbox(name: string, outbox: OutboxSource<unknown>): Counter {
+  const m = meter();
+  const attributes = { "outbox.name": name };
+  const pending = m.createObservableGauge("outbox.pending", { description: "Rows waiting to be delivered", valueType: ValueType.INT });
+  const parked = m.createObservableGauge("outbox.parked", { description: "Rows refused, waiting for a person", valueType: ValueType.INT });
+  const oldest = m.createObservableGauge("outbox.oldest_pending.age", { description: "Age of the oldest waiting row", unit: "s" });
+  m.addBatchObservableCallback(
+    (result) => {
+      const backlog = outbox.backlog();
+      result.observe(pending, backlog.pending, attributes);
+      result.observe(parked, backlog.parked, attributes);
+      const at = backlog.oldestPendingAt;
+      result.observe(oldest, at === undefined || at === null ? 0 : (Date.now() - at) / 1000, attributes);
+    },
+    [pending, parked, oldest],
+  );
+  return m.createCounter("outbox.delivery.attempts", { description: "Delivery attempts, by outbox and result" });
 }

@@ -1,4 +1,4 @@
-import { randomUUID, type KeyObject } from "node:crypto";
+import { randomUUID, webcrypto, type KeyObject } from "node:crypto";
 
 import { errors, jwtVerify, SignJWT } from "jose";
 
@@ -140,7 +140,7 @@ export async function verifyServiceAuthorization(
   const token = /^Bearer +(\S+)$/i.exec(header)?.[1];
   if (!token) return { ok: false, reason: "not_bearer" };
   try {
-    const { payload } = await jwtVerify(token, key, {
+    const { payload } = await jwtVerify(token, await verifyingKey(key), {
       algorithms: ["EdDSA"],
       issuer,
       audience,
@@ -165,6 +165,22 @@ export async function verifyServiceAuthorization(
   } catch (error) {
     return { ok: false, reason: reasonOf(error) };
   }
+}
+
+// jose works with WebCrypto keys and converts a KeyObject on every call, about a seventh of the cost of a
+// verification. Each public key is converted once.
+const cryptoKeys = new WeakMap<KeyObject, Promise<webcrypto.CryptoKey | KeyObject>>();
+
+function verifyingKey(key: KeyObject): Promise<webcrypto.CryptoKey | KeyObject> {
+  let converted = cryptoKeys.get(key);
+  if (!converted) {
+    // A key WebCrypto cannot take (not Ed25519) is left to jose, which refuses it as it always has.
+    converted = webcrypto.subtle
+      .importKey("spki", key.export({ type: "spki", format: "der" }), { name: "Ed25519" }, false, ["verify"])
+      .catch(() => key);
+    cryptoKeys.set(key, converted);
+  }
+  return converted;
 }
 
 /**

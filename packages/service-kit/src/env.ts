@@ -16,6 +16,18 @@ export const commonEnv = {
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** Also append the JSON log lines to this file (stdout always gets them). */
   LOG_FILE: z.string().min(1).optional(),
+  // OpenTelemetry, under the names every OTLP backend documents. Without an endpoint, spans are still made
+  // (their ids go into log lines and onward calls) but not sent anywhere.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json"]).default("http/protobuf"),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  // Read by the OpenTelemetry SDK itself; checked here so that a typo stops the start instead of being ignored.
+  OTEL_TRACES_SAMPLER: z
+    .enum(["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"])
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  // /metrics listens on its own port (each service names it), on loopback unless opened here.
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
 };
 
 const keyField = (parse: (value: string) => KeyParse) => z.string().transform((value, ctx) => envKey(parse, value, ctx) ?? z.NEVER);

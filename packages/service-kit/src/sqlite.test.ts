@@ -23,6 +23,7 @@ describe("openSqlite", () => {
       expect(db.$client.pragma("synchronous", { simple: true })).toBe(1);
       expect(db.$client.pragma("foreign_keys", { simple: true })).toBe(1);
       expect(db.$client.pragma("busy_timeout", { simple: true })).toBe(5000);
+      expect(db.$client.pragma("temp_store", { simple: true })).toBe(2);
       expect(db.get<{ one: number }>(sql`select 1 as one`)).toEqual({ one: 1 });
     } finally {
       db.$client.close();

@@ -32,6 +32,9 @@ export function openSqlite<Schema extends Record<string, unknown>>(
   // lose the last transactions. FULL would fsync every commit.
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
+  // Savepoints (one per write in a group commit) keep the pages they change in a statement journal; in a
+  // temporary file that cost about 45 µs per order here, in memory about 10.
+  sqlite.pragma("temp_store = MEMORY");
   // A second connection (a CLI, a test reading the file) waits for the writer instead of failing at once.
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema, casing: "snake_case" });

@@ -1,7 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
+import { context, propagation, trace } from "@opentelemetry/api";
 import pino from "pino";
 import pretty from "pino-pretty";
+
+import { activeSpanIds, CORRELATION_ATTRIBUTE, CORRELATION_BAGGAGE } from "./spans.js";
 
 /**
  * What a request carries through its async call tree. The logger reads it on every line, so no
@@ -15,9 +18,18 @@ const CONTEXT_KEY = Symbol.for("fishtag.requestContext");
 const globalStore = globalThis as typeof globalThis & { [CONTEXT_KEY]?: AsyncLocalStorage<RequestContext> };
 const requestContext = (globalStore[CONTEXT_KEY] ??= new AsyncLocalStorage<RequestContext>());
 
-/** Runs `fn` with `correlationId` in scope for every log line written inside it, across awaits. */
+/**
+ * Runs `fn` with `correlationId` in scope for every log line written inside it, across awaits. It also
+ * goes into the trace's W3C baggage (beside any the caller sent), so that every call made inside carries
+ * it in the `baggage` header too.
+ */
 export function runWithCorrelationId<T>(correlationId: string, fn: () => T): T {
-  return requestContext.run({ correlationId }, fn);
+  const active = context.active();
+  // The span the scope opens in (a request's server span, begun before its ID was known) carries it too;
+  // every span begun inside gets it when it starts (otel.ts).
+  trace.getSpan(active)?.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
+  const baggage = (propagation.getBaggage(active) ?? propagation.createBaggage()).setEntry(CORRELATION_BAGGAGE, { value: correlationId });
+  return context.with(propagation.setBaggage(active, baggage), () => requestContext.run({ correlationId }, fn));
 }
 
 export function currentCorrelationId(): string | undefined {
@@ -59,7 +71,8 @@ export function createLogger({ service, level, file, pretty: prettyOutput = fals
       // The mixin is what makes every line carry the ID: it runs per line and reads the request's context.
       mixin: () => {
         const correlationId = currentCorrelationId();
-        return correlationId ? { correlationId } : {};
+        // The trace beside the correlation ID: a line found by either leads to the other.
+        return { ...(correlationId ? { correlationId } : {}), ...activeSpanIds() };
       },
       // Level names rather than numbers keep the files readable with grep and the trace tool.
       formatters: { level: (label) => ({ level: label }) },

@@ -1,17 +1,16 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 
 import { requireCustomerId } from "../customer/customer.server";
 import { actionForm } from "../lib/action-form";
-import { CLIENT_ADDRESS_HEADER } from "../lib/client-address";
+import { clientAddress } from "../lib/client-address.server";
 import { withRequestCorrelation } from "../lib/correlation.server";
 import { logger } from "../lib/logger.server";
+import { checkoutLimiter } from "../lib/rate-limits.server";
 import { repos } from "../repos.server";
 import { warehouse } from "../warehouse/warehouse.server";
-import { checkoutLimiter } from "./checkout-limit.server";
 import { placeOrder, type CheckoutState } from "./place-order";
 
 /** What the checkout page shows after a submission: every outcome but an order taken, which has its own page. */
@@ -20,8 +19,7 @@ export type CheckoutFormState = Exclude<CheckoutState, { status: "placed" | "acc
 export async function placeOrderAction(_previous: CheckoutFormState, sent: FormData): Promise<CheckoutFormState> {
   const form = actionForm(sent);
   const customerId = await requireCustomerId();
-  // server.ts always sets it; "unknown" (one shared budget) only if a request reached Next some other way.
-  const client = (await headers()).get(CLIENT_ADDRESS_HEADER) ?? "unknown";
+  const client = await clientAddress();
   const state = await withRequestCorrelation(() =>
     placeOrder(form, {
       customerId,

@@ -1,11 +1,11 @@
 "use client";
 
-import { useActionState, useEffect, useRef, type ReactNode, type Ref } from "react";
+import { useActionState, useEffect, useRef } from "react";
 
-import { SupportReference } from "../components/support-reference";
+import { FieldError, Problem, TextField } from "../components/form-parts";
 import { SHIPPING_COUNTRIES } from "../lib/catalog";
 import { placeOrderAction, type CheckoutFormState } from "./actions";
-import type { CheckoutField, CheckoutValues, FieldErrors } from "./checkout.schema";
+import type { FieldErrors } from "./checkout.schema";
 
 const initialState: CheckoutFormState = { status: "idle" };
 
@@ -77,55 +77,6 @@ export function CheckoutForm() {
   );
 }
 
-function TextField({
-  name,
-  label,
-  hint,
-  type = "text",
-  autoComplete,
-  values,
-  errors,
-}: {
-  name: CheckoutField;
-  label: string;
-  hint?: string;
-  type?: "text" | "email";
-  autoComplete?: string;
-  values: CheckoutValues | undefined;
-  errors: FieldErrors;
-}) {
-  const error = errors[name];
-  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ");
-  return (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      {hint && (
-        <p id={`${name}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      {error && <FieldError id={`${name}-error`} message={error} />}
-      <input
-        id={name}
-        name={name}
-        type={type}
-        autoComplete={autoComplete}
-        defaultValue={values?.[name] ?? ""}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-      />
-    </div>
-  );
-}
-
-function FieldError({ id, message }: { id: string; message: string }) {
-  return (
-    <p id={id} className="field-error">
-      {message}
-    </p>
-  );
-}
-
 /** The result of the last submission, announced to screen readers and focused so keyboard users land on it. */
 function Outcome({ state }: { state: CheckoutFormState }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -164,24 +115,4 @@ function Outcome({ state }: { state: CheckoutFormState }) {
         </Problem>
       );
   }
-}
-
-function Problem({
-  focusRef,
-  title,
-  reference,
-  children,
-}: {
-  focusRef: Ref<HTMLDivElement>;
-  title: string;
-  reference: string;
-  children: ReactNode;
-}) {
-  return (
-    <div ref={focusRef} tabIndex={-1} className="outcome outcome-error" role="alert">
-      <h2>{title}</h2>
-      <p>{children}</p>
-      <SupportReference id={reference} />
-    </div>
-  );
 }

@@ -1,11 +1,11 @@
 import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
 
 import type { CartRepo } from "../cart/cart.repo";
+import type { Limiter } from "../lib/rate-limits.server";
 import { deliverOrder } from "../order-outbox/delivery";
 import type { OrderOutbox } from "../order-outbox/order-outbox.repo";
 import type { OrdersRepo } from "../orders/orders.repo";
 import type { WarehouseClient } from "../warehouse/client.server";
-import type { CheckoutLimiter } from "./checkout-limit.server";
 import { checkoutValues, parseCheckout, type CheckoutValues, type FieldErrors } from "./checkout.schema";
 
 /** Every outcome a customer can see, as data: the page renders each one; nothing here throws for them. */
@@ -27,7 +27,7 @@ export type PlaceOrderDeps = {
   warehouse: WarehouseClient;
   logger: Logger;
   /** Who is checking out (the connection's address) and the limiter that counts their attempts. */
-  admission: { client: string; limiter: CheckoutLimiter };
+  admission: { client: string; limiter: Limiter };
   /** Epoch ms and the backoff's jitter, for the outbox row's next attempt; tests pin them. */
   now?: () => number;
   random?: () => number;

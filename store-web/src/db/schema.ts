@@ -77,6 +77,23 @@ export const orders = sqliteTable(
   (t) => [index("orders_customer_number_idx").on(t.customerId, t.number)],
 );
 
+/**
+ * Browsers other than the one that placed an order which may show it: a customer who looked it up by
+ * email and order number on another device (orders/find-order.ts). Rows, not a cookie, so the order then
+ * also appears in that browser's order list.
+ */
+export const orderViewers = sqliteTable(
+  "order_viewers",
+  {
+    orderNumber: integer()
+      .notNull()
+      .references(() => orders.number, { onDelete: "cascade" }),
+    customerId: text().notNull(),
+    grantedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.orderNumber] })],
+);
+
 /** The lines as charged: name and price copied from the catalog at checkout, so later price changes do not rewrite them. */
 export const orderLines = sqliteTable(
   "order_lines",

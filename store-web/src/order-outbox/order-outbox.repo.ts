@@ -23,6 +23,10 @@ export type OrderOutbox = ReturnType<typeof createOrderOutbox>;
 
 /** The outbox owns its rows: orders.repo.ts hands it each new order inside the order's transaction. */
 export function createOrderOutbox(db: Db) {
+  const insert = db
+    .insert(orderOutbox)
+    .values({ storeOrderId: p("storeOrderId"), correlationId: p("correlationId"), nextAttemptAt: p("nextAttemptAt"), createdAt: p("now") })
+    .prepare();
   const due = db
     .select()
     .from(orderOutbox)
@@ -57,10 +61,9 @@ export function createOrderOutbox(db: Db) {
      * deliver it commit together. Its first attempt is the checkout's own, so the relay leaves the row
      * alone for CHECKOUT_LEASE_MS.
      */
-    enqueue(tx: Tx, { storeOrderId, correlationId, now }: { storeOrderId: string; correlationId: string; now: Date }) {
-      tx.insert(orderOutbox)
-        .values({ storeOrderId, correlationId, nextAttemptAt: new Date(now.getTime() + CHECKOUT_LEASE_MS), createdAt: now })
-        .run();
+    enqueue(_tx: Tx, { storeOrderId, correlationId, now }: { storeOrderId: string; correlationId: string; now: Date }) {
+      // Prepared on the connection, so it runs in whatever transaction the connection is in: the caller's `tx`.
+      insert.run({ storeOrderId, correlationId, nextAttemptAt: new Date(now.getTime() + CHECKOUT_LEASE_MS), now });
     },
     /** Up to `limit` pending rows due at `now` (epoch ms), oldest first. */
     due(now: number, limit: number): OutboxRow[] {

@@ -20,6 +20,8 @@ import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
 import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
 
+import { createHttpFetch } from "./http-fetch.server";
+
 // The Store's side of the contract with the Warehouse (POST /api/orders, GET /healthz; the README and the
 // warehouse's /openapi.json state it). It is written here, not imported from warehouse-api: the two
 // services share HTTP, not code. The contract tests (contract/) run it against the real warehouse app, so
@@ -101,6 +103,7 @@ export type WarehouseClientOptions = {
   logger: Logger;
   /** The store's Ed25519 private key: each call carries a fresh token signed with it. None: unsigned. */
   signingKey?: KeyObject | undefined;
+  /** How calls are sent: by default over node:http (http-fetch.server.ts says why not Node's own fetch). */
   fetch?: typeof globalThis.fetch;
   resilience?: Partial<Resilience>;
 };
@@ -142,7 +145,7 @@ export function createWarehouseClient({
   timeoutMs,
   logger,
   signingKey,
-  fetch = globalThis.fetch,
+  fetch = createHttpFetch(),
   resilience,
 }: WarehouseClientOptions) {
   // Joined as text, not with new URL(path, base), which would drop a base path such as /warehouse.

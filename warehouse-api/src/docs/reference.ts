@@ -1,7 +1,7 @@
 import { html } from "hono/html";
 
 // The API reference at /docs, written as plain HTML from the app's own OpenAPI document: no script, no
-// styles but our own sheet, nothing from another host (ADR 0012 says why not a reference app).
+// styles but our own sheet, nothing from another host (ADR 0013 says why not a reference app).
 
 type Html = ReturnType<typeof html>;
 

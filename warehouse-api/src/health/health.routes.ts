@@ -1,30 +1,59 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 
 import type { AppDeps, AppEnv } from "../app-env.js";
+import { MIGRATIONS_FOLDER } from "../db/client.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
-import { errorContent, jsonContent } from "../lib/openapi.js";
+import { errorContent, jsonContent, type AppRouteHandler } from "../lib/openapi.js";
 
-const healthz = createRoute({
-  method: "get",
-  path: "/healthz",
-  tags: ["Health"],
-  summary: "Liveness and readiness: 200 when the database answers",
-  responses: {
-    [HTTP.OK]: jsonContent(z.object({ status: z.literal("ok") }), "Up"),
-    [HTTP.SERVICE_UNAVAILABLE]: errorContent("Down"),
-  },
-});
-
-export function healthRoutes({ db, logger }: AppDeps) {
-  return new OpenAPIHono<AppEnv>().openapi(healthz, (c) => {
-    try {
-      db.get(sql`select 1`);
-      return c.json({ status: "ok" as const }, HTTP.OK);
-    } catch (error) {
-      logger.error({ err: error }, "health check: database did not answer");
-      return jsonError(c, HTTP.SERVICE_UNAVAILABLE, "unavailable", "The database did not answer.");
-    }
+const up = (summary: string, path: string) =>
+  createRoute({
+    method: "get",
+    path,
+    tags: ["Health"],
+    summary,
+    responses: {
+      [HTTP.OK]: jsonContent(z.object({ status: z.literal("ok") }), "Up"),
+      [HTTP.SERVICE_UNAVAILABLE]: errorContent("Not ready, and why"),
+    },
   });
+
+const livez = up("Liveness: 200 while the process answers at all", "/livez");
+const readyz = up(
+  "Readiness: 200 when the database answers and has every migration, and the status-event relay runs (when configured)",
+  "/readyz",
+);
+const healthz = up("The same check as /readyz, under its older name", "/healthz");
+
+/** How many migrations the code was built with: a database with fewer is not this version's. */
+const MIGRATIONS = (JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] }).entries
+  .length;
+
+export function healthRoutes({ db, logger, relayRunning }: AppDeps) {
+  /** Why the warehouse should not get traffic now, or undefined when it should. */
+  function notReady(): string | undefined {
+    try {
+      const { applied } = db.get<{ applied: number }>(sql`select count(*) as applied from __drizzle_migrations`);
+      if (applied < MIGRATIONS) return `The database has ${String(applied)} of ${String(MIGRATIONS)} migrations.`;
+    } catch (error) {
+      logger.error({ err: error }, "readiness: the database did not answer");
+      return "The database did not answer.";
+    }
+    if (relayRunning && !relayRunning()) return "The status-event relay is not running.";
+    return undefined;
+  }
+
+  const ready: AppRouteHandler<typeof readyz> = (c) => {
+    const reason = notReady();
+    return reason ? jsonError(c, HTTP.SERVICE_UNAVAILABLE, "unavailable", reason) : c.json({ status: "ok" as const }, HTTP.OK);
+  };
+
+  return new OpenAPIHono<AppEnv>()
+    .openapi(livez, (c) => c.json({ status: "ok" as const }, HTTP.OK))
+    .openapi(readyz, ready)
+    .openapi(healthz, ready);
 }

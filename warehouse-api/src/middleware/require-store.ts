@@ -4,10 +4,12 @@ import { createMiddleware } from "hono/factory";
 
 import { createReplayGuard, verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
 import type { Logger } from "@fishtag/tracing/logger";
+import { inSpan, markRefused } from "@fishtag/tracing/spans";
 
 import type { AppEnv } from "../app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
+import { warehouseMetrics } from "../metrics.js";
 
 export const STORE_TOKEN_SCHEME = "storeToken";
 
@@ -22,12 +24,19 @@ export const STORE_TOKEN_SCHEME = "storeToken";
 export function requireStore(storePublicKey: KeyObject | undefined, logger: Logger) {
   const replay = createReplayGuard();
   return createMiddleware<AppEnv>(async (c, next) => {
-    const result = await verifyServiceAuthorization(c.req.header("authorization"), {
-      key: storePublicKey,
-      issuer: "store-web",
-      audience: "warehouse-api",
-      request: { method: c.req.method, url: c.req.url },
-      replay,
+    const result = await inSpan("verify service token", {}, async () => {
+      const verification = await verifyServiceAuthorization(c.req.header("authorization"), {
+        key: storePublicKey,
+        issuer: "store-web",
+        audience: "warehouse-api",
+        request: { method: c.req.method, url: c.req.url },
+        replay,
+      });
+      if (!verification.ok) {
+        markRefused(verification.reason);
+        warehouseMetrics().tokensRefused.add(1, { reason: verification.reason });
+      }
+      return verification;
     });
     if (!result.ok) {
       logger.warn({ reason: result.reason, path: new URL(c.req.url).pathname }, "service call refused: not authenticated");

@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 
 import type { Logger } from "@fishtag/tracing/logger";
+import { markRefused } from "@fishtag/tracing/spans";
 
 import type { AppEnv } from "../app-env.js";
 import type { Db } from "../db/client.js";
@@ -76,16 +77,19 @@ export function idempotencyGate(logger: Logger) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const value = c.req.header(IDEMPOTENCY_KEY_HEADER);
     if (value === undefined) {
+      markRefused("idempotency_key_missing");
       return jsonError(c, HTTP.BAD_REQUEST, "idempotency_key_missing", "Send an Idempotency-Key header (the Store's order id).");
     }
     const key = parseIdempotencyKey(value);
     if (key === undefined) {
       // Its length only: the raw value is untrusted and must not reach a log line.
       logger.warn({ invalidLength: value.length }, "invalid idempotency key refused");
+      markRefused("idempotency_key_invalid");
       return jsonError(c, HTTP.BAD_REQUEST, "idempotency_key_invalid", "The Idempotency-Key must be 1–255 of [A-Za-z0-9._:-].");
     }
     if (inFlight.has(key)) {
       logger.info({ idempotencyKey: key }, "order creation refused: the same key is in flight");
+      markRefused("idempotency_key_in_flight");
       return jsonError(
         c,
         HTTP.CONFLICT,

@@ -4,6 +4,7 @@ import type { AppDeps, AppEnv } from "../app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import type { AppRouteHandler } from "../lib/openapi.js";
+import { warehouseMetrics } from "../metrics.js";
 import { sessionOf } from "../staff/require-staff.js";
 import { fingerprint, idempotencyKeyOf, REPLAYED_HEADER } from "./idempotency.js";
 import type * as routes from "./orders.openapi.js";
@@ -18,7 +19,7 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
   const rejects = (reference: string) => rejectPrefix !== "" && reference.toLowerCase().startsWith(rejectPrefix.toLowerCase());
   const notFound = (c: Context<AppEnv>, id: string) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No order with id ${id}.`);
 
-  const createOrder: AppRouteHandler<typeof routes.createOrder> = (c) => {
+  const createOrder: AppRouteHandler<typeof routes.createOrder> = async (c) => {
     const input = c.req.valid("json");
     const correlationId = c.get("correlationId");
     const key = idempotencyKeyOf(c);
@@ -40,7 +41,11 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
 
     // Rejected orders are kept, not dropped: staff can see what was refused and why.
     const status = rejected ? "rejected" : "received";
-    const result = repo.createOnce(input, { status, actor: STORE_ACTOR, correlationId }, { key, fingerprint: fingerprint(input), answer });
+    const result = await repo.createOnce(
+      input,
+      { status, actor: STORE_ACTOR, correlationId },
+      { key, fingerprint: fingerprint(input), answer },
+    );
 
     switch (result.kind) {
       case "key_reused":
@@ -62,11 +67,19 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
       case "replayed":
         logger.info({ idempotencyKey: key, orderId: result.orderId, status: result.answer.status }, "order creation replayed");
         c.header(REPLAYED_HEADER, "true");
+        warehouseMetrics().idempotentReplays.add(1);
         return send(result.answer);
       case "created": {
         const { order } = result;
         // The store's number on the lines that matter: `npm run trace -- ST-000123` finds the order by it.
-        const fields = { orderId: order.id, storeOrderId: order.storeOrderId, storeOrderNumber: order.storeOrderNumber };
+        // batch: the orders committed with this one (group commit), which shows the batching at work.
+        const fields = {
+          orderId: order.id,
+          storeOrderId: order.storeOrderId,
+          storeOrderNumber: order.storeOrderNumber,
+          batch: result.batchSize,
+        };
+        warehouseMetrics().ordersCreated.add(1, { status: order.status });
         if (rejected) logger.warn(fields, "order rejected");
         else logger.info({ ...fields, lines: order.lines.length, totalCents: order.totalCents }, "order received");
         return send(result.answer);
@@ -102,6 +115,7 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
         return jsonError(c, HTTP.CONFLICT, "invalid_transition", `This order is ${result.from}; it cannot move to ${to}.`);
       case "changed":
         logger.info({ orderId: id, storeOrderNumber: result.order.storeOrderNumber, to, staffId: user.id }, "order status changed");
+        warehouseMetrics().transitions.add(1, { from: result.from, to });
         return c.json(result.order, HTTP.OK);
     }
   };

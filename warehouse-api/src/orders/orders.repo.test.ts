@@ -30,9 +30,9 @@ const PATH_TO: Record<Exclude<OrderStatus, "rejected">, OrderStatus[]> = {
 describe("order lifecycle", () => {
   const pairs = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.map((to) => [from, to] as const));
 
-  it.each(pairs)("%s → %s is allowed only where the lifecycle says so", (from, to) => {
+  it.each(pairs)("%s → %s is allowed only where the lifecycle says so", async (from, to) => {
     const orders = repo();
-    const created = storeOrder(orders, orderInput(), {
+    const created = await storeOrder(orders, orderInput(), {
       status: from === "rejected" ? "rejected" : "received",
       actor: "store",
       correlationId: "c0",
@@ -56,9 +56,9 @@ describe("order lifecycle", () => {
     expect(repo().transition(crypto.randomUUID(), { ...staff("x"), to: "picking" })).toEqual({ kind: "not_found" });
   });
 
-  it("writes the trail: creation by the store, then each move with its actor, reason and correlation ID", () => {
+  it("writes the trail: creation by the store, then each move with its actor, reason and correlation ID", async () => {
     const orders = repo();
-    const { id } = storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "checkout-1" });
+    const { id } = await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "checkout-1" });
     orders.transition(id, { ...staff("staff-1"), to: "picking" });
     orders.transition(id, { ...staff("staff-2"), to: "cancelled", reason: "customer called" });
 
@@ -89,9 +89,9 @@ describe("order lifecycle", () => {
     ]);
   });
 
-  it("records a rejection as the order's first event", () => {
+  it("records a rejection as the order's first event", async () => {
     const orders = repo();
-    const { id } = storeOrder(orders, orderInput({ reference: "F-1" }), {
+    const { id } = await storeOrder(orders, orderInput({ reference: "F-1" }), {
       status: "rejected",
       actor: "store",
       correlationId: "checkout-f",
@@ -100,21 +100,21 @@ describe("order lifecycle", () => {
     expect(orders.events(id)).toEqual([expect.objectContaining({ type: "rejected", toStatus: "rejected", correlationId: "checkout-f" })]);
   });
 
-  it("keeps the status counts in step with the orders", () => {
+  it("keeps the status counts in step with the orders", async () => {
     const orders = repo();
-    const a = storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "a" });
-    storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "b" });
-    storeOrder(orders, orderInput({ reference: "F-2" }), { status: "rejected", actor: "store", correlationId: "c" });
+    const a = await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "a" });
+    await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "b" });
+    await storeOrder(orders, orderInput({ reference: "F-2" }), { status: "rejected", actor: "store", correlationId: "c" });
     orders.transition(a.id, { ...staff("d"), to: "picking" });
 
     expect(orders.counts()).toEqual({ received: 1, picking: 1, packed: 0, shipped: 0, cancelled: 0, rejected: 1 });
   });
 
-  it("never overwrites a move made after the caller read the status: the stale write changes nothing", () => {
+  it("never overwrites a move made after the caller read the status: the stale write changes nothing", async () => {
     warehouse = createTestWarehouse();
     const orders = createOrdersRepo(warehouse.db);
     const writes = createOrderWrites(warehouse.db);
-    const { id } = storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "a" });
+    const { id } = await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "a" });
     // Two staff both saw "received"; the first cancels, the second's "picking" arrives late. `transition`
     // cannot stage this (it reads and writes under one lock), so the write is made with the stale read.
     expect(writes.move(id, "received", { ...staff("first"), to: "cancelled", reason: "duplicate" })).toBeDefined();
@@ -133,12 +133,12 @@ describe("order search", () => {
    * 25 orders for one customer among 25 for others, every third of hers moved to picking, and one more of
    * hers whose reference is her email (found by two keys, so it must still come once).
    */
-  function seedSearch() {
+  async function seedSearch() {
     const orders = repo();
     const hers: string[] = [];
     const picking: string[] = [];
     for (let i = 0; i < 25; i++) {
-      const { id } = storeOrder(orders, orderInput({ reference: `PO-${i}`, customer: { name: "Ada", email: CUSTOMER } }), {
+      const { id } = await storeOrder(orders, orderInput({ reference: `PO-${i}`, customer: { name: "Ada", email: CUSTOMER } }), {
         status: "received",
         actor: "store",
         correlationId: `a${i}`,
@@ -148,13 +148,13 @@ describe("order search", () => {
         orders.transition(id, { ...staff(`move-${i}`), to: "picking" });
         picking.push(id);
       }
-      storeOrder(orders, orderInput({ reference: `PO-${i}`, customer: { name: "Bob", email: "bob@example.com" } }), {
+      await storeOrder(orders, orderInput({ reference: `PO-${i}`, customer: { name: "Bob", email: "bob@example.com" } }), {
         status: "received",
         actor: "store",
         correlationId: `b${i}`,
       });
     }
-    const twice = storeOrder(orders, orderInput({ reference: CUSTOMER, customer: { name: "Ada", email: CUSTOMER } }), {
+    const twice = await storeOrder(orders, orderInput({ reference: CUSTOMER, customer: { name: "Ada", email: CUSTOMER } }), {
       status: "received",
       actor: "store",
       correlationId: "twice",
@@ -179,42 +179,42 @@ describe("order search", () => {
 
   const newestFirst = (ids: string[]) => [...ids].sort().reverse();
 
-  it("pages through every match newest first, none skipped or repeated", () => {
-    const { orders, hers } = seedSearch();
+  it("pages through every match newest first, none skipped or repeated", async () => {
+    const { orders, hers } = await seedSearch();
 
     expect(walk(orders, { q: "ADA@example.com", limit: 4 })).toEqual(newestFirst(hers));
     // A full last page: the cursor then points at the oldest match and the next page is empty.
     expect(walk(orders, { q: CUSTOMER, limit: 13 })).toEqual(newestFirst(hers));
   });
 
-  it("combines a search with a status, page by page, even when most of the matches are in other statuses", () => {
-    const { orders, picking } = seedSearch();
+  it("combines a search with a status, page by page, even when most of the matches are in other statuses", async () => {
+    const { orders, picking } = await seedSearch();
 
     expect(walk(orders, { q: CUSTOMER, status: "picking", limit: 3 })).toEqual(newestFirst(picking));
     expect(orders.list({ q: CUSTOMER, status: "shipped", limit: 20 })).toEqual({ items: [], nextCursor: null });
     expect(orders.list({ q: "PO-3", status: "picking", limit: 20 }).items.map((order) => order.customer.email)).toEqual([CUSTOMER]);
   });
 
-  it("finds an order by the store's order number, in any case", () => {
+  it("finds an order by the store's order number, in any case", async () => {
     const orders = repo();
-    const { id } = storeOrder(orders, orderInput({ storeOrderNumber: "ST-004242" }), {
+    const { id } = await storeOrder(orders, orderInput({ storeOrderNumber: "ST-004242" }), {
       status: "received",
       actor: "store",
       correlationId: "n",
     });
-    storeOrder(orders, orderInput({ storeOrderNumber: "ST-004243" }), { status: "received", actor: "store", correlationId: "m" });
+    await storeOrder(orders, orderInput({ storeOrderNumber: "ST-004243" }), { status: "received", actor: "store", correlationId: "m" });
 
     expect(orders.list({ q: "ST-004242", limit: 20 }).items.map((order) => order.id)).toEqual([id]);
     expect(orders.list({ q: "st-004242", limit: 20 }).items.map((order) => order.id)).toEqual([id]);
     expect(orders.list({ q: "ST-0042", limit: 20 }).items).toEqual([]);
   });
 
-  it("finds an order by the correlation ID of any event in its trail, newest first, with a status and page by page", () => {
+  it("finds an order by the correlation ID of any event in its trail, newest first, with a status and page by page", async () => {
     const orders = repo();
     // One ID on many orders' events: a batch a script moved under one request, say.
     const moved: string[] = [];
     for (let i = 0; i < 7; i++) {
-      const { id } = storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: `checkout-${i}` });
+      const { id } = await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: `checkout-${i}` });
       orders.transition(id, { ...staff("batch"), to: i % 2 ? "picking" : "cancelled", reason: i % 2 ? null : "duplicate" });
       moved.push(id);
     }
@@ -226,8 +226,8 @@ describe("order search", () => {
     expect(orders.list({ q: "checkout-3", status: "cancelled", limit: 20 }).items).toEqual([]);
   });
 
-  it("finds an order by a reference or email only as a whole, never by its start", () => {
-    const { orders } = seedSearch();
+  it("finds an order by a reference or email only as a whole, never by its start", async () => {
+    const { orders } = await seedSearch();
 
     expect(orders.list({ q: "PO-2", limit: 20 }).items).toHaveLength(2);
     expect(orders.list({ q: "ada@", limit: 20 }).items).toEqual([]);

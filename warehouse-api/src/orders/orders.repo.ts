@@ -2,6 +2,8 @@ import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/sqlite-core";
 import { v7 as uuidv7 } from "uuid";
 
+import { createGroupCommit, inTransactionSpan } from "@fishtag/service-kit/group-commit";
+
 import type { Db } from "../db/client.js";
 import { orderEvents, orderLines, orders, orderStatusCounts } from "../db/schema.js";
 import { createStatusOutbox } from "../status-events/status-outbox.repo.js";
@@ -56,7 +58,8 @@ export type Actor = { actor: string; correlationId: string };
 
 export type TransitionChange = Actor & { to: OrderStatus; reason: string | null };
 
-export type TransitionResult = { kind: "changed"; order: Order } | { kind: "not_found" } | { kind: "not_allowed"; from: OrderStatus };
+export type TransitionResult =
+  { kind: "changed"; order: Order; from: OrderStatus } | { kind: "not_found" } | { kind: "not_allowed"; from: OrderStatus };
 
 /** An order creation under an Idempotency-Key: `answer` turns the new order into the response to store. */
 export type IdempotentCreate = { key: string; fingerprint: string; answer: (order: Order) => CreateAnswer };
@@ -247,10 +250,12 @@ export function createOrdersRepo(db: Db) {
     .where(eq(orders.storeOrderId, p("storeOrderId")))
     .prepare();
 
-  // IMMEDIATE takes the write lock before the key is looked up: no other connection can store the same key
-  // between the look-up and the insert.
-  const createOnceTx = db.$client.transaction(
-    (input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): CreateOnceResult => {
+  // Orders arriving together share a transaction (group-commit.ts), each in its own savepoint. The batch
+  // takes the write lock (IMMEDIATE) before the first key is looked up: no other connection can store the
+  // same key between a look-up and its insert.
+  const group = createGroupCommit(db.$client);
+  const createOnceWork =
+    (input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate) => (): CreateOnceResult => {
       const seen = idempotencyKeys.find(idempotent.key);
       if (seen) {
         if (seen.fingerprint !== idempotent.fingerprint) return { kind: "key_reused", orderId: seen.orderId };
@@ -271,8 +276,7 @@ export function createOrdersRepo(db: Db) {
         createdAt: row.createdAt,
       });
       return { kind: "created", order, answer };
-    },
-  );
+    };
 
   /**
    * The answer a key's row keeps, read back through the schema it was written from. One stored before the
@@ -295,9 +299,18 @@ export function createOrdersRepo(db: Db) {
      * key's row: the first request with a key creates the order and stores its answer; a repeat with the
      * same fingerprint gets that answer back and creates nothing; a repeat with another fingerprint is
      * refused, and so is a new key for a store order that is already here (the unique index is the backstop).
+     * Resolves once the transaction holding it has committed.
      */
-    createOnce(input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate): CreateOnceResult {
-      return createOnceTx.immediate(input, meta, idempotent);
+    async createOnce(
+      input: CreateOrderInput,
+      meta: Actor & { status: OrderStatus },
+      idempotent: IdempotentCreate,
+    ): Promise<CreateOnceResult & { batchSize: number }> {
+      const { result, batchSize } = await group.write(createOnceWork(input, meta, idempotent), {
+        operation: "INSERT",
+        collection: "orders",
+      });
+      return { ...result, batchSize };
     },
 
     /**
@@ -308,27 +321,29 @@ export function createOrdersRepo(db: Db) {
     transition(id: string, change: TransitionChange): TransitionResult {
       // IMMEDIATE takes the write lock before the read, so no other connection can move the order between
       // the check and the update; the conditional UPDATE (writes.move) guards the same rule without it.
-      return db.$client
-        .transaction((): TransitionResult => {
-          const current = db.select({ status: orders.status }).from(orders).where(eq(orders.id, id)).get();
-          if (!current) return { kind: "not_found" };
-          if (!canTransition(current.status, change.to)) return { kind: "not_allowed", from: current.status };
-          const moved = writes.move(id, current.status, change);
-          const order = moved && findById(id);
-          if (!moved || !order) return { kind: "not_allowed", from: current.status };
-          const { eventId, at } = moved;
-          outbox.enqueue({
-            eventId,
-            orderId: id,
-            storeOrderId: order.storeOrderId,
-            status: change.to,
-            reason: change.reason,
-            correlationId: change.correlationId,
-            at,
-          });
-          return { kind: "changed", order };
-        })
-        .immediate();
+      return inTransactionSpan({ operation: "UPDATE", collection: "orders" }, () =>
+        db.$client
+          .transaction((): TransitionResult => {
+            const current = db.select({ status: orders.status }).from(orders).where(eq(orders.id, id)).get();
+            if (!current) return { kind: "not_found" };
+            if (!canTransition(current.status, change.to)) return { kind: "not_allowed", from: current.status };
+            const moved = writes.move(id, current.status, change);
+            const order = moved && findById(id);
+            if (!moved || !order) return { kind: "not_allowed", from: current.status };
+            const { eventId, at } = moved;
+            outbox.enqueue({
+              eventId,
+              orderId: id,
+              storeOrderId: order.storeOrderId,
+              status: change.to,
+              reason: change.reason,
+              correlationId: change.correlationId,
+              at,
+            });
+            return { kind: "changed", order, from: current.status };
+          })
+          .immediate(),
+      );
     },
 
     events(orderId: string): OrderEvent[] {

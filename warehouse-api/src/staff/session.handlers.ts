@@ -7,6 +7,7 @@ import { requestClient } from "../lib/client.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import type { AppRouteHandler } from "../lib/openapi.js";
+import { warehouseMetrics } from "../metrics.js";
 import { passwordsBusy, tooManyAttempts, type PasswordGuard } from "./password-guard.js";
 import { DECOY_HASH, verifyPassword } from "./password.js";
 import { SESSION_COOKIE, sessionOf } from "./require-staff.js";
@@ -27,12 +28,14 @@ export function sessionHandlers(
     const release = slots.take();
     if (!release) {
       logger.warn("sign-in refused: the password checks are busy");
+      warehouseMetrics().signInsThrottled.add(1, { reason: "hashing_budget" });
       return passwordsBusy(c, "Too many sign-ins at once. Try again in a second.");
     }
     try {
       const turn = await throttle.take(email, client.address);
       if (!turn.ok) {
         logger.warn({ limit: turn.limit, retryAfterSeconds: turn.retryAfterSeconds }, "sign-in throttled");
+        warehouseMetrics().signInsThrottled.add(1, { reason: turn.limit });
         return tooManyAttempts(c, turn, "sign-in attempts");
       }
 

@@ -1,6 +1,8 @@
 import { and, asc, eq, lt, lte, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 
+import type { Backlog } from "@fishtag/relay";
+
 import type { Db } from "../db/client.js";
 import { statusOutbox } from "../db/schema.js";
 
@@ -85,9 +87,9 @@ export function createStatusOutbox(db: Db) {
     park(id: number, lastError: string) {
       park.run({ id, lastError });
     },
-    /** Rows not delivered yet, and rows parked for someone to look at. */
-    backlog(): { pending: number; parked: number } {
-      const counts = { pending: 0, parked: 0 };
+    /** Rows not delivered yet, rows parked for someone to look at, and when the oldest waiting one was written. */
+    backlog(): Backlog {
+      const counts: Backlog = { pending: 0, parked: 0, oldestPendingAt: null };
       const rows = db
         .select({ state: statusOutbox.state, count: sql<number>`count(*)` })
         .from(statusOutbox)
@@ -95,6 +97,15 @@ export function createStatusOutbox(db: Db) {
         .groupBy(statusOutbox.state)
         .all();
       for (const { state, count } of rows) if (state !== "delivered") counts[state] = count;
+      // A range of the (state, next_attempt_at) index: the few waiting rows, not the delivered history.
+      if (counts.pending > 0) {
+        const oldest = db
+          .select({ at: sql<number>`min(${statusOutbox.at})` })
+          .from(statusOutbox)
+          .where(eq(statusOutbox.state, "pending"))
+          .get();
+        counts.oldestPendingAt = oldest?.at ?? null;
+      }
       return counts;
     },
   };

@@ -8,8 +8,8 @@ import type { CreateOrderInput, Order } from "../orders/orders.schemas.js";
  * orders in every status and from any request, not the answers over HTTP. The answer kept with the key is
  * never replayed here, so it is the plain 201 whatever the status.
  */
-export function storeOrder(repo: OrdersRepo, input: CreateOrderInput, meta: Parameters<OrdersRepo["createOnce"]>[1]): Order {
-  const result = repo.createOnce(input, meta, {
+export async function storeOrder(repo: OrdersRepo, input: CreateOrderInput, meta: Parameters<OrdersRepo["createOnce"]>[1]): Promise<Order> {
+  const result = await repo.createOnce(input, meta, {
     key: crypto.randomUUID(),
     fingerprint: fingerprint(input),
     answer: (order) => ({ status: HTTP.CREATED, body: order }),

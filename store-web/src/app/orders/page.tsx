@@ -15,7 +15,9 @@ export default async function OrdersPage() {
   return (
     <>
       <h1>Your orders</h1>
-      <p className="muted">Orders placed from this browser, newest first.</p>
+      <p className="muted">
+        Orders placed from this browser, newest first. Ordered on another device? <Link href="/orders/find">Find an order</Link>.
+      </p>
       {orders.length === 0 ? (
         <p>
           No orders yet. <Link href="/">Browse the products</Link>.

@@ -1,0 +1,75 @@
+import type { Span } from "@opentelemetry/api";
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter as OtlpJsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPTraceExporter as OtlpProtobufExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace-node";
+
+import { currentCorrelationId } from "./logger.js";
+import { CORRELATION_ATTRIBUTE } from "./spans.js";
+
+/**
+ * OpenTelemetry for one service: W3C Trace Context and Baggage in and out, spans exported over OTLP when
+ * an endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT, as every OTLP backend documents it), and the request's
+ * correlation ID on every span. The correlation ID stays what people quote; the trace shows the timing of
+ * each hop under it.
+ */
+export type TracingOptions = {
+  serviceName: string;
+  /** OTLP over HTTP; without it spans are made (log lines carry their ids, calls carry traceparent) but not sent. */
+  endpoint?: string | undefined;
+  /** http/protobuf is OTLP's default; http/json is easier to read for a small receiver. */
+  protocol?: "http/protobuf" | "http/json";
+  /** Tests: an in-memory exporter, its spans handed over at once. */
+  exporter?: SpanExporter;
+};
+
+export type Tracing = {
+  /** Sends what is buffered and stops: call it on shutdown, after the server has closed. */
+  shutdown: () => Promise<void>;
+  /** Sends what is buffered now (tests). */
+  flush: () => Promise<void>;
+};
+
+/** Stamps every span with the correlation ID of the request it belongs to, whoever made the span. */
+class CorrelationIdProcessor implements SpanProcessor {
+  onStart(span: Span): void {
+    const correlationId = currentCorrelationId();
+    if (correlationId) span.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
+  }
+  onEnd(): void {
+    // Nothing to do: the attribute is set at the start, while the request's scope is active.
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Registers the process's tracer provider, context manager and propagators. Once per process. */
+export function startTracing({ serviceName, endpoint, protocol = "http/protobuf", exporter }: TracingOptions): Tracing {
+  const url = endpoint && `${endpoint.replace(/\/$/, "")}/v1/traces`;
+  const chosen =
+    exporter ?? (url ? (protocol === "http/json" ? new OtlpJsonExporter({ url }) : new OtlpProtobufExporter({ url })) : undefined);
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ "service.name": serviceName }),
+    spanProcessors: [
+      new CorrelationIdProcessor(),
+      // Batched, off the request path: a span costs its recording, the export happens every few seconds.
+      // A test's exporter gets each span as it ends.
+      ...(exporter ? [new SimpleSpanProcessor(exporter)] : chosen ? [new BatchSpanProcessor(chosen)] : []),
+    ],
+  });
+  provider.register({
+    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  });
+  return { shutdown: () => provider.shutdown(), flush: () => provider.forceFlush() };
+}

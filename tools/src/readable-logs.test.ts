@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+
+import { readableLogs } from "./readable-logs.js";
+
+const format = readableLogs({ colorize: false });
+
+describe("readableLogs", () => {
+  it("turns a JSON log line into one line a person reads: level, service, correlation ID, message, other fields", () => {
+    const line = JSON.stringify({
+      level: "info",
+      time: "2026-12-01T16:58:00.123Z",
+      service: "store-web",
+      correlationId: "3f2a9c1e-1111-4222-8333-444455556666",
+      msg: "request completed",
+      status: 303,
+    });
+    const shown = format("store-web", line);
+    expect(shown).toMatch(
+      /^\[\d\d:\d\d:\d\d\] INFO: store-web {5}\[3f2a9c1e-1111-4222-8333-444455556666\] request completed \{"status":303\}$/,
+    );
+    expect(shown).not.toContain("\n");
+  });
+
+  it("shows a line that is not JSON as it came, labelled with its service", () => {
+    expect(format("warehouse-api", "node:internal/process: boom")).toBe("warehouse-api | node:internal/process: boom");
+  });
+});

@@ -1,0 +1,72 @@
+import type { StoredSpan } from "./span-store.js";
+import { describeEntry, printable, type LogEntry } from "./timeline.js";
+
+/**
+ * A trace as a waterfall: one line per span (service, name, a bar placed on the trace's time line, its
+ * duration, ✗ and the reason when it failed), children under their parent, and each log line written in
+ * a span under that span. What a trace backend's UI shows, in a terminal.
+ */
+
+const BAR_WIDTH = 32;
+
+const ms = (ns: bigint) => Number(ns) / 1e6;
+
+function formatMs(value: number): string {
+  return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
+}
+
+export function formatWaterfall(spans: StoredSpan[], logs: LogEntry[] = []): string {
+  if (spans.length === 0) return "";
+  const traceId = spans[0]?.traceId ?? "";
+  const start = spans.reduce((min, span) => (span.startNs < min ? span.startNs : min), spans[0]?.startNs ?? 0n);
+  const end = spans.reduce((max, span) => (span.endNs > max ? span.endNs : max), 0n);
+  const total = Math.max(ms(end - start), 0.001);
+  const ids = new Set(spans.map((span) => span.spanId));
+  const childrenOf = new Map<string | null, StoredSpan[]>();
+  for (const span of [...spans].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0))) {
+    // A span whose parent is not here (the caller's, in a trace begun elsewhere) is a root of this view.
+    const parent = span.parentSpanId && ids.has(span.parentSpanId) ? span.parentSpanId : null;
+    childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), span]);
+  }
+  const logsOf = new Map<string, LogEntry[]>();
+  for (const entry of logs) {
+    const spanId = typeof entry.span_id === "string" ? entry.span_id : "";
+    if (ids.has(spanId)) logsOf.set(spanId, [...(logsOf.get(spanId) ?? []), entry]);
+  }
+  const serviceWidth = Math.max(...spans.map((span) => span.service.length));
+  const nameWidth = Math.min(48, Math.max(...spans.map((span) => span.name.length + 2 * depthOf(span, spans, ids))));
+
+  const lines = [`trace ${traceId}  ${formatMs(total)}  ${[...new Set(spans.map((span) => span.service))].join(", ")}`];
+  const walk = (parent: string | null, depth: number) => {
+    for (const span of childrenOf.get(parent) ?? []) {
+      const offset = Math.min(BAR_WIDTH - 1, Math.floor((ms(span.startNs - start) / total) * BAR_WIDTH));
+      const length = Math.max(1, Math.min(BAR_WIDTH - offset, Math.round((ms(span.endNs - span.startNs) / total) * BAR_WIDTH)));
+      const bar = `${" ".repeat(offset)}${"█".repeat(length)}`.padEnd(BAR_WIDTH);
+      const failed = span.statusCode === 2 ? `  ✗ ${span.statusMessage ?? "error"}` : "";
+      const name = `${"  ".repeat(depth)}${span.name}`.slice(0, nameWidth).padEnd(nameWidth);
+      lines.push(
+        printable(
+          `  ${span.service.padEnd(serviceWidth)}  ${name}  ${bar}  ${formatMs(ms(span.endNs - span.startNs)).padStart(9)}${failed}`,
+        ),
+      );
+      for (const entry of logsOf.get(span.spanId) ?? []) {
+        lines.push(
+          printable(`  ${" ".repeat(serviceWidth)}  ${"  ".repeat(depth + 1)}· ${entry.level.toUpperCase()} ${describeEntry(entry)}`),
+        );
+      }
+      walk(span.spanId, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return lines.join("\n");
+}
+
+function depthOf(span: StoredSpan, spans: StoredSpan[], ids: Set<string>): number {
+  let depth = 0;
+  let parent = span.parentSpanId;
+  while (parent && ids.has(parent) && depth < 50) {
+    depth++;
+    parent = spans.find((candidate) => candidate.spanId === parent)?.parentSpanId ?? null;
+  }
+  return depth;
+}
