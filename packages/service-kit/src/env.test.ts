@@ -14,7 +14,13 @@ const Schema = z.object({
 
 describe("parseEnv", () => {
   it("gives the defaults of the common fields", () => {
-    expect(parseEnv(Schema, {}, "test service")).toEqual({ NODE_ENV: "development", LOG_LEVEL: "info", PORT: 8000 });
+    expect(parseEnv(Schema, {}, "test service")).toEqual({
+      NODE_ENV: "development",
+      LOG_LEVEL: "info",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+      METRICS_HOST: "127.0.0.1",
+      PORT: 8000,
+    });
   });
 
   it("names every bad variable on its own line, under the service's label", () => {
