@@ -163,7 +163,7 @@ test("staff find an order by the number its customer quotes, see the customer's 
   const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/src/trace.ts", placed.orderNumber, "--logs", stack.logDir], {
     cwd: REPO_ROOT,
   });
-  expect(stdout).toMatch(new RegExp(`^${placed.orderNumber}: \\d+ lines from .+, 2 requests`));
+  expect(stdout).toMatch(new RegExp(`^${placed.orderNumber}: \\d+ traces?, \\d+ log lines from .+, 2 requests`));
   expect(stdout).toMatch(/warehouse-api\s+INFO\s+order received/);
   expect(stdout).toMatch(/warehouse-api\s+INFO\s+order status changed/);
   expect(stdout).toMatch(/store-web\s+INFO\s+status event applied/);
