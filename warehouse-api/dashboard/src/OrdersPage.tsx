@@ -239,7 +239,7 @@ function OrderRow({ order, now, selected, onOpen }: { order: Order; now: number;
           {orderTitle(order)}
         </button>
       </td>
-      <td className="truncate cell-reference" title={order.reference}>
+      <td className="break cell-reference">
         <span className="phone-label">PO </span>
         {order.reference}
       </td>
