@@ -32,6 +32,8 @@ const ROUTES: Record<string, { allowed: readonly Caller[]; letIn: 200 | 400 | 40
   "GET /cart": { allowed: EVERYONE, letIn: 200 },
   "GET /orders": { allowed: EVERYONE, letIn: 200 },
   "GET /orders/new": { allowed: EVERYONE, letIn: 200 },
+  // The guest lookup's form: anyone may ask for an order by its email and number (find-order.spec.ts).
+  "GET /orders/find": { allowed: EVERYONE, letIn: 200 },
   "GET /orders/[number]": { allowed: ["the customer"], letIn: 200, refused: 404 },
   // The checkout bench's empty action (store-web/bench): served only while STORE_BENCH_ACTION is set, which
   // the stack never sets, so it is not there for anyone.
