@@ -32,7 +32,7 @@ const ROUTES: Record<string, { allowed: readonly Caller[]; letIn: 200 | 400 | 40
   "GET /cart": { allowed: EVERYONE, letIn: 200 },
   "GET /orders": { allowed: EVERYONE, letIn: 200 },
   "GET /orders/new": { allowed: EVERYONE, letIn: 200 },
-  // Guest order lookup: the form is for anyone; what it finds needs the order's email and number.
+  // The guest lookup's form: anyone may ask for an order by its email and number (find-order.spec.ts).
   "GET /orders/find": { allowed: EVERYONE, letIn: 200 },
   "GET /orders/[number]": { allowed: ["the customer"], letIn: 200, refused: 404 },
   // The checkout bench's empty action (store-web/bench): served only while STORE_BENCH_ACTION is set, which

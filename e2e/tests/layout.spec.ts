@@ -3,20 +3,22 @@ import { join } from "node:path";
 
 import type { Page } from "@playwright/test";
 
-import { ada, addToCart, fillCheckout, placeOrder } from "../fixtures/checkout";
+import { ada, addToCart, checkOut, fillCheckout, placeOrder } from "../fixtures/checkout";
+import { atEachSize, test as dashboardTest, detailPanel, signIn } from "../fixtures/dashboard";
 import { expect, REPO_ROOT, test } from "../fixtures/stack";
 
-// Every store page at a phone's width and a desktop's: nothing scrolls sideways, and with
+// Every store and dashboard page at a phone's width and a desktop's: nothing scrolls sideways, and with
 // SCREENSHOTS=1 (npm run screenshots) each is saved to docs/screenshots for people to look at.
 const SAVE = process.env.SCREENSHOTS === "1";
 const OUT = join(REPO_ROOT, "docs/screenshots");
 
-async function look(page: Page, name: string, width: number) {
+/** With `fullPage: false` only the window is saved: for a page too long to take in as one picture. */
+async function look(page: Page, name: string, width: number, site: "store" | "dashboard" = "store", { fullPage = true } = {}) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, `${name} at ${width} px scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
+  expect(overflow, `${site} ${name} at ${width} px scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
   if (SAVE) {
     mkdirSync(OUT, { recursive: true });
-    await page.screenshot({ path: join(OUT, `store-${name}-${width}.png`), fullPage: true });
+    await page.screenshot({ path: join(OUT, `${site}-${name}-${width}.png`), fullPage });
   }
 }
 
@@ -53,3 +55,42 @@ for (const width of [390, 1280]) {
     await look(page, "find-order", width);
   });
 }
+
+atEachSize(({ width }) => {
+  dashboardTest(
+    `every dashboard page, and the API reference, fits ${width} px without scrolling sideways`,
+    async ({ page, dashboard, stack }) => {
+      const placed = await checkOut(page, stack, { ...ada, reference: `PO-LAYOUT-${width}` });
+      const lookAt = (name: string, options?: { fullPage: boolean }) => look(dashboard, name, width, "dashboard", options);
+
+      await expect(dashboard.getByRole("heading", { name: "Sign in" })).toBeVisible();
+      await lookAt("sign-in");
+      await signIn(dashboard);
+      await expect(dashboard.getByRole("button", { name: `Open order ${placed.orderNumber}` })).toBeVisible();
+      await lookAt("orders");
+
+      await dashboard.getByRole("button", { name: `Open order ${placed.orderNumber}` }).click();
+      await expect(detailPanel(dashboard).getByRole("list", { name: "Event trail" })).toBeVisible();
+      await lookAt("order");
+
+      await dashboard.goto(`${stack.dashboardUrl}accounts`);
+      await expect(dashboard.getByRole("list", { name: "Staff accounts" })).toBeVisible();
+      await lookAt("accounts");
+      await dashboard.goto(`${stack.dashboardUrl}password`);
+      await expect(dashboard.getByRole("heading", { name: "Change your password" })).toBeVisible();
+      await lookAt("password");
+
+      // The reference loads nothing the warehouse's CSP would block (a blocked style or script is a console error).
+      const consoleErrors: string[] = [];
+      dashboard.on("console", (message) => {
+        if (message.type() === "error") consoleErrors.push(message.text());
+      });
+      await dashboard.goto(`${stack.warehouseUrl}/docs`);
+      await expect(dashboard.getByRole("heading", { name: "fishtag Warehouse API", level: 1 })).toBeVisible();
+      await expect(dashboard.getByRole("heading", { name: "POST /api/orders", exact: true })).toBeVisible();
+      expect(consoleErrors).toEqual([]);
+      // Some 20,000 px long: its first screen shows how it looks.
+      await lookAt("api-docs", { fullPage: false });
+    },
+  );
+});

@@ -34,8 +34,8 @@ const PROGRESS_MS = 15_000;
 // Kept between runs only with --keep-db: seeding a million orders takes minutes.
 const CACHE_DIR = join(tmpdir(), "warehouse-bench-list-orders");
 const PAGE_SIZE = 20;
-// first page, two statuses, three searches, the deep page (see casesFor); for the time budget.
-const SCENARIOS = 7;
+// first page, two statuses, five searches, the deep page (see casesFor); for the time budget.
+const SCENARIOS = 9;
 // The most orders the email and reference searches find: a customer (or a PO reference) with a few orders.
 const SEARCH_MATCHES_AT_MOST = 3;
 const TARGET_P95_MS = 10;
@@ -141,7 +141,10 @@ type Matches = Record<SharedKey, number>;
 type DbFacts = {
   plannerStats: boolean;
   counts: Partial<Record<OrderStatus, number>>;
-  correlationId: string;
+  /** An order from the middle of the table: its store number and the checkout's correlation ID. */
+  middle: { storeOrderNumber: string; correlationId: string };
+  /** A staff move from the middle of the trails: its correlation ID, and the order it moved. */
+  staffAction: { correlationId: string; orderId: string };
   /** A value of each key that exactly as many orders share as Matches says. */
   shared: Record<SharedKey, string>;
 };
@@ -175,9 +178,18 @@ function readFacts(spec: DbSpec, matches: Matches): DbFacts {
     );
     // An order from the middle of the table: neither on the first page nor among the oldest.
     const middle = db
-      .prepare("SELECT correlation_id AS id FROM orders WHERE rowid >= ? ORDER BY rowid LIMIT 1")
-      .get(Math.floor(spec.orders / 2)) as { id: string } | undefined;
+      .prepare(
+        "SELECT store_order_number AS storeOrderNumber, correlation_id AS correlationId FROM orders WHERE rowid >= ? ORDER BY rowid LIMIT 1",
+      )
+      .get(Math.floor(spec.orders / 2)) as DbFacts["middle"] | undefined;
     if (!middle) throw new Error(`${spec.label}: the database at ${spec.path} has no orders`);
+    // Seeded trails hold about 3.5 events an order; a status change by staff from around the middle.
+    const staffAction = db
+      .prepare(
+        "SELECT correlation_id AS correlationId, order_id AS orderId FROM order_events WHERE rowid >= ? AND type = 'status_changed' ORDER BY rowid LIMIT 1",
+      )
+      .get(Math.floor(spec.orders * 1.5)) as DbFacts["staffAction"] | undefined;
+    if (!staffAction) throw new Error(`${spec.label}: the database at ${spec.path} has no staff moves`);
     const sharedBy = (key: SharedKey) => {
       // Stops at the first such value in the key's index order: no full scan on the large database.
       const row = db.prepare(`SELECT ${key} AS value FROM orders GROUP BY ${key} HAVING count(*) = ? LIMIT 1`).get(matches[key]) as
@@ -189,7 +201,8 @@ function readFacts(spec: DbSpec, matches: Matches): DbFacts {
     return {
       plannerStats: stats.n > 0,
       counts,
-      correlationId: middle.id,
+      middle,
+      staffAction,
       shared: { customer_email: sharedBy("customer_email"), reference: sharedBy("reference") },
     };
   } finally {
@@ -338,17 +351,30 @@ async function casesFor(server: Server, facts: DbFacts, matches: Matches, pages:
           : `not exactly the ${matches.customer_email} orders of that customer`,
     },
     {
-      scenario: "q=reference",
-      query: `q=${encodeURIComponent(facts.shared.reference)}&${limit}`,
+      scenario: "q=PO number",
+      // In lower case: staff type a PO number as they hear it, the search ignores its case.
+      query: `q=${encodeURIComponent(facts.shared.reference.toLowerCase())}&${limit}`,
       check: (p) =>
         p.items.length === matches.reference && p.items.every((o) => o.reference === facts.shared.reference)
           ? undefined
           : `not exactly the ${matches.reference} orders with that reference`,
     },
     {
-      scenario: "q=correlation id",
-      query: `q=${encodeURIComponent(facts.correlationId)}&${limit}`,
-      check: (p) => (p.items.length === 1 && p.items[0]?.correlationId === facts.correlationId ? undefined : "not exactly the one order"),
+      scenario: "q=order number",
+      query: `q=${encodeURIComponent(facts.middle.storeOrderNumber.toLowerCase())}&${limit}`,
+      check: (p) =>
+        p.items.length === 1 && p.items[0]?.storeOrderNumber === facts.middle.storeOrderNumber ? undefined : "not exactly the one order",
+    },
+    {
+      scenario: "q=checkout id",
+      query: `q=${encodeURIComponent(facts.middle.correlationId)}&${limit}`,
+      check: (p) =>
+        p.items.length === 1 && p.items[0]?.correlationId === facts.middle.correlationId ? undefined : "not exactly the one order",
+    },
+    {
+      scenario: "q=staff move id",
+      query: `q=${encodeURIComponent(facts.staffAction.correlationId)}&${limit}`,
+      check: (p) => (p.items.length === 1 && p.items[0]?.id === facts.staffAction.orderId ? undefined : "not exactly the order it moved"),
     },
     {
       scenario: `deep page ${pages + 1}`,
@@ -477,7 +503,8 @@ async function main(options: Options, runDir: string): Promise<number> {
       .join(", ");
     console.log(
       `${spec.label}: ${counts}; planner statistics (sqlite_stat1): ${f.plannerStats ? "yes" : "no"}; ` +
-        `q=${f.shared.customer_email} matches ${matches.customer_email}, q=${f.shared.reference} ${matches.reference}, q=${f.correlationId} 1`,
+        `q=${f.shared.customer_email} matches ${matches.customer_email}, q=${f.shared.reference} ${matches.reference}, ` +
+        `q=${f.middle.storeOrderNumber}, q=${f.middle.correlationId} and q=${f.staffAction.correlationId} 1 each`,
     );
   });
 

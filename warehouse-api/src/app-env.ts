@@ -23,7 +23,7 @@ export type AppDeps = {
   sessionTtlMs?: number;
   /** Which peers are proxies whose X-Forwarded-For and -Proto are believed (default: none). */
   trustedProxies?: TrustedProxies;
-  /** How much password checking sign-ins may do (default: one at a time, a quarter of a core); beyond it, 503 (staff/password.ts says why). */
+  /** How much password work (sign-ins, password changes) may run (default: one at a time, a quarter of a core); beyond it, 503 (staff/password.ts says why). */
   passwordChecks?: PasswordCheckBudget;
   /** Whether the status-event relay runs, for /readyz; left out when none is configured (nothing to wait for). */
   relayRunning?: () => boolean;

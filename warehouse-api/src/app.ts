@@ -5,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 
 import type { AppDeps, AppEnv } from "./app-env.js";
 import { dashboardRoutes } from "./dashboard.routes.js";
+import { docsRoutes } from "./docs/docs.routes.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { jsonError, toIssues } from "./lib/errors.js";
 import { HTTP } from "./lib/http-status.js";
@@ -12,11 +13,23 @@ import { bodyLimit } from "./middleware/body-limit.js";
 import { correlation } from "./middleware/correlation.js";
 import { STORE_TOKEN_SCHEME } from "./middleware/require-store.js";
 import { ordersRoutes } from "./orders/orders.routes.js";
+import { accountsRoutes } from "./staff/accounts.routes.js";
+import { createPasswordGuard } from "./staff/password-guard.js";
 import { requireStaff, SESSION_COOKIE, STAFF_SESSION_SCHEME } from "./staff/require-staff.js";
 import { sessionRoutes } from "./staff/session.routes.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** What /openapi.json says about the API as a whole; the routes add the rest. */
+const OPENAPI_DOCUMENT = {
+  openapi: "3.1.0",
+  info: {
+    title: "fishtag Warehouse API",
+    version: "1.0.0",
+    description: "Every request may carry `X-Correlation-Id` (1–128 of `[A-Za-z0-9._:-]`); every response carries the ID in use.",
+  },
+};
 
 // Error codes for the statuses Hono's own middleware raises (malformed JSON, wrong content type, ...).
 const ERROR_CODES: Partial<Record<number, string>> = {
@@ -72,6 +85,7 @@ export function createApp(deps: AppDeps) {
 
   const staff = createStaffRepo(deps.db);
   const staffGate = requireStaff(staff);
+  const passwords = createPasswordGuard(deps.db, deps.passwordChecks);
   app.openAPIRegistry.registerComponent("securitySchemes", STAFF_SESSION_SCHEME, {
     type: "apiKey",
     in: "cookie",
@@ -90,17 +104,15 @@ export function createApp(deps: AppDeps) {
 
   if (deps.dashboardDir) app.route("/", dashboardRoutes(deps.dashboardDir));
   app.route("/", healthRoutes(deps));
-  app.route("/", sessionRoutes(deps, staff, staffGate));
+  app.route("/", sessionRoutes(deps, staff, passwords, staffGate));
+  app.route("/", accountsRoutes(deps, staff, passwords, staffGate));
   app.route("/", ordersRoutes(deps, staffGate));
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "fishtag Warehouse API",
-      version: "1.0.0",
-      description: "Every request may carry `X-Correlation-Id` (1–128 of `[A-Za-z0-9._:-]`); every response carries the ID in use.",
-    },
-  });
+  app.doc31("/openapi.json", OPENAPI_DOCUMENT);
+  app.route(
+    "/",
+    docsRoutes(() => app.getOpenAPI31Document(OPENAPI_DOCUMENT)),
+  );
 
   app.notFound((c) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
 

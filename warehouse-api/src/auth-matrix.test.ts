@@ -14,24 +14,41 @@ afterAll(() => {
   warehouse.close();
 });
 
-type Caller = "nobody" | "store" | "staff";
+const CALLERS = ["nobody", "store", "staff", "admin"] as const;
+type Caller = (typeof CALLERS)[number];
+const EVERYONE = CALLERS;
+const STAFF = ["staff", "admin"] as const;
+const ADMINS = ["admin"] as const;
 
-/** Who may call each documented route. Anything else must get 401 in the API's error shape. */
+/**
+ * Who may call each documented route. Anything else must get 401 in the API's error shape, but a staff
+ * member on an admin's route: signed in, not allowed, 403.
+ */
 const ALLOWED: Record<string, readonly Caller[]> = {
-  "GET /healthz": ["nobody", "store", "staff"],
-  "GET /livez": ["nobody", "store", "staff"],
-  "GET /readyz": ["nobody", "store", "staff"],
+  "GET /healthz": EVERYONE,
+  "GET /livez": EVERYONE,
+  "GET /readyz": EVERYONE,
   "POST /api/orders": ["store"],
-  "GET /api/orders": ["staff"],
-  "GET /api/orders/{id}": ["staff"],
-  "GET /api/orders/{id}/events": ["staff"],
-  "POST /api/orders/{id}/transitions": ["staff"],
-  // Signing in is how a person becomes staff, so anyone may try (throttled); reading or ending a
-  // session needs one.
-  "POST /api/session": ["nobody", "store", "staff"],
-  "GET /api/session": ["staff"],
-  "DELETE /api/session": ["staff"],
+  "GET /api/orders": STAFF,
+  "GET /api/orders/{id}": STAFF,
+  "GET /api/orders/{id}/events": STAFF,
+  "POST /api/orders/{id}/transitions": STAFF,
+  // Signing in is how a person becomes staff, so anyone may try (throttled), and anyone may ask who is
+  // signed in (nobody, perhaps); ending a session needs one.
+  "POST /api/session": EVERYONE,
+  "GET /api/session": EVERYONE,
+  "DELETE /api/session": STAFF,
+  "GET /api/staff": ADMINS,
+  "POST /api/staff": ADMINS,
+  "PATCH /api/staff/{id}": ADMINS,
+  "POST /api/staff/{id}/password": ADMINS,
+  "POST /api/account/password": STAFF,
 };
+
+const isAdminsOnly = (route: string) => !ALLOWED[route]?.includes("staff") && ALLOWED[route]?.includes("admin") === true;
+
+/** What a caller not allowed on a route gets: 401 without a session, 403 with a session that is not an admin's. */
+const refusal = (route: string, caller: Caller) => (caller === "staff" && isAdminsOnly(route) ? 403 : 401);
 
 type OpenApiDocument = { paths: Record<string, Record<string, unknown>> };
 
@@ -45,7 +62,29 @@ async function documentedRoutes(): Promise<string[]> {
 async function headersFor(caller: Caller): Promise<Record<string, string>> {
   if (caller === "store") return { authorization: await storeAuthorization() };
   if (caller === "staff") return { ...(await warehouse.staffHeaders()) };
+  if (caller === "admin") return { ...(await warehouse.adminHeaders()) };
   return {};
+}
+
+/** A valid body for each route that takes one, so that only the caller decides. */
+function bodyFor(route: string): Record<string, unknown> | undefined {
+  switch (route) {
+    case "POST /api/session":
+      return { email: TEST_STAFF.email, password: TEST_STAFF.password };
+    case "POST /api/orders/{id}/transitions":
+      return { to: "picking" };
+    case "POST /api/staff":
+      return { name: "New Hire", email: `hire-${crypto.randomUUID()}@warehouse.test`, role: "staff", password: "a long first password" };
+    case "PATCH /api/staff/{id}":
+      return { disabled: false };
+    case "POST /api/staff/{id}/password":
+      return { password: "a long new password" };
+    case "POST /api/account/password":
+      // Not the caller's password (422): a right one would end the caller's other sessions.
+      return { currentPassword: "not the current password", newPassword: "a long new password" };
+    default:
+      return undefined;
+  }
 }
 
 /** A request that would pass validation, so that only the caller decides between 401 and the rest. */
@@ -58,12 +97,7 @@ async function call(route: string, caller: Caller): Promise<Response> {
     const init = caller === "store" ? await orderRequest(orderInput()) : jsonRequest(orderInput(), { ...headers, "idempotency-key": id });
     return warehouse.app.request(path, init);
   }
-  const body =
-    route === "POST /api/session"
-      ? { email: TEST_STAFF.email, password: TEST_STAFF.password }
-      : method === "POST"
-        ? { to: "picking" }
-        : undefined;
+  const body = bodyFor(route);
   return warehouse.app.request(path, {
     method,
     headers: { ...headers, ...(body ? { "content-type": "application/json" } : {}) },
@@ -72,12 +106,12 @@ async function call(route: string, caller: Caller): Promise<Response> {
 }
 
 /** The call with everything the validators check made wrong: the id, the query, the body, the Idempotency-Key. */
-function malformedCall(route: string) {
+function malformedCall(route: string, credentials: Record<string, string> = {}) {
   const [method = "GET", template = "/"] = route.split(" ");
   return warehouse.app.request(`${template.replace("{id}", "not-a-uuid")}?limit=0`, {
     method,
-    headers: { "content-type": "application/json", "idempotency-key": "not a key" },
-    ...(method === "POST" ? { body: "{" } : {}),
+    headers: { ...credentials, "content-type": "application/json", "idempotency-key": "not a key" },
+    ...(method === "POST" || method === "PATCH" ? { body: "{" } : {}),
   });
 }
 
@@ -91,16 +125,21 @@ describe("who may call what", () => {
     for (const [route] of gated) expect((await malformedCall(route)).status, route).toBe(401);
   });
 
+  it("refuses a staff member an admin's route before it validates the call: 403, not 400", async () => {
+    const staff = await warehouse.staffHeaders();
+    for (const route of Object.keys(ALLOWED).filter(isAdminsOnly)) expect((await malformedCall(route, staff)).status, route).toBe(403);
+  });
+
   for (const [route, allowed] of Object.entries(ALLOWED)) {
-    for (const caller of ["nobody", "store", "staff"] as const) {
+    for (const caller of CALLERS) {
       const verdict = allowed.includes(caller) ? "lets in" : "refuses";
       it(`${route} ${verdict} ${caller === "nobody" ? "a caller without credentials" : `the ${caller}`}`, async () => {
         const res = await call(route, caller);
         if (allowed.includes(caller)) {
-          expect(res.status).not.toBe(401);
+          expect([401, 403]).not.toContain(res.status);
           expect(res.status).toBeLessThan(500);
         } else {
-          expect(res.status).toBe(401);
+          expect(res.status).toBe(refusal(route, caller));
           expect(await res.json()).toMatchObject({
             error: expect.any(String),
             message: expect.any(String),

@@ -2,14 +2,21 @@
 // API's own schemas at typecheck time: a field added, renamed or retyped on one side only fails `tsc`.
 import { describe, expectTypeOf, it } from "vitest";
 
-import type { Order as DashboardOrder, OrderEvent as DashboardOrderEvent, Session as DashboardSession } from "../dashboard/src/api.js";
+import type {
+  Order as DashboardOrder,
+  OrderEvent as DashboardOrderEvent,
+  Session as DashboardSession,
+  StaffAccount as DashboardStaffAccount,
+} from "../dashboard/src/api.js";
 import type { Order, OrderEvent } from "./orders/orders.schemas.js";
 import type { SessionResponse } from "./staff/session.openapi.js";
+import type { StaffAccountJson } from "./staff/staff.schemas.js";
 
 describe("the dashboard's API types", () => {
-  it("are the API's: orders, events and the session", () => {
+  it("are the API's: orders, events, the session and the staff accounts", () => {
     expectTypeOf<DashboardOrder>().toEqualTypeOf<Order>();
     expectTypeOf<DashboardOrderEvent>().toEqualTypeOf<OrderEvent>();
     expectTypeOf<DashboardSession>().toEqualTypeOf<SessionResponse>();
+    expectTypeOf<DashboardStaffAccount>().toEqualTypeOf<StaffAccountJson>();
   });
 });

@@ -5,6 +5,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 
 import type { AppEnv } from "./app-env.js";
+import { DASHBOARD_PAGES } from "./dashboard-pages.js";
 
 /** Sets Cache-Control on a file that was found (a 404 must not be cached for a year). */
 const cacheFor = (value: string) =>
@@ -14,14 +15,16 @@ const cacheFor = (value: string) =>
   });
 
 /**
- * The staff dashboard, a React app built by Vite into `dir`: its page at `/`, its assets under `/assets`.
- * The page itself calls the staff API, which is where sign-in is enforced.
+ * The staff dashboard, a React app built by Vite into `dir`: its page at each of its URLs (the list, an
+ * order, the accounts, the password form), its assets under `/assets`. The page itself calls the staff
+ * API, which is where sign-in is enforced.
  */
 export function dashboardRoutes(dir: string) {
   const dashboard = new OpenAPIHono<AppEnv>();
   // Vite puts a content hash in every asset name: a changed file is a new URL, so cache for good.
   dashboard.use("/assets/*", cacheFor("public, max-age=31536000, immutable"), serveStatic({ root: dir }));
   // The page names the current assets: always revalidate it.
-  dashboard.get("/", cacheFor("no-cache"), serveStatic({ path: join(dir, "index.html") }));
+  const page = serveStatic<AppEnv>({ path: join(dir, "index.html") });
+  for (const path of Object.values(DASHBOARD_PAGES)) dashboard.get(path, cacheFor("no-cache"), page);
   return dashboard;
 }

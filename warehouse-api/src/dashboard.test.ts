@@ -29,6 +29,23 @@ describe("the staff dashboard", () => {
     expect(await res.text()).toContain("fishtag warehouse");
   });
 
+  it("is served at each of its pages' URLs, so a link to an order survives a reload and can be pasted", async () => {
+    for (const path of ["/orders/0190a6e2-0000-7000-8000-000000000001", "/orders/not-an-order", "/accounts", "/password"]) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("cache-control"), path).toBe("no-cache");
+      expect(await res.text(), path).toContain("fishtag warehouse");
+    }
+  });
+
+  it("answers any other path with the API's 404, not the dashboard", async () => {
+    for (const path of ["/orders", "/orders/a/b", "/nowhere", "/api/nowhere"]) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toMatchObject({ error: "not_found" });
+    }
+  });
+
   it("serves its hashed assets for a year", async () => {
     const res = await app.request("/assets/main-abc123.js");
 

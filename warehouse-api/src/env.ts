@@ -3,6 +3,8 @@ import { z } from "zod";
 import { trustedProxiesField } from "@fishtag/service-kit/client-address";
 import { commonEnv, loadEnvOrExit, publicKeyField, signingKeyField } from "@fishtag/service-kit/env";
 
+import { NewPasswordSchema } from "./staff/staff.schemas.js";
+
 // The one place the warehouse reads process.env: parsed once at start-up, typed everywhere else.
 export const EnvSchema = z
   .object({
@@ -16,7 +18,7 @@ export const EnvSchema = z
     WAREHOUSE_REJECT_PREFIX: z.string().max(16).regex(/^\S*$/, "must not contain spaces").default("F"),
     // The first staff account, created at start-up when no account has this email yet.
     WAREHOUSE_ADMIN_EMAIL: z.email().optional(),
-    WAREHOUSE_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(200).optional(),
+    WAREHOUSE_ADMIN_PASSWORD: NewPasswordSchema.optional(),
     WAREHOUSE_SESSION_TTL_HOURS: z.coerce
       .number()
       .min(0.1)

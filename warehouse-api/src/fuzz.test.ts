@@ -41,6 +41,7 @@ const RUNS = {
   readOrder: 800,
   transitions: 900,
   session: 900,
+  accounts: 600,
   otherRoutes: 1000,
   anyRoute: 600,
 };
@@ -271,11 +272,60 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
     );
   });
 
+  it(`/api/staff and /api/account/password: accounts and passwords (${RUNS.accounts} requests)`, async () => {
+    // An account of its own to change: the one the other properties sign in with stays as it is.
+    const admin = await warehouse.adminHeaders();
+    const target = (
+      await createStaffRepo(warehouse.db).addUser({ email: "fuzzed@warehouse.test", name: "Fuzzed", password: "fuzzed account password" })
+    ).id;
+    const role = fc.oneof(fc.constantFrom("admin", "staff"), junk);
+    const password = fc.oneof(junk, fc.constantFrom("a long enough password", " ".repeat(12), "x".repeat(201)));
+    const payload = fc.oneof(
+      body,
+      fc
+        .record({ name: fc.oneof(junk, fc.constant("Nia")), email: fc.oneof(fc.emailAddress(), junk), role, password })
+        .map((v) => JSON.stringify(v)),
+      fc.record({ role: withOrWithout(role), disabled: withOrWithout(fc.oneof(fc.boolean(), junk)) }).map((v) => JSON.stringify(v)),
+      fc.record({ password }).map((v) => JSON.stringify(v)),
+      fc.record({ currentPassword: password, newPassword: password }).map((v) => JSON.stringify(v)),
+    );
+    const id = fc.oneof(fc.constant(target), pathSegment);
+    const route = fc.oneof(
+      fc.constant(["GET", "/api/staff"] as const),
+      fc.constant(["POST", "/api/staff"] as const),
+      id.map((value) => ["PATCH", `/api/staff/${value}`] as const),
+      id.map((value) => ["POST", `/api/staff/${value}/password`] as const),
+      fc.constant(["POST", "/api/account/password"] as const),
+    );
+    const auth = fc.oneof(fc.constant(admin), fc.constant(staff), fc.constant({ cookie: admin.cookie }), fc.constant({}));
+    await fc.assert(
+      fc.asyncProperty(
+        route,
+        payload,
+        auth,
+        contentType,
+        inboundCorrelationId,
+        async ([method, path], sent, credentials, type, correlationId) => {
+          await send({
+            method,
+            path,
+            correlationId,
+            headers: { ...credentials, "content-type": type },
+            body: method === "GET" ? undefined : sent,
+          });
+        },
+      ),
+      { numRuns: RUNS.accounts },
+    );
+  });
+
   it(`/healthz, /openapi.json, unknown routes and methods (${RUNS.otherRoutes} requests)`, async () => {
     const path = fc.oneof(
       fc.constantFrom(
         "/healthz",
         "/openapi.json",
+        "/docs",
+        "/docs/reference.css",
         "/api/orders",
         "/api/session",
         "/api",

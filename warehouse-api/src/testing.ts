@@ -19,6 +19,13 @@ export { createStatusRelay, type StatusRelay } from "./status-events/relay.js";
 export { SIGN_IN_LIMITS } from "./staff/sign-in-throttle.js";
 
 export const TEST_STAFF = { email: "staff@warehouse.test", name: "Sam Staff", password: "correct horse battery staple" };
+/** An admin: manages the staff accounts as well. */
+export const TEST_ADMIN = {
+  email: "admin@warehouse.test",
+  name: "Ada Admin",
+  password: "admin horse battery staple",
+  role: "admin",
+} as const;
 
 /**
  * Key pairs made once per test process: the test warehouse trusts `store.publicKey`, and a test relay
@@ -51,6 +58,10 @@ export type TestWarehouse = {
    * and CSRF token).
    */
   staffHeaders: () => Promise<StaffHeaders>;
+  /** The same for TEST_ADMIN. */
+  adminHeaders: () => Promise<StaffHeaders>;
+  /** Signs in (creating the account once, as given) and returns the headers of its session. */
+  signIn: (account: { email: string; name: string; password: string; role?: "admin" | "staff" }) => Promise<StaffHeaders>;
   close: () => void;
 };
 
@@ -83,22 +94,26 @@ export function createTestWarehouse(
     ...(options.relayRunning ? { relayRunning: options.relayRunning } : {}),
   });
   const staff = createStaffRepo(db);
+  const signIn: TestWarehouse["signIn"] = async (account) => {
+    if (!staff.findUserByEmail(account.email)) await staff.addUser(account);
+    const res = await app.request("/api/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: account.email, password: account.password }),
+    });
+    if (res.status !== 200) throw new Error(`signing in as ${account.email} answered ${res.status}`);
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    return { cookie, "x-csrf-token": csrfToken };
+  };
   return {
     app,
     db,
     logger,
     logFile,
-    staffHeaders: async () => {
-      if (!staff.findUserByEmail(TEST_STAFF.email)) await staff.addUser(TEST_STAFF);
-      const res = await app.request("/api/session", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email: TEST_STAFF.email, password: TEST_STAFF.password }),
-      });
-      const { csrfToken } = (await res.json()) as { csrfToken: string };
-      const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-      return { cookie, "x-csrf-token": csrfToken };
-    },
+    signIn,
+    staffHeaders: () => signIn(TEST_STAFF),
+    adminHeaders: () => signIn(TEST_ADMIN),
     close: () => {
       if (db.$client.open) db.$client.close();
       rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ export function ErrorNote({
   title,
   message = error instanceof Error ? error.message : "Something went wrong.",
   quiet = false,
+  fieldLabels = {},
   children,
 }: {
   error: unknown;
@@ -17,6 +18,8 @@ export function ErrorNote({
   message?: string;
   /** For a failure that repeats by itself (a poll): shown, but not announced every few seconds. */
   quiet?: boolean;
+  /** What the form calls each field the API names in `issues` ("newPassword" is "New password"). */
+  fieldLabels?: Readonly<Record<string, string>>;
   children?: ReactNode;
 }) {
   const apiError = error instanceof ApiError ? error : null;
@@ -28,7 +31,7 @@ export function ErrorNote({
         <ul>
           {apiError.issues.map((issue) => (
             <li key={`${issue.path}:${issue.message}`}>
-              {issue.path ? `${issue.path}: ` : ""}
+              {issue.path ? `${fieldLabels[issue.path] ?? issue.path}: ` : ""}
               {issue.message}
             </li>
           ))}

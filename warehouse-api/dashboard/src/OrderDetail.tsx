@@ -1,19 +1,28 @@
-import { useState, type SubmitEvent } from "react";
+import { useState, type ReactNode, type SubmitEvent } from "react";
 
-import { ApiError, type Order, type OrderEvent, type OrderStatus } from "./api";
+import { type Order, type OrderEvent, type OrderStatus } from "./api";
 import { Copyable } from "./Copyable";
 import { ErrorNote } from "./ErrorNote";
-import { formatDateTime, formatMoney, NEXT_STATUSES, orderTitle, shortId, STATUS_LABELS } from "./format";
-import { useIsMoving, useMoveOrder, useOrder, useOrderEvents } from "./queries";
+import { countryName, formatDateTime, formatMoney, NEXT_STATUSES, orderTitle, shortId, STATUS_LABELS } from "./format";
+import { useTitle } from "./hooks";
+import { isNoSuchOrder, useIsMoving, useMoveOrder, useOrder, useOrderEvents } from "./queries";
 import { StatusBadge } from "./StatusBadge";
 
 const REASON_MAX = 500;
 
-type Props = { id: string; csrfToken: string; announce: (message: string) => void; onClose: () => void };
+type Props = {
+  id: string;
+  csrfToken: string;
+  announce: (message: string) => void;
+  onClose: () => void;
+  /** On a phone the panel is the whole screen, and closing it is going back to the list. */
+  fullScreen: boolean;
+};
 
-export function OrderDetail({ id, csrfToken, announce, onClose }: Props) {
+export function OrderDetail({ id, csrfToken, announce, onClose, fullScreen }: Props) {
   const order = useOrder(id);
   const saving = useIsMoving();
+  useTitle(order.data ? `Order ${orderTitle(order.data)}` : isNoSuchOrder(order.error) ? "Order not found" : "Order");
 
   // "Saving…" sits beside Close rather than under the buttons, so a click does not shift the panel.
   const closeButton = (
@@ -23,29 +32,45 @@ export function OrderDetail({ id, csrfToken, announce, onClose }: Props) {
           Saving…
         </span>
       ) : null}
-      <button type="button" className="button-small" onClick={onClose}>
-        Close<span className="visually-hidden"> order details</span>
-      </button>
+      {fullScreen ? (
+        <button type="button" className="button-small back-button" onClick={onClose}>
+          <span aria-hidden="true">← </span>All orders
+        </button>
+      ) : (
+        <button type="button" className="button-small" onClick={onClose}>
+          Close<span className="visually-hidden"> order details</span>
+        </button>
+      )}
     </div>
   );
 
-  if (order.isPending) {
-    return (
-      <div className="detail-head">
-        <p className="muted">Loading order {shortId(id)}…</p>
-        {closeButton}
-      </div>
-    );
-  }
+  // On a phone the way back comes first, where a phone's back control is; beside a list, Close ends the line.
+  const head = (title: ReactNode) => (
+    <div className="detail-head">
+      {fullScreen ? closeButton : null}
+      {title}
+      {fullScreen ? null : closeButton}
+    </div>
+  );
+
+  if (order.isPending) return head(<p className="muted">Loading order {shortId(id)}…</p>);
   if (order.isError && !order.data) {
-    const gone = order.error instanceof ApiError && order.error.status === 404;
+    // A mistyped or cut-off link (400: not even an id) is as absent as an unknown id (404).
+    if (isNoSuchOrder(order.error)) {
+      return (
+        <>
+          {head(<h2>Order not found</h2>)}
+          <p className="not-found">
+            No order has the id <code className="break">{id}</code>. The link may be cut short or mistyped: search the list for the
+            order&apos;s number instead.
+          </p>
+        </>
+      );
+    }
     return (
       <>
-        <div className="detail-head">
-          <h2>Order {shortId(id)}</h2>
-          {closeButton}
-        </div>
-        <ErrorNote error={order.error} title={gone ? "This order does not exist (any more)." : "Could not load this order"} />
+        {head(<h2>Order {shortId(id)}</h2>)}
+        <ErrorNote error={order.error} title="Could not load this order" />
       </>
     );
   }
@@ -53,13 +78,12 @@ export function OrderDetail({ id, csrfToken, announce, onClose }: Props) {
   const current = order.data;
   return (
     <>
-      <div className="detail-head">
+      {head(
         <h2>
           <span className="muted small block">Order</span>
           {orderTitle(current)}
-        </h2>
-        {closeButton}
-      </div>
+        </h2>,
+      )}
       {order.isError ? <ErrorNote quiet error={order.error} title="This order could not refresh; it may be out of date." /> : null}
 
       <Actions order={current} csrfToken={csrfToken} announce={announce} />
@@ -86,7 +110,7 @@ export function OrderDetail({ id, csrfToken, announce, onClose }: Props) {
               current.shippingAddress.line1,
               current.shippingAddress.line2,
               `${current.shippingAddress.city} ${current.shippingAddress.postalCode}`,
-              current.shippingAddress.country,
+              countryName(current.shippingAddress.country),
             ]
               .filter((line) => line !== undefined && line !== "")
               .map((line, index) => (

@@ -3,22 +3,34 @@ import { useEffect, useRef, useState } from "react";
 import type { Order, OrderStatus } from "./api";
 import { ErrorNote } from "./ErrorNote";
 import { formatAge, formatDateTime, formatMoney, itemCount, orderTitle, STATUS_LABELS, STATUSES } from "./format";
-import { useDebouncedValue, useNow } from "./hooks";
+import { PHONE, useDebouncedValue, useMediaQuery, useNow, useTitle } from "./hooks";
 import { OrderDetail } from "./OrderDetail";
 import { useOrderList } from "./queries";
+import { navigate, openedOverList, paths } from "./router";
 import { StatusBadge } from "./StatusBadge";
 
 const SEARCH_DEBOUNCE_MS = 250;
 const SKELETON_ROWS = 8;
 
-export function OrdersPage({ csrfToken, announce }: { csrfToken: string; announce: (message: string) => void }) {
+type Props = {
+  /** The order the address names (/orders/:id), open beside the list; or null, the list alone. */
+  orderId: string | null;
+  csrfToken: string;
+  announce: (message: string) => void;
+};
+
+export function OrdersPage({ orderId, csrfToken, announce }: Props) {
   const [status, setStatus] = useState<OrderStatus | null>(null);
   const [search, setSearch] = useState("");
   const q = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
   const list = useOrderList({ status, q });
   const now = useNow(15_000);
+  // On a phone an open order is a full-screen panel over the list, which is out of reach meanwhile.
+  const phone = useMediaQuery(PHONE);
+  const covered = phone && orderId !== null;
+  useTitle("Orders");
 
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const selectedId = orderId;
   const panelRef = useRef<HTMLElement>(null);
   // Bumped on each explicit "open": focus follows the user to the panel (below the table on a tablet).
   const [focusRequest, setFocusRequest] = useState(0);
@@ -31,15 +43,25 @@ export function OrdersPage({ csrfToken, announce }: { csrfToken: string; announc
     if (top < 0 || top > window.innerHeight - 120) panel.scrollIntoView({ block: "start" });
   }, [focusRequest]);
 
+  // Closed by Close, Back or a link: focus returns to the order's row, where the user left the list.
+  const shown = useRef(orderId);
+  useEffect(() => {
+    const previous = shown.current;
+    shown.current = orderId;
+    if (previous && !orderId) document.getElementById(openButtonId(previous))?.focus();
+  }, [orderId]);
+
   function open(id: string) {
-    setSelectedId(id);
+    // Opening an order from the list is a step Back undoes; opening another in its place replaces it, so
+    // Back (and Close, which is Back then) always returns to the list.
+    if (selectedId === null) navigate(paths.order(id), { state: { overList: true } });
+    else navigate(paths.order(id), { replace: true, state: { overList: openedOverList() } });
     setFocusRequest((n) => n + 1);
   }
 
   function close() {
-    const id = selectedId;
-    setSelectedId(null);
-    if (id) document.getElementById(openButtonId(id))?.focus();
+    if (openedOverList()) window.history.back();
+    else navigate(paths.orders);
   }
 
   const pages = list.data?.pages ?? [];
@@ -48,9 +70,9 @@ export function OrdersPage({ csrfToken, announce }: { csrfToken: string; announc
   const total = counts ? STATUSES.reduce((sum, s) => sum + counts[s], 0) : undefined;
 
   return (
-    <main id="orders" className="workspace">
+    <main id="content" className={selectedId ? "workspace has-detail" : "workspace"}>
       <h1 className="visually-hidden">Orders</h1>
-      <div className="orders-column">
+      <div className="orders-column" inert={covered}>
         <div className="toolbar">
           <nav aria-label="Order status" className="tabs">
             <StatusTab value={null} label="All" count={total} current={status} onSelect={setStatus} />
@@ -63,7 +85,8 @@ export function OrdersPage({ csrfToken, announce }: { csrfToken: string; announc
             <input
               id="order-search"
               type="search"
-              placeholder="Order number, PO number, email or reference"
+              placeholder="Order, PO, email or reference ID"
+              aria-describedby="order-search-hint"
               maxLength={254}
               autoComplete="off"
               spellCheck={false}
@@ -72,6 +95,9 @@ export function OrdersPage({ csrfToken, announce }: { csrfToken: string; announc
                 setSearch(event.target.value);
               }}
             />
+            <p id="order-search-hint" className="visually-hidden">
+              Finds an order by its number, its PO number, the customer&apos;s email, or the reference ID of any step in its history.
+            </p>
           </div>
         </div>
 
@@ -148,7 +174,7 @@ export function OrdersPage({ csrfToken, announce }: { csrfToken: string; announc
 
       <section aria-label="Order details" className="detail-panel" ref={panelRef} tabIndex={-1}>
         {selectedId ? (
-          <OrderDetail key={selectedId} id={selectedId} csrfToken={csrfToken} announce={announce} onClose={close} />
+          <OrderDetail key={selectedId} id={selectedId} csrfToken={csrfToken} announce={announce} onClose={close} fullScreen={phone} />
         ) : (
           <p className="muted placeholder">Select an order to see its lines, its history and the next steps.</p>
         )}
@@ -188,6 +214,7 @@ function StatusTab({ value, label, count, current, onSelect }: StatusTabProps) {
 }
 
 function OrderRow({ order, now, selected, onOpen }: { order: Order; now: number; selected: boolean; onOpen: (id: string) => void }) {
+  const items = itemCount(order.lines);
   return (
     // The row is a mouse target; the button in its first cell is the keyboard and screen reader one.
     <tr
@@ -197,7 +224,7 @@ function OrderRow({ order, now, selected, onOpen }: { order: Order; now: number;
         onOpen(order.id);
       }}
     >
-      <td>
+      <td className="cell-order">
         <button
           type="button"
           id={openButtonId(order.id)}
@@ -212,18 +239,22 @@ function OrderRow({ order, now, selected, onOpen }: { order: Order; now: number;
           {orderTitle(order)}
         </button>
       </td>
-      <td className="truncate" title={order.reference}>
+      <td className="break cell-reference">
+        <span className="phone-label">PO </span>
         {order.reference}
       </td>
-      <td>
+      <td className="cell-customer">
         <span className="truncate block">{order.customer.name}</span>
         <span className="truncate block muted small" title={order.customer.email}>
           {order.customer.email}
         </span>
       </td>
-      <td className="num">{itemCount(order.lines)}</td>
-      <td className="num">{formatMoney(order.totalCents)}</td>
-      <td>
+      <td className="num cell-items">
+        {items}
+        <span className="phone-label"> {items === 1 ? "item" : "items"}</span>
+      </td>
+      <td className="num cell-total">{formatMoney(order.totalCents)}</td>
+      <td className="cell-status">
         <StatusBadge status={order.status} />
       </td>
       <td className="age" title={formatDateTime(order.createdAt)}>

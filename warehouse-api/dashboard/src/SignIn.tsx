@@ -3,16 +3,20 @@ import { useEffect, useState, type SubmitEvent } from "react";
 
 import { ApiError, signIn, type Session } from "./api";
 import { ErrorNote } from "./ErrorNote";
+import { Field, PasswordField } from "./Field";
+import { useTitle } from "./hooks";
 import { keys } from "./queries";
 
 export function SignIn() {
   const client = useQueryClient();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  useTitle("Sign in");
 
   // Nothing from the last session stays in memory once it is over, whoever signs in next.
   useEffect(() => {
     client.removeQueries({ queryKey: keys.orders });
+    client.removeQueries({ queryKey: keys.accounts });
   }, [client]);
 
   const attempt = useMutation({
@@ -29,6 +33,7 @@ export function SignIn() {
 
   const error = attempt.error;
   const throttled = error instanceof ApiError && error.status === 429;
+  const wrong = error instanceof ApiError && error.status === 401 ? true : undefined;
 
   return (
     <main className="sign-in">
@@ -36,36 +41,25 @@ export function SignIn() {
       <h1>Sign in</h1>
       <p className="muted">For warehouse staff. Use the email and password you were given.</p>
       <form onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="email">Email</label>
-          <input
-            id="email"
-            type="email"
-            autoComplete="username"
-            required
-            maxLength={254}
-            value={email}
-            aria-invalid={error instanceof ApiError && error.status === 401 ? true : undefined}
-            onChange={(event) => {
-              setEmail(event.target.value);
-            }}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="password">Password</label>
-          <input
-            id="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            maxLength={200}
-            value={password}
-            aria-invalid={error instanceof ApiError && error.status === 401 ? true : undefined}
-            onChange={(event) => {
-              setPassword(event.target.value);
-            }}
-          />
-        </div>
+        <Field
+          id="email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          required
+          maxLength={254}
+          value={email}
+          aria-invalid={wrong}
+          onChange={setEmail}
+        />
+        <PasswordField
+          id="password"
+          label="Password"
+          autoComplete="current-password"
+          value={password}
+          aria-invalid={wrong}
+          onChange={setPassword}
+        />
         {error ? (
           <ErrorNote
             error={error}

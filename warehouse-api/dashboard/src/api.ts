@@ -4,8 +4,9 @@
 // runtime code (drizzle-zod, @hono/zod-openapi), and the browser only needs the shapes. They cannot drift:
 // src/dashboard-types.test.ts holds them equal to the API's schemas when the warehouse is typechecked.
 import type { OrderStatus } from "../../src/orders/lifecycle.js";
+import type { StaffRole } from "../../src/staff/roles.js";
 
-export type { OrderStatus };
+export type { OrderStatus, StaffRole };
 
 export type OrderLine = { sku: string; name: string; quantity: number; unitPriceCents: number };
 
@@ -42,7 +43,11 @@ export type OrderEvent = {
 
 export type OrderPage = { items: Order[]; nextCursor: string | null; counts: Record<OrderStatus, number> };
 
-export type Session = { user: { email: string; name: string }; csrfToken: string };
+export type StaffUser = { id: string; email: string; name: string; role: StaffRole };
+
+export type Session = { user: StaffUser; csrfToken: string };
+
+export type StaffAccount = { id: string; email: string; name: string; role: StaffRole; disabled: boolean; createdAt: string };
 
 type ErrorBody = { error: string; message: string; correlationId?: string; issues?: { path: string; message: string }[] };
 
@@ -89,11 +94,20 @@ export function newActionId(): string {
 
 type RequestOptions = {
   actionId: string;
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
   body?: unknown;
   csrfToken?: string;
   signal?: AbortSignal;
 };
+
+/**
+ * How often a call the warehouse refused as busy (503 `busy`: too many password checks at once, refused
+ * before anything was done) is sent again after its Retry-After, before staff are shown the refusal.
+ */
+const BUSY_RETRIES = 2;
+const BUSY_WAIT_MAX_SECONDS = 3;
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function request<T>(path: string, { actionId, method = "GET", body, csrfToken, signal }: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json", "X-Correlation-Id": actionId };
@@ -101,23 +115,28 @@ async function request<T>(path: string, { actionId, method = "GET", body, csrfTo
   if (csrfToken !== undefined) headers["X-CSRF-Token"] = csrfToken;
 
   let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: "same-origin",
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      ...(signal ? { signal } : {}),
-    });
-  } catch (error) {
-    // A cancelled query is React Query's business, not a failure to show.
-    if (signal?.aborted) throw error;
-    throw new ApiError({
-      status: 0,
-      code: "network_error",
-      message: "Could not reach the warehouse. Check the connection and try again.",
-      correlationId: actionId,
-    });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      response = await fetch(path, {
+        method,
+        headers,
+        credentials: "same-origin",
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      // A cancelled query is React Query's business, not a failure to show.
+      if (signal?.aborted) throw error;
+      throw new ApiError({
+        status: 0,
+        code: "network_error",
+        message: "Could not reach the warehouse. Check the connection and try again.",
+        correlationId: actionId,
+      });
+    }
+    const retryAfter = Number(response.headers.get("Retry-After"));
+    if (response.status !== 503 || attempt >= BUSY_RETRIES || !(retryAfter > 0 && retryAfter <= BUSY_WAIT_MAX_SECONDS)) break;
+    await wait(retryAfter * 1000);
   }
 
   if (response.ok) {
@@ -146,14 +165,13 @@ async function readError(response: Response): Promise<ErrorBody | null> {
   }
 }
 
-/** The current session, or null when nobody is signed in. */
+/** The current session, or null when nobody is signed in (the warehouse answers that with a 200, not a 401). */
 export async function getSession(signal?: AbortSignal): Promise<Session | null> {
-  try {
-    return await request<Session>("/api/session", { actionId: newActionId(), ...(signal ? { signal } : {}) });
-  } catch (error) {
-    if (isSessionEnded(error)) return null;
-    throw error;
-  }
+  const current = await request<Session | { user: null; csrfToken: null }>("/api/session", {
+    actionId: newActionId(),
+    ...(signal ? { signal } : {}),
+  });
+  return current.user ? current : null;
 }
 
 export const signIn = (email: string, password: string) =>
@@ -186,3 +204,26 @@ export type TransitionRequest = { to: OrderStatus; reason?: string };
 
 export const transitionOrder = (id: string, transition: TransitionRequest, csrfToken: string, actionId: string) =>
   request<Order>(`/api/orders/${encodeURIComponent(id)}/transitions`, { actionId, method: "POST", body: transition, csrfToken });
+
+export const listAccounts = (signal: AbortSignal) => request<{ items: StaffAccount[] }>("/api/staff", { actionId: newActionId(), signal });
+
+export type NewAccount = { name: string; email: string; role: StaffRole; password: string };
+
+export const addAccount = (account: NewAccount, csrfToken: string) =>
+  request<StaffAccount>("/api/staff", { actionId: newActionId(), method: "POST", body: account, csrfToken });
+
+export type AccountChange = { role?: StaffRole; disabled?: boolean };
+
+export const changeAccount = (id: string, change: AccountChange, csrfToken: string) =>
+  request<StaffAccount>(`/api/staff/${encodeURIComponent(id)}`, { actionId: newActionId(), method: "PATCH", body: change, csrfToken });
+
+export const resetPassword = (id: string, password: string, csrfToken: string) =>
+  request<undefined>(`/api/staff/${encodeURIComponent(id)}/password`, {
+    actionId: newActionId(),
+    method: "POST",
+    body: { password },
+    csrfToken,
+  });
+
+export const changeOwnPassword = (change: { currentPassword: string; newPassword: string }, csrfToken: string) =>
+  request<undefined>("/api/account/password", { actionId: newActionId(), method: "POST", body: change, csrfToken });

@@ -20,8 +20,30 @@ export { NEXT_STATUSES };
 const money = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" });
 export const formatMoney = (cents: number) => money.format(cents / 100);
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium" });
+// In the reader's own time zone, named ("1 Dec 2026, 15:04:05 GMT+1"), as the Store's LocalTime shows
+// times: staff in two places (or on a laptop set to UTC) then read the same moment the same way. Fields,
+// not dateStyle/timeStyle: those two cannot be combined with timeZoneName.
+const dateTime = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZoneName: "short",
+});
 export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
+
+const regions = new Intl.DisplayNames(["en-GB"], { type: "region", fallback: "code" });
+
+/** "United Kingdom" for GB: orders carry the ISO code, a person reads the name. */
+export function countryName(code: string): string {
+  try {
+    return regions.of(code) ?? code;
+  } catch {
+    return code; // not a well-formed region code: show what the order says
+  }
+}
 
 const relative = new Intl.RelativeTimeFormat("en-GB", { style: "short", numeric: "auto" });
 

@@ -12,19 +12,27 @@ import {
 } from "@tanstack/react-query";
 
 import {
+  addAccount,
   ApiError,
+  changeAccount,
+  changeOwnPassword,
   getOrder,
   getOrderEvents,
   getSession,
   isSessionEnded,
+  listAccounts,
   listOrders,
   newActionId,
+  resetPassword,
   transitionOrder,
+  type AccountChange,
+  type NewAccount,
   type Order,
   type OrderFilter,
   type OrderPage,
   type OrderStatus,
   type Session,
+  type StaffAccount,
 } from "./api";
 import { orderTitle, STATUS_LABELS } from "./format";
 
@@ -39,6 +47,7 @@ export const keys = {
   order: (id: string) => ["orders", "detail", id] as const,
   events: (id: string) => ["orders", "events", id] as const,
   move: ["move-order"] as const,
+  accounts: ["staff-accounts"] as const,
 };
 
 /**
@@ -102,13 +111,16 @@ function findInLists(client: QueryClient, id: string): Order | undefined {
   return undefined;
 }
 
+/** A 4xx for one order (404: no such order; 400: not even an id) will not change by asking again. */
+export const isNoSuchOrder = (error: unknown) => error instanceof ApiError && (error.status === 404 || error.status === 400);
+
 export function useOrder(id: string) {
   const client = useQueryClient();
-  const refetchInterval = usePollInterval();
+  const pollMs = usePollInterval();
   return useQuery<Order>({
     queryKey: keys.order(id),
     queryFn: ({ signal }) => getOrder(id, { signal }),
-    refetchInterval,
+    refetchInterval: (query) => (isNoSuchOrder(query.state.error) ? false : pollMs),
     // The row already holds the whole order: show it at once while the detail loads.
     placeholderData: () => findInLists(client, id),
   });
@@ -194,4 +206,55 @@ async function explainConflict(conflict: ApiError, order: Order, actionId: strin
   } catch {
     return conflict;
   }
+}
+
+export function useAccounts() {
+  return useQuery({ queryKey: keys.accounts, queryFn: async ({ signal }) => (await listAccounts(signal)).items });
+}
+
+export function useAddAccount(csrfToken: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (account: NewAccount) => addAccount(account, csrfToken),
+    onSuccess: (added) => {
+      client.setQueryData<StaffAccount[]>(keys.accounts, (accounts) => (accounts ? [...accounts, added] : accounts));
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: keys.accounts }),
+  });
+}
+
+/**
+ * Disables, enables or changes the role of an account, optimistically: the list shows it at once and goes
+ * back if the warehouse says no (the last admin, say). A change to one's own role also changes one's session.
+ */
+export function useChangeAccount(session: Session) {
+  const client = useQueryClient();
+  return useMutation<StaffAccount, Error, { account: StaffAccount; change: AccountChange }, StaffAccount[] | undefined>({
+    mutationFn: ({ account, change }) => changeAccount(account.id, change, session.csrfToken),
+    onMutate: async ({ account, change }) => {
+      await client.cancelQueries({ queryKey: keys.accounts });
+      const before = client.getQueryData<StaffAccount[]>(keys.accounts);
+      client.setQueryData<StaffAccount[]>(keys.accounts, (accounts) =>
+        accounts?.map((item) => (item.id === account.id ? { ...item, ...change } : item)),
+      );
+      return before;
+    },
+    onError: (_error, _variables, before) => {
+      client.setQueryData(keys.accounts, before);
+    },
+    onSuccess: (changed) => {
+      if (changed.id === session.user.id) void client.invalidateQueries({ queryKey: keys.session });
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: keys.accounts }),
+  });
+}
+
+export function useResetPassword(csrfToken: string) {
+  return useMutation({ mutationFn: ({ id, password }: { id: string; password: string }) => resetPassword(id, password, csrfToken) });
+}
+
+export function useChangeOwnPassword(csrfToken: string) {
+  return useMutation({
+    mutationFn: (change: { currentPassword: string; newPassword: string }) => changeOwnPassword(change, csrfToken),
+  });
 }

@@ -1,9 +1,10 @@
 /**
  * Adds a staff account to the warehouse database:
  *
- *   echo 'a long password' | npm run staff:add -- --email sam@example.com --name "Sam"   (from the repository root: ./data/warehouse.db)
+ *   echo 'a long password' | npm run staff:add -- --email sam@example.com --name "Sam" [--role admin]   (from the repository root: ./data/warehouse.db)
  *
  * The password is read from standard input, so it stays out of the shell history and the process list.
+ * Staff unless `--role admin`: the way in for someone who runs the warehouse, when no admin can sign in.
  */
 import { text } from "node:stream/consumers";
 import { parseArgs } from "node:util";
@@ -12,19 +13,22 @@ import { z } from "zod";
 
 import { openDatabase } from "../db/client.js";
 import { loadEnv } from "../env.js";
+import { STAFF_ROLES } from "../staff/roles.js";
 import { createStaffRepo } from "../staff/staff.repo.js";
+import { NewPasswordSchema, StaffEmailSchema, StaffNameSchema } from "../staff/staff.schemas.js";
 
 const Args = z.object({
-  email: z.email(),
-  name: z.string().trim().min(1).max(100),
-  password: z.string().min(12, "The password must be at least 12 characters.").max(200),
+  email: StaffEmailSchema,
+  name: StaffNameSchema,
+  role: z.enum(STAFF_ROLES).default("staff"),
+  password: NewPasswordSchema,
 });
 
-const { values } = parseArgs({ options: { email: { type: "string" }, name: { type: "string" } } });
+const { values } = parseArgs({ options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } } });
 const parsed = Args.safeParse({ ...values, password: (await text(process.stdin)).replace(/\r?\n$/, "") });
 if (!parsed.success) {
   console.error(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("\n"));
-  console.error('usage: echo "<password>" | npm run staff:add -- --email <email> --name <name>');
+  console.error('usage: echo "<password>" | npm run staff:add -- --email <email> --name <name> [--role admin|staff]');
   process.exit(2);
 }
 
@@ -35,4 +39,4 @@ if (staff.findUserByEmail(parsed.data.email)) {
   process.exit(1);
 }
 const user = await staff.addUser(parsed.data);
-console.log(`Added ${user.name} <${user.email}> to ${env.WAREHOUSE_DB_PATH}.`);
+console.log(`Added ${user.name} <${user.email}> (${user.role}) to ${env.WAREHOUSE_DB_PATH}.`);

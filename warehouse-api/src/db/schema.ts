@@ -1,6 +1,8 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 import { ORDER_EVENT_TYPES, ORDER_STATUSES } from "../orders/lifecycle.js";
+import { STAFF_ROLES } from "../staff/roles.js";
 
 // The tables are the single source of truth: request and response schemas derive from them (see
 // orders/orders.schemas.ts). The values a status or event-type column may hold are the domain's
@@ -35,13 +37,15 @@ export const orders = sqliteTable(
     updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
   },
   // The list is always newest first (id DESC): each index ends in id so a filtered page is an index range.
+  // The search's keys (orders.repo.ts `list`) each have one; the correlation IDs are the trail's
+  // (order_events), which holds the order's own as its first event.
   (t) => [
     index("orders_status_id_idx").on(t.status, t.id),
     // One order per store order, whatever Idempotency-Key it came with (orders.repo.ts refuses a second).
     uniqueIndex("orders_store_order_id_unique").on(t.storeOrderId),
-    index("orders_reference_idx").on(t.reference, t.id),
+    // PO numbers are found in any case: the index holds them as the search compares them, lower().
+    index("orders_reference_lower_idx").on(sql`lower(${t.reference})`, t.id),
     index("orders_customer_email_idx").on(t.customerEmail, t.id),
-    index("orders_correlation_id_idx").on(t.correlationId, t.id),
     index("orders_store_order_number_idx").on(t.storeOrderNumber, t.id),
   ],
 );
@@ -78,7 +82,11 @@ export const orderEvents = sqliteTable(
     correlationId: text().notNull(),
     at: integer({ mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("order_events_order_id_idx").on(t.orderId, t.id)],
+  (t) => [
+    index("order_events_order_id_idx").on(t.orderId, t.id),
+    // The search by any step's correlation ID: one range per ID, ordered by order id, newest order first.
+    index("order_events_correlation_id_idx").on(t.correlationId, t.orderId),
+  ],
 );
 
 export const OUTBOX_STATES = ["pending", "delivered", "parked"] as const;
@@ -144,6 +152,10 @@ export const staffUsers = sqliteTable("staff_users", {
   name: text().notNull(),
   /** scrypt, self-describing: `scrypt$N$r$p$salt$hash` (see staff/password.ts). Never logged. */
   passwordHash: text().notNull(),
+  /** What the account may do (staff/roles.ts). Accounts from before roles existed became admins (migration 0010). */
+  role: text({ enum: STAFF_ROLES }).notNull().default("staff"),
+  /** Set when an admin disables the account: it cannot sign in, and its sessions were ended then. */
+  disabledAt: integer({ mode: "timestamp_ms" }),
   createdAt: integer({ mode: "timestamp_ms" }).notNull(),
 });
 

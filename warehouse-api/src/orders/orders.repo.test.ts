@@ -209,6 +209,23 @@ describe("order search", () => {
     expect(orders.list({ q: "ST-0042", limit: 20 }).items).toEqual([]);
   });
 
+  it("finds an order by the correlation ID of any event in its trail, newest first, with a status and page by page", async () => {
+    const orders = repo();
+    // One ID on many orders' events: a batch a script moved under one request, say.
+    const moved: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const { id } = await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: `checkout-${i}` });
+      orders.transition(id, { ...staff("batch"), to: i % 2 ? "picking" : "cancelled", reason: i % 2 ? null : "duplicate" });
+      moved.push(id);
+    }
+    const picking = moved.filter((_, i) => i % 2);
+
+    expect(walk(orders, { q: "batch", limit: 3 })).toEqual(newestFirst(moved));
+    expect(walk(orders, { q: "batch", status: "picking", limit: 2 })).toEqual(newestFirst(picking));
+    expect(orders.list({ q: "checkout-3", limit: 20 }).items.map((order) => order.id)).toEqual([moved[3]]);
+    expect(orders.list({ q: "checkout-3", status: "cancelled", limit: 20 }).items).toEqual([]);
+  });
+
   it("finds an order by a reference or email only as a whole, never by its start", async () => {
     const { orders } = await seedSearch();
 

@@ -359,18 +359,21 @@ export function createOrdersRepo(db: Db) {
     /**
      * Newest first, keyset-paginated on the time-ordered id: stable while new orders arrive.
      *
-     * `q` matches exactly: the order id, the correlation ID, the reference as typed, or the customer email
-     * in any case (emails are stored lower-case). Exact so that a page costs the same at any size: each
-     * key is then one index range already ordered by id, and its newest `limit + 1` matches past the
-     * cursor are read straight off the index. A prefix, or even a plain OR of the four keys, makes SQLite
-     * collect every match and sort them all before it can take a page.
+     * `q` matches a whole key, as staff paste or read it out: the order id; the store's order number, the
+     * PO number and the customer email in any case (upper-case, lower() and lower-case, as each is indexed);
+     * or the correlation ID of any event in the order's trail (the checkout that placed it, each staff move,
+     * a cancellation). Exact so that a page costs the same at any size: each key is then one index range
+     * already ordered by id, and its newest `limit + 1` matches past the cursor are read straight off the
+     * index. A prefix, or even a plain OR of the keys, makes SQLite collect every match and sort them all
+     * before it can take a page.
      *
      * So each key is searched on its own and the page is taken from their union. The status and cursor
      * go inside every branch: applied after the branch's LIMIT, they could leave a page short. `IN`
      * also shows an order matched by two keys only once.
      */
     list({ status, q, limit, cursor }: ListOrdersQuery): { items: Order[]; nextCursor: string | null } {
-      const filters = and(status ? eq(orders.status, status) : undefined, cursor ? lt(orders.id, cursor) : undefined);
+      const statusIs = status ? eq(orders.status, status) : undefined;
+      const filters = and(statusIs, cursor ? lt(orders.id, cursor) : undefined);
       const newestMatching = (key: SQL, name: string) => {
         const branch = db
           .select({ id: orders.id })
@@ -382,15 +385,29 @@ export function createOrdersRepo(db: Db) {
         // SQLite takes no ORDER BY or LIMIT on a member of a UNION itself, only on a subquery inside one.
         return db.select({ id: branch.id }).from(branch);
       };
+      // The trail's events, by the order each belongs to: (correlation_id, order_id) is one index range,
+      // newest order first; each match then costs one look-up of its order, for the status filter.
+      const withEventMatching = (correlationId: string) => {
+        const branch = db
+          .select({ id: orderEvents.orderId })
+          .from(orderEvents)
+          .innerJoin(orders, eq(orders.id, orderEvents.orderId))
+          .where(and(eq(orderEvents.correlationId, correlationId), statusIs, cursor ? lt(orderEvents.orderId, cursor) : undefined))
+          .orderBy(desc(orderEvents.orderId))
+          .limit(limit + 1)
+          .as("by_event_correlation_id");
+        return db.select({ id: branch.id }).from(branch);
+      };
       const where = q
         ? inArray(
             orders.id,
             unionAll(
               newestMatching(eq(orders.id, q), "by_id"),
               newestMatching(eq(orders.storeOrderNumber, q.toUpperCase()), "by_store_order_number"),
-              newestMatching(eq(orders.correlationId, q), "by_correlation_id"),
-              newestMatching(eq(orders.reference, q), "by_reference"),
+              // lower() on both sides, so a reference matches itself whatever SQLite's lower() makes of it.
+              newestMatching(sql`lower(${orders.reference}) = lower(${q})`, "by_reference"),
               newestMatching(eq(orders.customerEmail, q.toLowerCase()), "by_email"),
+              withEventMatching(q),
             ),
           )
         : filters;

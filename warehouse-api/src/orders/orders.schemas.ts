@@ -162,7 +162,7 @@ export const ListOrdersQuerySchema = z.object({
     .openapi({
       param: { name: "q", in: "query" },
       description:
-        "Finds orders by exact match on the order id, the store's order number (in any case), the correlation ID, the PO number (as stored), or the customer email (in any case). Not a prefix or substring search.",
+        "Finds orders by exact match on the order id, the store's order number, the PO number or the customer email (each in any case), or the correlation ID of any event in the order's trail (the checkout that placed it, a staff move, a cancellation). Not a prefix or substring search.",
     }),
   limit: z.coerce
     .number()

@@ -202,7 +202,17 @@ describe("GET /api/orders", () => {
       const res = await list.app.request(`/api/orders?q=${encodeURIComponent(q)}`, { headers });
       return (await res.json()) as { items: Order[]; counts: Record<string, number> };
     };
+    /** A staff move, under the correlation ID of the click that made it. */
+    const move = async (id: string, body: { to: string; reason?: string }, correlationId: string) => {
+      const res = await list.app.request(`/api/orders/${id}/transitions`, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json", "x-correlation-id": correlationId },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+    };
     return {
+      move,
       place: async (reference: string, email: string, correlationId: string) => {
         const res = await list.app.request(
           "/api/orders",
@@ -216,7 +226,7 @@ describe("GET /api/orders", () => {
     };
   }
 
-  it("finds orders by exact id, correlation ID or reference, or by email in any case, with counts for the tabs", async () => {
+  it("finds orders by exact id, the checkout's correlation ID, or by PO number or email in any case, with counts for the tabs", async () => {
     const { place, search, found } = await searchWarehouse();
     const ada = await place("PO-77-A", "Ada@Example.com", "corr-ada");
     const bob = await place("PO-78", "bob@example.com", "corr-bob");
@@ -226,6 +236,8 @@ describe("GET /api/orders", () => {
     expect(await found(ada.id)).toEqual([ada.id]);
     expect(await found("corr-bob")).toEqual([bob.id]);
     expect(await found("PO-78")).toEqual([bob.id]);
+    expect(await found("po-77-a")).toEqual([ada.id]);
+    expect(await found("Po-77-A")).toEqual([ada.id]);
     expect(await found("ADA@example.COM")).toEqual([ada.id]);
     expect(await found("  ada@example.com ")).toEqual([ada.id]);
     expect(await found("bob@example.com")).toEqual([bobAgain.id, bob.id]);
@@ -241,8 +253,19 @@ describe("GET /api/orders", () => {
     for (const part of ["ada", "ada@exa", "example.com", "PO-7", "PO-77", "77-A", "corr", ada.id.slice(0, 13), ada.id.slice(-8)]) {
       expect(await found(part), part).toEqual([]);
     }
-    // The reference is compared as typed; only the email ignores case.
-    expect(await found("po-77-a")).toEqual([]);
+  });
+
+  it("finds an order by the correlation ID of any event in its trail: a staff move, a cancellation", async () => {
+    const { place, move, found } = await searchWarehouse();
+    const ada = await place("PO-1", "ada@example.com", "corr-ada");
+    const bob = await place("PO-2", "bob@example.com", "corr-bob");
+    await move(ada.id, { to: "picking" }, "click-pick-ada");
+    await move(bob.id, { to: "cancelled", reason: "Customer asked" }, "click-cancel-bob");
+
+    expect(await found("click-pick-ada")).toEqual([ada.id]);
+    expect(await found("click-cancel-bob")).toEqual([bob.id]);
+    // Exact, as for every key: a part of the ID finds nothing.
+    expect(await found("click-pick")).toEqual([]);
   });
 
   it.each(["limit=0", "limit=101", "limit=abc", "status=lost", "cursor=nope", `q=${"x".repeat(255)}`])(

@@ -45,3 +45,14 @@ export function sessionOf(c: Context<AppEnv>): Session {
   if (!session) throw new Error("a staff route is missing its requireStaff middleware");
   return session;
 }
+
+/**
+ * The admins' gate, after requireStaff: 403 for any other staff member. The dashboard shows them no account
+ * management; this is what holds when someone calls the API anyway.
+ */
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  if (sessionOf(c).user.role !== "admin") {
+    return jsonError(c, HTTP.FORBIDDEN, "forbidden", "Only an admin can manage staff accounts.");
+  }
+  await next();
+});

@@ -8,33 +8,19 @@ import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import type { AppRouteHandler } from "../lib/openapi.js";
 import { warehouseMetrics } from "../metrics.js";
-import { DECOY_HASH, passwordCheckSlots, verifyPassword, type PasswordCheckBudget } from "./password.js";
+import { passwordsBusy, tooManyAttempts, type PasswordGuard } from "./password-guard.js";
+import { DECOY_HASH, verifyPassword } from "./password.js";
 import { SESSION_COOKIE, sessionOf } from "./require-staff.js";
 import type * as routes from "./session.openapi.js";
-import { createSignInThrottle } from "./sign-in-throttle.js";
 import type { StaffRepo } from "./staff.repo.js";
 
 const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
-/**
- * One scrypt check at a time leaves three of libuv's four threads to the order path, and a quarter of one
- * core leaves the rest of a small machine to it too. At 50–100 ms a check, that is ten or more sign-ins
- * in a row, then two to five a second, for a dashboard a handful of staff use.
- */
-const DEFAULT_PASSWORD_CHECKS: PasswordCheckBudget = { atOnce: 1, share: 0.25, burstMs: 1000 };
 
 export function sessionHandlers(
-  {
-    db,
-    logger,
-    sessionTtlMs = DEFAULT_SESSION_TTL_MS,
-    trustedProxies = NO_TRUSTED_PROXIES,
-    passwordChecks = DEFAULT_PASSWORD_CHECKS,
-  }: AppDeps,
+  { logger, sessionTtlMs = DEFAULT_SESSION_TTL_MS, trustedProxies = NO_TRUSTED_PROXIES }: AppDeps,
   staff: StaffRepo,
+  { slots, throttle }: PasswordGuard,
 ) {
-  const throttle = createSignInThrottle(db);
-  const slots = passwordCheckSlots(passwordChecks);
-
   const signIn: AppRouteHandler<typeof routes.signIn> = async (c) => {
     const { email, password } = c.req.valid("json");
     const client = requestClient(c, trustedProxies);
@@ -43,28 +29,23 @@ export function sessionHandlers(
     if (!release) {
       logger.warn("sign-in refused: the password checks are busy");
       warehouseMetrics().signInsThrottled.add(1, { reason: "hashing_budget" });
-      c.header("Retry-After", "1");
-      return jsonError(c, HTTP.SERVICE_UNAVAILABLE, "busy", "Too many sign-ins at once. Try again in a second.");
+      return passwordsBusy(c, "Too many sign-ins at once. Try again in a second.");
     }
     try {
       const turn = await throttle.take(email, client.address);
       if (!turn.ok) {
         logger.warn({ limit: turn.limit, retryAfterSeconds: turn.retryAfterSeconds }, "sign-in throttled");
         warehouseMetrics().signInsThrottled.add(1, { reason: turn.limit });
-        c.header("Retry-After", String(turn.retryAfterSeconds));
-        return jsonError(
-          c,
-          HTTP.TOO_MANY_REQUESTS,
-          "too_many_attempts",
-          `Too many sign-in attempts. Try again in ${turn.retryAfterSeconds} seconds.`,
-        );
+        return tooManyAttempts(c, turn, "sign-in attempts");
       }
 
       const user = staff.findUserByEmail(email);
-      // Checked against a decoy when the account does not exist, so both failures take as long.
+      // Checked against a decoy when the account does not exist, so both failures take as long. A disabled
+      // account is refused after its check, with the same answer: sign-in tells nobody which accounts exist,
+      // or which passwords were right (OWASP's generic answer).
       const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
-      if (!user || !valid) {
-        logger.warn({ knownAccount: Boolean(user) }, "sign-in failed");
+      if (!user || !valid || user.disabledAt !== null) {
+        logger.warn({ knownAccount: Boolean(user), disabled: user ? user.disabledAt !== null : undefined }, "sign-in failed");
         return jsonError(c, HTTP.UNAUTHORIZED, "invalid_credentials", "Wrong email or password.");
       }
 
@@ -79,15 +60,20 @@ export function sessionHandlers(
         expires: session.expiresAt,
       });
       logger.info({ staffId: user.id }, "staff signed in");
-      return c.json({ user: { email: user.email, name: user.name }, csrfToken: session.csrfToken }, HTTP.OK);
+      const { id, email: userEmail, name, role } = user;
+      return c.json({ user: { id, email: userEmail, name, role }, csrfToken: session.csrfToken }, HTTP.OK);
     } finally {
       release();
     }
   };
 
+  // Anyone may ask: the dashboard asks on every start, and "nobody" is an answer, not an error (a 401 here
+  // was a red line in every signed-out browser's console).
   const current: AppRouteHandler<typeof routes.current> = (c) => {
-    const { user, csrfToken } = sessionOf(c);
-    return c.json({ user: { email: user.email, name: user.name }, csrfToken }, HTTP.OK);
+    const token = getCookie(c, SESSION_COOKIE);
+    const session = token ? staff.findSession(token) : undefined;
+    if (!session) return c.json({ user: null, csrfToken: null }, HTTP.OK);
+    return c.json({ user: session.user, csrfToken: session.csrfToken }, HTTP.OK);
   };
 
   const signOut: AppRouteHandler<typeof routes.signOut> = (c) => {

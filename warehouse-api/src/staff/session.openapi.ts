@@ -2,10 +2,17 @@ import { createRoute, z } from "@hono/zod-openapi";
 
 import { HTTP } from "../lib/http-status.js";
 import { errorContent, jsonContent, jsonContentRequired } from "../lib/openapi.js";
+import { StaffUserSchema } from "./staff.schemas.js";
 
-const SessionSchema = z.object({ user: z.object({ email: z.string(), name: z.string() }), csrfToken: z.string() }).openapi("StaffSession");
+const SessionSchema = z.object({ user: StaffUserSchema, csrfToken: z.string() }).openapi("StaffSession");
+
+/** Who is signed in: a session, or nobody. */
+const CurrentSessionSchema = z
+  .union([SessionSchema, z.object({ user: z.null(), csrfToken: z.null() })])
+  .openapi("CurrentStaffSession", { description: "`user` and `csrfToken` are null when nobody is signed in." });
 
 export type SessionResponse = z.infer<typeof SessionSchema>;
+export type CurrentSessionResponse = z.infer<typeof CurrentSessionSchema>;
 
 const SignInSchema = z.object({ email: z.email().max(254), password: z.string().min(1).max(200) }).openapi("SignIn");
 
@@ -28,8 +35,8 @@ export const current = createRoute({
   method: "get",
   path: "/api/session",
   tags: ["Staff session"],
-  summary: "The signed-in staff member and the CSRF token",
-  responses: { [HTTP.OK]: jsonContent(SessionSchema, "Signed in"), [HTTP.UNAUTHORIZED]: errorContent("Not signed in") },
+  summary: "Who is signed in, and the session's CSRF token; nobody is an answer too (open to anyone)",
+  responses: { [HTTP.OK]: jsonContent(CurrentSessionSchema, "The session, or `{ user: null, csrfToken: null }`") },
 });
 
 export const signOut = createRoute({

@@ -25,7 +25,6 @@ describe("staff API without a session", () => {
   it("answers 401 on every staff route, while order creation for the Store stays open", async () => {
     const id = await placedOrderId();
     const calls: [string, RequestInit][] = [
-      ["/api/session", {}],
       ["/api/session", { method: "DELETE" }],
       ["/api/orders", {}],
       [`/api/orders/${id}`, {}],
@@ -45,18 +44,26 @@ describe("staff API without a session", () => {
     const res = await warehouse.app.request("/api/orders", { headers: { cookie: "fishtag_session=forged" } });
     expect(res.status).toBe(401);
   });
+
+  it("says who is signed in, nobody included, with a 200: a signed-out dashboard logs no error asking", async () => {
+    for (const cookie of [undefined, "fishtag_session=forged"]) {
+      const res = await warehouse.app.request("/api/session", { headers: cookie ? { cookie } : {} });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ user: null, csrfToken: null });
+    }
+  });
 });
 
 // scrypt is slow on purpose (about 50 ms and 32 MiB per check), which adds up while CI builds the store
 // on the same two cores. The throttle's own tests are in sign-in-throttle.test.ts.
 describe("signing in", { timeout: 30_000 }, () => {
   it("sets an HttpOnly, SameSite=Strict session cookie and returns the staff member and a CSRF token", async () => {
-    await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
+    const { id } = await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
     const res = await signIn("STAFF@warehouse.test", TEST_STAFF.password);
 
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      user: { email: TEST_STAFF.email, name: TEST_STAFF.name },
+      user: { id, email: TEST_STAFF.email, name: TEST_STAFF.name, role: "staff" },
       csrfToken: expect.stringMatching(/^[\w-]{43}$/),
     });
     const cookie = res.headers.get("set-cookie") ?? "";
@@ -114,13 +121,15 @@ describe("signing in", { timeout: 30_000 }, () => {
 describe("a signed-in session", () => {
   it("expires: an expired session row is refused", async () => {
     const headers = await warehouse.staffHeaders();
-    expect((await warehouse.app.request("/api/session", { headers })).status).toBe(200);
+    expect((await warehouse.app.request("/api/orders", { headers })).status).toBe(200);
+    expect(await (await warehouse.app.request("/api/session", { headers })).json()).toMatchObject({ user: { email: TEST_STAFF.email } });
 
     warehouse.db
       .update(staffSessions)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .run();
-    expect((await warehouse.app.request("/api/session", { headers })).status).toBe(401);
+    expect((await warehouse.app.request("/api/orders", { headers })).status).toBe(401);
+    expect(await (await warehouse.app.request("/api/session", { headers })).json()).toEqual({ user: null, csrfToken: null });
   });
 
   it("needs the CSRF token for state-changing calls", async () => {

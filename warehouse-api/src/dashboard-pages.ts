@@ -1,0 +1,13 @@
+/**
+ * The dashboard's pages, one URL each, so a link to an order can be pasted, reloaded and gone Back to.
+ * The server answers every one of them with the dashboard's page (dashboard.routes.ts); the dashboard
+ * reads from the path which one it is (dashboard/src/router.ts). Anything else is the API's 404.
+ */
+export const DASHBOARD_PAGES = {
+  orders: "/",
+  order: "/orders/:id",
+  accounts: "/accounts",
+  password: "/password",
+} as const;
+
+export type DashboardPage = keyof typeof DASHBOARD_PAGES;
