@@ -168,7 +168,7 @@ describe("a status event's trace", () => {
   });
   afterAll(() => storeEvents.close());
 
-  it("runs from the warehouse's relay into the store's handler: one trace, the store's spans under the relay's call", async () => {
+  it("runs from the staff move through the warehouse's relay into the store's handler: one trace, each span under the one before", async () => {
     await checkout("PO-EVENT", { warehouse: clientFor(warehouse.url) });
     const [summary] = store.orders.listForCustomer(customer);
     const warehouseOrderId = summary && store.orders.findById(summary.id)?.warehouseOrderId;
@@ -178,6 +178,7 @@ describe("a status event's trace", () => {
       body: JSON.stringify({ to: "picking" }),
     });
     expect(moved.status).toBe(200);
+    const staffMove = one("POST /api/orders/:id/transitions", SpanKind.SERVER);
     exporter.reset();
 
     const relay = createStatusRelay({
@@ -189,6 +190,8 @@ describe("a status event's trace", () => {
     expect(await relay.runOnce()).toMatchObject({ delivered: 1 });
 
     const delivery = one("status outbox delivery");
+    // The staff move's trace, continued by its delivery: the relay read it from the outbox row.
+    expect(isChild(delivery, staffMove)).toBe(true);
     const call = one("POST /api/warehouse-events", SpanKind.CLIENT);
     const server = one("POST /api/warehouse-events", SpanKind.SERVER);
     const receive = one("receive status event");

@@ -11,16 +11,19 @@
  */
 import { readFileSync } from "node:fs";
 
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-node";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { isValidCorrelationId } from "@fishtag/tracing/correlation";
+import { startTracing } from "@fishtag/tracing/otel";
 
 import { ORDER_STATUSES } from "./orders/lifecycle.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 import { orderInput, orderRequest } from "./test/fixtures.js";
 import {
   anyContentType,
+  baggage,
   body,
   contentLength,
   contentType,
@@ -30,6 +33,7 @@ import {
   junk,
   pathSegment,
   toRequest,
+  traceparent,
   type FuzzRequest,
   type Hostile,
 } from "./test/fuzz.js";
@@ -54,6 +58,8 @@ const hostiles: Hostile[] = [];
 let sentCount = 0;
 
 beforeAll(async () => {
+  // With a provider registered, as in production: the trace headers are parsed, not ignored.
+  startTracing({ serviceName: "warehouse-api", exporter: new InMemorySpanExporter() });
   warehouse = createTestWarehouse({ logFile: true });
   staff = await warehouse.staffHeaders();
   for (const reference of ["PO-1", "PO-2", "F-rejected"]) {
@@ -352,7 +358,7 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
     );
   });
 
-  it(`any route, hostile headers only (${RUNS.anyRoute} requests)`, async () => {
+  it(`any route, hostile headers only, trace headers included (${RUNS.anyRoute} requests)`, async () => {
     const route = fc.constantFrom(
       ["GET", "/healthz"],
       ["GET", "/api/orders"],
@@ -377,13 +383,15 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
       junk,
       { maxKeys: 4 },
     );
+    // What a hostile caller puts in the trace headers, which the warehouse reads on every request.
+    const traceHeaders = fc.record({ traceparent, tracestate: junk, baggage }, { requiredKeys: [] });
     await fc.assert(
-      fc.asyncProperty(route, headers, inboundCorrelationId, async ([method, path], extra, correlationId) => {
+      fc.asyncProperty(route, headers, traceHeaders, inboundCorrelationId, async ([method, path], extra, trace, correlationId) => {
         await send({
           method,
           path,
           correlationId,
-          headers: { ...extra },
+          headers: { ...extra, ...trace },
           body: method === "POST" ? JSON.stringify(orderInput()) : undefined,
         });
       }),

@@ -118,6 +118,8 @@ export const statusOutbox = sqliteTable(
     reason: text(),
     /** The staff action's correlation ID: sent as X-Correlation-Id and on every log line of the delivery. */
     correlationId: text().notNull(),
+    /** The staff action's trace (its W3C headers as JSON): the delivery, and the Store's handling, are spans of it. */
+    traceContext: text(),
     at: integer({ mode: "timestamp_ms" }).notNull(),
     state: text({ enum: OUTBOX_STATES }).notNull().default("pending"),
     /** Failed attempts so far; with next_attempt_at, the backoff survives a restart. */

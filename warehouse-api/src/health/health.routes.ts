@@ -31,7 +31,9 @@ export function healthRoutes({ db, logger, relayRunning }: AppDeps) {
   const database = databaseReadiness(
     () => db.$client,
     MIGRATIONS_FOLDER,
-    (error) => logger.error({ err: error }, "readiness: the database did not answer"),
+    (error) => {
+      logger.error({ err: error }, "readiness: the database did not answer");
+    },
   );
   /** Why the warehouse should not get traffic now, or undefined when it should. */
   function notReady(): string | undefined {

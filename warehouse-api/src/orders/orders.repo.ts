@@ -3,6 +3,7 @@ import { unionAll } from "drizzle-orm/sqlite-core";
 import { v7 as uuidv7 } from "uuid";
 
 import { createGroupCommit, inTransactionSpan } from "@fishtag/service-kit/group-commit";
+import { traceContextJson } from "@fishtag/tracing/spans";
 
 import type { Db } from "../db/client.js";
 import { orderEvents, orderLines, orders, orderStatusCounts } from "../db/schema.js";
@@ -321,6 +322,8 @@ export function createOrdersRepo(db: Db) {
     transition(id: string, change: TransitionChange): TransitionResult {
       // IMMEDIATE takes the write lock before the read, so no other connection can move the order between
       // the check and the update; the conditional UPDATE (writes.move) guards the same rule without it.
+      // The status event continues the request's trace, not the transaction's span, which is over by then.
+      const traceContext = traceContextJson();
       return inTransactionSpan({ operation: "UPDATE", collection: "orders" }, () =>
         db.$client
           .transaction((): TransitionResult => {
@@ -338,6 +341,7 @@ export function createOrdersRepo(db: Db) {
               status: change.to,
               reason: change.reason,
               correlationId: change.correlationId,
+              traceContext,
               at,
             });
             return { kind: "changed", order, from: current.status };

@@ -8,7 +8,10 @@ import { statusOutbox } from "../db/schema.js";
 
 export type OutboxRow = typeof statusOutbox.$inferSelect;
 
-export type OutboxEntry = Pick<OutboxRow, "eventId" | "orderId" | "storeOrderId" | "status" | "reason" | "correlationId" | "at">;
+export type OutboxEntry = Pick<
+  OutboxRow,
+  "eventId" | "orderId" | "storeOrderId" | "status" | "reason" | "correlationId" | "at" | "traceContext"
+>;
 
 const p = sql.placeholder;
 
@@ -24,6 +27,7 @@ export function createStatusOutbox(db: Db) {
       status: p("status"),
       reason: p("reason"),
       correlationId: p("correlationId"),
+      traceContext: p("traceContext"),
       at: p("at"),
       nextAttemptAt: p("at"),
     })
@@ -70,7 +74,11 @@ export function createStatusOutbox(db: Db) {
     .prepare();
 
   return {
-    /** Call inside the transaction that made the change: the row commits with it or not at all. */
+    /**
+     * Call inside the transaction that made the change: the row commits with it or not at all, and with
+     * the trace of the request that made it (traceContextJson(), taken outside the transaction's span),
+     * which its delivery continues.
+     */
     enqueue(entry: OutboxEntry) {
       insert.run(entry);
     },

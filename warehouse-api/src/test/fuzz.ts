@@ -47,6 +47,36 @@ export const junk: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: longText },
 );
 
+/**
+ * W3C trace headers as a hostile caller sends them: near-valid traceparents (wrong version, all-zero or
+ * short ids, bad flags, extra parts), baggage with malformed, oversized or very many entries, and junk.
+ */
+const hex = (length: number) =>
+  fc.string({ unit: fc.constantFrom(..."0123456789abcdefABCDEF".split("")), minLength: length, maxLength: length });
+export const traceparent: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .tuple(fc.constantFrom("00", "ff", "01", "0", "zz"), hex(32), hex(16), fc.constantFrom("01", "00", "ff", "1", ""))
+    .map((parts) => parts.join("-")),
+  fc.constantFrom(
+    `00-${"0".repeat(32)}-${"1".repeat(16)}-01`,
+    `00-${"1".repeat(32)}-${"0".repeat(16)}-01`,
+    `00-${"a".repeat(32)}-${"b".repeat(16)}-01-extra`,
+    `00-${"a".repeat(31)}-${"b".repeat(16)}-01`,
+  ),
+  junk,
+);
+export const baggage: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .array(
+      fc.tuple(junk, junk).map(([key, value]) => `${key}=${value}`),
+      { maxLength: 8 },
+    )
+    .map((entries) => entries.join(",")),
+  fc.integer({ min: 100, max: 400 }).map((count) => Array.from({ length: count }, (_, index) => `k${String(index)}=v`).join(",")),
+  fc.constantFrom("fishtag.correlation_id=%0A%1B[31m", "=,=;=", ";;;", "k=v;prop=%ZZ", `k=${"v".repeat(9000)}`),
+  junk,
+);
+
 const CORRELATION_CHARS = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const validCorrelationId = fc.stringMatching(CORRELATION_CHARS);

@@ -1,0 +1,1 @@
+ALTER TABLE `status_outbox` ADD `trace_context` text;
