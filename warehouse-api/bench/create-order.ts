@@ -4,7 +4,7 @@
 // not a test: it exits 0 whatever the ratio, and 1 only when the benchmark itself is broken (a response
 // other than 201, a connection error, a server that does not answer).
 //
-//   npm run bench -- [--rounds 3] [--duration 5] [--connections 20] [--warmup 2] [--prefill 0] [--quiet] [--profile]
+//   npm run bench -- [--rounds 3] [--duration 5] [--connections 20] [--warmup 2] [--prefill 0] [--quiet] [--tracing] [--profile]
 //
 // --prefill N stores N orders in the app's database first, to compare its figures with a full table.
 //
@@ -13,6 +13,8 @@
 // drift on a shared machine hits all alike; each ratio compares servers within one round.
 
 import { mkdirSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,10 +43,10 @@ const options = readFlags(
     warmup: { default: 2, min: 0, integer: false },
     prefill: { default: 0, min: 0 },
   },
-  ["profile", "quiet"],
+  ["profile", "quiet", "tracing"],
 );
-/** The servers of this run: the quiet app (logging off) only when asked for. */
-const KINDS = SERVER_KINDS.filter((kind) => kind !== "quiet" || options.quiet);
+/** The servers of this run: the quiet app (logging off) and the traced one (spans exported) only when asked for. */
+const KINDS = SERVER_KINDS.filter((kind) => (kind !== "quiet" || options.quiet) && (kind !== "traced" || options.tracing));
 type Options = typeof options;
 
 // ---- child processes -------------------------------------------------------------------------------
@@ -55,11 +57,43 @@ async function startServer(kind: ServerKind, root: string, profileRoot: string |
   const dir = join(root, kind);
   mkdirSync(dir);
   const profile = profileRoot ? ["--cpu-prof", `--cpu-prof-dir=${join(profileRoot, kind)}`] : [];
-  const prefill = kind === "app" || kind === "quiet" ? options.prefill : 0;
-  const link = forkChild<ChildMessage>(SERVER_SCRIPT, [kind, dir, STORE_KEYS.env.publicKey, String(prefill)], `${kind} server`, profile);
+  const prefill = kind === "floor" || kind === "raw" ? 0 : options.prefill;
+  const link = forkChild<ChildMessage>(
+    SERVER_SCRIPT,
+    [kind, dir, STORE_KEYS.env.publicKey, String(prefill), ...(kind === "traced" ? [await otlpSink()] : [])],
+    `${kind} server`,
+    profile,
+  );
   // Seeding runs at tens of thousands of orders a second; a millisecond each is ample.
   const { port } = await link.waitFor("ready", 30_000 + prefill);
   return { kind, link, port };
+}
+
+let sink: { url: string } | undefined;
+
+/**
+ * Where the traced app exports its spans: an OTLP/HTTP endpoint in this process that reads each export
+ * and answers 200, so the app pays for making, batching and sending its spans, and nothing more.
+ */
+async function otlpSink(): Promise<string> {
+  if (sink) return sink.url;
+  let bytes = 0;
+  let exports = 0;
+  const server = createServer((req, res) => {
+    req.on("data", (chunk: Buffer) => (bytes += chunk.length));
+    req.on("end", () => {
+      exports += 1;
+      res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  server.unref();
+  const { port } = server.address() as AddressInfo;
+  sink = { url: `http://${HOST}:${String(port)}` };
+  process.on("exit", () => {
+    console.log(`otlp sink: ${String(exports)} exports, ${(bytes / 1e6).toFixed(1)} MB`);
+  });
+  return sink.url;
 }
 
 async function closeServer(server: Server) {
@@ -375,6 +409,8 @@ async function main(options: Options, root: string): Promise<number> {
       ` | medians of ${options.rounds} rounds`,
   );
   if (options.quiet) console.log(`app ÷ quiet (its log lines' cost): CPU per request ${fixed(cpuOf("app") / cpuOf("quiet"), 3)}x`);
+  if (options.tracing)
+    console.log(`traced ÷ app (tracing's cost, spans exported): CPU per request ${fixed(cpuOf("traced") / cpuOf("app"), 3)}x`);
 
   if (profileRoot) {
     console.log("\n(profiled run: the servers ran under --cpu-prof, so the figures above are lower than usual)");

@@ -15,7 +15,7 @@ import type { CreateOrderInput } from "../src/orders/orders.schemas.js";
  * app:   the warehouse app as production runs it.
  * quiet: the same app logging nothing (LOG_LEVEL=silent), with --quiet: what its log lines cost.
  */
-export const SERVER_KINDS = ["floor", "raw", "app", "quiet"] as const;
+export const SERVER_KINDS = ["floor", "raw", "app", "quiet", "traced"] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 /** Every message either way is an object with a `type`. */

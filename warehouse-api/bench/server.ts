@@ -1,7 +1,10 @@
 // One server of the create-order benchmark, run as a child process of create-order.ts so it has an event
 // loop (and, on a multi-core machine, a core) of its own: `server.ts raw|app <dir>`.
 //
-//   app: the full warehouse app as production runs it with LOG_FILE set (JSON log lines at info, no stdout).
+//   app: the full warehouse app as production runs it with LOG_FILE set (JSON log lines at info, no stdout),
+//        without a tracer provider (its spans are no-ops).
+//   quiet: the app with logging off. traced: the app with tracing on, exporting every span over OTLP
+//        (http/protobuf, batched, as production) to a sink in the bench's own process.
 //   raw: node:http and better-sqlite3 doing the same storage work per request, with no framework,
 //        validation or logging, on a database opened the same way (schema, pragmas).
 //   floor: node:http and better-sqlite3 storing each order's JSON with one INSERT, nothing else: what the
@@ -17,6 +20,7 @@ import { v7 as uuidv7 } from "uuid";
 
 import { parsePublicKey } from "@fishtag/service-auth/keys";
 import { createLogger, type Logger } from "@fishtag/tracing/logger";
+import { startTracing } from "@fishtag/tracing/otel";
 
 import { createApp } from "../src/app.js";
 import { openDatabase, type Db } from "../src/db/client.js";
@@ -25,18 +29,21 @@ import { seedOrders } from "../src/orders/seed.js";
 import { answerRounds, countLines, sendToParent } from "./child-process.js";
 import { rawTokenValid, SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
 
-function parseArgv(): { kind: ServerKind; dir: string; storePublicKey: KeyObject; prefill: number } {
-  const [kindArg, dirArg, keyArg, prefillArg = "0"] = process.argv.slice(2);
+function parseArgv(): { kind: ServerKind; dir: string; storePublicKey: KeyObject; prefill: number; otlpUrl: string | undefined } {
+  const [kindArg, dirArg, keyArg, prefillArg = "0", otlpUrl] = process.argv.slice(2);
   const kind = SERVER_KINDS.find((k) => k === kindArg);
   const key = keyArg ? parsePublicKey(keyArg) : undefined;
   if (!kind || !dirArg || !key?.ok || !process.send) {
     console.error("usage: forked by create-order.ts as `server.ts floor|raw|app <dir> <store public key> [prefill]`");
     process.exit(2);
   }
-  return { kind, dir: dirArg, storePublicKey: key.key, prefill: Number(prefillArg) };
+  return { kind, dir: dirArg, storePublicKey: key.key, prefill: Number(prefillArg), otlpUrl };
 }
 
-const { kind, dir, storePublicKey, prefill } = parseArgv();
+const { kind, dir, storePublicKey, prefill, otlpUrl } = parseArgv();
+
+// Before the app is built, as index.ts does it.
+if (kind === "traced") startTracing({ serviceName: "warehouse-api", endpoint: otlpUrl, protocol: "http/protobuf" });
 
 /** The warehouse's database, with `prefill` seeded orders already in it when asked for. */
 function openBenchDatabase(file: string): Db {
@@ -216,7 +223,7 @@ function listening({ port }: AddressInfo) {
   send({ type: "ready", port });
 }
 
-const running: Running = { app: startApp, quiet: startApp, raw: startRaw, floor: startFloor }[kind]();
+const running: Running = { app: startApp, quiet: startApp, traced: startApp, raw: startRaw, floor: startFloor }[kind]();
 
 answerRounds(running.server, (handled) => {
   running.server.close();

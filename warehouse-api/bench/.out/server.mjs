@@ -12,10 +12,11 @@ import { serve } from "@hono/node-server";
 import { v7 as uuidv74 } from "uuid";
 import { parsePublicKey } from "@fishtag/service-auth/keys";
 import { createLogger } from "@fishtag/tracing/logger";
+import { startTracing } from "@fishtag/tracing/otel";
 
 // src/app.ts
 import { httpInstrumentationMiddleware } from "@hono/otel";
-import { OpenAPIHono as OpenAPIHono5 } from "@hono/zod-openapi";
+import { OpenAPIHono as OpenAPIHono7 } from "@hono/zod-openapi";
 import { HTTPException as HTTPException2 } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 
@@ -24,6 +25,16 @@ import { join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
+
+// src/dashboard-pages.ts
+var DASHBOARD_PAGES = {
+  orders: "/",
+  order: "/orders/:id",
+  accounts: "/accounts",
+  password: "/password"
+};
+
+// src/dashboard.routes.ts
 var cacheFor = (value) => createMiddleware(async (c, next) => {
   await next();
   if (c.res.ok) c.res.headers.set("Cache-Control", value);
@@ -31,31 +42,13 @@ var cacheFor = (value) => createMiddleware(async (c, next) => {
 function dashboardRoutes(dir2) {
   const dashboard = new OpenAPIHono();
   dashboard.use("/assets/*", cacheFor("public, max-age=31536000, immutable"), serveStatic({ root: dir2 }));
-  dashboard.get("/", cacheFor("no-cache"), serveStatic({ path: join(dir2, "index.html") }));
+  const page = serveStatic({ path: join(dir2, "index.html") });
+  for (const path of Object.values(DASHBOARD_PAGES)) dashboard.get(path, cacheFor("no-cache"), page);
   return dashboard;
 }
 
-// src/health/health.routes.ts
-import { createRoute, OpenAPIHono as OpenAPIHono2, z as z2 } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
-
-// src/lib/errors.ts
-import { z } from "@hono/zod-openapi";
-var ErrorSchema = z.object({
-  error: z.string().openapi({ example: "validation_failed" }),
-  message: z.string(),
-  correlationId: z.string(),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional()
-}).openapi("Error");
-function errorBody(c, error, message, issues) {
-  return { error, message, correlationId: c.get("correlationId"), ...issues ? { issues } : {} };
-}
-function jsonError(c, status, error, message, issues) {
-  return c.json(errorBody(c, error, message, issues), status);
-}
-function toIssues(error) {
-  return error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-}
+// src/docs/docs.routes.ts
+import { OpenAPIHono as OpenAPIHono2 } from "@hono/zod-openapi";
 
 // src/lib/http-status.ts
 var HTTP = {
@@ -75,6 +68,526 @@ var HTTP = {
   SERVICE_UNAVAILABLE: 503
 };
 
+// src/docs/reference-css.ts
+var REFERENCE_CSS = `
+:root {
+  --bg: #f7f7f4;
+  --surface: #ffffff;
+  --text: #1c1f23;
+  --muted: #5b636d;
+  --line: #d9dcd6;
+  --accent: #0f766e;
+  --accent-strong: #0b5a54;
+  --radius: 10px;
+  color-scheme: light;
+  font-family: ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  line-height: 1.55;
+}
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 60rem; padding: 1.25rem 1.25rem 4rem; background: var(--bg); color: var(--text); font-size: 0.95rem; }
+h1 { font-size: 1.7rem; margin: 0.2rem 0 0.5rem; line-height: 1.25; }
+h2 { font-size: 1.3rem; margin: 2.5rem 0 1rem; padding-bottom: 0.3rem; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1.05rem; margin: 0 0 0.4rem; line-height: 1.4; }
+h4 { font-size: 0.8rem; margin: 1.1rem 0 0.4rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
+p { margin: 0.3rem 0; }
+a { color: var(--accent-strong); }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.86em; background: rgba(0, 0, 0, 0.05); padding: 0.05rem 0.3rem; border-radius: 4px; overflow-wrap: anywhere; }
+:focus-visible { outline: 3px solid #99f6e4; outline-offset: 2px; }
+.muted { color: var(--muted); }
+.brand { font-weight: 700; margin: 0; }
+.page-head { padding-bottom: 0.5rem; }
+.toc { background: var(--surface); border: 1px solid var(--line); border-radius: var(--radius); padding: 0.25rem 1.25rem 1rem; margin-top: 1rem; }
+.toc h2 { border: 0; margin: 0.75rem 0 0.25rem; font-size: 1.1rem; }
+.toc h3 { font-size: 0.8rem; margin: 1rem 0 0.3rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
+.toc ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.35rem; }
+.toc li a { text-decoration: none; }
+.toc li a .path { text-decoration: underline; text-underline-offset: 2px; }
+.toc li .muted { display: block; font-size: 0.85rem; }
+.method { display: inline-block; min-width: 3.7rem; padding: 0 0.4rem; border-radius: 6px; font-size: 0.75rem; font-weight: 700; text-align: center; letter-spacing: 0.03em; color: #fff; background: var(--muted); vertical-align: 0.1em; }
+.method-get { background: #175cd3; }
+.method-post { background: var(--accent); }
+.method-put, .method-patch { background: #93370d; }
+.method-delete { background: #b42318; }
+.path { background: none; padding: 0; font-size: 0.95em; }
+.endpoint, .schema { background: var(--surface); border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem 1.25rem; margin: 0 0 1rem; scroll-margin-top: 1rem; }
+.summary { font-weight: 600; }
+.who { color: var(--muted); font-size: 0.9rem; }
+.fields { list-style: none; margin: 0.25rem 0 0; padding: 0; border-top: 1px solid var(--line); }
+.fields li { padding: 0.45rem 0; border-bottom: 1px solid var(--line); }
+.fields .fields { margin: 0.4rem 0 0 0.9rem; padding-left: 0.75rem; border-left: 2px solid var(--line); border-top: 0; }
+.fields .fields li:last-child { border-bottom: 0; }
+.field-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.1rem 0.5rem; margin: 0; }
+.field-name { font-weight: 700; background: none; padding: 0; }
+.field-type { color: var(--muted); font-size: 0.88rem; }
+.tag { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
+.tag-required { color: #93370d; font-weight: 700; }
+.body-type { font-size: 0.9rem; }
+.responses { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 0.5rem 0.9rem; margin: 0; }
+.responses dt { padding-top: 0.3rem; }
+.responses dd { margin: 0; min-width: 0; }
+.status { display: inline-block; min-width: 2.8rem; padding: 0 0.35rem; border-radius: 6px; font-weight: 700; font-size: 0.85rem; text-align: center; border: 1px solid; }
+.status-2xx { background: #ecfdf3; color: #067647; border-color: #abefc6; }
+.status-4xx { background: #fffaeb; color: #93370d; border-color: #fedf89; }
+.status-5xx { background: #fef3f2; color: #b42318; border-color: #fecdca; }
+.schemes dt { font-weight: 700; margin-top: 0.75rem; scroll-margin-top: 1rem; }
+.schemes dd { margin: 0.2rem 0 0; }
+@media (max-width: 30rem) {
+  body { padding: 0.9rem 0.75rem 3rem; }
+  .endpoint, .schema { padding: 0.85rem 0.9rem; }
+  .fields .fields { margin-left: 0.3rem; padding-left: 0.5rem; }
+}
+`;
+
+// src/docs/reference.ts
+import { html } from "hono/html";
+var METHODS = ["get", "post", "put", "patch", "delete"];
+var refName = (ref) => ref.slice(ref.lastIndexOf("/") + 1);
+var schemaAnchor = (name) => `schema-${name}`;
+var slug = (text3) => text3.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+function prose(text3) {
+  if (!text3) return void 0;
+  return html`${text3.split("`").map((part, i) => i % 2 ? html`<code>${part}</code>` : part)}`;
+}
+var literal = (value) => html`<code>${JSON.stringify(value)}</code>`;
+function range(min, max, unit = "") {
+  const of = (n) => unit ? `${n} ${unit}` : String(n);
+  if (min === void 0) return max === void 0 ? void 0 : `at most ${of(max)}`;
+  if (max === void 0) return `at least ${of(min)}`;
+  return min === max ? `exactly ${of(min)}` : `${min}\u2013${of(max)}`;
+}
+function typeOf(schema) {
+  if (schema.$ref) {
+    const name = refName(schema.$ref);
+    return html`<a href="#${schemaAnchor(name)}">${name}</a>`;
+  }
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (alternatives) return html`${alternatives.map((alt, i) => html`${i ? " or " : ""}${typeOf(alt)}`)}`;
+  const types = (Array.isArray(schema.type) ? schema.type : [schema.type ?? "any"]).filter((type2) => type2 !== "null");
+  const nullable = Array.isArray(schema.type) && schema.type.includes("null");
+  const [type = "any"] = types;
+  const notes = [];
+  let kind2 = type;
+  if (type === "array" && schema.items) kind2 = html`array of ${typeOf(schema.items)}`;
+  if (type === "object" && !schema.properties && typeof schema.additionalProperties === "object") {
+    kind2 = html`object of ${typeOf(schema.additionalProperties)}`;
+  }
+  if (schema.format) kind2 = html`${kind2} (${schema.format})`;
+  const values = schema.enum?.filter((value) => value !== null);
+  if (values?.length) notes.push(html`one of ${values.map((value, i) => html`${i ? ", " : ""}${literal(value)}`)}`);
+  const bounds = type === "string" ? range(schema.minLength, schema.maxLength, "characters") : type === "array" ? range(schema.minItems, schema.maxItems, "items") : range(schema.minimum, schema.maximum);
+  if (bounds) notes.push(bounds);
+  if (schema.pattern) notes.push(html`matching <code>${schema.pattern}</code>`);
+  if (schema.default !== void 0) notes.push(html`default ${literal(schema.default)}`);
+  if (nullable) notes.push("or null");
+  return html`${kind2}${notes.map((note) => html`, ${note}`)}`;
+}
+function fields(schema) {
+  const properties = Object.entries(schema.properties ?? {});
+  if (properties.length === 0) return void 0;
+  const required = new Set(schema.required ?? []);
+  return html`<ul class="fields">
+    ${properties.map(
+    ([name, field]) => html`<li>
+          <p class="field-head">
+            <code class="field-name">${name}</code> <span class="field-type">${typeOf(field)}</span>
+            ${required.has(name) ? html`<span class="tag tag-required">required</span>` : html`<span class="tag">optional</span>`}
+          </p>
+          ${field.description ? html`<p>${prose(field.description)}</p>` : ""}
+          ${field.example === void 0 ? "" : html`<p class="muted">Example: ${literal(field.example)}</p>`}
+          ${fields(field.type === "array" && field.items ? field.items : field) ?? ""}
+        </li>`
+  )}
+  </ul>`;
+}
+function body(content, schemas, expand) {
+  const json = content?.["application/json"]?.schema;
+  if (!json) return void 0;
+  const named = json.$ref ? schemas[refName(json.$ref)] : void 0;
+  const shown = named ?? json;
+  return html`<p class="body-type">JSON: ${typeOf(json)}</p>
+    ${expand ? fields(shown) ?? "" : ""}`;
+}
+var AUTH_LABELS = {
+  staffSession: "a staff session (cookie); changes also need X-CSRF-Token",
+  storeToken: "the Store's service token"
+};
+function who(operation) {
+  const schemes = (operation.security ?? []).flatMap((requirement) => Object.keys(requirement));
+  if (schemes.length === 0) return html`<p class="who">Open: no credentials needed.</p>`;
+  return html`<p class="who">
+    Needs ${schemes.map((scheme, i) => html`${i ? " or " : ""}<a href="#auth-${scheme}">${AUTH_LABELS[scheme] ?? scheme}</a>`)}.
+  </p>`;
+}
+function parameters(list) {
+  if (!list?.length) return void 0;
+  return html`<h4>Parameters</h4>
+    <ul class="fields">
+      ${list.map(
+    (parameter) => html`<li>
+            <p class="field-head">
+              <code class="field-name">${parameter.name}</code>
+              <span class="field-type">${parameter.in}, ${parameter.schema ? typeOf(parameter.schema) : "any"}</span>
+              ${parameter.required ? html`<span class="tag tag-required">required</span>` : html`<span class="tag">optional</span>`}
+            </p>
+            ${parameter.description ? html`<p>${prose(parameter.description)}</p>` : ""}
+          </li>`
+  )}
+    </ul>`;
+}
+function endpointSection({ method, path, operation, anchor }, schemas) {
+  const responses = Object.entries(operation.responses ?? {});
+  return html`<article class="endpoint" id="${anchor}" aria-labelledby="${anchor}-title">
+    <h3 id="${anchor}-title"><span class="method method-${method}">${method.toUpperCase()}</span> <code class="path">${path}</code></h3>
+    ${operation.summary ? html`<p class="summary">${prose(operation.summary)}</p>` : ""}
+    ${operation.description ? html`<p>${prose(operation.description)}</p>` : ""} ${who(operation)} ${parameters(operation.parameters) ?? ""}
+    ${operation.requestBody ? html`<h4>Request body${operation.requestBody.required ? "" : " (optional)"}</h4>
+            ${operation.requestBody.description ? html`<p>${prose(operation.requestBody.description)}</p>` : ""}
+            ${body(operation.requestBody.content, schemas, true) ?? ""}` : ""}
+    <h4>Responses</h4>
+    <dl class="responses">
+      ${responses.map(
+    ([status, response]) => html`<dt><span class="status status-${status.charAt(0)}xx">${status}</span></dt>
+            <dd>
+              <p>${prose(response.description)}</p>
+              ${body(response.content, schemas, status.startsWith("2")) ?? ""}
+            </dd>`
+  )}
+    </dl>
+  </article>`;
+}
+function endpointsOf(document) {
+  return Object.entries(document.paths ?? {}).flatMap(([path, item]) => {
+    const operations = item;
+    return METHODS.flatMap((method) => {
+      const operation = operations[method];
+      return operation ? [{ method, path, operation, anchor: `op-${slug(`${method} ${path}`)}` }] : [];
+    });
+  });
+}
+function renderReference(document, links) {
+  const schemas = document.components?.schemas ?? {};
+  const endpoints = endpointsOf(document);
+  const tags2 = [...new Set(endpoints.map((endpoint) => endpoint.operation.tags?.[0] ?? "Other"))];
+  const inTag = (tag) => endpoints.filter((endpoint) => (endpoint.operation.tags?.[0] ?? "Other") === tag);
+  const { title, version, description } = document.info;
+  return html`<!doctype html>
+    <html lang="en-GB">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light" />
+        <title>${title} reference</title>
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href="${links.stylesheet}" />
+      </head>
+      <body>
+        <header class="page-head">
+          <p class="brand">fishtag warehouse</p>
+          <h1>${title}</h1>
+          <p>${prose(description)}</p>
+          <p class="muted">
+            Version ${version}. The same, machine-readable: <a href="${links.openApi}">OpenAPI 3.1 document</a>.
+            <a href="${links.dashboard}">Staff dashboard</a>.
+          </p>
+        </header>
+        <nav class="toc" aria-label="Endpoints">
+          <h2>Endpoints</h2>
+          ${tags2.map(
+    (tag) => html`<h3>${tag}</h3>
+                <ul>
+                  ${inTag(tag).map(
+      (endpoint) => html`<li>
+                        <a href="#${endpoint.anchor}"
+                          ><span class="method method-${endpoint.method}">${endpoint.method.toUpperCase()}</span>
+                          <code class="path">${endpoint.path}</code></a
+                        >
+                        <span class="muted">${prose(endpoint.operation.summary)}</span>
+                      </li>`
+    )}
+                </ul>`
+  )}
+        </nav>
+        <main>
+          <section aria-labelledby="auth">
+            <h2 id="auth">Authentication</h2>
+            <dl class="schemes">
+              ${Object.entries(document.components?.securitySchemes ?? {}).map(
+    ([name, scheme]) => html`<dt id="auth-${name}">${AUTH_LABELS[name] ?? name}</dt>
+                    <dd>
+                      <p>
+                        ${scheme.type === "apiKey" ? html`The <code>${scheme.name ?? ""}</code> ${scheme.in ?? ""}.` : html`<code>Authorization: Bearer &lt;${scheme.bearerFormat ?? "token"}&gt;</code>.`}
+                        ${prose(scheme.description)}
+                      </p>
+                    </dd>`
+  )}
+            </dl>
+          </section>
+          ${tags2.map(
+    (tag) => html`<section aria-labelledby="tag-${slug(tag)}">
+                <h2 id="tag-${slug(tag)}">${tag}</h2>
+                ${inTag(tag).map((endpoint) => endpointSection(endpoint, schemas))}
+              </section>`
+  )}
+          <section aria-labelledby="schemas">
+            <h2 id="schemas">Schemas</h2>
+            ${Object.entries(schemas).map(
+    ([name, schema]) => html`<article class="schema" id="${schemaAnchor(name)}">
+                  <h3>${name}</h3>
+                  ${schema.description ? html`<p>${prose(schema.description)}</p>` : ""}
+                  ${fields(schema) ?? html`<p class="field-type">${typeOf(schema)}</p>`}
+                </article>`
+  )}
+          </section>
+        </main>
+      </body>
+    </html>`;
+}
+
+// src/docs/docs.routes.ts
+var STYLESHEET = "/docs/reference.css";
+function docsRoutes(document) {
+  const router = new OpenAPIHono2();
+  let page;
+  router.get("/docs", async (c) => {
+    page ??= String(await renderReference(document(), { openApi: "/openapi.json", dashboard: "/", stylesheet: STYLESHEET }));
+    c.header("Cache-Control", "no-cache");
+    return c.html(page, HTTP.OK);
+  });
+  router.get(STYLESHEET, (c) => {
+    c.header("Content-Type", "text/css; charset=utf-8");
+    c.header("Cache-Control", "no-cache");
+    return c.body(REFERENCE_CSS, HTTP.OK);
+  });
+  return router;
+}
+
+// src/health/health.routes.ts
+import { createRoute, OpenAPIHono as OpenAPIHono3, z as z2 } from "@hono/zod-openapi";
+import { databaseReadiness } from "@fishtag/service-kit/sqlite";
+
+// src/db/client.ts
+import { fileURLToPath } from "node:url";
+import { openSqlite } from "@fishtag/service-kit/sqlite";
+
+// src/db/schema.ts
+var schema_exports = {};
+__export(schema_exports, {
+  OUTBOX_STATES: () => OUTBOX_STATES,
+  idempotencyKeys: () => idempotencyKeys,
+  orderEvents: () => orderEvents,
+  orderLines: () => orderLines,
+  orderStatusCounts: () => orderStatusCounts,
+  orders: () => orders,
+  signInThrottle: () => signInThrottle,
+  staffSessions: () => staffSessions,
+  staffUsers: () => staffUsers,
+  statusOutbox: () => statusOutbox
+});
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// src/orders/lifecycle.ts
+var ORDER_STATUSES = ["received", "picking", "packed", "shipped", "cancelled", "rejected"];
+var ORDER_EVENT_TYPES = ["created", "rejected", "status_changed"];
+var NEXT_STATUSES = {
+  received: ["picking", "cancelled"],
+  picking: ["packed", "cancelled"],
+  packed: ["shipped", "cancelled"],
+  shipped: [],
+  cancelled: [],
+  rejected: []
+};
+function canTransition(from, to) {
+  return NEXT_STATUSES[from].includes(to);
+}
+var REASON_REQUIRED = /* @__PURE__ */ new Set(["cancelled"]);
+
+// src/staff/roles.ts
+var STAFF_ROLES = ["admin", "staff"];
+
+// src/db/schema.ts
+var orders = sqliteTable(
+  "orders",
+  {
+    // UUIDv7: time-ordered, so "newest first" is simply `ORDER BY id DESC` and the id is the keyset cursor.
+    id: text().primaryKey(),
+    storeOrderId: text().notNull(),
+    reference: text().notNull(),
+    status: text({ enum: ORDER_STATUSES }).notNull(),
+    customerName: text().notNull(),
+    customerEmail: text().notNull(),
+    shippingLine1: text().notNull(),
+    shippingLine2: text(),
+    shippingCity: text().notNull(),
+    shippingPostalCode: text().notNull(),
+    shippingCountry: text().notNull(),
+    /** The store's own number for the order (ST-000123): the one its customer quotes. Null on orders from before the store sent it. */
+    storeOrderNumber: text(),
+    // The money as the store charged it, VAT included in every figure: the lines' subtotal, shipping,
+    // the VAT within the total, and the total (subtotal + shipping). The store's pricing rule, not ours.
+    subtotalCents: integer().notNull().default(0),
+    shippingCents: integer().notNull().default(0),
+    vatCents: integer().notNull().default(0),
+    totalCents: integer().notNull(),
+    // The ID of the request that created the order: the fish tag, kept with the data it explains.
+    correlationId: text().notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer({ mode: "timestamp_ms" }).notNull()
+  },
+  // The list is always newest first (id DESC): each index ends in id so a filtered page is an index range.
+  // The search's keys (orders.repo.ts `list`) each have one; the correlation IDs are the trail's
+  // (order_events), which holds the order's own as its first event.
+  (t) => [
+    index("orders_status_id_idx").on(t.status, t.id),
+    // One order per store order, whatever Idempotency-Key it came with (orders.repo.ts refuses a second).
+    uniqueIndex("orders_store_order_id_unique").on(t.storeOrderId),
+    // PO numbers are found in any case: the index holds them as the search compares them, lower().
+    index("orders_reference_lower_idx").on(sql`lower(${t.reference})`, t.id),
+    index("orders_customer_email_idx").on(t.customerEmail, t.id),
+    index("orders_store_order_number_idx").on(t.storeOrderNumber, t.id)
+  ]
+);
+var orderLines = sqliteTable(
+  "order_lines",
+  {
+    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
+    lineNo: integer().notNull(),
+    sku: text().notNull(),
+    name: text().notNull(),
+    quantity: integer().notNull(),
+    unitPriceCents: integer().notNull()
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })]
+);
+var orderEvents = sqliteTable(
+  "order_events",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
+    type: text({ enum: ORDER_EVENT_TYPES }).notNull(),
+    fromStatus: text({ enum: ORDER_STATUSES }),
+    toStatus: text({ enum: ORDER_STATUSES }).notNull(),
+    /** "store" for orders the Store placed, a staff member's email for their actions. */
+    actor: text().notNull(),
+    reason: text(),
+    correlationId: text().notNull(),
+    at: integer({ mode: "timestamp_ms" }).notNull()
+  },
+  (t) => [
+    index("order_events_order_id_idx").on(t.orderId, t.id),
+    // The search by any step's correlation ID: one range per ID, ordered by order id, newest order first.
+    index("order_events_correlation_id_idx").on(t.correlationId, t.orderId)
+  ]
+);
+var OUTBOX_STATES = ["pending", "delivered", "parked"];
+var statusOutbox = sqliteTable(
+  "status_outbox",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    /** The eventId the Store receives: it dedups on it and ignores an event older than one it has seen. */
+    eventId: integer().notNull().unique("status_outbox_event_id_unique").references(() => orderEvents.id, { onDelete: "cascade" }),
+    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
+    storeOrderId: text().notNull(),
+    status: text({ enum: ORDER_STATUSES }).notNull(),
+    /** Why, when a status needs one (a cancellation): the customer is told it. */
+    reason: text(),
+    /** The staff action's correlation ID: sent as X-Correlation-Id and on every log line of the delivery. */
+    correlationId: text().notNull(),
+    /** The staff action's trace (its W3C headers as JSON): the delivery, and the Store's handling, are spans of it. */
+    traceContext: text(),
+    at: integer({ mode: "timestamp_ms" }).notNull(),
+    state: text({ enum: OUTBOX_STATES }).notNull().default("pending"),
+    /** Failed attempts so far; with next_attempt_at, the backoff survives a restart. */
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: integer({ mode: "timestamp_ms" }).notNull(),
+    /** The last failure: an HTTP status with a bounded excerpt of the answer, or a network error code. */
+    lastError: text(),
+    deliveredAt: integer({ mode: "timestamp_ms" })
+  },
+  (t) => [
+    // Due pending rows, oldest first: a range on (state, next_attempt_at), then a sort of the due few.
+    index("status_outbox_state_next_attempt_idx").on(t.state, t.nextAttemptAt),
+    // "Does this order have an earlier pending row?": one index probe per candidate.
+    index("status_outbox_order_state_id_idx").on(t.orderId, t.state, t.id)
+  ]
+);
+var orderStatusCounts = sqliteTable("order_status_counts", {
+  status: text({ enum: ORDER_STATUSES }).primaryKey(),
+  count: integer().notNull()
+});
+var staffUsers = sqliteTable("staff_users", {
+  id: text().primaryKey(),
+  /** Stored lower-case: sign-in ignores the case of the email. */
+  email: text().notNull().unique(),
+  name: text().notNull(),
+  /** scrypt, self-describing: `scrypt$N$r$p$salt$hash` (see staff/password.ts). Never logged. */
+  passwordHash: text().notNull(),
+  /** What the account may do (staff/roles.ts). Accounts from before roles existed became admins (migration 0010). */
+  role: text({ enum: STAFF_ROLES }).notNull().default("staff"),
+  /** Set when an admin disables the account: it cannot sign in, and its sessions were ended then. */
+  disabledAt: integer({ mode: "timestamp_ms" }),
+  createdAt: integer({ mode: "timestamp_ms" }).notNull()
+});
+var staffSessions = sqliteTable(
+  "staff_sessions",
+  {
+    tokenHash: text().primaryKey(),
+    userId: text().notNull().references(() => staffUsers.id, { onDelete: "cascade" }),
+    /** Sent back by the dashboard in X-CSRF-Token on every state-changing request. */
+    csrfToken: text().notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer({ mode: "timestamp_ms" }).notNull()
+  },
+  (t) => [index("staff_sessions_expires_at_idx").on(t.expiresAt)]
+);
+var signInThrottle = sqliteTable(
+  "sign_in_throttle",
+  {
+    key: text().primaryKey(),
+    points: integer().notNull().default(0),
+    expire: integer()
+  },
+  (t) => [index("sign_in_throttle_expire_idx").on(t.expire)]
+);
+var idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    key: text().primaryKey(),
+    /** SHA-256 of the validated request body as canonical JSON: the same key with another body is refused. */
+    fingerprint: text().notNull(),
+    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
+    /** The answer as first sent: 201 with the order, or 422 with the rejection. */
+    status: integer().notNull(),
+    body: text().notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull()
+  },
+  (t) => [index("idempotency_keys_created_at_idx").on(t.createdAt)]
+);
+
+// src/db/client.ts
+var MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
+function openDatabase(path) {
+  return openSqlite(path, { schema: schema_exports, migrationsFolder: MIGRATIONS_FOLDER });
+}
+
+// src/lib/errors.ts
+import { z } from "@hono/zod-openapi";
+var ErrorSchema = z.object({
+  error: z.string().openapi({ example: "validation_failed" }),
+  message: z.string(),
+  correlationId: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional()
+}).openapi("Error");
+function errorBody(c, error, message, issues) {
+  return { error, message, correlationId: c.get("correlationId"), ...issues ? { issues } : {} };
+}
+function jsonError(c, status, error, message, issues) {
+  return c.json(errorBody(c, error, message, issues), status);
+}
+function toIssues(error) {
+  return error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+}
+
 // src/lib/openapi.ts
 var jsonContent = (schema, description) => ({
   content: { "application/json": { schema } },
@@ -90,26 +603,38 @@ function gate(router, route, ...middleware) {
 }
 
 // src/health/health.routes.ts
-var healthz = createRoute({
+var up = (summary, path) => createRoute({
   method: "get",
-  path: "/healthz",
+  path,
   tags: ["Health"],
-  summary: "Liveness and readiness: 200 when the database answers",
+  summary,
   responses: {
     [HTTP.OK]: jsonContent(z2.object({ status: z2.literal("ok") }), "Up"),
-    [HTTP.SERVICE_UNAVAILABLE]: errorContent("Down")
+    [HTTP.SERVICE_UNAVAILABLE]: errorContent("Not ready, and why")
   }
 });
-function healthRoutes({ db, logger }) {
-  return new OpenAPIHono2().openapi(healthz, (c) => {
-    try {
-      db.get(sql`select 1`);
-      return c.json({ status: "ok" }, HTTP.OK);
-    } catch (error) {
-      logger.error({ err: error }, "health check: database did not answer");
-      return jsonError(c, HTTP.SERVICE_UNAVAILABLE, "unavailable", "The database did not answer.");
+var livez = up("Liveness: 200 while the process answers at all", "/livez");
+var readyz = up(
+  "Readiness: 200 when the database answers and has every migration, and the status-event relay runs (when configured)",
+  "/readyz"
+);
+var healthz = up("The same check as /readyz, under its older name", "/healthz");
+function healthRoutes({ db, logger, relayRunning }) {
+  const database = databaseReadiness(
+    () => db.$client,
+    MIGRATIONS_FOLDER,
+    (error) => {
+      logger.error({ err: error }, "readiness: the database did not answer");
     }
-  });
+  );
+  function notReady() {
+    return database() ?? (relayRunning && !relayRunning() ? "The status-event relay is not running." : void 0);
+  }
+  const ready = (c) => {
+    const reason = notReady();
+    return reason ? jsonError(c, HTTP.SERVICE_UNAVAILABLE, "unavailable", reason) : c.json({ status: "ok" }, HTTP.OK);
+  };
+  return new OpenAPIHono3().openapi(livez, (c) => c.json({ status: "ok" }, HTTP.OK)).openapi(readyz, ready).openapi(healthz, ready);
 }
 
 // src/middleware/body-limit.ts
@@ -154,6 +679,20 @@ function correlation(logger) {
 import { createMiddleware as createMiddleware4 } from "hono/factory";
 import { createReplayGuard, verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
 import { inSpan, markRefused } from "@fishtag/tracing/spans";
+
+// src/metrics.ts
+import { lazyInstruments } from "@fishtag/tracing/metrics";
+var warehouseMetrics = lazyInstruments((m) => ({
+  ordersCreated: m.createCounter("warehouse.orders.created", { description: "Orders stored, by status (received or rejected)" }),
+  transitions: m.createCounter("warehouse.orders.transitions", { description: "Status changes by staff, by from and to" }),
+  idempotentReplays: m.createCounter("warehouse.idempotent_replays", { description: "Order creations answered from a stored answer" }),
+  tokensRefused: m.createCounter("service_tokens.refused", { description: "Service calls refused, by reason" }),
+  signInsThrottled: m.createCounter("warehouse.sign_in.throttled", {
+    description: "Sign-ins refused by the throttle or the hashing budget"
+  })
+}));
+
+// src/middleware/require-store.ts
 var STORE_TOKEN_SCHEME = "storeToken";
 function requireStore(storePublicKey2, logger) {
   const replay = createReplayGuard();
@@ -166,7 +705,10 @@ function requireStore(storePublicKey2, logger) {
         request: { method: c.req.method, url: c.req.url },
         replay
       });
-      if (!verification.ok) markRefused(verification.reason);
+      if (!verification.ok) {
+        markRefused(verification.reason);
+        warehouseMetrics().tokensRefused.add(1, { reason: verification.reason });
+      }
       return verification;
     });
     if (!result.ok) {
@@ -183,7 +725,7 @@ function requireStore(storePublicKey2, logger) {
 }
 
 // src/orders/orders.routes.ts
-import { OpenAPIHono as OpenAPIHono3 } from "@hono/zod-openapi";
+import { OpenAPIHono as OpenAPIHono4 } from "@hono/zod-openapi";
 
 // src/orders/idempotency.ts
 import { createHash } from "node:crypto";
@@ -191,187 +733,6 @@ import { z as z3 } from "@hono/zod-openapi";
 import { eq, lt, sql as sql2 } from "drizzle-orm";
 import { createMiddleware as createMiddleware5 } from "hono/factory";
 import { markRefused as markRefused2 } from "@fishtag/tracing/spans";
-
-// src/db/schema.ts
-var schema_exports = {};
-__export(schema_exports, {
-  OUTBOX_STATES: () => OUTBOX_STATES,
-  idempotencyKeys: () => idempotencyKeys,
-  orderEvents: () => orderEvents,
-  orderLines: () => orderLines,
-  orderStatusCounts: () => orderStatusCounts,
-  orders: () => orders,
-  signInThrottle: () => signInThrottle,
-  staffSessions: () => staffSessions,
-  staffUsers: () => staffUsers,
-  statusOutbox: () => statusOutbox
-});
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-
-// src/orders/lifecycle.ts
-var ORDER_STATUSES = ["received", "picking", "packed", "shipped", "cancelled", "rejected"];
-var ORDER_EVENT_TYPES = ["created", "rejected", "status_changed"];
-var NEXT_STATUSES = {
-  received: ["picking", "cancelled"],
-  picking: ["packed", "cancelled"],
-  packed: ["shipped", "cancelled"],
-  shipped: [],
-  cancelled: [],
-  rejected: []
-};
-function canTransition(from, to) {
-  return NEXT_STATUSES[from].includes(to);
-}
-var REASON_REQUIRED = /* @__PURE__ */ new Set(["cancelled"]);
-
-// src/db/schema.ts
-var orders = sqliteTable(
-  "orders",
-  {
-    // UUIDv7: time-ordered, so "newest first" is simply `ORDER BY id DESC` and the id is the keyset cursor.
-    id: text().primaryKey(),
-    storeOrderId: text().notNull(),
-    reference: text().notNull(),
-    status: text({ enum: ORDER_STATUSES }).notNull(),
-    customerName: text().notNull(),
-    customerEmail: text().notNull(),
-    shippingLine1: text().notNull(),
-    shippingLine2: text(),
-    shippingCity: text().notNull(),
-    shippingPostalCode: text().notNull(),
-    shippingCountry: text().notNull(),
-    /** The store's own number for the order (ST-000123): the one its customer quotes. Null on orders from before the store sent it. */
-    storeOrderNumber: text(),
-    // The money as the store charged it, VAT included in every figure: the lines' subtotal, shipping,
-    // the VAT within the total, and the total (subtotal + shipping). The store's pricing rule, not ours.
-    subtotalCents: integer().notNull().default(0),
-    shippingCents: integer().notNull().default(0),
-    vatCents: integer().notNull().default(0),
-    totalCents: integer().notNull(),
-    // The ID of the request that created the order: the fish tag, kept with the data it explains.
-    correlationId: text().notNull(),
-    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
-    updatedAt: integer({ mode: "timestamp_ms" }).notNull()
-  },
-  // The list is always newest first (id DESC): each index ends in id so a filtered page is an index range.
-  (t) => [
-    index("orders_status_id_idx").on(t.status, t.id),
-    // One order per store order, whatever Idempotency-Key it came with (orders.repo.ts refuses a second).
-    uniqueIndex("orders_store_order_id_unique").on(t.storeOrderId),
-    index("orders_reference_idx").on(t.reference, t.id),
-    index("orders_customer_email_idx").on(t.customerEmail, t.id),
-    index("orders_correlation_id_idx").on(t.correlationId, t.id),
-    index("orders_store_order_number_idx").on(t.storeOrderNumber, t.id)
-  ]
-);
-var orderLines = sqliteTable(
-  "order_lines",
-  {
-    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
-    lineNo: integer().notNull(),
-    sku: text().notNull(),
-    name: text().notNull(),
-    quantity: integer().notNull(),
-    unitPriceCents: integer().notNull()
-  },
-  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })]
-);
-var orderEvents = sqliteTable(
-  "order_events",
-  {
-    id: integer().primaryKey({ autoIncrement: true }),
-    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
-    type: text({ enum: ORDER_EVENT_TYPES }).notNull(),
-    fromStatus: text({ enum: ORDER_STATUSES }),
-    toStatus: text({ enum: ORDER_STATUSES }).notNull(),
-    /** "store" for orders the Store placed, a staff member's email for their actions. */
-    actor: text().notNull(),
-    reason: text(),
-    correlationId: text().notNull(),
-    at: integer({ mode: "timestamp_ms" }).notNull()
-  },
-  (t) => [index("order_events_order_id_idx").on(t.orderId, t.id)]
-);
-var OUTBOX_STATES = ["pending", "delivered", "parked"];
-var statusOutbox = sqliteTable(
-  "status_outbox",
-  {
-    id: integer().primaryKey({ autoIncrement: true }),
-    /** The eventId the Store receives: it dedups on it and ignores an event older than one it has seen. */
-    eventId: integer().notNull().unique("status_outbox_event_id_unique").references(() => orderEvents.id, { onDelete: "cascade" }),
-    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
-    storeOrderId: text().notNull(),
-    status: text({ enum: ORDER_STATUSES }).notNull(),
-    /** Why, when a status needs one (a cancellation): the customer is told it. */
-    reason: text(),
-    /** The staff action's correlation ID: sent as X-Correlation-Id and on every log line of the delivery. */
-    correlationId: text().notNull(),
-    at: integer({ mode: "timestamp_ms" }).notNull(),
-    state: text({ enum: OUTBOX_STATES }).notNull().default("pending"),
-    /** Failed attempts so far; with next_attempt_at, the backoff survives a restart. */
-    attempts: integer().notNull().default(0),
-    nextAttemptAt: integer({ mode: "timestamp_ms" }).notNull(),
-    /** The last failure: an HTTP status with a bounded excerpt of the answer, or a network error code. */
-    lastError: text(),
-    deliveredAt: integer({ mode: "timestamp_ms" })
-  },
-  (t) => [
-    // Due pending rows, oldest first: a range on (state, next_attempt_at), then a sort of the due few.
-    index("status_outbox_state_next_attempt_idx").on(t.state, t.nextAttemptAt),
-    // "Does this order have an earlier pending row?": one index probe per candidate.
-    index("status_outbox_order_state_id_idx").on(t.orderId, t.state, t.id)
-  ]
-);
-var orderStatusCounts = sqliteTable("order_status_counts", {
-  status: text({ enum: ORDER_STATUSES }).primaryKey(),
-  count: integer().notNull()
-});
-var staffUsers = sqliteTable("staff_users", {
-  id: text().primaryKey(),
-  /** Stored lower-case: sign-in ignores the case of the email. */
-  email: text().notNull().unique(),
-  name: text().notNull(),
-  /** scrypt, self-describing: `scrypt$N$r$p$salt$hash` (see staff/password.ts). Never logged. */
-  passwordHash: text().notNull(),
-  createdAt: integer({ mode: "timestamp_ms" }).notNull()
-});
-var staffSessions = sqliteTable(
-  "staff_sessions",
-  {
-    tokenHash: text().primaryKey(),
-    userId: text().notNull().references(() => staffUsers.id, { onDelete: "cascade" }),
-    /** Sent back by the dashboard in X-CSRF-Token on every state-changing request. */
-    csrfToken: text().notNull(),
-    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
-    expiresAt: integer({ mode: "timestamp_ms" }).notNull()
-  },
-  (t) => [index("staff_sessions_expires_at_idx").on(t.expiresAt)]
-);
-var signInThrottle = sqliteTable(
-  "sign_in_throttle",
-  {
-    key: text().primaryKey(),
-    points: integer().notNull().default(0),
-    expire: integer()
-  },
-  (t) => [index("sign_in_throttle_expire_idx").on(t.expire)]
-);
-var idempotencyKeys = sqliteTable(
-  "idempotency_keys",
-  {
-    key: text().primaryKey(),
-    /** SHA-256 of the validated request body as canonical JSON: the same key with another body is refused. */
-    fingerprint: text().notNull(),
-    orderId: text().notNull().references(() => orders.id, { onDelete: "cascade" }),
-    /** The answer as first sent: 201 with the order, or 422 with the rejection. */
-    status: integer().notNull(),
-    body: text().notNull(),
-    createdAt: integer({ mode: "timestamp_ms" }).notNull()
-  },
-  (t) => [index("idempotency_keys_created_at_idx").on(t.createdAt)]
-);
-
-// src/orders/idempotency.ts
 var IDEMPOTENCY_KEY_HEADER = "idempotency-key";
 var REPLAYED_HEADER = "idempotent-replayed";
 var IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1e3;
@@ -387,8 +748,8 @@ var IdempotencyKeyHeadersSchema = z3.object({
     example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"'
   })
 });
-function fingerprint(body) {
-  return createHash("sha256").update(JSON.stringify(body)).digest("base64url");
+function fingerprint(body2) {
+  return createHash("sha256").update(JSON.stringify(body2)).digest("base64url");
 }
 function idempotencyGate(logger) {
   const inFlight = /* @__PURE__ */ new Set();
@@ -486,12 +847,19 @@ function sessionOf(c) {
   if (!session) throw new Error("a staff route is missing its requireStaff middleware");
   return session;
 }
+var requireAdmin = createMiddleware6(async (c, next) => {
+  if (sessionOf(c).user.role !== "admin") {
+    return jsonError(c, HTTP.FORBIDDEN, "forbidden", "Only an admin can manage staff accounts.");
+  }
+  await next();
+});
 
 // src/orders/orders.repo.ts
 import { and as and2, asc as asc2, desc, eq as eq3, inArray, lt as lt3, sql as sql4 } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/sqlite-core";
 import { v7 as uuidv7 } from "uuid";
 import { createGroupCommit, inTransactionSpan } from "@fishtag/service-kit/group-commit";
+import { traceContextJson } from "@fishtag/tracing/spans";
 
 // src/status-events/status-outbox.repo.ts
 import { and, asc, eq as eq2, lt as lt2, lte, notExists, sql as sql3 } from "drizzle-orm";
@@ -505,6 +873,7 @@ function createStatusOutbox(db) {
     status: p2("status"),
     reason: p2("reason"),
     correlationId: p2("correlationId"),
+    traceContext: p2("traceContext"),
     at: p2("at"),
     nextAttemptAt: p2("at")
   }).prepare();
@@ -522,7 +891,11 @@ function createStatusOutbox(db) {
   const reschedule = db.update(statusOutbox).set({ attempts: sql3`${statusOutbox.attempts} + 1`, nextAttemptAt: sql3`${p2("nextAttemptAt")}`, lastError: sql3`${p2("lastError")}` }).where(eq2(statusOutbox.id, p2("id"))).prepare();
   const park = db.update(statusOutbox).set({ state: "parked", attempts: sql3`${statusOutbox.attempts} + 1`, lastError: sql3`${p2("lastError")}` }).where(eq2(statusOutbox.id, p2("id"))).prepare();
   return {
-    /** Call inside the transaction that made the change: the row commits with it or not at all. */
+    /**
+     * Call inside the transaction that made the change: the row commits with it or not at all, and with
+     * the trace of the request that made it (traceContextJson(), taken outside the transaction's span),
+     * which its delivery continues.
+     */
     enqueue(entry) {
       insert.run(entry);
     },
@@ -539,11 +912,15 @@ function createStatusOutbox(db) {
     park(id, lastError) {
       park.run({ id, lastError });
     },
-    /** Rows not delivered yet, and rows parked for someone to look at. */
+    /** Rows not delivered yet, rows parked for someone to look at, and when the oldest waiting one was written. */
     backlog() {
-      const counts = { pending: 0, parked: 0 };
+      const counts = { pending: 0, parked: 0, oldestPendingAt: null };
       const rows = db.select({ state: statusOutbox.state, count: sql3`count(*)` }).from(statusOutbox).where(sql3`${statusOutbox.state} in ('pending', 'parked')`).groupBy(statusOutbox.state).all();
-      for (const { state, count } of rows) if (state !== "delivered") counts[state] = count;
+      for (const { state, count: count2 } of rows) if (state !== "delivered") counts[state] = count2;
+      if (counts.pending > 0) {
+        const oldest = db.select({ at: sql3`min(${statusOutbox.at})` }).from(statusOutbox).where(eq2(statusOutbox.state, "pending")).get();
+        counts.oldestPendingAt = oldest?.at ?? null;
+      }
       return counts;
     }
   };
@@ -666,7 +1043,7 @@ var ListOrdersQuerySchema = z4.object({
   status: z4.enum(ORDER_STATUSES).optional().openapi({ param: { name: "status", in: "query" } }),
   q: z4.string().trim().min(1).max(254).optional().openapi({
     param: { name: "q", in: "query" },
-    description: "Finds orders by exact match on the order id, the store's order number (in any case), the correlation ID, the PO number (as stored), or the customer email (in any case). Not a prefix or substring search."
+    description: "Finds orders by exact match on the order id, the store's order number, the PO number or the customer email (each in any case), or the correlation ID of any event in the order's trail (the checkout that placed it, a staff move, a cancellation). Not a prefix or substring search."
   }),
   limit: z4.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: "limit", in: "query" } }),
   cursor: z4.uuid().optional().openapi({ param: { name: "cursor", in: "query" }, description: "The `nextCursor` of the previous page." })
@@ -910,6 +1287,7 @@ function createOrdersRepo(db) {
      * commit together.
      */
     transition(id, change) {
+      const traceContext = traceContextJson();
       return inTransactionSpan(
         { operation: "UPDATE", collection: "orders" },
         () => db.$client.transaction(() => {
@@ -927,9 +1305,10 @@ function createOrdersRepo(db) {
             status: change.to,
             reason: change.reason,
             correlationId: change.correlationId,
+            traceContext,
             at
           });
-          return { kind: "changed", order };
+          return { kind: "changed", order, from: current2.status };
         }).immediate()
       );
     },
@@ -938,26 +1317,33 @@ function createOrdersRepo(db) {
     },
     counts() {
       const counts = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0]));
-      for (const { status, count } of db.select().from(orderStatusCounts).all()) counts[status] = count;
+      for (const { status, count: count2 } of db.select().from(orderStatusCounts).all()) counts[status] = count2;
       return counts;
     },
     /**
      * Newest first, keyset-paginated on the time-ordered id: stable while new orders arrive.
      *
-     * `q` matches exactly: the order id, the correlation ID, the reference as typed, or the customer email
-     * in any case (emails are stored lower-case). Exact so that a page costs the same at any size: each
-     * key is then one index range already ordered by id, and its newest `limit + 1` matches past the
-     * cursor are read straight off the index. A prefix, or even a plain OR of the four keys, makes SQLite
-     * collect every match and sort them all before it can take a page.
+     * `q` matches a whole key, as staff paste or read it out: the order id; the store's order number, the
+     * PO number and the customer email in any case (upper-case, lower() and lower-case, as each is indexed);
+     * or the correlation ID of any event in the order's trail (the checkout that placed it, each staff move,
+     * a cancellation). Exact so that a page costs the same at any size: each key is then one index range
+     * already ordered by id, and its newest `limit + 1` matches past the cursor are read straight off the
+     * index. A prefix, or even a plain OR of the keys, makes SQLite collect every match and sort them all
+     * before it can take a page.
      *
      * So each key is searched on its own and the page is taken from their union. The status and cursor
      * go inside every branch: applied after the branch's LIMIT, they could leave a page short. `IN`
      * also shows an order matched by two keys only once.
      */
     list({ status, q, limit, cursor }) {
-      const filters = and2(status ? eq3(orders.status, status) : void 0, cursor ? lt3(orders.id, cursor) : void 0);
+      const statusIs = status ? eq3(orders.status, status) : void 0;
+      const filters = and2(statusIs, cursor ? lt3(orders.id, cursor) : void 0);
       const newestMatching = (key, name) => {
         const branch = db.select({ id: orders.id }).from(orders).where(and2(key, filters)).orderBy(desc(orders.id)).limit(limit + 1).as(name);
+        return db.select({ id: branch.id }).from(branch);
+      };
+      const withEventMatching = (correlationId) => {
+        const branch = db.select({ id: orderEvents.orderId }).from(orderEvents).innerJoin(orders, eq3(orders.id, orderEvents.orderId)).where(and2(eq3(orderEvents.correlationId, correlationId), statusIs, cursor ? lt3(orderEvents.orderId, cursor) : void 0)).orderBy(desc(orderEvents.orderId)).limit(limit + 1).as("by_event_correlation_id");
         return db.select({ id: branch.id }).from(branch);
       };
       const where = q ? inArray(
@@ -965,9 +1351,10 @@ function createOrdersRepo(db) {
         unionAll(
           newestMatching(eq3(orders.id, q), "by_id"),
           newestMatching(eq3(orders.storeOrderNumber, q.toUpperCase()), "by_store_order_number"),
-          newestMatching(eq3(orders.correlationId, q), "by_correlation_id"),
-          newestMatching(eq3(orders.reference, q), "by_reference"),
-          newestMatching(eq3(orders.customerEmail, q.toLowerCase()), "by_email")
+          // lower() on both sides, so a reference matches itself whatever SQLite's lower() makes of it.
+          newestMatching(sql4`lower(${orders.reference}) = lower(${q})`, "by_reference"),
+          newestMatching(eq3(orders.customerEmail, q.toLowerCase()), "by_email"),
+          withEventMatching(q)
         )
       ) : filters;
       const rows = db.select().from(orders).where(where).orderBy(desc(orders.id)).limit(limit + 1).all();
@@ -1001,7 +1388,7 @@ function ordersHandlers({ db, logger, rejectPrefix }) {
         order
       }
     } : { status: HTTP.CREATED, body: order };
-    const send2 = ({ status: status2, body }) => status2 === HTTP.CREATED ? c.json(body, HTTP.CREATED) : c.json(body, HTTP.UNPROCESSABLE_ENTITY);
+    const send2 = ({ status: status2, body: body2 }) => status2 === HTTP.CREATED ? c.json(body2, HTTP.CREATED) : c.json(body2, HTTP.UNPROCESSABLE_ENTITY);
     const status = rejected ? "rejected" : "received";
     const result = await repo.createOnce(
       input,
@@ -1028,17 +1415,19 @@ function ordersHandlers({ db, logger, rejectPrefix }) {
       case "replayed":
         logger.info({ idempotencyKey: key, orderId: result.orderId, status: result.answer.status }, "order creation replayed");
         c.header(REPLAYED_HEADER, "true");
+        warehouseMetrics().idempotentReplays.add(1);
         return send2(result.answer);
       case "created": {
         const { order } = result;
-        const fields = {
+        const fields2 = {
           orderId: order.id,
           storeOrderId: order.storeOrderId,
           storeOrderNumber: order.storeOrderNumber,
           batch: result.batchSize
         };
-        if (rejected) logger.warn(fields, "order rejected");
-        else logger.info({ ...fields, lines: order.lines.length, totalCents: order.totalCents }, "order received");
+        warehouseMetrics().ordersCreated.add(1, { status: order.status });
+        if (rejected) logger.warn(fields2, "order rejected");
+        else logger.info({ ...fields2, lines: order.lines.length, totalCents: order.totalCents }, "order received");
         return send2(result.answer);
       }
     }
@@ -1067,6 +1456,7 @@ function ordersHandlers({ db, logger, rejectPrefix }) {
         return jsonError(c, HTTP.CONFLICT, "invalid_transition", `This order is ${result.from}; it cannot move to ${to}.`);
       case "changed":
         logger.info({ orderId: id, storeOrderNumber: result.order.storeOrderNumber, to, staffId: user.id }, "order status changed");
+        warehouseMetrics().transitions.add(1, { from: result.from, to });
         return c.json(result.order, HTTP.OK);
     }
   };
@@ -1156,17 +1546,17 @@ var transition = createRoute2({
 // src/orders/orders.routes.ts
 function ordersRoutes(deps, staffGate) {
   const handlers = ordersHandlers(deps);
-  const router = new OpenAPIHono3();
+  const router = new OpenAPIHono4();
   gate(router, createOrder, requireStore(deps.storePublicKey, deps.logger), idempotencyGate(deps.logger));
   for (const route of [listOrders, getOrder, getEvents, transition]) gate(router, route, staffGate);
   return router.openapi(createOrder, handlers.createOrder).openapi(listOrders, handlers.listOrders).openapi(getOrder, handlers.getOrder).openapi(getEvents, handlers.getEvents).openapi(transition, handlers.transition);
 }
 
-// src/staff/session.routes.ts
-import { OpenAPIHono as OpenAPIHono4 } from "@hono/zod-openapi";
+// src/staff/accounts.routes.ts
+import { OpenAPIHono as OpenAPIHono5 } from "@hono/zod-openapi";
 
-// src/staff/session.handlers.ts
-import { deleteCookie, getCookie as getCookie2, setCookie } from "hono/cookie";
+// src/staff/accounts.handlers.ts
+import { getCookie as getCookie2 } from "hono/cookie";
 import { NO_TRUSTED_PROXIES } from "@fishtag/service-kit/client-address";
 
 // src/lib/client.ts
@@ -1301,43 +1691,271 @@ function createSignInThrottle(db, limits = SIGN_IN_LIMITS) {
   };
 }
 
-// src/staff/session.handlers.ts
-var DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1e3;
+// src/staff/password-guard.ts
 var DEFAULT_PASSWORD_CHECKS = { atOnce: 1, share: 0.25, burstMs: 1e3 };
-function sessionHandlers({
-  db,
-  logger,
-  sessionTtlMs = DEFAULT_SESSION_TTL_MS,
-  trustedProxies = NO_TRUSTED_PROXIES,
-  passwordChecks = DEFAULT_PASSWORD_CHECKS
-}, staff) {
-  const throttle = createSignInThrottle(db);
-  const slots = passwordCheckSlots(passwordChecks);
+function createPasswordGuard(db, budget = DEFAULT_PASSWORD_CHECKS) {
+  return { slots: passwordCheckSlots(budget), throttle: createSignInThrottle(db) };
+}
+function passwordsBusy(c, message) {
+  c.header("Retry-After", "1");
+  return jsonError(c, HTTP.SERVICE_UNAVAILABLE, "busy", message);
+}
+function tooManyAttempts(c, turn, what) {
+  c.header("Retry-After", String(turn.retryAfterSeconds));
+  return jsonError(c, HTTP.TOO_MANY_REQUESTS, "too_many_attempts", `Too many ${what}. Try again in ${turn.retryAfterSeconds} seconds.`);
+}
+
+// src/staff/accounts.handlers.ts
+var toJson = ({ createdAt, ...account }) => ({ ...account, createdAt: createdAt.toISOString() });
+function accountsHandlers({ logger, trustedProxies = NO_TRUSTED_PROXIES }, staff, { slots, throttle }) {
+  const busy = (c) => {
+    logger.warn("password change refused: the password checks are busy");
+    return passwordsBusy(c, "Too many password checks at once. Try again in a second.");
+  };
+  const unknown = (c, id) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No staff account with id ${id}.`);
+  const listAccounts2 = (c) => c.json({ items: staff.listAccounts().map(toJson) }, HTTP.OK);
+  const addAccount2 = async (c) => {
+    const { user: admin } = sessionOf(c);
+    const input = c.req.valid("json");
+    if (staff.findUserByEmail(input.email)) {
+      return jsonError(c, HTTP.CONFLICT, "email_taken", `There is an account for ${input.email} already.`);
+    }
+    const release = slots.take();
+    if (!release) return busy(c);
+    try {
+      const user = await staff.addUser(input);
+      logger.info({ staffId: admin.id, accountId: user.id, role: user.role }, "staff account added");
+      const account = staff.findAccount(user.id);
+      if (!account) throw new Error(`staff account ${user.id} is gone right after it was added`);
+      return c.json(toJson(account), HTTP.CREATED);
+    } finally {
+      release();
+    }
+  };
+  const changeAccount2 = (c) => {
+    const { user: admin } = sessionOf(c);
+    const { id } = c.req.valid("param");
+    const change = c.req.valid("json");
+    const result = staff.changeAccount(id, change, admin);
+    switch (result.kind) {
+      case "not_found":
+        return unknown(c, id);
+      case "own_account":
+        return jsonError(c, HTTP.CONFLICT, "own_account", "You cannot disable your own account.");
+      case "last_admin":
+        return jsonError(c, HTTP.CONFLICT, "last_admin", "This is the last admin: make someone else an admin first.");
+      case "changed": {
+        const { account, endedSessions } = result;
+        logger.info(
+          { staffId: admin.id, accountId: id, role: account.role, disabled: account.disabled, endedSessions },
+          "staff account changed"
+        );
+        return c.json(toJson(account), HTTP.OK);
+      }
+    }
+  };
+  const resetPassword2 = async (c) => {
+    const { user: admin } = sessionOf(c);
+    const { id } = c.req.valid("param");
+    if (id === admin.id) {
+      return jsonError(c, HTTP.CONFLICT, "own_account", "Change your own password under \u201CChange password\u201D: it asks for your current one.");
+    }
+    if (!staff.findAccount(id)) return unknown(c, id);
+    const release = slots.take();
+    if (!release) return busy(c);
+    try {
+      const endedSessions = staff.setPasswordHash(id, await hashPassword(c.req.valid("json").password));
+      if (endedSessions === void 0) return unknown(c, id);
+      logger.info({ staffId: admin.id, accountId: id, endedSessions }, "staff password reset");
+      return c.body(null, HTTP.NO_CONTENT);
+    } finally {
+      release();
+    }
+  };
+  const changeOwnPassword2 = async (c) => {
+    const { user } = sessionOf(c);
+    const { currentPassword, newPassword } = c.req.valid("json");
+    const release = slots.take();
+    if (!release) return busy(c);
+    try {
+      const turn = await throttle.take(user.email, requestClient(c, trustedProxies).address);
+      if (!turn.ok) {
+        logger.warn({ staffId: user.id, limit: turn.limit, retryAfterSeconds: turn.retryAfterSeconds }, "password change throttled");
+        return tooManyAttempts(c, turn, "wrong passwords");
+      }
+      const account = staff.findUserByEmail(user.email);
+      if (!account || !await verifyPassword(currentPassword, account.passwordHash)) {
+        logger.warn({ staffId: user.id }, "password change refused: wrong current password");
+        return jsonError(c, HTTP.UNPROCESSABLE_ENTITY, "wrong_password", "That is not your current password.");
+      }
+      await turn.succeeded();
+      const endedSessions = staff.setPasswordHash(user.id, await hashPassword(newPassword), getCookie2(c, SESSION_COOKIE));
+      logger.info({ staffId: user.id, accountId: user.id, endedSessions }, "own password changed");
+      return c.body(null, HTTP.NO_CONTENT);
+    } finally {
+      release();
+    }
+  };
+  return { listAccounts: listAccounts2, addAccount: addAccount2, changeAccount: changeAccount2, resetPassword: resetPassword2, changeOwnPassword: changeOwnPassword2 };
+}
+
+// src/staff/accounts.openapi.ts
+import { createRoute as createRoute3 } from "@hono/zod-openapi";
+
+// src/staff/staff.schemas.ts
+import { z as z6 } from "@hono/zod-openapi";
+import { createSelectSchema as createSelectSchema2 } from "drizzle-zod";
+var userFields = createSelectSchema2(staffUsers).shape;
+var NewPasswordSchema = z6.string().min(12, "Use at least 12 characters.").max(200, "Use at most 200 characters.").refine((password) => password.trim() !== "", "Use more than spaces.");
+var StaffNameSchema = z6.string().trim().min(1, "Give a name.").max(100, "Use at most 100 characters.");
+var StaffEmailSchema = z6.email("Give an email address.").max(254).toLowerCase();
+var StaffUserSchema = z6.object({ id: z6.uuid(), email: userFields.email, name: userFields.name, role: userFields.role }).openapi("StaffUser");
+var StaffAccountSchema = StaffUserSchema.extend({
+  disabled: z6.boolean().openapi({ description: "A disabled account cannot sign in; disabling it ended its sessions." }),
+  createdAt: z6.iso.datetime()
+}).openapi("StaffAccount");
+var StaffAccountsSchema = z6.object({ items: z6.array(StaffAccountSchema) }).openapi("StaffAccounts");
+var notTheEmail = (account) => account.password.toLowerCase() !== account.email;
+var AddAccountSchema = z6.object({ name: StaffNameSchema, email: StaffEmailSchema, role: userFields.role, password: NewPasswordSchema }).refine(notTheEmail, { path: ["password"], message: "Use something other than the email address." }).openapi("AddStaffAccount");
+var ChangeAccountSchema = z6.object({
+  role: userFields.role.optional(),
+  disabled: z6.boolean().optional().openapi({ description: "true: the account cannot sign in, and its sessions end at once." })
+}).refine((change) => change.role !== void 0 || change.disabled !== void 0, { message: "Change the role, disabled, or both." }).openapi("ChangeStaffAccount");
+var ResetPasswordSchema = z6.object({ password: NewPasswordSchema }).openapi("ResetStaffPassword");
+var OwnPasswordSchema = z6.object({ currentPassword: z6.string().min(1, "Give your current password.").max(200), newPassword: NewPasswordSchema }).refine((change) => change.newPassword !== change.currentPassword, {
+  path: ["newPassword"],
+  message: "Choose a password other than the current one."
+}).openapi("ChangeOwnPassword");
+var AccountIdParamsSchema = z6.object({
+  id: z6.uuid().openapi({ param: { name: "id", in: "path" } })
+});
+
+// src/staff/accounts.openapi.ts
+var staffSession2 = [{ [STAFF_SESSION_SCHEME]: [] }];
+var tags = ["Staff accounts"];
+var ADMINS_ONLY = "Admins only: other staff get 403 `forbidden`.";
+var refused = {
+  [HTTP.UNAUTHORIZED]: errorContent("No staff session"),
+  [HTTP.FORBIDDEN]: errorContent("Not an admin (`forbidden`), or a missing or wrong CSRF token (`csrf_failed`)")
+};
+var passwordBusy = {
+  [HTTP.SERVICE_UNAVAILABLE]: errorContent("Too much password hashing at once (`busy`); see Retry-After")
+};
+var listAccounts = createRoute3({
+  method: "get",
+  path: "/api/staff",
+  tags,
+  summary: "Every staff account, admins first",
+  description: ADMINS_ONLY,
+  security: staffSession2,
+  responses: { [HTTP.OK]: jsonContent(StaffAccountsSchema, "The accounts"), ...refused }
+});
+var addAccount = createRoute3({
+  method: "post",
+  path: "/api/staff",
+  tags,
+  summary: "Add a staff account with its first password (needs X-CSRF-Token)",
+  description: `${ADMINS_ONLY} The password is 12\u2013200 characters; its holder can change it once signed in.`,
+  security: staffSession2,
+  request: { body: jsonContentRequired(AddAccountSchema, "The new account") },
+  responses: {
+    [HTTP.CREATED]: jsonContent(StaffAccountSchema, "The account, which can sign in at once"),
+    [HTTP.BAD_REQUEST]: errorContent("A field is missing or not valid (see `issues`)"),
+    ...refused,
+    [HTTP.CONFLICT]: errorContent("An account with this email exists already (`email_taken`)"),
+    ...passwordBusy
+  }
+});
+var changeAccount = createRoute3({
+  method: "patch",
+  path: "/api/staff/{id}",
+  tags,
+  summary: "Change an account's role, or disable or enable it (needs X-CSRF-Token)",
+  description: `${ADMINS_ONLY} Disabling an account ends its sessions at once.`,
+  security: staffSession2,
+  request: { params: AccountIdParamsSchema, body: jsonContentRequired(ChangeAccountSchema, "What changes") },
+  responses: {
+    [HTTP.OK]: jsonContent(StaffAccountSchema, "The account, changed"),
+    [HTTP.BAD_REQUEST]: errorContent("Nothing to change, or not valid (see `issues`)"),
+    ...refused,
+    [HTTP.NOT_FOUND]: errorContent("No such account"),
+    [HTTP.CONFLICT]: errorContent("Disabling your own account (`own_account`), or leaving no enabled admin (`last_admin`)")
+  }
+});
+var resetPassword = createRoute3({
+  method: "post",
+  path: "/api/staff/{id}/password",
+  tags,
+  summary: "Set a new password for someone who lost theirs (needs X-CSRF-Token)",
+  description: `${ADMINS_ONLY} Their sessions end; tell them the new password.`,
+  security: staffSession2,
+  request: { params: AccountIdParamsSchema, body: jsonContentRequired(ResetPasswordSchema, "The new password") },
+  responses: {
+    [HTTP.NO_CONTENT]: { description: "Set; the account's sessions have ended" },
+    [HTTP.BAD_REQUEST]: errorContent("Not a valid password (see `issues`)"),
+    ...refused,
+    [HTTP.NOT_FOUND]: errorContent("No such account"),
+    [HTTP.CONFLICT]: errorContent("Your own account (`own_account`): change your own password with your current one instead"),
+    ...passwordBusy
+  }
+});
+var changeOwnPassword = createRoute3({
+  method: "post",
+  path: "/api/account/password",
+  tags,
+  summary: "Change your own password, with your current one (needs X-CSRF-Token)",
+  description: "For every staff member. The current password is checked as a sign-in is: counted by the same throttle, within the same budget. Your other sessions end; this one stays signed in.",
+  security: staffSession2,
+  request: { body: jsonContentRequired(OwnPasswordSchema, "The current and the new password") },
+  responses: {
+    [HTTP.NO_CONTENT]: { description: "Changed; your other sessions have ended" },
+    [HTTP.BAD_REQUEST]: errorContent("The new password is not valid (see `issues`)"),
+    [HTTP.UNAUTHORIZED]: errorContent("No staff session"),
+    [HTTP.FORBIDDEN]: errorContent("Missing or wrong CSRF token"),
+    [HTTP.UNPROCESSABLE_ENTITY]: errorContent("The current password is wrong (`wrong_password`)"),
+    [HTTP.TOO_MANY_REQUESTS]: errorContent("Too many wrong passwords (`too_many_attempts`); see Retry-After"),
+    ...passwordBusy
+  }
+});
+
+// src/staff/accounts.routes.ts
+function accountsRoutes(deps, staff, guard, staffGate) {
+  const handlers = accountsHandlers(deps, staff, guard);
+  const router = new OpenAPIHono5();
+  for (const route of [listAccounts, addAccount, changeAccount, resetPassword])
+    gate(router, route, staffGate, requireAdmin);
+  gate(router, changeOwnPassword, staffGate);
+  return router.openapi(listAccounts, handlers.listAccounts).openapi(addAccount, handlers.addAccount).openapi(changeAccount, handlers.changeAccount).openapi(resetPassword, handlers.resetPassword).openapi(changeOwnPassword, handlers.changeOwnPassword);
+}
+
+// src/staff/session.routes.ts
+import { OpenAPIHono as OpenAPIHono6 } from "@hono/zod-openapi";
+
+// src/staff/session.handlers.ts
+import { deleteCookie, getCookie as getCookie3, setCookie } from "hono/cookie";
+import { NO_TRUSTED_PROXIES as NO_TRUSTED_PROXIES2 } from "@fishtag/service-kit/client-address";
+var DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1e3;
+function sessionHandlers({ logger, sessionTtlMs = DEFAULT_SESSION_TTL_MS, trustedProxies = NO_TRUSTED_PROXIES2 }, staff, { slots, throttle }) {
   const signIn2 = async (c) => {
     const { email, password } = c.req.valid("json");
     const client = requestClient(c, trustedProxies);
     const release = slots.take();
     if (!release) {
       logger.warn("sign-in refused: the password checks are busy");
-      c.header("Retry-After", "1");
-      return jsonError(c, HTTP.SERVICE_UNAVAILABLE, "busy", "Too many sign-ins at once. Try again in a second.");
+      warehouseMetrics().signInsThrottled.add(1, { reason: "hashing_budget" });
+      return passwordsBusy(c, "Too many sign-ins at once. Try again in a second.");
     }
     try {
       const turn = await throttle.take(email, client.address);
       if (!turn.ok) {
         logger.warn({ limit: turn.limit, retryAfterSeconds: turn.retryAfterSeconds }, "sign-in throttled");
-        c.header("Retry-After", String(turn.retryAfterSeconds));
-        return jsonError(
-          c,
-          HTTP.TOO_MANY_REQUESTS,
-          "too_many_attempts",
-          `Too many sign-in attempts. Try again in ${turn.retryAfterSeconds} seconds.`
-        );
+        warehouseMetrics().signInsThrottled.add(1, { reason: turn.limit });
+        return tooManyAttempts(c, turn, "sign-in attempts");
       }
       const user = staff.findUserByEmail(email);
       const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
-      if (!user || !valid) {
-        logger.warn({ knownAccount: Boolean(user) }, "sign-in failed");
+      if (!user || !valid || user.disabledAt !== null) {
+        logger.warn({ knownAccount: Boolean(user), disabled: user ? user.disabledAt !== null : void 0 }, "sign-in failed");
         return jsonError(c, HTTP.UNAUTHORIZED, "invalid_credentials", "Wrong email or password.");
       }
       await turn.succeeded();
@@ -1351,18 +1969,21 @@ function sessionHandlers({
         expires: session.expiresAt
       });
       logger.info({ staffId: user.id }, "staff signed in");
-      return c.json({ user: { email: user.email, name: user.name }, csrfToken: session.csrfToken }, HTTP.OK);
+      const { id, email: userEmail, name, role } = user;
+      return c.json({ user: { id, email: userEmail, name, role }, csrfToken: session.csrfToken }, HTTP.OK);
     } finally {
       release();
     }
   };
   const current2 = (c) => {
-    const { user, csrfToken } = sessionOf(c);
-    return c.json({ user: { email: user.email, name: user.name }, csrfToken }, HTTP.OK);
+    const token = getCookie3(c, SESSION_COOKIE);
+    const session = token ? staff.findSession(token) : void 0;
+    if (!session) return c.json({ user: null, csrfToken: null }, HTTP.OK);
+    return c.json({ user: session.user, csrfToken: session.csrfToken }, HTTP.OK);
   };
   const signOut2 = (c) => {
     const { user } = sessionOf(c);
-    const token = getCookie2(c, SESSION_COOKIE);
+    const token = getCookie3(c, SESSION_COOKIE);
     if (token) staff.deleteSession(token);
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     logger.info({ staffId: user.id }, "staff signed out");
@@ -1372,10 +1993,11 @@ function sessionHandlers({
 }
 
 // src/staff/session.openapi.ts
-import { createRoute as createRoute3, z as z6 } from "@hono/zod-openapi";
-var SessionSchema = z6.object({ user: z6.object({ email: z6.string(), name: z6.string() }), csrfToken: z6.string() }).openapi("StaffSession");
-var SignInSchema = z6.object({ email: z6.email().max(254), password: z6.string().min(1).max(200) }).openapi("SignIn");
-var signIn = createRoute3({
+import { createRoute as createRoute4, z as z7 } from "@hono/zod-openapi";
+var SessionSchema = z7.object({ user: StaffUserSchema, csrfToken: z7.string() }).openapi("StaffSession");
+var CurrentSessionSchema = z7.union([SessionSchema, z7.object({ user: z7.null(), csrfToken: z7.null() })]).openapi("CurrentStaffSession", { description: "`user` and `csrfToken` are null when nobody is signed in." });
+var SignInSchema = z7.object({ email: z7.email().max(254), password: z7.string().min(1).max(200) }).openapi("SignIn");
+var signIn = createRoute4({
   method: "post",
   path: "/api/session",
   tags: ["Staff session"],
@@ -1389,14 +2011,14 @@ var signIn = createRoute3({
     [HTTP.SERVICE_UNAVAILABLE]: errorContent("Too many sign-ins at once for the password checks; see Retry-After")
   }
 });
-var current = createRoute3({
+var current = createRoute4({
   method: "get",
   path: "/api/session",
   tags: ["Staff session"],
-  summary: "The signed-in staff member and the CSRF token",
-  responses: { [HTTP.OK]: jsonContent(SessionSchema, "Signed in"), [HTTP.UNAUTHORIZED]: errorContent("Not signed in") }
+  summary: "Who is signed in, and the session's CSRF token; nobody is an answer too (open to anyone)",
+  responses: { [HTTP.OK]: jsonContent(CurrentSessionSchema, "The session, or `{ user: null, csrfToken: null }`") }
 });
-var signOut = createRoute3({
+var signOut = createRoute4({
   method: "delete",
   path: "/api/session",
   tags: ["Staff session"],
@@ -1409,29 +2031,75 @@ var signOut = createRoute3({
 });
 
 // src/staff/session.routes.ts
-function sessionRoutes(deps, staff, staffGate) {
-  const handlers = sessionHandlers(deps, staff);
-  const router = new OpenAPIHono4();
-  gate(router, current, staffGate);
+function sessionRoutes(deps, staff, guard, staffGate) {
+  const handlers = sessionHandlers(deps, staff, guard);
+  const router = new OpenAPIHono6();
   gate(router, signOut, staffGate);
   return router.openapi(signIn, handlers.signIn).openapi(current, handlers.current).openapi(signOut, handlers.signOut);
 }
 
 // src/staff/staff.repo.ts
 import { createHash as createHash2, randomBytes as randomBytes2 } from "node:crypto";
-import { and as and3, eq as eq4, gt, lt as lt5 } from "drizzle-orm";
+import { and as and3, asc as asc3, count, eq as eq4, gt, isNull, lt as lt5, ne } from "drizzle-orm";
 import { v7 as uuidv72 } from "uuid";
 var sha256 = (token) => createHash2("sha256").update(token).digest("base64url");
 var randomToken = () => randomBytes2(32).toString("base64url");
+var userColumns = { id: staffUsers.id, email: staffUsers.email, name: staffUsers.name, role: staffUsers.role };
+function toAccount(row) {
+  return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabledAt !== null, createdAt: row.createdAt };
+}
 function createStaffRepo(db) {
+  const endSessionsOf = (userId, except) => db.delete(staffSessions).where(and3(eq4(staffSessions.userId, userId), except === void 0 ? void 0 : ne(staffSessions.tokenHash, sha256(except)))).run().changes;
+  const enabledAdmins = () => db.select({ n: count() }).from(staffUsers).where(and3(eq4(staffUsers.role, "admin"), isNull(staffUsers.disabledAt))).get()?.n ?? 0;
   return {
-    async addUser({ email, name, password }) {
-      const user = { id: uuidv72(), email: email.toLowerCase(), name };
+    async addUser({
+      email,
+      name,
+      password,
+      role = "staff"
+    }) {
+      const user = { id: uuidv72(), email: email.toLowerCase(), name, role };
       db.insert(staffUsers).values({ ...user, passwordHash: await hashPassword(password), createdAt: /* @__PURE__ */ new Date() }).run();
       return user;
     },
     findUserByEmail(email) {
       return db.select().from(staffUsers).where(eq4(staffUsers.email, email.toLowerCase())).get();
+    },
+    findAccount(id) {
+      const row = db.select().from(staffUsers).where(eq4(staffUsers.id, id)).get();
+      return row && toAccount(row);
+    },
+    /** Every account, admins first, then by name. */
+    listAccounts() {
+      return db.select().from(staffUsers).orderBy(asc3(staffUsers.role), asc3(staffUsers.name), asc3(staffUsers.email)).all().map(toAccount);
+    },
+    /**
+     * An admin's change to an account, in one transaction with its checks: nobody disables their own account,
+     * and at least one enabled admin remains. Disabling ends the account's sessions at once.
+     */
+    changeAccount(id, change, by) {
+      return db.$client.transaction(() => {
+        const row = db.select().from(staffUsers).where(eq4(staffUsers.id, id)).get();
+        if (!row) return { kind: "not_found" };
+        if (change.disabled === true && id === by.id) return { kind: "own_account" };
+        const wasAdmin = row.role === "admin" && row.disabledAt === null;
+        const staysAdmin = (change.role ?? row.role) === "admin" && !(change.disabled ?? row.disabledAt !== null);
+        if (wasAdmin && !staysAdmin && enabledAdmins() <= 1) return { kind: "last_admin" };
+        const disabledAt = change.disabled === void 0 ? row.disabledAt : change.disabled ? row.disabledAt ?? /* @__PURE__ */ new Date() : null;
+        db.update(staffUsers).set({ role: change.role ?? row.role, disabledAt }).where(eq4(staffUsers.id, id)).run();
+        const endedSessions = disabledAt === null ? 0 : endSessionsOf(id);
+        return { kind: "changed", account: toAccount({ ...row, role: change.role ?? row.role, disabledAt }), endedSessions };
+      }).immediate();
+    },
+    /**
+     * Stores a new password hash and ends the account's sessions, but `keepToken`'s (the session that changed
+     * its own password stays signed in). Returns how many sessions ended, or undefined for an unknown account.
+     */
+    setPasswordHash(id, passwordHash, keepToken) {
+      return db.$client.transaction(() => {
+        const { changes } = db.update(staffUsers).set({ passwordHash }).where(eq4(staffUsers.id, id)).run();
+        return changes === 0 ? void 0 : endSessionsOf(id, keepToken);
+      }).immediate();
     },
     /** Starts a session; the returned token goes in the cookie and is not stored. */
     createSession(userId, ttlMs) {
@@ -1441,14 +2109,9 @@ function createStaffRepo(db) {
       db.insert(staffSessions).values({ tokenHash: sha256(token), userId, createdAt: new Date(now), ...session }).run();
       return { token, ...session };
     },
-    /** The live session for a cookie token, or undefined (unknown or expired). */
+    /** The live session for a cookie token, or undefined (unknown, expired, or its account disabled). */
     findSession(token) {
-      const row = db.select({
-        user: { id: staffUsers.id, email: staffUsers.email, name: staffUsers.name },
-        csrfToken: staffSessions.csrfToken,
-        expiresAt: staffSessions.expiresAt
-      }).from(staffSessions).innerJoin(staffUsers, eq4(staffUsers.id, staffSessions.userId)).where(and3(eq4(staffSessions.tokenHash, sha256(token)), gt(staffSessions.expiresAt, /* @__PURE__ */ new Date()))).get();
-      return row;
+      return db.select({ user: userColumns, csrfToken: staffSessions.csrfToken, expiresAt: staffSessions.expiresAt }).from(staffSessions).innerJoin(staffUsers, eq4(staffUsers.id, staffSessions.userId)).where(and3(eq4(staffSessions.tokenHash, sha256(token)), gt(staffSessions.expiresAt, /* @__PURE__ */ new Date()), isNull(staffUsers.disabledAt))).get();
     },
     deleteSession(token) {
       db.delete(staffSessions).where(eq4(staffSessions.tokenHash, sha256(token))).run();
@@ -1462,6 +2125,14 @@ function createStaffRepo(db) {
 
 // src/app.ts
 var BODY_LIMIT_BYTES = 64 * 1024;
+var OPENAPI_DOCUMENT = {
+  openapi: "3.1.0",
+  info: {
+    title: "fishtag Warehouse API",
+    version: "1.0.0",
+    description: "Every request may carry `X-Correlation-Id` (1\u2013128 of `[A-Za-z0-9._:-]`); every response carries the ID in use."
+  }
+};
 var ERROR_CODES = {
   [HTTP.BAD_REQUEST]: "bad_request",
   [HTTP.PAYLOAD_TOO_LARGE]: "payload_too_large",
@@ -1473,7 +2144,7 @@ function bodyBrokenOff(bindings) {
 }
 function createApp(deps) {
   const { logger, exposeErrors = false } = deps;
-  const app = new OpenAPIHono5({
+  const app = new OpenAPIHono7({
     // Schema violations anywhere (body, params, query) come back in the API's one error shape.
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -1499,6 +2170,7 @@ function createApp(deps) {
   app.use("/api/*", bodyLimit(BODY_LIMIT_BYTES));
   const staff = createStaffRepo(deps.db);
   const staffGate = requireStaff(staff);
+  const passwords = createPasswordGuard(deps.db, deps.passwordChecks);
   app.openAPIRegistry.registerComponent("securitySchemes", STAFF_SESSION_SCHEME, {
     type: "apiKey",
     in: "cookie",
@@ -1513,16 +2185,14 @@ function createApp(deps) {
   });
   if (deps.dashboardDir) app.route("/", dashboardRoutes(deps.dashboardDir));
   app.route("/", healthRoutes(deps));
-  app.route("/", sessionRoutes(deps, staff, staffGate));
+  app.route("/", sessionRoutes(deps, staff, passwords, staffGate));
+  app.route("/", accountsRoutes(deps, staff, passwords, staffGate));
   app.route("/", ordersRoutes(deps, staffGate));
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "fishtag Warehouse API",
-      version: "1.0.0",
-      description: "Every request may carry `X-Correlation-Id` (1\u2013128 of `[A-Za-z0-9._:-]`); every response carries the ID in use."
-    }
-  });
+  app.doc31("/openapi.json", OPENAPI_DOCUMENT);
+  app.route(
+    "/",
+    docsRoutes(() => app.getOpenAPI31Document(OPENAPI_DOCUMENT))
+  );
   app.notFound((c) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
   app.onError((error, c) => {
     if (error instanceof HTTPException2) {
@@ -1538,14 +2208,6 @@ function createApp(deps) {
     return jsonError(c, HTTP.INTERNAL_SERVER_ERROR, "internal_error", message);
   });
   return app;
-}
-
-// src/db/client.ts
-import { fileURLToPath } from "node:url";
-import { openSqlite } from "@fishtag/service-kit/sqlite";
-var MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
-function openDatabase(path) {
-  return openSqlite(path, { schema: schema_exports, migrationsFolder: MIGRATIONS_FOLDER });
 }
 
 // src/orders/seed.ts
@@ -1625,11 +2287,11 @@ function historyFor(ageDays, roll) {
   const done = ageDays > 3 ? 3 : ageDays > 1 ? 2 : ageDays > 0.3 ? 1 : 0;
   return steps.slice(0, done);
 }
-function seedOrders(db, count, seedValue = 42) {
+function seedOrders(db, count2, seedValue = 42) {
   const rnd = random(seedValue);
   const now = Date.now();
-  const times = Array.from({ length: count }, () => now - rnd.next() * 90 * DAY).sort((a, b) => a - b);
-  for (let start = 0; start < count; start += BATCH) {
+  const times = Array.from({ length: count2 }, () => now - rnd.next() * 90 * DAY).sort((a, b) => a - b);
+  for (let start = 0; start < count2; start += BATCH) {
     const orderRows = [];
     const lineRows = [];
     const eventRows = [];
@@ -1723,7 +2385,7 @@ import { buildSync } from "esbuild";
 // bench/protocol.ts
 import { randomUUID, sign, verify } from "node:crypto";
 import { targetClaims } from "@fishtag/service-auth/tokens";
-var SERVER_KINDS = ["floor", "raw", "app", "quiet"];
+var SERVER_KINDS = ["floor", "raw", "app", "quiet", "traced"];
 function isMessage(value) {
   return typeof value === "object" && value !== null && "type" in value && typeof value.type === "string";
 }
@@ -1818,16 +2480,17 @@ function countLines(file) {
 
 // bench/server.ts
 function parseArgv() {
-  const [kindArg, dirArg, keyArg, prefillArg = "0"] = process.argv.slice(2);
+  const [kindArg, dirArg, keyArg, prefillArg = "0", otlpUrl2] = process.argv.slice(2);
   const kind2 = SERVER_KINDS.find((k) => k === kindArg);
   const key = keyArg ? parsePublicKey(keyArg) : void 0;
   if (!kind2 || !dirArg || !key?.ok || !process.send) {
     console.error("usage: forked by create-order.ts as `server.ts floor|raw|app <dir> <store public key> [prefill]`");
     process.exit(2);
   }
-  return { kind: kind2, dir: dirArg, storePublicKey: key.key, prefill: Number(prefillArg) };
+  return { kind: kind2, dir: dirArg, storePublicKey: key.key, prefill: Number(prefillArg), otlpUrl: otlpUrl2 };
 }
-var { kind, dir, storePublicKey, prefill } = parseArgv();
+var { kind, dir, storePublicKey, prefill, otlpUrl } = parseArgv();
+if (kind === "traced") startTracing({ serviceName: "warehouse-api", endpoint: otlpUrl, protocol: "http/protobuf" });
 function openBenchDatabase(file) {
   const db = openDatabase(join2(dir, file));
   if (prefill > 0) seedOrders(db, prefill);
@@ -1867,7 +2530,7 @@ function startRaw() {
   const insertLine = sqlite.prepare(
     "INSERT INTO order_lines (order_id, line_no, sku, name, quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?, ?)"
   );
-  const store = sqlite.transaction((key, fingerprint2, order, body, createdAtMs) => {
+  const store = sqlite.transaction((key, fingerprint2, order, body2, createdAtMs) => {
     if (findKey.get(key) !== void 0) return false;
     const { shippingAddress: address } = order;
     insertOrder.run(
@@ -1896,7 +2559,7 @@ function startRaw() {
     });
     insertEvent.run(order.id, order.status, order.correlationId, createdAtMs);
     countIn.run(order.status);
-    insertKey.run(key, fingerprint2, order.id, 201, body, createdAtMs);
+    insertKey.run(key, fingerprint2, order.id, 201, body2, createdAtMs);
     return true;
   });
   const server = createServer((req, res) => {
@@ -1943,13 +2606,13 @@ function startRaw() {
         createdAt: new Date(createdAt).toISOString(),
         updatedAt: new Date(createdAt).toISOString()
       };
-      const body = JSON.stringify(order);
+      const body2 = JSON.stringify(order);
       const fingerprint2 = createHash3("sha256").update(raw).digest("base64url");
-      if (!store.immediate(key, fingerprint2, order, body, createdAt)) {
+      if (!store.immediate(key, fingerprint2, order, body2, createdAt)) {
         res.writeHead(409).end();
         return;
       }
-      res.writeHead(201, { "content-type": "application/json", "x-correlation-id": order.correlationId }).end(body);
+      res.writeHead(201, { "content-type": "application/json", "x-correlation-id": order.correlationId }).end(body2);
     });
   });
   server.listen(0, "127.0.0.1", () => {
@@ -1988,7 +2651,7 @@ function startFloor() {
 function listening({ port }) {
   send({ type: "ready", port });
 }
-var running = { app: startApp, quiet: startApp, raw: startRaw, floor: startFloor }[kind]();
+var running = { app: startApp, quiet: startApp, traced: startApp, raw: startRaw, floor: startFloor }[kind]();
 answerRounds(running.server, (handled) => {
   running.server.close();
   running.server.closeAllConnections();
