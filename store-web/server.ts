@@ -37,6 +37,7 @@ const tracing = startTracing({
   serviceName: env.OTEL_SERVICE_NAME ?? "store-web",
   endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
   protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL,
+  disabled: env.OTEL_SDK_DISABLED,
 });
 // On a listener of its own (loopback by default), so the store's public port never shows it.
 const metrics = await startMetrics({ serviceName: "store-web", port: env.STORE_METRICS_PORT, host: env.METRICS_HOST });

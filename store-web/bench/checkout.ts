@@ -3,7 +3,7 @@
 // test: it exits 0 whatever the figures, and 1 only when the benchmark itself broke (an order not placed,
 // an answer it did not expect, a service that did not start).
 //
-//   npm run bench:checkout -- [--rounds 3] [--duration 10] [--customers 20] [--warmup 5] [--logging] [--profile]
+//   npm run bench:checkout -- [--rounds 3] [--duration 10] [--customers 20] [--warmup 5] [--logging | --tracing] [--profile]
 //
 // Both services run as `npm start` runs them, from their built `dist`, each a process with its own event
 // loop (bench/services.ts); the customers run here (bench/customer.ts). An order is what a customer does
@@ -17,11 +17,12 @@
 // divided by what it completed); every operation started in a round is finished in it. Each ratio is taken
 // within a round and the median of the rounds' ratios is reported. With --logging, each round also loads
 // the store and a second one with LOG_LEVEL=silent at the same time, so whatever else the machine is doing
-// weighs on both alike: the cost of the log lines. With --profile, the stores run under --cpu-prof and the
+// weighs on both alike: the cost of the log lines. --tracing does the same with tracing on (every span
+// exported over OTLP to a sink in this process) against OTEL_SDK_DISABLED: the cost of tracing. With --profile, the stores run under --cpu-prof and the
 // profile's top entries are printed, source-mapped.
 //
 // Goals (issue 12): orders/s ≥ 0.5 × empty actions/s; store CPU per order ≤ 2 × per empty action;
-// store RSS ≤ 250 MB during the run; logging ≤ 5% of the store's CPU per order.
+// store RSS ≤ 250 MB during the run; logging, and tracing, each ≤ 5% of the store's CPU per order.
 
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,6 +32,7 @@ import { generateServiceKeyPair } from "@fishtag/service-auth/keys";
 
 import { readFlags, runBench } from "../../warehouse-api/bench/child-process.js";
 import { mainThreadProfile } from "../../warehouse-api/bench/cpu-profile.js";
+import { otlpSink } from "../../warehouse-api/bench/otlp-sink.js";
 import { fixed, median, percentile, textTable } from "../../warehouse-api/bench/report.js";
 import { Customer, formFields, multipart } from "./customer.js";
 import { summariseStoreProfile } from "./profile.js";
@@ -44,8 +46,10 @@ const options = readFlags(
     customers: { default: 20, min: 1, max: 500 },
     warmup: { default: 5, min: 0, max: 600, integer: false },
   },
-  ["logging", "profile"],
+  ["logging", "tracing", "profile"],
 );
+/** What the pair of extra stores differ in, if any: their logs (info or silent), or tracing (exported or off). */
+const pairOf = options.logging ? "logs" : options.tracing ? "tracing" : undefined;
 type Options = typeof options;
 
 const runId = Date.now().toString(36);
@@ -134,8 +138,8 @@ async function emptyActionCustomer(storeUrl: string): Promise<Lane> {
 
 // ---- loads and rounds ------------------------------------------------------------------------------
 
-/** What a round puts load on: the empty action, orders, or (--logging) orders on two stores at once, one with its logs off. */
-type LoadKind = "empty" | "orders" | "orders, logs on" | "orders, logs off";
+/** What a round puts load on: the empty action, orders, or (--logging, --tracing) orders on two stores at once, one with its logs or tracing off. */
+type LoadKind = "empty" | "orders" | `orders, ${"logs" | "tracing"} ${"on" | "off"}`;
 
 type Target = { kind: LoadKind; store: Service; lanes: Lane[] };
 
@@ -341,9 +345,16 @@ async function main(options: Options, dir: string): Promise<number> {
     });
   };
   const store = await startStore("store", storePort);
-  // Two more for --logging, alike but for the log level, fresh and loaded at the same time (so equally warmed up).
-  const logStores = options.logging
-    ? [await startStore("store-logs-on", logsOnPort), await startStore("store-logs-off", logsOffPort, { LOG_LEVEL: "silent" })]
+  // Two more for --logging or --tracing, alike but for that, fresh and loaded at the same time (so equally warmed up).
+  const pairEnv: { on: Record<string, string>; off: Record<string, string> } =
+    pairOf === "tracing"
+      ? {
+          on: { OTEL_EXPORTER_OTLP_ENDPOINT: await otlpSink(), OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" },
+          off: { OTEL_SDK_DISABLED: "true" },
+        }
+      : { on: {}, off: { LOG_LEVEL: "silent" } };
+  const logStores = pairOf
+    ? [await startStore(`store-${pairOf}-on`, logsOnPort, pairEnv.on), await startStore(`store-${pairOf}-off`, logsOffPort, pairEnv.off)]
     : [];
 
   const lanes = (make: (url: string) => Promise<Lane>, service: Service) =>
@@ -353,7 +364,7 @@ async function main(options: Options, dir: string): Promise<number> {
   const pair: Target[] = [];
   for (const [index, logStore] of logStores.entries()) {
     pair.push({
-      kind: index === 0 ? "orders, logs on" : "orders, logs off",
+      kind: `orders, ${pairOf ?? "logs"} ${index === 0 ? "on" : "off"}`,
       store: logStore,
       lanes: await lanes(orderingCustomer, logStore),
     });
@@ -361,7 +372,7 @@ async function main(options: Options, dir: string): Promise<number> {
   const targets = [empty, orders, ...pair];
 
   console.log(
-    `checkout bench: ${options.rounds} rounds × ${options.duration}s per load (empty, orders${pair.length > 0 ? ", orders on two more stores at once, one with its logs off" : ""}), ` +
+    `checkout bench: ${options.rounds} rounds × ${options.duration}s per load (empty, orders${pair.length > 0 ? `, orders on two more stores at once, one with its ${pairOf ?? ""} off` : ""}), ` +
       `${options.customers} customers without JavaScript per store, ${options.warmup}s warm-up each; an order is an add-to-cart post ` +
       "(answered with the catalog page) and a checkout post (answered with a 303 to the order); ms/op is CPU time per operation",
   );
@@ -421,7 +432,9 @@ async function main(options: Options, dir: string): Promise<number> {
   );
   if (ratios.logging.length > 0) {
     console.log(
-      `  the log lines' share of the store's CPU per order (info vs silent, at once): ${fixed(100 * median(ratios.logging), 1)}% [≤ 5%]`,
+      pairOf === "tracing"
+        ? `  tracing's share of the store's CPU per order (spans exported vs OTEL_SDK_DISABLED, at once): ${fixed(100 * median(ratios.logging), 1)}% [≤ 5%]`
+        : `  the log lines' share of the store's CPU per order (info vs silent, at once): ${fixed(100 * median(ratios.logging), 1)}% [≤ 5%]`,
     );
   }
 
@@ -439,8 +452,7 @@ async function main(options: Options, dir: string): Promise<number> {
 runBench(
   {
     tmpPrefix: "store-bench-",
-    budgetSeconds:
-      300 + 3 * (options.warmup + options.rounds * (options.duration + 5)) + (options.logging ? options.rounds * options.duration : 0),
+    budgetSeconds: 300 + 3 * (options.warmup + options.rounds * (options.duration + 5)) + (pairOf ? options.rounds * options.duration : 0),
   },
   (dir) => main(options, dir),
 );

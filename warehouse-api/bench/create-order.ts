@@ -13,8 +13,6 @@
 // drift on a shared machine hits all alike; each ratio compares servers within one round.
 
 import { mkdirSync, mkdtempSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +24,7 @@ import { testKeyPair } from "@fishtag/service-auth/testing";
 import type { Order } from "../src/orders/orders.schemas.js";
 import { exited, forkChild, readFlags, runBench, type Link } from "./child-process.js";
 import { mainThreadProfile, summariseCpuProfile } from "./cpu-profile.js";
+import { otlpSink } from "./otlp-sink.js";
 import { benchAuthorization, orderBody, SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
 import { fixed, median, percentile, textTable } from "./report.js";
 
@@ -67,33 +66,6 @@ async function startServer(kind: ServerKind, root: string, profileRoot: string |
   // Seeding runs at tens of thousands of orders a second; a millisecond each is ample.
   const { port } = await link.waitFor("ready", 30_000 + prefill);
   return { kind, link, port };
-}
-
-let sink: { url: string } | undefined;
-
-/**
- * Where the traced app exports its spans: an OTLP/HTTP endpoint in this process that reads each export
- * and answers 200, so the app pays for making, batching and sending its spans, and nothing more.
- */
-async function otlpSink(): Promise<string> {
-  if (sink) return sink.url;
-  let bytes = 0;
-  let exports = 0;
-  const server = createServer((req, res) => {
-    req.on("data", (chunk: Buffer) => (bytes += chunk.length));
-    req.on("end", () => {
-      exports += 1;
-      res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  server.unref();
-  const { port } = server.address() as AddressInfo;
-  sink = { url: `http://${HOST}:${String(port)}` };
-  process.on("exit", () => {
-    console.log(`otlp sink: ${String(exports)} exports, ${(bytes / 1e6).toFixed(1)} MB`);
-  });
-  return sink.url;
 }
 
 async function closeServer(server: Server) {

@@ -24,6 +24,7 @@ const tracing = startTracing({
   serviceName: env.OTEL_SERVICE_NAME ?? "warehouse-api",
   endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
   protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL,
+  disabled: env.OTEL_SDK_DISABLED,
 });
 
 // Before the app is built: its HTTP instrumentation takes the meter provider when it is made.

@@ -18,6 +18,7 @@ describe("parseEnv", () => {
       NODE_ENV: "development",
       LOG_LEVEL: "info",
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+      OTEL_SDK_DISABLED: false,
       METRICS_HOST: "127.0.0.1",
       PORT: 8000,
     });

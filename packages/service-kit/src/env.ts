@@ -21,6 +21,8 @@ export const commonEnv = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json"]).default("http/protobuf"),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  // Tracing off altogether (no spans, no trace ids in logs or calls): what the benches compare against.
+  OTEL_SDK_DISABLED: z.stringbool().default(false),
   // Read by the OpenTelemetry SDK itself; checked here so that a typo stops the start instead of being ignored.
   OTEL_TRACES_SAMPLER: z
     .enum(["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"])

@@ -28,6 +28,8 @@ export type TracingOptions = {
   protocol?: "http/protobuf" | "http/json";
   /** Tests: an in-memory exporter, its spans handed over at once. */
   exporter?: SpanExporter;
+  /** OTEL_SDK_DISABLED: nothing is registered, every span is a no-op (the baseline tracing is measured against). */
+  disabled?: boolean;
 };
 
 export type Tracing = {
@@ -55,7 +57,8 @@ class CorrelationIdProcessor implements SpanProcessor {
 }
 
 /** Registers the process's tracer provider, context manager and propagators. Once per process. */
-export function startTracing({ serviceName, endpoint, protocol = "http/protobuf", exporter }: TracingOptions): Tracing {
+export function startTracing({ serviceName, endpoint, protocol = "http/protobuf", exporter, disabled = false }: TracingOptions): Tracing {
+  if (disabled) return { shutdown: () => Promise.resolve(), flush: () => Promise.resolve() };
   const url = endpoint && `${endpoint.replace(/\/$/, "")}/v1/traces`;
   const chosen =
     exporter ?? (url ? (protocol === "http/json" ? new OtlpJsonExporter({ url }) : new OtlpProtobufExporter({ url })) : undefined);
