@@ -68,7 +68,7 @@ test("a customer follows their order; another browser cannot see it", async ({ p
   await expect(history).toHaveCount(2);
   // In words and the reader's time, with its zone named; no references on every line.
   // (The browser's own format: "Dec 1, 2026, 04:11 PM UTC" in en-US, ending with the zone's name.)
-  await expect(history.first()).toHaveText(/^Being placed .*\d{4}.*\d{1,2}:\d{2}.* (UTC|GMT[+-]?[\d:]*|[A-Z]{3,5})$/);
+  await expect(history.first()).toHaveText(/^Order placed .*\d{4}.*\d{1,2}:\d{2}.* (UTC|GMT[+-]?[\d:]*|[A-Z]{3,5})$/);
   await page.getByRole("link", { name: "Your orders" }).click();
   const row = page.getByRole("row").filter({ hasText: "PO-FOLLOW" });
   await expect(row.getByRole("rowheader")).toHaveText(orderNumber);

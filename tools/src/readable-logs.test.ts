@@ -21,6 +21,18 @@ describe("readableLogs", () => {
     expect(shown).not.toContain("\n");
   });
 
+  it("leaves out the trace ids, and the API reads that open pages poll, but never a failed one or a write", () => {
+    const access = (fields: Record<string, unknown>) =>
+      JSON.stringify({ level: "info", time: "2026-12-01T16:58:00.123Z", service: "store-web", msg: "request completed", ...fields });
+    expect(format("store-web", access({ method: "GET", path: "/api/orders/ST-000001", status: 200 }))).toBeUndefined();
+    expect(format("store-web", access({ method: "GET", path: "/api/orders/ST-000001", status: 404 }))).toContain("404");
+    expect(format("store-web", access({ method: "POST", path: "/api/warehouse-events", status: 200 }))).toContain("POST");
+    expect(format("store-web", access({ method: "GET", path: "/orders/ST-000001", status: 200 }))).toContain("/orders/ST-000001");
+    expect(format("store-web", access({ method: "GET", path: "/", status: 200, trace_id: "4bf9", span_id: "00f0" }))).not.toMatch(
+      /trace_id|span_id/,
+    );
+  });
+
   it("shows a line that is not JSON as it came, labelled with its service", () => {
     expect(format("warehouse-api", "node:internal/process: boom")).toBe("warehouse-api | node:internal/process: boom");
   });

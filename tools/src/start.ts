@@ -100,7 +100,8 @@ const supervisor = new Supervisor(services, {
     if (!quitting) console.log(`\n  » ${describe(event)}\n`);
   },
   onLine: (service, line) => {
-    console.log(format(service, line));
+    const shown = format(service, line);
+    if (shown !== undefined) console.log(shown);
   },
 });
 supervisor.startAll();

@@ -1,7 +1,9 @@
 /**
  * Follow one correlation ID, or one order, across both services:
  *
- *   npm run trace -- <correlationId | trace id | ST-000123> [--logs <file-or-folder>]... [--spans <traces.db>]
+ *   npm run trace -- <correlationId | trace id | ST-000123> [--logs <file-or-folder>]... [--spans <traces.db>] [--next]
+ *
+ * Next.js's own spans (page components resolved, route modules loaded…) are left out unless --next asks.
  *
  * Reads the JSON log files (by default those `npm start` writes to ./data/logs) and the spans its OTLP
  * receiver keeps (./data/traces.db). For that ID, or every request that touched that order (the
@@ -17,9 +19,10 @@ import { isValidCorrelationId } from "@fishtag/tracing/correlation";
 import { LOG_DIR, SPANS_FILE } from "./paths.js";
 import { openSpanStore, type StoredSpan } from "./span-store.js";
 import { collectTimeline, collectTraceLines, correlationIdsOfOrder, formatTimeline, logFiles } from "./timeline.js";
-import { formatWaterfall } from "./waterfall.js";
+import { formatWaterfall, withoutFrameworkSpans } from "./waterfall.js";
 
-const USAGE = "usage: npm run trace -- [--logs <file-or-folder>]... [--spans <traces.db>] [--] <correlationId | trace id | ST-000123>";
+const USAGE =
+  "usage: npm run trace -- [--logs <file-or-folder>]... [--spans <traces.db>] [--next] [--] <correlationId | trace id | ST-000123>";
 
 /** A W3C trace id: 32 lowercase hex digits. */
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -32,7 +35,12 @@ async function main(): Promise<number> {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { logs: { type: "string", multiple: true }, spans: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        logs: { type: "string", multiple: true },
+        spans: { type: "string" },
+        next: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     // e.g. an ID that starts with "-": it has to come after "--" to be read as an ID.
@@ -72,7 +80,10 @@ async function main(): Promise<number> {
   console.log(
     `${orderNumber ?? wanted}: ${traces.length} ${traces.length === 1 ? "trace" : "traces"}, ${entries.length} log lines from ${services.join(" and ")}${across}\n`,
   );
-  for (const [, spans] of traces) console.log(`${formatWaterfall(spans, traceLines)}\n`);
+  for (const [, spans] of traces) {
+    const shown = values.next ? { spans, logs: traceLines } : withoutFrameworkSpans(spans, traceLines);
+    console.log(`${formatWaterfall(shown.spans, shown.logs)}\n`);
+  }
   // What no span holds (a line written outside any span), or everything when there are no spans.
   const placed = new Set(traceLines.map((entry) => `${entry.time}|${entry.msg}|${String(entry.span_id)}`));
   const rest = entries.filter((entry) => !placed.has(`${entry.time}|${entry.msg}|${String(entry.span_id)}`));

@@ -15,6 +15,32 @@ function formatMs(value: number): string {
   return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
 }
 
+/** Next.js's own spans (it marks each with `next.span_type`): the store's request span already names the route. */
+const isFrameworkSpan = (span: StoredSpan) => span.attributes["next.span_type"] !== undefined;
+
+/**
+ * The spans without Next's own (resolve page components, load route module, its second request span…):
+ * each span left is hung under its nearest ancestor that is left, and a log line written in a hidden
+ * span is shown under that ancestor too.
+ */
+export function withoutFrameworkSpans(spans: StoredSpan[], logs: LogEntry[]): { spans: StoredSpan[]; logs: LogEntry[] } {
+  const byId = new Map(spans.map((span) => [span.spanId, span]));
+  const shownAncestor = (spanId: string | null): string | null => {
+    let current = spanId === null ? undefined : byId.get(spanId);
+    for (let hops = 0; current && isFrameworkSpan(current) && hops < 100; hops++)
+      current = current.parentSpanId === null ? undefined : byId.get(current.parentSpanId);
+    return current ? current.spanId : spanId !== null && !byId.has(spanId) ? spanId : null;
+  };
+  return {
+    spans: spans.filter((span) => !isFrameworkSpan(span)).map((span) => ({ ...span, parentSpanId: shownAncestor(span.parentSpanId) })),
+    logs: logs.map((entry) =>
+      typeof entry.span_id === "string" && byId.has(entry.span_id)
+        ? { ...entry, span_id: shownAncestor(entry.span_id) ?? undefined }
+        : entry,
+    ),
+  };
+}
+
 export function formatWaterfall(spans: StoredSpan[], logs: LogEntry[] = []): string {
   if (spans.length === 0) return "";
   const traceId = spans[0]?.traceId ?? "";

@@ -7,7 +7,7 @@ import { LocalTime } from "../components/local-time";
 import { SupportReference } from "../components/support-reference";
 import { SHIPPING_COUNTRIES } from "../lib/catalog";
 import type { CustomerOrder } from "./customer-order";
-import { FINAL_STATUSES, STATUS_LABELS } from "./order-status";
+import { FINAL_STATUSES, HISTORY_LABELS, STATUS_LABELS } from "./order-status";
 
 const POLL_MS = 2_000;
 
@@ -79,7 +79,7 @@ export function CustomerOrderView({ initial, justPlaced }: { initial: CustomerOr
       <ol className="history" aria-labelledby="history-heading">
         {order.history.map((change, index) => (
           <li key={index}>
-            <strong>{STATUS_LABELS[change.status]}</strong> <LocalTime iso={change.at} />
+            <strong>{HISTORY_LABELS[change.status]}</strong> <LocalTime iso={change.at} />
             {change.reason && <span className="history-reason">Reason: {change.reason}</span>}
           </li>
         ))}

@@ -26,5 +26,8 @@ export const STATUS_LABELS: Record<StoreOrderStatus, string> = {
   rejected: "Rejected by the warehouse",
 };
 
+/** How a customer reads each step of the order's history: its first step is the order being placed, not "being placed". */
+export const HISTORY_LABELS: Record<StoreOrderStatus, string> = { ...STATUS_LABELS, pending: "Order placed" };
+
 /** Statuses after which nothing more is expected: the order page stops asking. */
 export const FINAL_STATUSES: readonly StoreOrderStatus[] = ["shipped", "cancelled", "rejected"];

@@ -6,5 +6,8 @@ import type { StaffRepo } from "./staff.repo.js";
 export async function ensureAdmin(staff: StaffRepo, logger: Logger, admin: { email: string; password: string } | undefined) {
   if (!admin || staff.findUserByEmail(admin.email)) return;
   const user = await staff.addUser({ email: admin.email, name: "Admin", password: admin.password, role: "admin" });
-  logger.info({ staffId: user.id, email: user.email }, "admin staff account created from the environment");
+  logger.info(
+    { staffId: user.id, email: user.email },
+    "admin staff account created from WAREHOUSE_ADMIN_EMAIL and WAREHOUSE_ADMIN_PASSWORD (npm start sets them)",
+  );
 }

@@ -106,7 +106,9 @@ export function createStatusRelay(options: StatusRelayOptions) {
         },
       );
       if (res.ok) {
-        await res.body?.cancel();
+        // Read to the end (a few bytes): cancelling the body instead closed the connection while the Store
+        // was still writing it, and the Store logged a delivery it had answered as aborted.
+        await res.text();
         outbox.delivered(row.id, now());
         logger.info({ ...fields, durationMs: Math.round(performance.now() - started) }, "status event delivered");
         return "delivered";
