@@ -21,7 +21,8 @@ export function FindOrderForm() {
     <>
       {state.status === "not_found" && (
         <Problem focusRef={outcome} title="We couldn’t find that order" reference={state.reference}>
-          No order matches that email address and order number. Check both against the confirmation page you saw when you placed it and try again.
+          No order matches that email address and order number. Check both against the confirmation page you saw when you placed it and try
+          again.
         </Problem>
       )}
       {state.status === "rate_limited" && (
