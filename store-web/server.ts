@@ -162,7 +162,8 @@ server.on("clientError", (error: Error & { code?: string }, socket: Duplex) => {
 
 server.listen(env.STORE_PORT, () => {
   logger.info({ port: env.STORE_PORT, warehouseUrl: env.WAREHOUSE_URL }, `store-web listening on http://localhost:${env.STORE_PORT}`);
-  logger.info({ url: metrics.url }, "metrics served");
+  if (metrics.url) logger.info({ url: metrics.url }, "metrics served");
+  else logger.error({ problem: metrics.problem }, "metrics not served: their listener could not start");
 });
 
 // No more deliveries from the signal on; the one in flight is recorded before the database closes, and

@@ -93,7 +93,8 @@ server.listen(env.WAREHOUSE_PORT, () => {
     { port: env.WAREHOUSE_PORT, dbPath: env.WAREHOUSE_DB_PATH },
     `warehouse-api listening on http://localhost:${env.WAREHOUSE_PORT}`,
   );
-  logger.info({ url: metrics.url }, "metrics served");
+  if (metrics.url) logger.info({ url: metrics.url }, "metrics served");
+  else logger.error({ problem: metrics.problem }, "metrics not served: their listener could not start");
 });
 
 // Stop taking connections and sending status events, let in-flight requests and the delivery in flight

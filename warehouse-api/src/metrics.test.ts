@@ -17,7 +17,7 @@ afterAll(async () => {
   await served.shutdown();
 });
 
-const scrape = async () => (await fetch(served.url)).text();
+const scrape = async () => (await fetch(served.url ?? "")).text();
 /** One sample's value: the line for `name` whose labels include each of `labels`. */
 function sample(text: string, name: string, labels: string[] = []): number | undefined {
   const line = text.split("\n").find((candidate) => candidate.startsWith(`${name}{`) && labels.every((label) => candidate.includes(label)));

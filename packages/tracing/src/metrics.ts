@@ -23,8 +23,9 @@ export type MetricsOptions = {
 };
 
 export type Metrics = {
-  /** Where Prometheus scrapes, once listening. */
-  url: string;
+  /** Where Prometheus scrapes, once listening; undefined when the listener could not start (see problem). */
+  url: string | undefined;
+  problem?: string;
   shutdown: () => Promise<void>;
 };
 
@@ -38,7 +39,20 @@ export async function startMetrics({ serviceName, port, host }: MetricsOptions):
     if (req.method === "GET" && req.url?.split("?")[0] === "/metrics") exporter.getMetricsRequestHandler(req, res);
     else res.writeHead(404, { "content-type": "text/plain" }).end("GET /metrics\n");
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    // A metrics port already taken must not keep the shop from taking orders: the service runs without
+    // /metrics and says so (the caller logs `problem`).
+    await provider.shutdown();
+    return { url: undefined, problem: error instanceof Error ? error.message : String(error), shutdown: () => Promise.resolve() };
+  }
   const { port: bound } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${String(bound)}/metrics`,

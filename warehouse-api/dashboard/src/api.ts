@@ -104,8 +104,8 @@ type RequestOptions = {
  * How often a call the warehouse refused as busy (503 `busy`: too many password checks at once, refused
  * before anything was done) is sent again after its Retry-After, before staff are shown the refusal.
  */
-const BUSY_RETRIES = 2;
-const BUSY_WAIT_MAX_SECONDS = 3;
+const BUSY_RETRIES = 3;
+const BUSY_WAIT_MAX_SECONDS = 5;
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -26,7 +26,7 @@ export function accountsHandlers(
 ) {
   const busy = (c: Context<AppEnv>) => {
     logger.warn("password change refused: the password checks are busy");
-    return passwordsBusy(c, "Too many password checks at once. Try again in a second.");
+    return passwordsBusy(c, "Too many password checks at once. Try again in a few seconds.", slots.retryAfterSeconds());
   };
   const unknown = (c: Context<AppEnv>, id: string) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No staff account with id ${id}.`);
 

@@ -25,9 +25,9 @@ export function createPasswordGuard(db: Db, budget: PasswordCheckBudget = DEFAUL
 
 export type PasswordGuard = ReturnType<typeof createPasswordGuard>;
 
-/** 503 for password work beyond the budget: refused at once, the client told to come back in a second. */
-export function passwordsBusy(c: Context<AppEnv>, message: string) {
-  c.header("Retry-After", "1");
+/** 503 for password work beyond the budget: refused at once, the client told when the budget has room again. */
+export function passwordsBusy(c: Context<AppEnv>, message: string, retryAfterSeconds: number) {
+  c.header("Retry-After", String(retryAfterSeconds));
   return jsonError(c, HTTP.SERVICE_UNAVAILABLE, "busy", message);
 }
 

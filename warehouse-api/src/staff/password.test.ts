@@ -36,4 +36,22 @@ describe("password check slots", () => {
     // Past the burst, a quarter of the time, give or take the one check that overdraws.
     expect(checking).toBeLessThanOrEqual(budget.burstMs + budget.share * clock + checkMs);
   });
+
+  it("tells a refused client to come back when the budget has room again, not sooner", () => {
+    let clock = 0;
+    const slots = passwordCheckSlots({ atOnce: 1, share: 0.25, burstMs: 1000 }, () => clock);
+    // A check that took 3 s (a busy machine) spends 3 s of a 1 s bucket that refilled 0.75 s meanwhile:
+    // 1.25 s below empty, 5 s to refill at a quarter.
+    const release = slots.take();
+    expect(slots.retryAfterSeconds()).toBe(1);
+    clock += 3000;
+    release?.();
+    expect(slots.take()).toBeUndefined();
+    expect(slots.retryAfterSeconds()).toBe(5);
+    clock += 4000;
+    expect(slots.take()).toBeUndefined();
+    expect(slots.retryAfterSeconds()).toBe(1);
+    clock += 1001;
+    expect(slots.take()).toBeDefined();
+  });
 });

@@ -56,12 +56,25 @@ export function passwordCheckSlots({ atOnce, share, burstMs }: PasswordCheckBudg
   let running = 0;
   let creditMs = burstMs;
   let filledAt = now();
+  const refill = () => {
+    const at = now();
+    creditMs = Math.min(burstMs, creditMs + (at - filledAt) * share);
+    filledAt = at;
+    return at;
+  };
   return {
+    /**
+     * When a check refused now may come back, in whole seconds: once the bucket is above empty again (a
+     * check that took long on a busy machine leaves it further below), or in a second when the checks
+     * running are all that stopped it.
+     */
+    retryAfterSeconds(): number {
+      refill();
+      return creditMs > 0 ? 1 : Math.max(1, Math.ceil(-creditMs / share / 1000));
+    },
     /** A slot, given back by calling the returned function (once); undefined when none may start. */
     take(): (() => void) | undefined {
-      const started = now();
-      creditMs = Math.min(burstMs, creditMs + (started - filledAt) * share);
-      filledAt = started;
+      const started = refill();
       if (running >= atOnce || creditMs <= 0) return undefined;
       running++;
       let held = true;

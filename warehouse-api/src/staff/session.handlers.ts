@@ -29,7 +29,7 @@ export function sessionHandlers(
     if (!release) {
       logger.warn("sign-in refused: the password checks are busy");
       warehouseMetrics().signInsThrottled.add(1, { reason: "hashing_budget" });
-      return passwordsBusy(c, "Too many sign-ins at once. Try again in a second.");
+      return passwordsBusy(c, "Too many sign-ins at once. Try again in a few seconds.", slots.retryAfterSeconds());
     }
     try {
       const turn = await throttle.take(email, client.address);
