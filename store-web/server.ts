@@ -32,12 +32,14 @@ import { warehouse } from "./src/warehouse/warehouse.server";
  */
 
 // Before anything makes a span: the provider, W3C propagation and the export (OTEL_* variables). Next's
-// own spans (the page render, route handlers) join the request's span through the same global API.
+// own spans (a dozen per page: components resolved, modules loaded…) are not recorded unless
+// STORE_TRACE_NEXT asks: they cost more of the store's CPU than the request's real steps.
 const tracing = startTracing({
   serviceName: env.OTEL_SERVICE_NAME ?? "store-web",
   endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
   protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL,
   disabled: env.OTEL_SDK_DISABLED,
+  unrecordedScopes: env.STORE_TRACE_NEXT ? [] : ["next.js"],
 });
 // On a listener of its own (loopback by default), so the store's public port never shows it.
 const metrics = await startMetrics({ serviceName: "store-web", port: env.STORE_METRICS_PORT, host: env.METRICS_HOST });

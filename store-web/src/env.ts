@@ -8,6 +8,8 @@ import { commonEnv, loadEnvOrExit, publicKeyField, signingKeyField } from "@fish
 export const EnvSchema = z.object({
   ...commonEnv,
   STORE_PORT: z.coerce.number().int().min(1).max(65_535).default(8000),
+  // Record Next.js's own spans too (page components resolved, route modules loaded…): for looking into Next.
+  STORE_TRACE_NEXT: z.stringbool().default(false),
   // GET /metrics (Prometheus text) on a port of its own, loopback unless METRICS_HOST opens it; 0: any free port.
   STORE_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
   WAREHOUSE_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:9000"),

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { context, propagation, SpanStatusCode } from "@opentelemetry/api";
+import { context, propagation, SpanStatusCode, trace } from "@opentelemetry/api";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-node";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 
@@ -12,7 +12,7 @@ import { contextFrom, CORRELATION_ATTRIBUTE, inSpan, traceHeaders } from "./span
 
 const exporter = new InMemorySpanExporter();
 beforeAll(() => {
-  startTracing({ serviceName: "test-service", exporter });
+  startTracing({ serviceName: "test-service", exporter, unrecordedScopes: ["next.js"] });
 });
 beforeEach(() => {
   exporter.reset();
@@ -21,6 +21,21 @@ beforeEach(() => {
 const spans = () => exporter.getFinishedSpans();
 
 describe("tracing", () => {
+  it("records nothing for an unrecorded scope, and what runs inside its spans still joins the trace", () => {
+    inSpan("request", {}, (request) => {
+      trace.getTracer("next.js").startActiveSpan("resolve page components", (framework) => {
+        expect(framework.isRecording()).toBe(false);
+        expect(framework.spanContext()).toEqual(request.spanContext());
+        inSpan("action checkout", {}, () => undefined);
+        framework.end();
+      });
+    });
+
+    const [action, request] = spans();
+    expect(spans().map((span) => span.name)).toEqual(["action checkout", "request"]);
+    expect(action?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
+  });
+
   it("nests spans, stamps each with the correlation ID in scope and carries both in W3C headers", async () => {
     let headers: Record<string, string> = {};
     await runWithCorrelationId("ref-1", () =>

@@ -1,4 +1,14 @@
-import type { Span } from "@opentelemetry/api";
+import {
+  context,
+  propagation,
+  ProxyTracerProvider,
+  trace,
+  type Span,
+  type Tracer,
+  type TracerOptions,
+  type TracerProvider,
+} from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter as OtlpJsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as OtlpProtobufExporter } from "@opentelemetry/exporter-trace-otlp-proto";
@@ -30,7 +40,30 @@ export type TracingOptions = {
   exporter?: SpanExporter;
   /** OTEL_SDK_DISABLED: nothing is registered, every span is a no-op (the baseline tracing is measured against). */
   disabled?: boolean;
+  /**
+   * Instrumentation scopes (tracer names) whose spans are not recorded: the store leaves out Next's own
+   * ("next.js"), a dozen per page that cost more than the request's real steps and say little about them.
+   */
+  unrecordedScopes?: readonly string[];
 };
+
+/**
+ * The provider as the API sees it: tracers of the unrecorded scopes are the API's no-op tracer, whose spans
+ * carry their parent's ids (so what runs inside them still joins the trace) and record nothing.
+ */
+class ScopeFilter implements TracerProvider {
+  // Without a delegate, the API's proxy hands out its no-op tracer, which is what is wanted here and which
+  // the API exports no other way. (Deprecated for the next major version of the API, which is not this one.)
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  private readonly noop = new ProxyTracerProvider();
+  constructor(
+    private readonly provider: TracerProvider,
+    private readonly unrecorded: ReadonlySet<string>,
+  ) {}
+  getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
+    return this.unrecorded.has(name) ? this.noop.getTracer(name, version, options) : this.provider.getTracer(name, version, options);
+  }
+}
 
 export type Tracing = {
   /** Sends what is buffered and stops: call it on shutdown, after the server has closed. */
@@ -57,7 +90,14 @@ class CorrelationIdProcessor implements SpanProcessor {
 }
 
 /** Registers the process's tracer provider, context manager and propagators. Once per process. */
-export function startTracing({ serviceName, endpoint, protocol = "http/protobuf", exporter, disabled = false }: TracingOptions): Tracing {
+export function startTracing({
+  serviceName,
+  endpoint,
+  protocol = "http/protobuf",
+  exporter,
+  disabled = false,
+  unrecordedScopes = [],
+}: TracingOptions): Tracing {
   if (disabled) return { shutdown: () => Promise.resolve(), flush: () => Promise.resolve() };
   const url = endpoint && `${endpoint.replace(/\/$/, "")}/v1/traces`;
   const chosen =
@@ -71,8 +111,9 @@ export function startTracing({ serviceName, endpoint, protocol = "http/protobuf"
       ...(exporter ? [new SimpleSpanProcessor(exporter)] : chosen ? [new BatchSpanProcessor(chosen)] : []),
     ],
   });
-  provider.register({
-    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  });
+  // What provider.register() does, with the scope filter in front of the provider.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  trace.setGlobalTracerProvider(unrecordedScopes.length > 0 ? new ScopeFilter(provider, new Set(unrecordedScopes)) : provider);
   return { shutdown: () => provider.shutdown(), flush: () => provider.forceFlush() };
 }
