@@ -5,6 +5,7 @@
 // src/dashboard-types.test.ts holds them equal to the API's schemas when the warehouse is typechecked.
 import type { OrderStatus } from "../../src/orders/lifecycle.js";
 import type { StaffRole } from "../../src/staff/roles.js";
+import { newTraceparent } from "./traceparent.js";
 
 export type { OrderStatus, StaffRole };
 
@@ -94,6 +95,8 @@ export function newActionId(): string {
 
 type RequestOptions = {
   actionId: string;
+  /** The action's W3C traceparent; a state-changing call without one gets a fresh one. */
+  traceparent?: string;
   method?: "GET" | "POST" | "PATCH" | "DELETE";
   body?: unknown;
   csrfToken?: string;
@@ -109,8 +112,12 @@ const BUSY_WAIT_MAX_SECONDS = 3;
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function request<T>(path: string, { actionId, method = "GET", body, csrfToken, signal }: RequestOptions): Promise<T> {
+async function request<T>(path: string, { actionId, traceparent, method = "GET", body, csrfToken, signal }: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json", "X-Correlation-Id": actionId };
+  // Each staff action starts its trace here (traceparent.ts says why); reads and polls do not: they are
+  // not actions anyone follows, and a trace each every few seconds would bury the ones that are.
+  const trace = traceparent ?? (method === "GET" ? undefined : newTraceparent());
+  if (trace !== undefined) headers.traceparent = trace;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (csrfToken !== undefined) headers["X-CSRF-Token"] = csrfToken;
 
@@ -191,9 +198,10 @@ export function listOrders(filter: OrderFilter, cursor: string | null, signal: A
   return request<OrderPage>(`/api/orders?${params.toString()}`, { actionId: newActionId(), signal });
 }
 
-export const getOrder = (id: string, options: { actionId?: string; signal?: AbortSignal } = {}) =>
+export const getOrder = (id: string, options: { actionId?: string; traceparent?: string; signal?: AbortSignal } = {}) =>
   request<Order>(`/api/orders/${encodeURIComponent(id)}`, {
     actionId: options.actionId ?? newActionId(),
+    ...(options.traceparent ? { traceparent: options.traceparent } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
 
@@ -202,8 +210,19 @@ export const getOrderEvents = (id: string, signal: AbortSignal) =>
 
 export type TransitionRequest = { to: OrderStatus; reason?: string };
 
-export const transitionOrder = (id: string, transition: TransitionRequest, csrfToken: string, actionId: string) =>
-  request<Order>(`/api/orders/${encodeURIComponent(id)}/transitions`, { actionId, method: "POST", body: transition, csrfToken });
+/** One staff action: its correlation ID (the Reference staff quote) and the trace it starts. */
+export type Action = { id: string; traceparent: string };
+
+export const newAction = (): Action => ({ id: newActionId(), traceparent: newTraceparent() });
+
+export const transitionOrder = (id: string, transition: TransitionRequest, csrfToken: string, action: Action) =>
+  request<Order>(`/api/orders/${encodeURIComponent(id)}/transitions`, {
+    actionId: action.id,
+    traceparent: action.traceparent,
+    method: "POST",
+    body: transition,
+    csrfToken,
+  });
 
 export const listAccounts = (signal: AbortSignal) => request<{ items: StaffAccount[] }>("/api/staff", { actionId: newActionId(), signal });
 

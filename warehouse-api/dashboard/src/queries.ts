@@ -22,10 +22,11 @@ import {
   isSessionEnded,
   listAccounts,
   listOrders,
-  newActionId,
+  newAction,
   resetPassword,
   transitionOrder,
   type AccountChange,
+  type Action,
   type NewAccount,
   type Order,
   type OrderFilter,
@@ -153,19 +154,19 @@ function withStatus(data: ListData, id: string, from: OrderStatus, to: OrderStat
 
 /**
  * Moves an order on, optimistically: the detail and every cached list show the new status at once and
- * go back to what they were if the warehouse says no. One click is one action ID, used for the POST and,
- * on a conflict, for the read that finds out what happened instead.
+ * go back to what they were if the warehouse says no. One click is one action (an ID and a trace), used
+ * for the POST and, on a conflict, for the read that finds out what happened instead.
  */
 export function useMoveOrder(csrfToken: string, onDone: (message: string) => void) {
   const client = useQueryClient();
   return useMutation<Order, Error, TransitionVariables, Snapshot>({
     mutationKey: keys.move,
     mutationFn: async ({ order, to, reason }) => {
-      const actionId = newActionId();
+      const action = newAction();
       try {
-        return await transitionOrder(order.id, { to, ...(reason === undefined ? {} : { reason }) }, csrfToken, actionId);
+        return await transitionOrder(order.id, { to, ...(reason === undefined ? {} : { reason }) }, csrfToken, action);
       } catch (error) {
-        if (error instanceof ApiError && error.status === 409) throw await explainConflict(error, order, actionId);
+        if (error instanceof ApiError && error.status === 409) throw await explainConflict(error, order, action);
         throw error;
       }
     },
@@ -193,9 +194,9 @@ export function useMoveOrder(csrfToken: string, onDone: (message: string) => voi
 }
 
 /** A 409 says "not any more"; a fresh read can usually say what it is now and spare staff a guess. */
-async function explainConflict(conflict: ApiError, order: Order, actionId: string): Promise<ApiError> {
+async function explainConflict(conflict: ApiError, order: Order, action: Action): Promise<ApiError> {
   try {
-    const current = await getOrder(order.id, { actionId });
+    const current = await getOrder(order.id, { actionId: action.id, traceparent: action.traceparent });
     if (current.status === order.status) return conflict;
     return new ApiError({
       status: conflict.status,
