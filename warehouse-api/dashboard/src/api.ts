@@ -50,6 +50,21 @@ export type Session = { user: StaffUser; csrfToken: string };
 
 export type StaffAccount = { id: string; email: string; name: string; role: StaffRole; disabled: boolean; createdAt: string };
 
+/** One span of a trace, timed from the trace's first span (GET /api/traces). */
+export type TraceSpan = {
+  spanId: string;
+  parentSpanId: string | null;
+  service: string;
+  name: string;
+  startMs: number;
+  durationMs: number;
+  failure: string | null;
+};
+
+export type Trace = { traceId: string; startedAt: string; durationMs: number; spans: TraceSpan[] };
+
+export type Traces = { correlationId: string; traces: Trace[]; truncated: boolean };
+
 type ErrorBody = { error: string; message: string; correlationId?: string; issues?: { path: string; message: string }[] };
 
 /** A failed call. `correlationId` is the ID of the user action that failed: staff quote it as the Reference. */
@@ -223,6 +238,10 @@ export const transitionOrder = (id: string, transition: TransitionRequest, csrfT
     body: transition,
     csrfToken,
   });
+
+/** The traces of one Reference, from the trace receiver behind the warehouse (404 `traces_not_collected` when there is none). */
+export const getTraces = (correlationId: string, signal: AbortSignal) =>
+  request<Traces>(`/api/traces?${new URLSearchParams({ correlationId }).toString()}`, { actionId: newActionId(), signal });
 
 export const listAccounts = (signal: AbortSignal) => request<{ items: StaffAccount[] }>("/api/staff", { actionId: newActionId(), signal });
 

@@ -19,6 +19,7 @@ import {
   getOrder,
   getOrderEvents,
   getSession,
+  getTraces,
   isSessionEnded,
   listAccounts,
   listOrders,
@@ -47,6 +48,7 @@ export const keys = {
   list: (filter: OrderFilter) => ["orders", "list", filter] as const,
   order: (id: string) => ["orders", "detail", id] as const,
   events: (id: string) => ["orders", "events", id] as const,
+  traces: (correlationId: string) => ["traces", correlationId] as const,
   move: ["move-order"] as const,
   accounts: ["staff-accounts"] as const,
 };
@@ -133,6 +135,22 @@ export function useOrderEvents(id: string) {
     queryKey: keys.events(id),
     queryFn: async ({ signal }) => (await getOrderEvents(id, signal)).items,
     refetchInterval,
+  });
+}
+
+/** How long after a step its spans may still be arriving: exporters send in batches, the relay's delivery comes later. */
+const SPANS_ARRIVE_WITHIN_MS = 2 * 60_000;
+
+/**
+ * The traces of one Reference, while its disclosure is open (its only user). A recent step's spans keep arriving for a
+ * while (the exporters send every few seconds, the status event goes out after the move), so it is asked
+ * again meanwhile; an older one's are all in. A refusal (no receiver here: 404) is not asked again.
+ */
+export function useTraces(correlationId: string, at: string) {
+  return useQuery({
+    queryKey: keys.traces(correlationId),
+    queryFn: ({ signal }) => getTraces(correlationId, signal),
+    refetchInterval: (query) => (query.state.error === null && Date.now() - Date.parse(at) < SPANS_ARRIVE_WITHIN_MS ? POLL_MS : false),
   });
 }
 
