@@ -175,6 +175,24 @@ describe("the receiver's query of one correlation ID's traces", () => {
     expect(body.traces[0]?.spans.map((span) => span.name).slice(0, 2)).toEqual(["span 0", "span 1"]);
   });
 
+  it("leaves Next's own spans out unless asked for them, hanging what they held under the span above them", async () => {
+    const [route, nextSpan, action] = [0, 1, 2].map((n) => storedSpan(900, n, 5_000_000 + n, "with-next"));
+    if (!route || !nextSpan || !action) throw new Error("three spans");
+    store.add([
+      route,
+      { ...nextSpan, parentSpanId: route.spanId, attributes: { "next.span_type": "AppRender.getBodyResult" } },
+      { ...action, parentSpanId: nextSpan.spanId },
+    ]);
+
+    const [trace] = (await query("?correlationId=with-next")).body.traces;
+    expect(trace?.spans.map(({ name, parentSpanId }) => [name, parentSpanId])).toEqual([
+      ["span 0", null],
+      ["span 2", route.spanId],
+    ]);
+    const [all] = (await query("?correlationId=with-next&next=1")).body.traces;
+    expect(all?.spans.map(({ name }) => name)).toEqual(["span 0", "span 1", "span 2"]);
+  });
+
   it("refuses a query without one valid correlation ID, by the rule the services use for them", async () => {
     for (const search of [
       "",

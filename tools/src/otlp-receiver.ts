@@ -6,6 +6,7 @@ import { z } from "zod";
 import { isValidCorrelationId } from "@fishtag/tracing/correlation";
 
 import type { SpanStore, StoredSpan } from "./span-store.js";
+import { withoutFrameworkSpans } from "./waterfall.js";
 
 /**
  * A small OTLP/HTTP receiver for traces (POST /v1/traces, OTLP's JSON encoding): what `npm start` runs
@@ -135,7 +136,11 @@ function spanJson({ startNs, endNs, statusCode, statusMessage, events, ...same }
   };
 }
 
-/** GET /api/traces?correlationId=…: the traces of one correlation ID, or why the query is not one. */
+/**
+ * GET /api/traces?correlationId=…: the traces of one correlation ID, or why the query is not one. Next's
+ * own spans are left out, as `npm run trace` leaves them (their children hung under the nearest span
+ * left); `&next=1` keeps them.
+ */
 function queryTraces(store: SpanStore, query: URLSearchParams): { status: number; body: object } {
   const ids = query.getAll("correlationId");
   const [id] = ids;
@@ -146,7 +151,11 @@ function queryTraces(store: SpanStore, query: URLSearchParams): { status: number
     };
   }
   const { traces, truncated } = store.tracesOf(id, QUERY_LIMITS);
-  const answer: TracesAnswer = { traces: traces.map(({ traceId, spans }) => ({ traceId, spans: spans.map(spanJson) })), truncated };
+  const shown = (spans: StoredSpan[]) => (query.get("next") === "1" ? spans : withoutFrameworkSpans(spans, []).spans);
+  const answer: TracesAnswer = {
+    traces: traces.map(({ traceId, spans }) => ({ traceId, spans: shown(spans).map(spanJson) })),
+    truncated,
+  };
   return { status: 200, body: answer };
 }
 
