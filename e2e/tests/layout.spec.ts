@@ -72,6 +72,14 @@ atEachSize(({ width }) => {
       await dashboard.getByRole("button", { name: `Open order ${placed.orderNumber}` }).click();
       await expect(detailPanel(dashboard).getByRole("list", { name: "Event trail" })).toBeVisible();
       await lookAt("order");
+      // The checkout's step with its trace open: the store's and the warehouse's spans on one time line.
+      const step = detailPanel(dashboard).getByRole("list", { name: "Event trail" }).getByRole("listitem").first();
+      await step.getByRole("button", { name: /Trace/ }).click();
+      const spans = step.getByRole("region", { name: /^Trace / }).getByRole("listitem");
+      await expect(spans.filter({ hasText: "warehouse-api" }).first()).toBeVisible();
+      await expect(spans.filter({ hasText: "store-web" }).first()).toBeVisible();
+      await step.scrollIntoViewIfNeeded();
+      await lookAt("order-trace", { fullPage: false });
 
       await dashboard.goto(`${stack.dashboardUrl}accounts`);
       await expect(dashboard.getByRole("list", { name: "Staff accounts" })).toBeVisible();

@@ -3,12 +3,17 @@ import type { AddressInfo } from "node:net";
 
 import { z } from "zod";
 
+import { isValidCorrelationId } from "@fishtag/tracing/correlation";
+
 import type { SpanStore, StoredSpan } from "./span-store.js";
+import { withoutFrameworkSpans } from "./waterfall.js";
 
 /**
  * A small OTLP/HTTP receiver for traces (POST /v1/traces, OTLP's JSON encoding): what `npm start` runs
- * so that a newcomer gets traces without installing a backend. It keeps each span in the span store.
- * A real deployment points OTEL_EXPORTER_OTLP_ENDPOINT at its collector instead (Jaeger, Tempo, ...).
+ * so that a newcomer gets traces without installing a backend. It keeps each span in the span store, and
+ * answers GET /api/traces?correlationId=… with them (the staff dashboard's waterfall, through the
+ * warehouse). A real deployment points OTEL_EXPORTER_OTLP_ENDPOINT at its collector instead (Jaeger,
+ * Tempo, ...), and reads its traces there.
  */
 
 // OTLP/JSON: ids in hex, times as decimal strings of nanoseconds, attribute values tagged by type.
@@ -105,6 +110,55 @@ export function spansOf(request: z.infer<typeof ExportTraceRequestSchema>): Stor
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+/**
+ * What one query answers at most: a correlation ID is one action (a checkout, a click), whose traces are
+ * a handful of a few dozen spans; a busy or reused ID must not make an answer no screen can show.
+ */
+export const QUERY_LIMITS = { maxTraces: 20, maxSpans: 500 };
+
+/** A span as GET /api/traces sends it: OTLP/JSON's names, nanoseconds as decimal strings (past 2^53). */
+export type SpanJson = Omit<StoredSpan, "startNs" | "endNs" | "statusCode" | "statusMessage" | "events"> & {
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  status: { code: number; message: string | null };
+  events: { name: string; timeUnixNano: string; attributes: Record<string, unknown> }[];
+};
+
+export type TracesAnswer = { traces: { traceId: string; spans: SpanJson[] }[]; truncated: boolean };
+
+function spanJson({ startNs, endNs, statusCode, statusMessage, events, ...same }: StoredSpan): SpanJson {
+  return {
+    ...same,
+    startTimeUnixNano: startNs.toString(),
+    endTimeUnixNano: endNs.toString(),
+    status: { code: statusCode, message: statusMessage },
+    events: events.map(({ timeNs, ...event }) => ({ ...event, timeUnixNano: timeNs.toString() })),
+  };
+}
+
+/**
+ * GET /api/traces?correlationId=…: the traces of one correlation ID, or why the query is not one. Next's
+ * own spans are left out, as `npm run trace` leaves them (their children hung under the nearest span
+ * left); `&next=1` keeps them.
+ */
+function queryTraces(store: SpanStore, query: URLSearchParams): { status: number; body: object } {
+  const ids = query.getAll("correlationId");
+  const [id] = ids;
+  if (ids.length !== 1 || id === undefined || !isValidCorrelationId(id)) {
+    return {
+      status: 400,
+      body: { error: "bad_request", message: "Pass one correlationId: 1–128 characters of letters, digits and . _ : -" },
+    };
+  }
+  const { traces, truncated } = store.tracesOf(id, QUERY_LIMITS);
+  const shown = (spans: StoredSpan[]) => (query.get("next") === "1" ? spans : withoutFrameworkSpans(spans, []).spans);
+  const answer: TracesAnswer = {
+    traces: traces.map(({ traceId, spans }) => ({ traceId, spans: shown(spans).map(spanJson) })),
+    truncated,
+  };
+  return { status: 200, body: answer };
+}
+
 function parseExport(text: string): z.infer<typeof ExportTraceRequestSchema> | undefined {
   try {
     const parsed = ExportTraceRequestSchema.safeParse(JSON.parse(text));
@@ -120,8 +174,16 @@ export function startOtlpReceiver(store: SpanStore, port: number): Promise<{ ser
     const answer = (status: number, body: object) => {
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     };
-    if (req.method !== "POST" || req.url !== "/v1/traces") {
-      answer(404, { error: "not_found", message: "POST /v1/traces only" });
+    const url = new URL(req.url ?? "/", "http://receiver");
+    // Read by the warehouse (WAREHOUSE_TRACES_URL), which checks the staff session: this listens on
+    // loopback only, like the rest of the receiver.
+    if (req.method === "GET" && url.pathname === "/api/traces") {
+      const { status, body } = queryTraces(store, url.searchParams);
+      answer(status, body);
+      return;
+    }
+    if (req.method !== "POST" || url.pathname !== "/v1/traces") {
+      answer(404, { error: "not_found", message: "POST /v1/traces, or GET /api/traces?correlationId=…" });
       return;
     }
     if (!req.headers["content-type"]?.startsWith("application/json")) {

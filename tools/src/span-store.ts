@@ -26,6 +26,9 @@ export type StoredSpan = {
   correlationId: string | null;
 };
 
+/** What `tracesOf` finds for one correlation ID. */
+export type CorrelatedTraces = { traces: { traceId: string; spans: StoredSpan[] }[]; truncated: boolean };
+
 type Row = {
   trace_id: string;
   span_id: string;
@@ -86,6 +89,10 @@ export function openSpanStore(path: string, { readonly = false }: { readonly?: b
   // same one, the one that ended first is drawn first, as a step that preceded the other.
   const byTrace = db.prepare("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, end_ns");
   const tracesOfCorrelation = db.prepare("SELECT DISTINCT trace_id FROM spans WHERE correlation_id = ?").pluck();
+  const latestTracesOfCorrelation = db
+    .prepare("SELECT trace_id FROM spans WHERE correlation_id = ? GROUP BY trace_id ORDER BY MIN(start_ns) DESC, trace_id LIMIT ?")
+    .pluck();
+  const firstSpansOfTrace = db.prepare("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, end_ns LIMIT ?");
 
   return {
     add(spans: StoredSpan[]): void {
@@ -98,6 +105,24 @@ export function openSpanStore(path: string, { readonly = false }: { readonly?: b
     /** The traces any of whose spans carry one of these correlation IDs. */
     traceIdsOf(correlationIds: Iterable<string>): string[] {
       return [...new Set([...correlationIds].flatMap((id) => tracesOfCorrelation.all(id) as string[]))];
+    },
+    /**
+     * The traces of one correlation ID, bounded for a screen: the latest `maxTraces` of them, oldest first,
+     * each with its first `maxSpans` spans; `truncated` says something was left out.
+     */
+    tracesOf(correlationId: string, { maxTraces, maxSpans }: { maxTraces: number; maxSpans: number }): CorrelatedTraces {
+      // One more than wanted, to know whether there were more.
+      const traceIds = latestTracesOfCorrelation.all(correlationId, maxTraces + 1) as string[];
+      let truncated = traceIds.length > maxTraces;
+      const traces = traceIds
+        .slice(0, maxTraces)
+        .reverse()
+        .map((traceId) => {
+          const spans = (firstSpansOfTrace.all(traceId, maxSpans + 1) as ReadRow[]).map(fromRow);
+          if (spans.length > maxSpans) truncated = true;
+          return { traceId, spans: spans.slice(0, maxSpans) };
+        });
+      return { traces, truncated };
     },
     close(): void {
       db.close();

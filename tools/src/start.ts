@@ -51,6 +51,8 @@ const services = [
     // Its own private key (signs status events) and the store's public key (checks orders).
     ...keys.warehouse,
     LOG_FILE: join(LOG_DIR, "warehouse-api.log"),
+    // The dashboard's waterfall reads the spans this process keeps; spans sent elsewhere are read there.
+    ...(receiver ? { WAREHOUSE_TRACES_URL: receiver.url } : {}),
   }),
   serviceSpec("store-web", "store-web/dist/server.js", {
     STORE_PORT: storePort,
@@ -140,7 +142,7 @@ console.log(
     `  API        ${warehouseUrl}/openapi.json`,
     `  Logs       ${LOG_DIR}  (JSON lines; this terminal shows them readable)`,
     receiver
-      ? `  Traces     ${SPANS_FILE}  (kept by a local OTLP receiver; OTEL_EXPORTER_OTLP_ENDPOINT sends them elsewhere)`
+      ? `  Traces     ${SPANS_FILE}  (kept by a local OTLP receiver, shown in the dashboard's order history; OTEL_EXPORTER_OTLP_ENDPOINT sends them elsewhere)`
       : `  Traces     sent to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? ""}`,
     `  Keys       ${KEYS_DIR}  (each service signs its calls to the other; public keys in *.pub)`,
     "  Follow an order across both services: npm run trace -- <ST-000001 | support reference | trace id>",

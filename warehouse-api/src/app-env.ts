@@ -8,6 +8,7 @@ import type { Logger } from "@fishtag/tracing/logger";
 import type { Db } from "./db/client.js";
 import type { PasswordCheckBudget } from "./staff/password.js";
 import type { Session } from "./staff/staff.repo.js";
+import type { TracesSource } from "./traces/receiver.js";
 
 /** What the app is built from: everything with a side effect is passed in, so tests can pass their own. */
 export type AppDeps = {
@@ -27,6 +28,8 @@ export type AppDeps = {
   passwordChecks?: PasswordCheckBudget;
   /** Whether the status-event relay runs, for /readyz; left out when none is configured (nothing to wait for). */
   relayRunning?: () => boolean;
+  /** The trace receiver GET /api/traces reads (WAREHOUSE_TRACES_URL); left out: traces are not kept here (404). */
+  traces?: TracesSource | undefined;
   /** The built staff dashboard (vite build), served at `/`; left out when not built. */
   dashboardDir?: string | undefined;
 };

@@ -18,6 +18,7 @@ import { createPasswordGuard } from "./staff/password-guard.js";
 import { requireStaff, SESSION_COOKIE, STAFF_SESSION_SCHEME } from "./staff/require-staff.js";
 import { sessionRoutes } from "./staff/session.routes.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
+import { tracesRoutes } from "./traces/traces.routes.js";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", sessionRoutes(deps, staff, passwords, staffGate));
   app.route("/", accountsRoutes(deps, staff, passwords, staffGate));
   app.route("/", ordersRoutes(deps, staffGate));
+  app.route("/", tracesRoutes(deps, staffGate));
 
   app.doc31("/openapi.json", OPENAPI_DOCUMENT);
   app.route(

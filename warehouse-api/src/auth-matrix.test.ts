@@ -33,6 +33,8 @@ const ALLOWED: Record<string, readonly Caller[]> = {
   "GET /api/orders/{id}": STAFF,
   "GET /api/orders/{id}/events": STAFF,
   "POST /api/orders/{id}/transitions": STAFF,
+  // Spans name who did what and where it failed: for staff, like the orders they belong to.
+  "GET /api/traces": STAFF,
   // Signing in is how a person becomes staff, so anyone may try (throttled), and anyone may ask who is
   // signed in (nobody, perhaps); ending a session needs one.
   "POST /api/session": EVERYONE,
@@ -91,7 +93,7 @@ function bodyFor(route: string): Record<string, unknown> | undefined {
 async function call(route: string, caller: Caller): Promise<Response> {
   const [method = "GET", template = "/"] = route.split(" ");
   const id = crypto.randomUUID();
-  const path = template.replace("{id}", id);
+  const path = template.replace("{id}", id) + (route === "GET /api/traces" ? `?correlationId=${id}` : "");
   const headers = await headersFor(caller);
   if (route === "POST /api/orders") {
     const init = caller === "store" ? await orderRequest(orderInput()) : jsonRequest(orderInput(), { ...headers, "idempotency-key": id });

@@ -32,6 +32,12 @@ describe("warehouse env", () => {
     expect(env.WAREHOUSE_RELAY_INTERVAL_MS).toBe(1000);
   });
 
+  it("reads traces from a receiver only when told its http(s) URL", () => {
+    expect(parseEnv({}).WAREHOUSE_TRACES_URL).toBeUndefined();
+    expect(parseEnv({ WAREHOUSE_TRACES_URL: "http://127.0.0.1:4318" }).WAREHOUSE_TRACES_URL).toBe("http://127.0.0.1:4318");
+    expect(() => parseEnv({ WAREHOUSE_TRACES_URL: "file:///etc/passwd" })).toThrow(/WAREHOUSE_TRACES_URL: must be an http\(s\) URL/);
+  });
+
   it("trusts no proxy unless told which: a hop count, or addresses and ranges", () => {
     expect(parseEnv({}).WAREHOUSE_TRUSTED_PROXIES).toEqual({ kind: "none" });
     expect(parseEnv({ WAREHOUSE_TRUSTED_PROXIES: "1" }).WAREHOUSE_TRUSTED_PROXIES).toEqual({ kind: "hops", hops: 1 });

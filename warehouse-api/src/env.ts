@@ -34,6 +34,10 @@ export const EnvSchema = z
     STORE_PUBLIC_KEY: publicKeyField().optional(),
     // How often the relay looks for status events that are due.
     WAREHOUSE_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    // The OTLP receiver `npm start` runs (tools/src/otlp-receiver.ts), whose spans GET /api/traces reads for
+    // the dashboard's waterfall. Unset (spans sent to Jaeger or another backend, or nowhere): the dashboard
+    // says traces are not kept here.
+    WAREHOUSE_TRACES_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
     // The proxies in front of the warehouse, whose X-Forwarded-For and X-Forwarded-Proto are believed: a hop
     // count or addresses and CIDR ranges. Unset, nobody's are: the socket's peer is the client.
     WAREHOUSE_TRUSTED_PROXIES: trustedProxiesField(),

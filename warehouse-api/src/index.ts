@@ -76,6 +76,7 @@ const app = createApp({
   exposeErrors: env.NODE_ENV === "development",
   sessionTtlMs: env.WAREHOUSE_SESSION_TTL_HOURS * 60 * 60 * 1000,
   trustedProxies: env.WAREHOUSE_TRUSTED_PROXIES,
+  traces: env.WAREHOUSE_TRACES_URL ? { url: env.WAREHOUSE_TRACES_URL } : undefined,
   ...(relay ? { relayRunning: relay.running } : {}),
 });
 

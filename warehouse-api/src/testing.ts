@@ -12,6 +12,7 @@ import { createApp, type App } from "./app.js";
 import { openDatabase, type Db } from "./db/client.js";
 import type { PasswordCheckBudget } from "./staff/password.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
+import type { TracesSource } from "./traces/receiver.js";
 
 /** The status-event relay, for the contract tests that run it against the store's real endpoint. */
 export { createStatusRelay, type StatusRelay } from "./status-events/relay.js";
@@ -77,6 +78,7 @@ export function createTestWarehouse(
     trustedProxies?: TrustedProxies;
     passwordChecks?: PasswordCheckBudget;
     relayRunning?: () => boolean;
+    traces?: TracesSource;
   } = {},
 ): TestWarehouse {
   const dir = mkdtempSync(join(tmpdir(), "warehouse-test-"));
@@ -92,6 +94,7 @@ export function createTestWarehouse(
     trustedProxies: options.trustedProxies,
     passwordChecks: options.passwordChecks ?? TEST_PASSWORD_CHECKS,
     ...(options.relayRunning ? { relayRunning: options.relayRunning } : {}),
+    traces: options.traces,
   });
   const staff = createStaffRepo(db);
   const signIn: TestWarehouse["signIn"] = async (account) => {

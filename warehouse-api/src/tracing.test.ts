@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { startTracing } from "@fishtag/tracing/otel";
 
-import { orderInput, orderRequest } from "./test/fixtures.js";
+import { newTraceparent } from "../dashboard/src/traceparent.js";
+import { jsonRequest, orderInput, orderRequest } from "./test/fixtures.js";
 import { createTestWarehouse, type TestWarehouse } from "./testing.js";
 
 const exporter = new InMemorySpanExporter();
@@ -69,5 +70,23 @@ describe("traces", () => {
     expect(token?.status).toEqual({ code: SpanStatusCode.ERROR, message: "malformed" });
     expect(token?.events[0]?.attributes).toEqual({ reason: "malformed" });
     expect(named("INSERT orders")).toBeUndefined();
+  });
+
+  it("continue a staff action's trace begun in the dashboard: the transition's span is a child of the click", async () => {
+    const created = await warehouse.app.request("/api/orders", await orderRequest(orderInput()));
+    const { id } = (await created.json()) as { id: string };
+    const traceparent = newTraceparent();
+    const [, traceId, clickId] = traceparent.split("-");
+
+    const moved = await warehouse.app.request(
+      `/api/orders/${id}/transitions`,
+      jsonRequest({ to: "picking" }, { ...(await warehouse.staffHeaders()), "x-correlation-id": "click-1", traceparent }),
+    );
+    expect(moved.status).toBe(200);
+
+    const route = named("POST /api/orders/:id/transitions");
+    expect(route?.spanContext().traceId).toBe(traceId);
+    expect(parentOf(route)).toBe(clickId);
+    expect(route?.attributes["fishtag.correlation_id"]).toBe("click-1");
   });
 });

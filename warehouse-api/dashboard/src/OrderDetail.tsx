@@ -7,6 +7,7 @@ import { countryName, formatDateTime, formatMoney, NEXT_STATUSES, orderTitle, sh
 import { useTitle } from "./hooks";
 import { isNoSuchOrder, useIsMoving, useMoveOrder, useOrder, useOrderEvents } from "./queries";
 import { StatusBadge } from "./StatusBadge";
+import { TraceDisclosure } from "./TraceView";
 
 const REASON_MAX = 500;
 
@@ -331,6 +332,7 @@ function EventItem({ event }: { event: OrderEvent }) {
         <span className="muted">Reference ID </span>
         <Copyable value={event.correlationId} label={`reference ID of event ${event.id}`} />
       </p>
+      <TraceDisclosure correlationId={event.correlationId} at={event.at} label={`event ${event.id}`} />
     </li>
   );
 }

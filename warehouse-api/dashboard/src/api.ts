@@ -5,6 +5,7 @@
 // src/dashboard-types.test.ts holds them equal to the API's schemas when the warehouse is typechecked.
 import type { OrderStatus } from "../../src/orders/lifecycle.js";
 import type { StaffRole } from "../../src/staff/roles.js";
+import { newTraceparent } from "./traceparent.js";
 
 export type { OrderStatus, StaffRole };
 
@@ -48,6 +49,21 @@ export type StaffUser = { id: string; email: string; name: string; role: StaffRo
 export type Session = { user: StaffUser; csrfToken: string };
 
 export type StaffAccount = { id: string; email: string; name: string; role: StaffRole; disabled: boolean; createdAt: string };
+
+/** One span of a trace, timed from the trace's first span (GET /api/traces). */
+export type TraceSpan = {
+  spanId: string;
+  parentSpanId: string | null;
+  service: string;
+  name: string;
+  startMs: number;
+  durationMs: number;
+  failure: string | null;
+};
+
+export type Trace = { traceId: string; startedAt: string; durationMs: number; spans: TraceSpan[] };
+
+export type Traces = { correlationId: string; traces: Trace[]; truncated: boolean };
 
 type ErrorBody = { error: string; message: string; correlationId?: string; issues?: { path: string; message: string }[] };
 
@@ -94,6 +110,8 @@ export function newActionId(): string {
 
 type RequestOptions = {
   actionId: string;
+  /** The action's W3C traceparent; a state-changing call without one gets a fresh one. */
+  traceparent?: string;
   method?: "GET" | "POST" | "PATCH" | "DELETE";
   body?: unknown;
   csrfToken?: string;
@@ -109,8 +127,12 @@ const BUSY_WAIT_MAX_SECONDS = 5;
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function request<T>(path: string, { actionId, method = "GET", body, csrfToken, signal }: RequestOptions): Promise<T> {
+async function request<T>(path: string, { actionId, traceparent, method = "GET", body, csrfToken, signal }: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json", "X-Correlation-Id": actionId };
+  // Each staff action starts its trace here (traceparent.ts says why); reads and polls do not: they are
+  // not actions anyone follows, and a trace each every few seconds would bury the ones that are.
+  const trace = traceparent ?? (method === "GET" ? undefined : newTraceparent());
+  if (trace !== undefined) headers.traceparent = trace;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (csrfToken !== undefined) headers["X-CSRF-Token"] = csrfToken;
 
@@ -191,9 +213,10 @@ export function listOrders(filter: OrderFilter, cursor: string | null, signal: A
   return request<OrderPage>(`/api/orders?${params.toString()}`, { actionId: newActionId(), signal });
 }
 
-export const getOrder = (id: string, options: { actionId?: string; signal?: AbortSignal } = {}) =>
+export const getOrder = (id: string, options: { actionId?: string; traceparent?: string; signal?: AbortSignal } = {}) =>
   request<Order>(`/api/orders/${encodeURIComponent(id)}`, {
     actionId: options.actionId ?? newActionId(),
+    ...(options.traceparent ? { traceparent: options.traceparent } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
 
@@ -202,8 +225,23 @@ export const getOrderEvents = (id: string, signal: AbortSignal) =>
 
 export type TransitionRequest = { to: OrderStatus; reason?: string };
 
-export const transitionOrder = (id: string, transition: TransitionRequest, csrfToken: string, actionId: string) =>
-  request<Order>(`/api/orders/${encodeURIComponent(id)}/transitions`, { actionId, method: "POST", body: transition, csrfToken });
+/** One staff action: its correlation ID (the Reference staff quote) and the trace it starts. */
+export type Action = { id: string; traceparent: string };
+
+export const newAction = (): Action => ({ id: newActionId(), traceparent: newTraceparent() });
+
+export const transitionOrder = (id: string, transition: TransitionRequest, csrfToken: string, action: Action) =>
+  request<Order>(`/api/orders/${encodeURIComponent(id)}/transitions`, {
+    actionId: action.id,
+    traceparent: action.traceparent,
+    method: "POST",
+    body: transition,
+    csrfToken,
+  });
+
+/** The traces of one Reference, from the trace receiver behind the warehouse (404 `traces_not_collected` when there is none). */
+export const getTraces = (correlationId: string, signal: AbortSignal) =>
+  request<Traces>(`/api/traces?${new URLSearchParams({ correlationId }).toString()}`, { actionId: newActionId(), signal });
 
 export const listAccounts = (signal: AbortSignal) => request<{ items: StaffAccount[] }>("/api/staff", { actionId: newActionId(), signal });
 

@@ -19,13 +19,15 @@ import {
   getOrder,
   getOrderEvents,
   getSession,
+  getTraces,
   isSessionEnded,
   listAccounts,
   listOrders,
-  newActionId,
+  newAction,
   resetPassword,
   transitionOrder,
   type AccountChange,
+  type Action,
   type NewAccount,
   type Order,
   type OrderFilter,
@@ -46,6 +48,7 @@ export const keys = {
   list: (filter: OrderFilter) => ["orders", "list", filter] as const,
   order: (id: string) => ["orders", "detail", id] as const,
   events: (id: string) => ["orders", "events", id] as const,
+  traces: (correlationId: string) => ["traces", correlationId] as const,
   move: ["move-order"] as const,
   accounts: ["staff-accounts"] as const,
 };
@@ -135,6 +138,22 @@ export function useOrderEvents(id: string) {
   });
 }
 
+/** How long after a step its spans may still be arriving: exporters send in batches, the relay's delivery comes later. */
+const SPANS_ARRIVE_WITHIN_MS = 2 * 60_000;
+
+/**
+ * The traces of one Reference, while its disclosure is open (its only user). A recent step's spans keep arriving for a
+ * while (the exporters send every few seconds, the status event goes out after the move), so it is asked
+ * again meanwhile; an older one's are all in. A refusal (no receiver here: 404) is not asked again.
+ */
+export function useTraces(correlationId: string, at: string) {
+  return useQuery({
+    queryKey: keys.traces(correlationId),
+    queryFn: ({ signal }) => getTraces(correlationId, signal),
+    refetchInterval: (query) => (query.state.error === null && Date.now() - Date.parse(at) < SPANS_ARRIVE_WITHIN_MS ? POLL_MS : false),
+  });
+}
+
 export type TransitionVariables = { order: Order; to: OrderStatus; reason?: string };
 
 type Snapshot = { detail: Order | undefined; lists: [readonly unknown[], ListData | undefined][] };
@@ -153,19 +172,19 @@ function withStatus(data: ListData, id: string, from: OrderStatus, to: OrderStat
 
 /**
  * Moves an order on, optimistically: the detail and every cached list show the new status at once and
- * go back to what they were if the warehouse says no. One click is one action ID, used for the POST and,
- * on a conflict, for the read that finds out what happened instead.
+ * go back to what they were if the warehouse says no. One click is one action (an ID and a trace), used
+ * for the POST and, on a conflict, for the read that finds out what happened instead.
  */
 export function useMoveOrder(csrfToken: string, onDone: (message: string) => void) {
   const client = useQueryClient();
   return useMutation<Order, Error, TransitionVariables, Snapshot>({
     mutationKey: keys.move,
     mutationFn: async ({ order, to, reason }) => {
-      const actionId = newActionId();
+      const action = newAction();
       try {
-        return await transitionOrder(order.id, { to, ...(reason === undefined ? {} : { reason }) }, csrfToken, actionId);
+        return await transitionOrder(order.id, { to, ...(reason === undefined ? {} : { reason }) }, csrfToken, action);
       } catch (error) {
-        if (error instanceof ApiError && error.status === 409) throw await explainConflict(error, order, actionId);
+        if (error instanceof ApiError && error.status === 409) throw await explainConflict(error, order, action);
         throw error;
       }
     },
@@ -193,9 +212,9 @@ export function useMoveOrder(csrfToken: string, onDone: (message: string) => voi
 }
 
 /** A 409 says "not any more"; a fresh read can usually say what it is now and spare staff a guess. */
-async function explainConflict(conflict: ApiError, order: Order, actionId: string): Promise<ApiError> {
+async function explainConflict(conflict: ApiError, order: Order, action: Action): Promise<ApiError> {
   try {
-    const current = await getOrder(order.id, { actionId });
+    const current = await getOrder(order.id, { actionId: action.id, traceparent: action.traceparent });
     if (current.status === order.status) return conflict;
     return new ApiError({
       status: conflict.status,

@@ -7,6 +7,7 @@ import type { Logger } from "@fishtag/tracing/logger";
 import { inSpan, SpanKind, traceHeaders } from "@fishtag/tracing/spans";
 
 import type { Db } from "../db/client.js";
+import { fetchErrorCode } from "../lib/fetch-error.js";
 import { createStatusOutbox, type OutboxRow } from "./status-outbox.repo.js";
 
 /**
@@ -123,7 +124,7 @@ export function createStatusRelay(options: StatusRelayOptions) {
       const retryable = res.status >= 500 || res.status < 400 || res.status === 401 || res.status === 408 || res.status === 429;
       failure = { statusCode: res.status, lastError: `HTTP ${res.status}${excerpt ? `: ${excerpt}` : ""}`, park: !retryable };
     } catch (error) {
-      const errorCode = errorCodeOf(error);
+      const errorCode = fetchErrorCode(error);
       failure = { errorCode, lastError: errorCode, park: false };
     }
 
@@ -172,15 +173,4 @@ async function bodyExcerpt(res: Response): Promise<string> {
   // eslint-disable-next-line no-control-regex -- blanking control characters is the point
   const controlCharacters = /[\u0000-\u001f\u007f]+/g;
   return text.slice(0, ERROR_EXCERPT_CHARS).replace(controlCharacters, " ").trim();
-}
-
-/** "timeout", or the system error behind fetch's "fetch failed" (ECONNREFUSED, ENOTFOUND, ...). */
-function errorCodeOf(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === "TimeoutError") return "timeout";
-    const cause: unknown = error.cause;
-    if (cause && typeof cause === "object" && "code" in cause && typeof cause.code === "string") return cause.code;
-    return error.name;
-  }
-  return "unknown";
 }
