@@ -106,6 +106,25 @@ test("one reference finds the order in both services' logs and in the trace", as
     expect.objectContaining({ msg: "request completed", method: "POST", path: "/api/orders", status: 201 }),
   );
 
+  // And one trace: the store's action, its call, the warehouse's route and the order's write, nested so.
+  const spans = () => stack.traces.traces(stack.traces.traceIdsOf([reference]));
+  await expect
+    .poll(() => spans().map((span) => `${span.service} ${span.name}`))
+    .toEqual(
+      expect.arrayContaining([
+        "store-web POST /orders/new",
+        "store-web action checkout",
+        "store-web send order to warehouse",
+        "store-web POST /api/orders",
+        "warehouse-api POST /api/orders",
+        "warehouse-api INSERT orders",
+      ]),
+    );
+  expect(new Set(spans().map((span) => span.traceId)).size).toBe(1);
+  const named = (service: string, name: string) => spans().find((span) => span.service === service && span.name === name);
+  expect(named("warehouse-api", "POST /api/orders")?.parentSpanId).toBe(named("store-web", "POST /api/orders")?.spanId);
+  expect(named("warehouse-api", "INSERT orders")?.parentSpanId).toBe(named("warehouse-api", "POST /api/orders")?.spanId);
+
   const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/src/trace.ts", reference, "--logs", stack.logDir], { cwd: REPO_ROOT });
   expect(stdout).toContain(`${reference}: `);
   expect(stdout).toMatch(/warehouse-api\s+INFO\s+order received/);
@@ -183,6 +202,16 @@ test("with the warehouse down the order is accepted with its number and referenc
     expect.objectContaining({ correlationId: reference, msg: "order delivered to the warehouse", status: "received" }),
   );
   expect(stack.logLines("warehouse-api")).toContainEqual(expect.objectContaining({ correlationId: reference, msg: "order received" }));
+  // And the checkout's trace shows it: the relay's delivery, seconds later, linked to the checkout's
+  // action and continuing its trace into the warehouse's route.
+  const spans = () => stack.traces.traces(stack.traces.traceIdsOf([reference]));
+  await expect
+    .poll(() => spans().map((span) => `${span.service} ${span.name}`))
+    .toEqual(expect.arrayContaining(["store-web action checkout", "store-web order outbox delivery", "warehouse-api POST /api/orders"]));
+  const action = spans().find((span) => span.name === "action checkout");
+  const delivery = spans().filter((span) => span.name === "order outbox delivery");
+  expect(delivery.every((span) => span.traceId === action?.traceId && span.parentSpanId === action.spanId)).toBe(true);
+  expect(spans().find((span) => span.service === "warehouse-api" && span.name === "POST /api/orders")?.traceId).toBe(action?.traceId);
 });
 
 test.describe("without JavaScript", () => {

@@ -60,3 +60,18 @@ test("a checkout and a staff move show in both services' counters", async ({ pag
     .poll(() => sample(stack.warehouseMetricsUrl, "outbox_delivery_attempts_total", { outbox_name: "status outbox", result: "delivered" }))
     .toBeGreaterThan(0);
 });
+
+test("the store continues a caller's trace, and ignores a malformed traceparent", async ({ stack }) => {
+  const traceId = crypto.randomUUID().replaceAll("-", "");
+  const callerSpan = "00f067aa0ba902b7";
+  const response = await fetch(`${stack.storeUrl}/products`, { headers: { traceparent: `00-${traceId}-${callerSpan}-01` } });
+  expect(response.status).toBe(200);
+  await expect
+    .poll(() => stack.traces.traces([traceId]).map((span) => [span.name, span.parentSpanId]))
+    .toContainEqual(["GET /products", callerSpan]);
+
+  const malformed = await fetch(`${stack.storeUrl}/products`, {
+    headers: { traceparent: `00-${"0".repeat(32)}-${callerSpan}-01`, baggage: "=;=,%%" },
+  });
+  expect(malformed.status).toBe(200);
+});
