@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 
 import type { AppDeps, AppEnv } from "./app-env.js";
-import { dashboardRoutes } from "./dashboard.routes.js";
+import { dashboardNotFound, dashboardRoutes } from "./dashboard.routes.js";
 import { docsRoutes } from "./docs/docs.routes.js";
 import { healthRoutes } from "./health/health.routes.js";
 import { jsonError, toIssues } from "./lib/errors.js";
@@ -116,7 +116,12 @@ export function createApp(deps: AppDeps) {
     docsRoutes(() => app.getOpenAPI31Document(OPENAPI_DOCUMENT)),
   );
 
-  app.notFound((c) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+  const { dashboardDir } = deps;
+  app.notFound(
+    async (c) =>
+      (dashboardDir ? await dashboardNotFound(dashboardDir, c) : undefined) ??
+      jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
+  );
 
   // The one error handler: known HTTP errors keep their status, a body the client broke off is its error,
   // everything else is a logged 500.

@@ -38,6 +38,17 @@ describe("the staff dashboard", () => {
     }
   });
 
+  it("answers a browser asking for a page it does not have with itself, as a 404 (it says so, and leads back)", async () => {
+    for (const path of ["/nowhere", "/orders/a/b"]) {
+      const res = await app.request(path, { headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get("content-type"), path).toMatch(/text\/html/);
+      expect(await res.text(), path).toContain("fishtag warehouse");
+    }
+    const api = await app.request("/api/nowhere", { headers: { accept: "text/html" } });
+    expect(await api.json()).toMatchObject({ error: "not_found" });
+  });
+
   it("answers any other path with the API's 404, not the dashboard", async () => {
     for (const path of ["/orders", "/orders/a/b", "/nowhere", "/api/nowhere"]) {
       const res = await app.request(path);

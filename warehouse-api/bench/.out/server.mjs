@@ -16,7 +16,7 @@ import { startTracing } from "@fishtag/tracing/otel";
 
 // src/app.ts
 import { httpInstrumentationMiddleware } from "@hono/otel";
-import { OpenAPIHono as OpenAPIHono7 } from "@hono/zod-openapi";
+import { OpenAPIHono as OpenAPIHono8 } from "@hono/zod-openapi";
 import { HTTPException as HTTPException2 } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 
@@ -65,6 +65,7 @@ var HTTP = {
   UNPROCESSABLE_ENTITY: 422,
   TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
+  BAD_GATEWAY: 502,
   SERVICE_UNAVAILABLE: 503
 };
 
@@ -1600,12 +1601,25 @@ function passwordCheckSlots({ atOnce, share, burstMs }, now = () => performance.
   let running2 = 0;
   let creditMs = burstMs;
   let filledAt = now();
+  const refill = () => {
+    const at = now();
+    creditMs = Math.min(burstMs, creditMs + (at - filledAt) * share);
+    filledAt = at;
+    return at;
+  };
   return {
+    /**
+     * When a check refused now may come back, in whole seconds: once the bucket is above empty again (a
+     * check that took long on a busy machine leaves it further below), or in a second when the checks
+     * running are all that stopped it.
+     */
+    retryAfterSeconds() {
+      refill();
+      return creditMs > 0 ? 1 : Math.max(1, Math.ceil(-creditMs / share / 1e3));
+    },
     /** A slot, given back by calling the returned function (once); undefined when none may start. */
     take() {
-      const started = now();
-      creditMs = Math.min(burstMs, creditMs + (started - filledAt) * share);
-      filledAt = started;
+      const started = refill();
       if (running2 >= atOnce || creditMs <= 0) return void 0;
       running2++;
       let held = true;
@@ -1696,8 +1710,8 @@ var DEFAULT_PASSWORD_CHECKS = { atOnce: 1, share: 0.25, burstMs: 1e3 };
 function createPasswordGuard(db, budget = DEFAULT_PASSWORD_CHECKS) {
   return { slots: passwordCheckSlots(budget), throttle: createSignInThrottle(db) };
 }
-function passwordsBusy(c, message) {
-  c.header("Retry-After", "1");
+function passwordsBusy(c, message, retryAfterSeconds) {
+  c.header("Retry-After", String(retryAfterSeconds));
   return jsonError(c, HTTP.SERVICE_UNAVAILABLE, "busy", message);
 }
 function tooManyAttempts(c, turn, what) {
@@ -1710,7 +1724,7 @@ var toJson = ({ createdAt, ...account }) => ({ ...account, createdAt: createdAt.
 function accountsHandlers({ logger, trustedProxies = NO_TRUSTED_PROXIES }, staff, { slots, throttle }) {
   const busy = (c) => {
     logger.warn("password change refused: the password checks are busy");
-    return passwordsBusy(c, "Too many password checks at once. Try again in a second.");
+    return passwordsBusy(c, "Too many password checks at once. Try again in a few seconds.", slots.retryAfterSeconds());
   };
   const unknown = (c, id) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No staff account with id ${id}.`);
   const listAccounts2 = (c) => c.json({ items: staff.listAccounts().map(toJson) }, HTTP.OK);
@@ -1943,7 +1957,7 @@ function sessionHandlers({ logger, sessionTtlMs = DEFAULT_SESSION_TTL_MS, truste
     if (!release) {
       logger.warn("sign-in refused: the password checks are busy");
       warehouseMetrics().signInsThrottled.add(1, { reason: "hashing_budget" });
-      return passwordsBusy(c, "Too many sign-ins at once. Try again in a second.");
+      return passwordsBusy(c, "Too many sign-ins at once. Try again in a few seconds.", slots.retryAfterSeconds());
     }
     try {
       const turn = await throttle.take(email, client.address);
@@ -2123,6 +2137,196 @@ function createStaffRepo(db) {
   };
 }
 
+// src/traces/traces.routes.ts
+import { OpenAPIHono as OpenAPIHono7 } from "@hono/zod-openapi";
+
+// src/lib/fetch-error.ts
+function fetchErrorCode(error) {
+  if (error instanceof Error) {
+    if (error.name === "TimeoutError") return "timeout";
+    const cause = error.cause;
+    if (cause && typeof cause === "object" && "code" in cause && typeof cause.code === "string") return cause.code;
+    return error.name;
+  }
+  return "unknown";
+}
+
+// src/traces/traces.schemas.ts
+import { z as z8 } from "@hono/zod-openapi";
+import { isValidCorrelationId } from "@fishtag/tracing/correlation";
+var TracesQuerySchema = z8.object({
+  correlationId: z8.string().refine(isValidCorrelationId, "1\u2013128 characters of letters, digits and . _ : -").openapi({
+    param: { name: "correlationId", in: "query" },
+    description: "A Reference: the correlation ID of an order event (the checkout that placed it, a staff move). 1\u2013128 of `[A-Za-z0-9._:-]`.",
+    example: "0190a6e2-7c1d-7000-8000-4c2f6b1e9a01"
+  })
+});
+var TraceSpanSchema = z8.object({
+  spanId: z8.string(),
+  /** Null for a root, and for a span whose parent is not in the answer (the dashboard's click, say). */
+  parentSpanId: z8.string().nullable(),
+  service: z8.string(),
+  name: z8.string(),
+  startMs: z8.number().openapi({ description: "When the span began, in milliseconds after its trace's first span began." }),
+  durationMs: z8.number(),
+  failure: z8.string().nullable().openapi({
+    description: "Why the span failed (its error status message, or the reason of its `refused` event); null when it did not."
+  })
+}).openapi("TraceSpan");
+var TraceSchema = z8.object({
+  traceId: z8.string(),
+  startedAt: z8.iso.datetime().openapi({ description: "When its first span began." }),
+  durationMs: z8.number().openapi({ description: "From its first span's start to its last span's end." }),
+  spans: z8.array(TraceSpanSchema).openapi({ description: "Oldest first." })
+}).openapi("Trace");
+var TracesSchema = z8.object({
+  correlationId: z8.string(),
+  traces: z8.array(TraceSchema).openapi({ description: "Every trace any of whose spans carries the correlation ID, oldest first." }),
+  truncated: z8.boolean().openapi({ description: "True when the receiver left traces or spans out (it answers at most 20 traces of 500 spans)." })
+}).openapi("Traces");
+var nanos = z8.string().regex(/^\d{1,20}$/);
+var ReceiverAnswerSchema = z8.object({
+  traces: z8.array(
+    z8.object({
+      traceId: z8.string().regex(/^[0-9a-f]{32}$/),
+      spans: z8.array(
+        z8.object({
+          spanId: z8.string().regex(/^[0-9a-f]{16}$/),
+          parentSpanId: z8.string().nullable(),
+          service: z8.string(),
+          name: z8.string(),
+          startTimeUnixNano: nanos,
+          endTimeUnixNano: nanos,
+          status: z8.object({ code: z8.int(), message: z8.string().nullable().optional() }),
+          events: z8.array(z8.object({ name: z8.string(), attributes: z8.record(z8.string(), z8.unknown()) })).default([])
+        })
+      )
+    })
+  ),
+  truncated: z8.boolean().default(false)
+});
+
+// src/traces/receiver.ts
+var DEFAULT_TIMEOUT_MS = 3e3;
+async function askReceiver(source, correlationId, send2 = fetch) {
+  const url = new URL("/api/traces", source.url);
+  url.searchParams.set("correlationId", correlationId);
+  let response;
+  try {
+    response = await send2(url, {
+      headers: { accept: "application/json" },
+      signal: AbortSignal.timeout(source.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+    });
+  } catch (error) {
+    return { kind: "unreachable", reason: fetchErrorCode(error) };
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    return { kind: "bad_answer", reason: `status ${String(response.status)}` };
+  }
+  let body2;
+  try {
+    body2 = await response.json();
+  } catch (error) {
+    const reason = fetchErrorCode(error);
+    return reason === "timeout" ? { kind: "unreachable", reason } : { kind: "bad_answer", reason: "not JSON" };
+  }
+  const parsed = ReceiverAnswerSchema.safeParse(body2);
+  return parsed.success ? { kind: "found", answer: parsed.data } : { kind: "bad_answer", reason: "not a traces answer" };
+}
+var STATUS_ERROR = 2;
+function failureOf(span) {
+  const refused2 = span.events.find((event) => event.name === "refused")?.attributes.reason;
+  const reason = typeof refused2 === "string" && refused2 !== "" ? refused2 : null;
+  if (span.status.code !== STATUS_ERROR) return reason;
+  const message = span.status.message === "" ? void 0 : span.status.message;
+  return message ?? reason ?? "failed";
+}
+var ms = (ns) => Math.round(Number(ns) / 1e3) / 1e3;
+function toTrace(traceId, spans) {
+  const timed = spans.map((span) => ({ span, start: BigInt(span.startTimeUnixNano), end: BigInt(span.endTimeUnixNano) }));
+  const [first] = timed;
+  if (!first) return void 0;
+  const start = timed.reduce((min, { start: start2 }) => start2 < min ? start2 : min, first.start);
+  const end = timed.reduce((max, { end: end2 }) => end2 > max ? end2 : max, first.end);
+  return {
+    traceId,
+    startedAt: new Date(Number(start / 1000000n)).toISOString(),
+    durationMs: ms(end - start),
+    spans: timed.map(({ span, start: spanStart, end: spanEnd }) => ({
+      spanId: span.spanId,
+      parentSpanId: span.parentSpanId,
+      service: span.service,
+      name: span.name,
+      startMs: ms(spanStart - start),
+      durationMs: ms(spanEnd > spanStart ? spanEnd - spanStart : 0n),
+      failure: failureOf(span)
+    }))
+  };
+}
+function toTraces(correlationId, answer) {
+  return {
+    correlationId,
+    traces: answer.traces.flatMap(({ traceId, spans }) => toTrace(traceId, spans) ?? []),
+    truncated: answer.truncated
+  };
+}
+
+// src/traces/traces.handlers.ts
+function tracesHandlers({ logger, traces }) {
+  const getTraces2 = async (c) => {
+    const { correlationId } = c.req.valid("query");
+    if (!traces) {
+      return jsonError(
+        c,
+        HTTP.NOT_FOUND,
+        "traces_not_collected",
+        "This warehouse keeps no traces (WAREHOUSE_TRACES_URL is not set). Its spans go where OTEL_EXPORTER_OTLP_ENDPOINT sends them, Jaeger for example: look the Reference up there."
+      );
+    }
+    const result = await askReceiver(traces, correlationId);
+    if (result.kind === "found") return c.json(toTraces(correlationId, result.answer), HTTP.OK);
+    logger.warn({ reason: result.reason, receiver: result.kind }, "traces: the trace receiver gave no answer");
+    return jsonError(
+      c,
+      HTTP.BAD_GATEWAY,
+      "traces_unavailable",
+      result.kind === "unreachable" ? `The trace receiver could not be reached (${result.reason}). Try again in a moment.` : `The trace receiver's answer could not be read (${result.reason}).`
+    );
+  };
+  return { getTraces: getTraces2 };
+}
+
+// src/traces/traces.openapi.ts
+import { createRoute as createRoute5 } from "@hono/zod-openapi";
+var getTraces = createRoute5({
+  method: "get",
+  path: "/api/traces",
+  tags: ["Traces (staff API)"],
+  summary: "The spans of a Reference's traces, for the dashboard's waterfall",
+  description: "Read from the trace receiver that `npm start` runs (WAREHOUSE_TRACES_URL). A warehouse that sends its spans elsewhere (OTEL_EXPORTER_OTLP_ENDPOINT: Jaeger, Tempo, ...) has none, and answers 404 `traces_not_collected`: look the Reference up there.",
+  security: [{ [STAFF_SESSION_SCHEME]: [] }],
+  request: { query: TracesQuerySchema },
+  responses: {
+    [HTTP.OK]: jsonContent(
+      TracesSchema,
+      "Its traces, oldest first; none yet when their spans have not arrived (they are sent every few seconds)"
+    ),
+    [HTTP.BAD_REQUEST]: errorContent("Not a correlation ID (see `issues`)"),
+    [HTTP.UNAUTHORIZED]: errorContent("No staff session"),
+    [HTTP.NOT_FOUND]: errorContent("This warehouse keeps no traces: WAREHOUSE_TRACES_URL is not set (`traces_not_collected`)"),
+    [HTTP.BAD_GATEWAY]: errorContent("The trace receiver could not be reached or gave no usable answer (`traces_unavailable`)")
+  }
+});
+
+// src/traces/traces.routes.ts
+function tracesRoutes(deps, staffGate) {
+  const handlers = tracesHandlers(deps);
+  const router = new OpenAPIHono7();
+  gate(router, getTraces, staffGate);
+  return router.openapi(getTraces, handlers.getTraces);
+}
+
 // src/app.ts
 var BODY_LIMIT_BYTES = 64 * 1024;
 var OPENAPI_DOCUMENT = {
@@ -2144,7 +2348,7 @@ function bodyBrokenOff(bindings) {
 }
 function createApp(deps) {
   const { logger, exposeErrors = false } = deps;
-  const app = new OpenAPIHono7({
+  const app = new OpenAPIHono8({
     // Schema violations anywhere (body, params, query) come back in the API's one error shape.
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -2188,6 +2392,7 @@ function createApp(deps) {
   app.route("/", sessionRoutes(deps, staff, passwords, staffGate));
   app.route("/", accountsRoutes(deps, staff, passwords, staffGate));
   app.route("/", ordersRoutes(deps, staffGate));
+  app.route("/", tracesRoutes(deps, staffGate));
   app.doc31("/openapi.json", OPENAPI_DOCUMENT);
   app.route(
     "/",

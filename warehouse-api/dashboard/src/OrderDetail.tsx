@@ -94,7 +94,8 @@ export function OrderDetail({ id, csrfToken, announce, onClose, fullScreen }: Pr
         <dd>
           <StatusBadge status={current.status} />
         </dd>
-        <dt>Placed</dt>
+        {/* When the warehouse received it: later than the customer placed it if the order waited in the store's outbox. */}
+        <dt>Received</dt>
         <dd>{formatDateTime(current.createdAt)}</dd>
         <dt>PO number</dt>
         <dd className="break">{current.reference}</dd>

@@ -245,9 +245,8 @@ function OrderRow({ order, now, selected, onOpen }: { order: Order; now: number;
       </td>
       <td className="cell-customer">
         <span className="truncate block">{order.customer.name}</span>
-        <span className="truncate block muted small" title={order.customer.email}>
-          {order.customer.email}
-        </span>
+        {/* Wrapped, never cut: staff copy the email, and a shortened one is a different address. */}
+        <span className="break block muted small">{order.customer.email}</span>
       </td>
       <td className="num cell-items">
         {items}
