@@ -49,6 +49,21 @@ export function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) =
   });
 }
 
+/**
+ * A step that refused, as a span of its own made after the fact, from `startedAt` (epoch ms, as
+ * `refusalClock()` gives it) to now: a check on every request costs a span only when it refuses, which
+ * is when the trace needs it.
+ */
+export function refusedSpan(name: string, startedAt: number, reason: string, attributes: Attributes = {}): void {
+  const span = tracer().startSpan(name, { startTime: startedAt, attributes });
+  span.addEvent("refused", { reason, ...attributes });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+  span.end();
+}
+
+/** Now, as a span's start time to hand to refusedSpan later (epoch ms, below the millisecond). */
+export const refusalClock = (): number => performance.timeOrigin + performance.now();
+
 /** Marks the active span as failed without an exception: a refusal worth finding in the trace. */
 export function markRefused(reason: string, attributes: Attributes = {}): void {
   const span = trace.getActiveSpan();

@@ -21,6 +21,7 @@ import { HTTPException as HTTPException2 } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 
 // src/dashboard.routes.ts
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -45,6 +46,18 @@ function dashboardRoutes(dir2) {
   const page = serveStatic({ path: join(dir2, "index.html") });
   for (const path of Object.values(DASHBOARD_PAGES)) dashboard.get(path, cacheFor("no-cache"), page);
   return dashboard;
+}
+async function dashboardNotFound(dir2, c) {
+  const { method, path } = c.req;
+  if (method !== "GET" || path.startsWith("/api/") || path.startsWith("/assets/")) return void 0;
+  if (!(c.req.header("accept") ?? "").includes("text/html")) return void 0;
+  try {
+    const page = await readFile(join(dir2, "index.html"), "utf8");
+    c.header("Cache-Control", "no-cache");
+    return c.html(page, 404);
+  } catch {
+    return void 0;
+  }
 }
 
 // src/docs/docs.routes.ts
@@ -679,7 +692,7 @@ function correlation(logger) {
 // src/middleware/require-store.ts
 import { createMiddleware as createMiddleware4 } from "hono/factory";
 import { createReplayGuard, verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
-import { inSpan, markRefused } from "@fishtag/tracing/spans";
+import { refusalClock, refusedSpan } from "@fishtag/tracing/spans";
 
 // src/metrics.ts
 import { lazyInstruments } from "@fishtag/tracing/metrics";
@@ -698,20 +711,18 @@ var STORE_TOKEN_SCHEME = "storeToken";
 function requireStore(storePublicKey2, logger) {
   const replay = createReplayGuard();
   return createMiddleware4(async (c, next) => {
-    const result = await inSpan("verify service token", {}, async () => {
-      const verification = await verifyServiceAuthorization(c.req.header("authorization"), {
-        key: storePublicKey2,
-        issuer: "store-web",
-        audience: "warehouse-api",
-        request: { method: c.req.method, url: c.req.url },
-        replay
-      });
-      if (!verification.ok) {
-        markRefused(verification.reason);
-        warehouseMetrics().tokensRefused.add(1, { reason: verification.reason });
-      }
-      return verification;
+    const startedAt = refusalClock();
+    const result = await verifyServiceAuthorization(c.req.header("authorization"), {
+      key: storePublicKey2,
+      issuer: "store-web",
+      audience: "warehouse-api",
+      request: { method: c.req.method, url: c.req.url },
+      replay
     });
+    if (!result.ok) {
+      refusedSpan("verify service token", startedAt, result.reason);
+      warehouseMetrics().tokensRefused.add(1, { reason: result.reason });
+    }
     if (!result.ok) {
       logger.warn({ reason: result.reason, path: new URL(c.req.url).pathname }, "service call refused: not authenticated");
       return jsonError(
@@ -733,7 +744,7 @@ import { createHash } from "node:crypto";
 import { z as z3 } from "@hono/zod-openapi";
 import { eq, lt, sql as sql2 } from "drizzle-orm";
 import { createMiddleware as createMiddleware5 } from "hono/factory";
-import { markRefused as markRefused2 } from "@fishtag/tracing/spans";
+import { markRefused } from "@fishtag/tracing/spans";
 var IDEMPOTENCY_KEY_HEADER = "idempotency-key";
 var REPLAYED_HEADER = "idempotent-replayed";
 var IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1e3;
@@ -757,18 +768,18 @@ function idempotencyGate(logger) {
   return createMiddleware5(async (c, next) => {
     const value = c.req.header(IDEMPOTENCY_KEY_HEADER);
     if (value === void 0) {
-      markRefused2("idempotency_key_missing");
+      markRefused("idempotency_key_missing");
       return jsonError(c, HTTP.BAD_REQUEST, "idempotency_key_missing", "Send an Idempotency-Key header (the Store's order id).");
     }
     const key = parseIdempotencyKey(value);
     if (key === void 0) {
       logger.warn({ invalidLength: value.length }, "invalid idempotency key refused");
-      markRefused2("idempotency_key_invalid");
+      markRefused("idempotency_key_invalid");
       return jsonError(c, HTTP.BAD_REQUEST, "idempotency_key_invalid", "The Idempotency-Key must be 1\u2013255 of [A-Za-z0-9._:-].");
     }
     if (inFlight.has(key)) {
       logger.info({ idempotencyKey: key }, "order creation refused: the same key is in flight");
-      markRefused2("idempotency_key_in_flight");
+      markRefused("idempotency_key_in_flight");
       return jsonError(
         c,
         HTTP.CONFLICT,
@@ -2398,7 +2409,10 @@ function createApp(deps) {
     "/",
     docsRoutes(() => app.getOpenAPI31Document(OPENAPI_DOCUMENT))
   );
-  app.notFound((c) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+  const { dashboardDir } = deps;
+  app.notFound(
+    async (c) => (dashboardDir ? await dashboardNotFound(dashboardDir, c) : void 0) ?? jsonError(c, HTTP.NOT_FOUND, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)
+  );
   app.onError((error, c) => {
     if (error instanceof HTTPException2) {
       const { status } = error;
