@@ -1,4 +1,4 @@
-import type { Span } from "@opentelemetry/api";
+import type { Context, Span } from "@opentelemetry/api";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter as OtlpJsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as OtlpProtobufExporter } from "@opentelemetry/exporter-trace-otlp-proto";
@@ -11,6 +11,7 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-node";
 
+import { FLAGS_ATTRIBUTE, flagsIn, serialiseFlags } from "./flags.js";
 import { currentCorrelationId } from "./logger.js";
 import { CORRELATION_ATTRIBUTE } from "./spans.js";
 
@@ -37,11 +38,16 @@ export type Tracing = {
   flush: () => Promise<void>;
 };
 
-/** Stamps every span with the correlation ID of the request it belongs to, whoever made the span. */
+/**
+ * Stamps every span with the correlation ID of the request it belongs to, and the flags in its baggage,
+ * whoever made the span.
+ */
 class CorrelationIdProcessor implements SpanProcessor {
-  onStart(span: Span): void {
+  onStart(span: Span, parentContext: Context): void {
     const correlationId = currentCorrelationId();
     if (correlationId) span.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
+    const flags = serialiseFlags(flagsIn(parentContext));
+    if (flags !== "") span.setAttribute(FLAGS_ATTRIBUTE, flags);
   }
   onEnd(): void {
     // Nothing to do: the attribute is set at the start, while the request's scope is active.
