@@ -58,9 +58,18 @@ export function serialiseFlags(flags: readonly Flag[]): string {
   return FLAGS.filter((flag) => flags.includes(flag)).join(FLAG_SEPARATOR);
 }
 
+/**
+ * The flags entry in a context's baggage, read: for a service's entry, which logs `malformed` (its length
+ * only) and then runs the request with the flags found (runWithFlags), so nothing downstream sees a value
+ * that was not checked.
+ */
+export function readFlags(from: Context = context.active()): ParsedFlags {
+  return parseFlags(propagation.getBaggage(from)?.getEntry(FLAGS_BAGGAGE)?.value);
+}
+
 /** The flags in a context's baggage: none outside a request, and none when the entry is not well-formed. */
 export function flagsIn(from: Context = context.active()): Flag[] {
-  return parseFlags(propagation.getBaggage(from)?.getEntry(FLAGS_BAGGAGE)?.value).flags;
+  return readFlags(from).flags;
 }
 
 /** The active request's flags. */
@@ -86,23 +95,6 @@ export function runWithFlags<T>(flags: readonly Flag[], fn: () => T): T {
   const value = serialiseFlags(flags);
   if (value !== "") trace.getSpan(scoped)?.setAttribute(FLAGS_ATTRIBUTE, value);
   return context.with(scoped, fn);
-}
-
-export type InboundFlags = { context: Context; flags: Flag[]; malformed?: { length: number } };
-
-/**
- * For a service's entry: the flags a trusted caller sent in the baggage `from` holds, and `from` with the
- * entry rewritten to them (or removed), so nothing downstream sees a value that was not checked. The caller
- * logs `malformed` (its length only).
- */
-export function acceptInboundFlags(from: Context): InboundFlags {
-  const parsed = parseFlags(propagation.getBaggage(from)?.getEntry(FLAGS_BAGGAGE)?.value);
-  return { context: contextWithFlags(from, parsed.flags), ...parsed };
-}
-
-/** `from` without any flags: for requests from a public client, whose baggage decides nothing. */
-export function withoutFlags(from: Context): Context {
-  return contextWithFlags(from, []);
 }
 
 const baggageOnly = new W3CBaggagePropagator();
