@@ -6,7 +6,7 @@ import { ErrorNote } from "./ErrorNote";
 import { countryName, formatDateTime, formatMoney, NEXT_STATUSES, orderTitle, shortId, STATUS_LABELS } from "./format";
 import { useTitle } from "./hooks";
 import { isNoSuchOrder, useIsMoving, useMoveOrder, useOrder, useOrderEvents } from "./queries";
-import { StatusBadge } from "./StatusBadge";
+import { PriorityBadge, StatusBadge } from "./StatusBadge";
 
 const REASON_MAX = 500;
 
@@ -92,6 +92,12 @@ export function OrderDetail({ id, csrfToken, announce, onClose, fullScreen }: Pr
         <dt>Status</dt>
         <dd>
           <StatusBadge status={current.status} />
+          {current.priority ? (
+            <>
+              {" "}
+              <PriorityBadge />
+            </>
+          ) : null}
         </dd>
         <dt>Placed</dt>
         <dd>{formatDateTime(current.createdAt)}</dd>
