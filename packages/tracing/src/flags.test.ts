@@ -39,6 +39,7 @@ describe("parseFlags", () => {
     expect(parseFlags("gift-wrap+priority-lane+priority-lane")).toEqual({ flags: ["priority-lane"] });
     expect(parseFlags("gift-wrap+dark-mode-2")).toEqual({ flags: [] });
     expect(parseFlags(undefined)).toEqual({ flags: [] });
+    expect(parseFlags("")).toEqual({ flags: [] });
   });
 
   it.each([
@@ -53,7 +54,6 @@ describe("parseFlags", () => {
     ["priority-lane\r\nforged: line"],
     ["\u001b[31mpriority-lane"],
     ["priority-lane+" + "x".repeat(300)],
-    [""],
   ])("drops a malformed entry (%j) whole and keeps only its length", (value) => {
     const parsed = parseFlags(value);
     expect(parsed).toEqual({ flags: [], malformed: { length: value.length } });

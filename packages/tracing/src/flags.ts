@@ -45,7 +45,8 @@ export function isFlag(name: string): name is Flag {
 
 /** Reads an entry's value. Never throws: a value that is not ours yields no flags. */
 export function parseFlags(value: string | undefined): ParsedFlags {
-  if (value === undefined) return { flags: [] };
+  // Empty is a valid W3C value, and how "no flags" may be written.
+  if (value === undefined || value === "") return { flags: [] };
   const names = value.split(FLAG_SEPARATOR);
   const wellFormed = value.length <= MAX_ENTRY_LENGTH && names.every((name) => name.length <= MAX_FLAG_LENGTH && FLAG_NAME.test(name));
   if (!wellFormed) return { flags: [], malformed: { length: value.length } };
