@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 import { getRequestListener, serve } from "@hono/node-server";
+import { context } from "@opentelemetry/api";
+import { handleStatusEvent, jsonRoute, observeRequest, type OrdersRepo } from "store-web/testing";
 import { createTestWarehouse, TEST_SERVICE_KEYS, type TestWarehouse } from "warehouse-api/testing";
+
+import { createReplayGuard } from "@fishtag/service-auth/tokens";
+import type { Logger } from "@fishtag/tracing/logger";
 
 /** The store's test signing key, whose public half the test warehouse trusts; the warehouse's own pair. */
 export const STORE_TEST_KEY = TEST_SERVICE_KEYS.store.signingKey;
@@ -39,6 +44,21 @@ export async function startWarehouse(): Promise<RunningServer & { staffHeaders: 
 export async function startRoute(route: (request: Request) => Promise<Response>): Promise<RunningServer> {
   const listener = getRequestListener(route);
   return startFakeWarehouse((req, res) => void listener(req, res));
+}
+
+/**
+ * The store's status-event endpoint as server.ts serves it: in a request span that continues the caller's
+ * trace (and drops any flags a caller sends), then the route's correlation scope and handler.
+ */
+export async function startStoreEvents(orders: () => OrdersRepo, logger: Logger): Promise<RunningServer> {
+  const replay = createReplayGuard();
+  const route = jsonRoute((request, _context, correlationId) =>
+    handleStatusEvent(request, correlationId, { orders: orders(), publicKey: TEST_SERVICE_KEYS.warehouse.publicKey, replay, logger }),
+  );
+  const listener = getRequestListener((request) => route(request, undefined));
+  return startFakeWarehouse((req, res) => {
+    context.with(observeRequest(req, res), () => void listener(req, res));
+  });
 }
 
 /** A stand-in that misbehaves on purpose: answers with `handler`, or never answers at all. */

@@ -1,14 +1,10 @@
-import { getRequestListener } from "@hono/node-server";
 import { context, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-node";
 import {
   createLimiter,
   createOrderRelay,
   createWarehouseClient,
-  handleStatusEvent,
-  jsonRoute,
   newCustomer,
-  observeRequest,
   placeOrder,
   testStore,
   type PlaceOrderDeps,
@@ -16,13 +12,20 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createStatusRelay } from "warehouse-api/testing";
 
-import { createReplayGuard } from "@fishtag/service-auth/tokens";
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
 import { startTracing } from "@fishtag/tracing/otel";
 import { inSpan } from "@fishtag/tracing/spans";
 
 import { checkoutForm } from "./forms";
-import { startFakeWarehouse, startWarehouse, STORE_TEST_KEY, TEST_SERVICE_KEYS, UNUSED_URL, type RunningServer } from "./servers";
+import {
+  startFakeWarehouse,
+  startStoreEvents,
+  startWarehouse,
+  STORE_TEST_KEY,
+  TEST_SERVICE_KEYS,
+  UNUSED_URL,
+  type RunningServer,
+} from "./servers";
 
 // One trace across both services, as the services make it: the store's checkout and its warehouse client,
 // the real warehouse app, both outboxes' relays and the store's event endpoint, all in this process, the
@@ -156,15 +159,7 @@ describe("one trace across the store and the warehouse", () => {
 describe("a status event's trace", () => {
   let storeEvents: RunningServer;
   beforeAll(async () => {
-    const replay = createReplayGuard();
-    const route = jsonRoute((request, _context, correlationId) =>
-      handleStatusEvent(request, correlationId, { orders: store.orders, publicKey: TEST_SERVICE_KEYS.warehouse.publicKey, replay, logger }),
-    );
-    const listener = getRequestListener((request) => route(request, undefined));
-    // As server.ts serves it: the request's span continues the caller's traceparent.
-    storeEvents = await startFakeWarehouse((req, res) => {
-      context.with(observeRequest(req, res), () => void listener(req, res));
-    });
+    storeEvents = await startStoreEvents(() => store.orders, logger);
   });
   afterAll(() => storeEvents.close());
 

@@ -1,12 +1,17 @@
 import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
 import { NextRequest } from "next/server";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { CLIENT_HTTPS_HEADER } from "./lib/client-address";
 import { config, proxy } from "./proxy";
 
 // Next hands headers set with `NextResponse.next({ request: { headers } })` to the app under this prefix.
 const forwarded = (response: Response) => response.headers.get("x-middleware-request-x-correlation-id");
+const forwardedFlags = (response: Response) => response.headers.get("x-middleware-request-x-fishtag-flags");
+
+// Two customers on either side of the priority lane's 50% (flags/flags.test.ts pins their buckets).
+const PRIORITY_CUSTOMER = "11111111-1111-4111-8111-111111111111";
+const PLAIN_CUSTOMER = "00000000-0000-4000-8000-000000000000";
 
 describe("proxy", () => {
   it("keeps a valid inbound correlation ID, forwards it to the app and echoes it to the client", () => {
@@ -74,5 +79,95 @@ describe("proxy", () => {
       false,
       false,
     ]);
+  });
+
+  it("forwards the customer's flags to the app, the same on every request, over whatever a client sent under that name", () => {
+    const flagsOf = (customerId: string, headers: Record<string, string> = {}) =>
+      forwardedFlags(
+        proxy(new NextRequest("http://store.test/orders/new", { headers: { cookie: `fishtag_customer=${customerId}`, ...headers } })),
+      );
+
+    expect([flagsOf(PRIORITY_CUSTOMER), flagsOf(PRIORITY_CUSTOMER)]).toEqual(["priority-lane", "priority-lane"]);
+    expect(flagsOf(PLAIN_CUSTOMER, { "x-fishtag-flags": "priority-lane" })).toBe("");
+    expect(flagsOf(PLAIN_CUSTOMER, { baggage: "fishtag.flags=priority-lane" })).toBe("");
+  });
+
+  it("gives a first-time visitor the flags of the customer id it mints for them", () => {
+    const response = proxy(new NextRequest("http://store.test/"));
+    const id = /fishtag_customer=([0-9a-f-]{36})/.exec(response.headers.get("set-cookie") ?? "")?.[1] ?? "";
+
+    const returning = proxy(new NextRequest("http://store.test/", { headers: { cookie: `fishtag_customer=${id}` } }));
+    expect(forwardedFlags(returning)).toBe(forwardedFlags(response));
+  });
+
+  it("ignores the development override outside development: neither the query nor the cookie changes a customer's flags", () => {
+    const response = proxy(
+      new NextRequest("http://store.test/orders/new?flags=none", {
+        headers: { cookie: `fishtag_customer=${PRIORITY_CUSTOMER}; fishtag_flags=none` },
+      }),
+    );
+    expect(forwardedFlags(response)).toBe("priority-lane");
+    expect(response.headers.get("set-cookie")).toBeNull();
+
+    const plain = proxy(
+      new NextRequest("http://store.test/?flags=priority-lane", {
+        headers: { cookie: `fishtag_customer=${PLAIN_CUSTOMER}; fishtag_flags=priority-lane` },
+      }),
+    );
+    expect(forwardedFlags(plain)).toBe("");
+  });
+});
+
+describe("proxy in development", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  /** The proxy as `npm run dev` loads it: the env module reads NODE_ENV when it is first imported. */
+  async function developmentProxy() {
+    vi.resetModules();
+    vi.stubEnv("NODE_ENV", "development");
+    return (await import("./proxy")).proxy;
+  }
+
+  it("lets ?flags= override the customer's flags, and keeps the override in a cookie for the checkout's action", async () => {
+    const devProxy = await developmentProxy();
+
+    const set = devProxy(
+      new NextRequest("http://store.test/products?flags=priority-lane", { headers: { cookie: `fishtag_customer=${PLAIN_CUSTOMER}` } }),
+    );
+    expect(forwardedFlags(set)).toBe("priority-lane");
+    expect(set.headers.get("set-cookie")).toMatch(/fishtag_flags=priority-lane/);
+
+    const action = devProxy(
+      new NextRequest("http://store.test/orders/new", {
+        headers: { cookie: `fishtag_customer=${PLAIN_CUSTOMER}; fishtag_flags=priority-lane` },
+      }),
+    );
+    expect(forwardedFlags(action)).toBe("priority-lane");
+
+    const none = devProxy(
+      new NextRequest("http://store.test/?flags=none", { headers: { cookie: `fishtag_customer=${PRIORITY_CUSTOMER}` } }),
+    );
+    expect(forwardedFlags(none)).toBe("");
+    expect(none.headers.get("set-cookie")).toMatch(/fishtag_flags=none/);
+  });
+
+  it("clears the override with an empty ?flags=, and never takes one it cannot read", async () => {
+    const devProxy = await developmentProxy();
+
+    const cleared = devProxy(
+      new NextRequest("http://store.test/?flags=", {
+        headers: { cookie: `fishtag_customer=${PLAIN_CUSTOMER}; fishtag_flags=priority-lane` },
+      }),
+    );
+    expect(forwardedFlags(cleared)).toBe("");
+    expect(cleared.headers.get("set-cookie")).toMatch(/fishtag_flags=;/);
+
+    const junk = devProxy(
+      new NextRequest("http://store.test/?flags=%3Cscript%3E", { headers: { cookie: `fishtag_customer=${PRIORITY_CUSTOMER}` } }),
+    );
+    expect(forwardedFlags(junk)).toBe("priority-lane");
   });
 });

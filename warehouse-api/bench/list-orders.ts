@@ -34,8 +34,8 @@ const PROGRESS_MS = 15_000;
 // Kept between runs only with --keep-db: seeding a million orders takes minutes.
 const CACHE_DIR = join(tmpdir(), "warehouse-bench-list-orders");
 const PAGE_SIZE = 20;
-// first page, two statuses, five searches, the deep page (see casesFor); for the time budget.
-const SCENARIOS = 9;
+// first page, two statuses, the received tab's second page, five searches, the deep page (see casesFor); for the time budget.
+const SCENARIOS = 10;
 // The most orders the email and reference searches find: a customer (or a PO reference) with a few orders.
 const SEARCH_MATCHES_AT_MOST = 3;
 const TARGET_P95_MS = 10;
@@ -329,6 +329,12 @@ async function casesFor(server: Server, facts: DbFacts, matches: Matches, pages:
     deepCursor = next;
   }
 
+  // The received tab lists priority orders first: its next page continues past (priority, id) of its cursor.
+  const receivedFirst = pageOf(await list(server, `status=received&${limit}`, "walk"), `${label} received page 1`);
+  const receivedCursor = receivedFirst.nextCursor;
+  if (!receivedCursor) throw new Error(`${label}: fewer than two pages of received orders`);
+  const priorityFirst = (items: Order[]) => items.every((o, i) => i === 0 || Number(items[i - 1]?.priority) >= Number(o.priority));
+
   const candidates: { scenario: string; query: string; check: (page: OrderPage) => string | undefined }[] = [
     {
       scenario: "first page",
@@ -341,6 +347,14 @@ async function casesFor(server: Server, facts: DbFacts, matches: Matches, pages:
       check: (p: OrderPage) =>
         p.items.length > 0 && p.items.every((o) => o.status === status) ? undefined : `empty, or not all ${status}`,
     })),
+    {
+      scenario: "status=received page 2",
+      query: `status=received&${limit}&cursor=${receivedCursor}`,
+      check: (p) =>
+        p.items.length === PAGE_SIZE && p.items.every((o) => o.status === "received") && priorityFirst([...receivedFirst.items, ...p.items])
+          ? undefined
+          : "not a full page of received orders continuing priority first",
+    },
     {
       scenario: "q=email",
       // Typed as a person would: the search ignores the case of an email.

@@ -169,6 +169,7 @@ function startRaw(): Running {
         vatCents: input.vatCents,
         totalCents: input.totalCents,
         correlationId: typeof correlationId === "string" ? correlationId : crypto.randomUUID(),
+        priority: false,
         createdAt: new Date(createdAt).toISOString(),
         updatedAt: new Date(createdAt).toISOString(),
       };

@@ -11,6 +11,7 @@ import { jsonError, toIssues } from "./lib/errors.js";
 import { HTTP } from "./lib/http-status.js";
 import { bodyLimit } from "./middleware/body-limit.js";
 import { correlation } from "./middleware/correlation.js";
+import { flags } from "./middleware/flags.js";
 import { STORE_TOKEN_SCHEME } from "./middleware/require-store.js";
 import { ordersRoutes } from "./orders/orders.routes.js";
 import { accountsRoutes } from "./staff/accounts.routes.js";
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps) {
   // the correlation scope included, happens inside it.
   app.use(httpInstrumentationMiddleware({ serviceName: "warehouse-api" }));
   app.use(correlation(logger));
+  app.use(flags(logger));
   // Hono's defaults (nosniff, frame denial, HSTS, no referrer leaks, ...) plus a CSP that fits the
   // dashboard: everything from this origin, no inline script, and no framing (clickjacking a staff
   // member into "Cancel order" is the attack it stops).

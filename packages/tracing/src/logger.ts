@@ -4,6 +4,7 @@ import { context, propagation, trace } from "@opentelemetry/api";
 import pino from "pino";
 import pretty from "pino-pretty";
 
+import { currentFlags, serialiseFlags } from "./flags.js";
 import { activeSpanIds, CORRELATION_ATTRIBUTE, CORRELATION_BAGGAGE } from "./spans.js";
 
 /**
@@ -71,8 +72,10 @@ export function createLogger({ service, level, file, pretty: prettyOutput = fals
       // The mixin is what makes every line carry the ID: it runs per line and reads the request's context.
       mixin: () => {
         const correlationId = currentCorrelationId();
+        // The request's flags, as its baggage carries them: which variant a customer got is on each line.
+        const flags = serialiseFlags(currentFlags());
         // The trace beside the correlation ID: a line found by either leads to the other.
-        return { ...(correlationId ? { correlationId } : {}), ...activeSpanIds() };
+        return { ...(correlationId ? { correlationId } : {}), ...(flags === "" ? {} : { flags }), ...activeSpanIds() };
       },
       // Level names rather than numbers keep the files readable with grep and the trace tool.
       formatters: { level: (label) => ({ level: label }) },

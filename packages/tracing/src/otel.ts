@@ -3,6 +3,7 @@ import {
   propagation,
   ProxyTracerProvider,
   trace,
+  type Context,
   type Span,
   type Tracer,
   type TracerOptions,
@@ -21,6 +22,7 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-node";
 
+import { FLAGS_ATTRIBUTE, flagsIn, serialiseFlags } from "./flags.js";
 import { currentCorrelationId } from "./logger.js";
 import { CORRELATION_ATTRIBUTE } from "./spans.js";
 
@@ -72,11 +74,16 @@ export type Tracing = {
   flush: () => Promise<void>;
 };
 
-/** Stamps every span with the correlation ID of the request it belongs to, whoever made the span. */
+/**
+ * Stamps every span with the correlation ID of the request it belongs to, and the flags in its baggage,
+ * whoever made the span.
+ */
 class CorrelationIdProcessor implements SpanProcessor {
-  onStart(span: Span): void {
+  onStart(span: Span, parentContext: Context): void {
     const correlationId = currentCorrelationId();
     if (correlationId) span.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
+    const flags = serialiseFlags(flagsIn(parentContext));
+    if (flags !== "") span.setAttribute(FLAGS_ATTRIBUTE, flags);
   }
   onEnd(): void {
     // Nothing to do: the attribute is set at the start, while the request's scope is active.

@@ -1,3 +1,4 @@
+import { currentFlags } from "@fishtag/tracing/flags";
 import { currentCorrelationId, type Logger } from "@fishtag/tracing/logger";
 
 import type { CartRepo } from "../cart/cart.repo";
@@ -40,7 +41,8 @@ export type PlaceOrderDeps = {
  * delivers it later (order-outbox/relay.ts). Free of Next so that it can be tested directly against a
  * real warehouse. It runs in the request's correlation scope (the action enters it): the reference the
  * customer is shown, the order's and its outbox row's ID, every log line and the warehouse call all take
- * that one ID from the scope, so none can drift from the others.
+ * that one ID from the scope, so none can drift from the others. The customer's feature flags come from
+ * the scope's baggage the same way.
  */
 export async function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<CheckoutState> {
   const { customerId, carts, orders, outbox, warehouse, logger, admission, now = Date.now, random = Math.random } = deps;
@@ -75,8 +77,12 @@ export async function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<
     country: data.country,
   };
   // Recorded with its outbox row before the warehouse hears of it: whatever happens next, the store knows
-  // the order exists and will deliver it.
-  const order = orders.create({ customerId, correlationId, customer, shippingAddress, reference: data.reference, lines }, new Date(now()));
+  // the order exists and will deliver it. With the flags the customer checked out with (the action's scope
+  // has them): a later delivery sends the same, and the order's page keeps their promise.
+  const order = orders.create(
+    { customerId, correlationId, customer, shippingAddress, reference: data.reference, lines, flags: currentFlags() },
+    new Date(now()),
+  );
   logger.info({ storeOrderId: order.id, orderNumber: order.number, lines: lines.length }, "checkout: sending the order to the warehouse");
   const { result } = await deliverOrder(
     { storeOrderId: order.id, correlationId, attempts: 0 },

@@ -66,6 +66,11 @@ export const orders = sqliteTable(
     totalCents: integer().notNull(),
     /** The checkout's correlation ID: the Reference the customer was shown. */
     correlationId: text().notNull(),
+    /**
+     * The feature flags the checkout ran with, as the baggage entry writes them ("priority-lane", "" for
+     * none): every delivery of the order sends them, and the order's page keeps the promise they make.
+     */
+    flags: text().notNull().default(""),
     /** Known once the warehouse has answered the checkout (or a status event has named it). */
     warehouseOrderId: text(),
     /** The newest warehouse eventId applied to this order: an older event arriving late is ignored. */

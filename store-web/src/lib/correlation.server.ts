@@ -2,9 +2,11 @@ import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
+import { parseFlags, runWithFlags } from "@fishtag/tracing/flags";
 import { runWithCorrelationId } from "@fishtag/tracing/logger";
 import { inSpan } from "@fishtag/tracing/spans";
 
+import { FLAGS_HEADER } from "../flags/flags";
 import { errorResponse, HTTP } from "./http";
 import { logger } from "./logger.server";
 
@@ -30,12 +32,16 @@ export async function requestCorrelationId(): Promise<string> {
 
 /**
  * A server action's body, in its request's correlation scope and in a span of its own (`action checkout`):
- * Next makes none for an action, and it is the step a trace of a click is about.
+ * Next makes none for an action, and it is the step a trace of a click is about. It runs with the flags
+ * proxy.ts decided for the customer in its baggage, so the warehouse calls it makes carry them.
  */
 export async function withRequestCorrelation<T>(action: string, fn: (correlationId: string) => T | Promise<T>): Promise<T> {
-  const inbound = (await headers()).get(CORRELATION_HEADER);
+  const requestHeaders = await headers();
+  const inbound = requestHeaders.get(CORRELATION_HEADER);
+  // The proxy's own header (it writes over whatever a client sent), so no warning is owed for a bad one.
+  const { flags } = parseFlags(requestHeaders.get(FLAGS_HEADER) ?? undefined);
   return inCorrelationScope(inbound, (correlationId) =>
-    inSpan(`action ${action}`, { attributes: { "fishtag.action": action } }, () => fn(correlationId)),
+    runWithFlags(flags, () => inSpan(`action ${action}`, { attributes: { "fishtag.action": action } }, () => fn(correlationId))),
   );
 }
 

@@ -74,6 +74,12 @@ describe("the store's request span", () => {
     expect(baggageSeen).toEqual(["flag"]);
   });
 
+  it("drops a public client's feature flags from its baggage and keeps the rest: flags are the store's to decide", async () => {
+    expect(await send("/orders/new", { baggage: "fishtag.flags=priority-lane,tenant=acme" })).toBe(200);
+    expect(baggageSeen).toEqual(["tenant"]);
+    expect(exporter.getFinishedSpans()[0]?.attributes["fishtag.flags"]).toBeUndefined();
+  });
+
   it("marks a 5xx as an error", async () => {
     expect(await send("/boom", {})).toBe(500);
     expect(exporter.getFinishedSpans()[0]?.status.code).toBe(2);

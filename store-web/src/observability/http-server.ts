@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { SpanKind, SpanStatusCode, trace, type Context } from "@opentelemetry/api";
 
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
+import { contextWithFlags } from "@fishtag/tracing/flags";
 import { contextFrom, CORRELATION_ATTRIBUTE } from "@fishtag/tracing/spans";
 
 import { storeMetrics } from "./metrics";
@@ -19,7 +20,9 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse): Conte
   const started = performance.now();
   const method = req.method ?? "GET";
   const route = routeOf(req.url?.split("?", 1)[0] ?? "/");
-  const parent = contextFrom(req.headers);
+  // Less any feature flags in it: those are the store's to decide (proxy.ts), never a public client's. The
+  // warehouse's status events bring their order's flags, which their handler reads once their token is checked.
+  const parent = contextWithFlags(contextFrom(req.headers), []);
   const span = trace
     .getTracer("fishtag")
     .startSpan(

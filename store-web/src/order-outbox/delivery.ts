@@ -1,4 +1,5 @@
 import { backoffMs, type Backoff, type DeliveryOutcome } from "@fishtag/relay";
+import { runWithFlags } from "@fishtag/tracing/flags";
 import type { Logger } from "@fishtag/tracing/logger";
 
 import type { OrderDetail, OrdersRepo } from "../orders/orders.repo";
@@ -61,7 +62,9 @@ export async function deliverOrder(
     return { outcome: "parked", result: { kind: "failed", reason: "order not found" } };
   }
 
-  const result = await warehouse.createOrder(warehouseRequestOf(order));
+  // With the flags the order was placed with, in the call's baggage: the checkout's own attempt and the
+  // relay's later ones ask the warehouse for the same, whatever context they run in.
+  const result = await runWithFlags(order.flags, () => warehouse.createOrder(warehouseRequestOf(order)));
   const at = now();
   const fields = { storeOrderId, orderNumber: order.number, attempt };
   switch (result.kind) {

@@ -20,6 +20,8 @@ export type CustomerOrder = Pick<
   | "lines"
 > & {
   supportReference: string;
+  /** Placed in the priority lane: the page promises it is packed first. */
+  priorityLane: boolean;
   /** Each step in words and time; `reason` where the warehouse gave one (a cancellation). */
   history: { status: OrderDetail["status"]; at: string; reason: string | null }[];
 };
@@ -38,6 +40,7 @@ export function customerOrder(order: OrderDetail): CustomerOrder {
     shippingAddress: order.shippingAddress,
     lines: order.lines,
     supportReference: order.correlationId,
+    priorityLane: order.flags.includes("priority-lane"),
     history: order.history.map(({ status, at, reason }) => ({ status, at, reason })),
   };
 }

@@ -24,7 +24,13 @@ describe("GET /api/orders/[number]", () => {
     const mine = orderResponse(store.orders, owner, number, "req-1");
     expect(mine.status).toBe(200);
     const body = (await mine.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ number: "ST-000001", status: "pending", totalCents: 1945, supportReference: "ref-1" });
+    expect(body).toMatchObject({
+      number: "ST-000001",
+      status: "pending",
+      totalCents: 1945,
+      supportReference: "ref-1",
+      priorityLane: false,
+    });
     // What is ours stays ours: not the warehouse's id, nor who or what request moved the order.
     expect(Object.keys(body)).not.toContain("warehouseOrderId");
     expect(body.history).toEqual([{ status: "pending", at: expect.any(String), reason: null }]);
@@ -39,5 +45,20 @@ describe("GET /api/orders/[number]", () => {
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ error: "not_found", message: expect.any(String), correlationId: "req-2" });
     }
+  });
+
+  it("tells the customer an order placed with priority-lane is in the priority lane", async () => {
+    const owner = newCustomer();
+    const { number } = store.orders.create({
+      customerId: owner,
+      correlationId: "ref-priority",
+      ...ada,
+      lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }],
+      flags: ["priority-lane"],
+    });
+
+    const body = (await orderResponse(store.orders, owner, number, "req-3").json()) as Record<string, unknown>;
+    expect(body.priorityLane).toBe(true);
+    expect(store.orders.findForCustomer(owner, 1)?.flags).toEqual(["priority-lane"]);
   });
 });

@@ -41,6 +41,12 @@ export function CustomerOrderView({ initial, justPlaced }: { initial: CustomerOr
       <p className="order-status" role="status" aria-live="polite">
         Status: <span className={`status-pill status-pill-${order.status}`}>{STATUS_LABELS[order.status]}</span>
       </p>
+      {/* The promise the priority-lane flag makes: the warehouse packs these orders first. */}
+      {order.priorityLane && (
+        <p className="order-lane">
+          <strong>Priority lane:</strong> packed first
+        </p>
+      )}
       <dl className="order-facts">
         <dt>Placed</dt>
         <dd>

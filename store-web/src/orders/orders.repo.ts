@@ -1,5 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 
+import { parseFlags, serialiseFlags, type Flag } from "@fishtag/tracing/flags";
+
 import type { Db } from "../db/client.server";
 import { orderLines, orders, orderStatusHistory, orderViewers } from "../db/schema";
 import { chargesFor, type Charges } from "../lib/pricing";
@@ -16,6 +18,8 @@ export type NewOrder = {
   shippingAddress: { line1: string; line2?: string | undefined; city: string; postalCode: string; country: string };
   reference: string;
   lines: { sku: string; name: string; quantity: number; unitPriceCents: number }[];
+  /** The feature flags the checkout ran with (flags/flags.ts), none by default: every delivery of the order carries them. */
+  flags?: readonly Flag[];
 };
 
 export type OrderSummary = {
@@ -38,6 +42,8 @@ export type OrderDetail = Omit<OrderSummary, "itemCount"> &
     shippingAddress: { line1: string; line2: string | null; city: string; postalCode: string; country: string };
     /** The checkout's correlation ID: the Reference the customer was shown. */
     correlationId: string;
+    /** The feature flags the checkout ran with. */
+    flags: Flag[];
     warehouseOrderId: string | null;
     lines: { sku: string; name: string; quantity: number; unitPriceCents: number }[];
     history: StatusChange[];
@@ -101,6 +107,7 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
       vatCents: p("vatCents"),
       totalCents: p("totalCents"),
       correlationId: p("correlationId"),
+      flags: p("flags"),
       createdAt: p("now"),
       updatedAt: p("now"),
     })
@@ -234,6 +241,7 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
       totalCents: row.totalCents,
       createdAt: row.createdAt.toISOString(),
       correlationId: row.correlationId,
+      flags: parseFlags(row.flags).flags,
       warehouseOrderId: row.warehouseOrderId,
       customer: { name: row.customerName, email: row.customerEmail },
       shippingAddress: {
@@ -277,6 +285,7 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
           reference: order.reference,
           ...charges,
           correlationId: order.correlationId,
+          flags: serialiseFlags(order.flags ?? []),
           now,
         });
         order.lines.forEach((line, index) => {

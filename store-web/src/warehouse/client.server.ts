@@ -55,6 +55,8 @@ const WarehouseOrderSchema = z.object({
   status: z.string(),
   totalCents: z.number(),
   correlationId: z.string(),
+  /** Whether the warehouse took the priority-lane flag the call's baggage carried; optional for a warehouse from before flags. */
+  priority: z.boolean().optional(),
   createdAt: z.string(),
 });
 
@@ -161,7 +163,8 @@ export function createWarehouseClient({
   async function call(path: string, init: RequestInit & { signal: AbortSignal }) {
     const headers = new Headers(init.headers);
     headers.set(CORRELATION_HEADER, currentCorrelationId() ?? crypto.randomUUID());
-    // The trace goes with it (traceparent, and the correlation ID in baggage): Next adds none to a call.
+    // The trace goes with it (traceparent, and the correlation ID and the customer's flags in baggage): Next
+    // adds none to a call.
     for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
     const url = `${base}${path}`;
     if (signingKey)
@@ -256,7 +259,7 @@ export function createWarehouseClient({
     if (response.status === 201) {
       const placed = WarehouseOrderSchema.safeParse(body);
       if (placed.success) {
-        logger.info({ ...fields, warehouseOrderId: placed.data.id }, "warehouse accepted the order");
+        logger.info({ ...fields, warehouseOrderId: placed.data.id, priority: placed.data.priority }, "warehouse accepted the order");
         return { kind: "placed", order: placed.data };
       }
     }

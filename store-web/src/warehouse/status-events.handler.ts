@@ -3,6 +3,7 @@ import type { KeyObject } from "node:crypto";
 import { trace } from "@opentelemetry/api";
 
 import { verifyServiceAuthorization, type ReplayGuard } from "@fishtag/service-auth/tokens";
+import { flagsFromHeaders, runWithFlags } from "@fishtag/tracing/flags";
 import type { Logger } from "@fishtag/tracing/logger";
 import { inSpan, markRefused } from "@fishtag/tracing/spans";
 
@@ -38,11 +39,8 @@ export function handleStatusEvent(request: Request, correlationId: string, deps:
   });
 }
 
-async function receive(
-  request: Request,
-  correlationId: string,
-  { orders, publicKey, replay, logger }: StatusEventsDeps,
-): Promise<Response> {
+async function receive(request: Request, correlationId: string, deps: StatusEventsDeps): Promise<Response> {
+  const { publicKey, replay, logger } = deps;
   const verified = await verifyServiceAuthorization(request.headers.get("authorization"), {
     key: publicKey,
     issuer: "warehouse-api",
@@ -61,6 +59,15 @@ async function receive(
     );
   }
 
+  // The flags of the order the event is about, in its baggage: read only now that the warehouse's token is
+  // checked (server.ts drops any a caller sends), and recorded on the span and every line that follows.
+  const inbound = flagsFromHeaders(request.headers);
+  if (inbound.malformed) logger.warn({ flagsLength: inbound.malformed.length }, "malformed fishtag.flags baggage entry dropped");
+  return runWithFlags(inbound.flags, () => apply(request, correlationId, deps));
+}
+
+/** An authenticated event: read, checked and applied at most once. */
+async function apply(request: Request, correlationId: string, { orders, logger }: StatusEventsDeps): Promise<Response> {
   // An event is a few hundred bytes; anything far larger is not one, and is not worth parsing.
   const text = await request.text();
   if (text.length > MAX_BODY_CHARS) {

@@ -3,11 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-node";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { refusedAuthorizations, testKeyPair } from "@fishtag/service-auth/testing";
 import { createReplayGuard, serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { createLogger } from "@fishtag/tracing/logger";
+import { startTracing } from "@fishtag/tracing/otel";
 
 import { jsonRoute } from "../lib/correlation.server";
 import { ada, newCustomer, testStore } from "../test/store-db";
@@ -20,6 +22,12 @@ const EVENTS_CALL = { method: "POST", url: "http://store.test/api/warehouse-even
 const warehouseAuthorization = () =>
   serviceAuthorization({ key: WAREHOUSE.signingKey, issuer: "warehouse-api", audience: "store-web", ...EVENTS_CALL });
 const refused = await refusedAuthorizations({ caller: WAREHOUSE, issuer: "warehouse-api", audience: "store-web", ...EVENTS_CALL });
+
+// As server.ts starts it: flags ride in OpenTelemetry's context, which the process's context manager keeps.
+const spans = new InMemorySpanExporter();
+beforeAll(() => {
+  startTracing({ serviceName: "store-web", exporter: spans });
+});
 
 let store: ReturnType<typeof testStore>;
 let logDir: string;
@@ -74,11 +82,12 @@ function post(request: Request, { publicKey }: { publicKey: KeyObject | undefine
 }
 
 /** The event as the warehouse's relay sends it: with a fresh token, unless `authorization` says otherwise (undefined: none). */
-async function send(body: unknown, options: { authorization?: string | undefined; correlationId?: string } = {}) {
+async function send(body: unknown, options: { authorization?: string | undefined; correlationId?: string; baggage?: string } = {}) {
   const { correlationId = "staff-move-1" } = options;
   const authorization = "authorization" in options ? options.authorization : await warehouseAuthorization();
   const headers = new Headers({ "content-type": "application/json", "x-correlation-id": correlationId });
   if (authorization !== undefined) headers.set("authorization", authorization);
+  if (options.baggage !== undefined) headers.set("baggage", options.baggage);
   const request = new Request("http://store.test/api/warehouse-events", {
     method: "POST",
     headers,
@@ -108,6 +117,43 @@ describe("POST /api/warehouse-events", () => {
       { status: "shipped", source: "warehouse", correlationId: "staff-ship-1", at: "2026-11-22T10:00:00.000Z", reason: null },
     ]);
     expect(logLines()).toContainEqual(expect.objectContaining({ msg: "status event applied", correlationId: "staff-ship-1", eventId: 10 }));
+  });
+
+  it("records the flags the event brings back for its order on its log lines, once the warehouse's token is checked", async () => {
+    const flagged = await send(event({ status: "picking" }), { correlationId: "staff-pick-9", baggage: "fishtag.flags=priority-lane" });
+    const forged = await send(event({ eventId: 11 }), {
+      authorization: "Bearer forged",
+      correlationId: "forged-9",
+      baggage: "fishtag.flags=priority-lane",
+    });
+
+    expect(flagged.status).toBe(200);
+    expect(forged.status).toBe(401);
+    expect(logLines()).toContainEqual(
+      expect.objectContaining({ msg: "status event applied", correlationId: "staff-pick-9", flags: "priority-lane" }),
+    );
+    expect(logLines().filter((line) => line.correlationId === "forged-9" && "flags" in line)).toEqual([]);
+    const spanOf = (correlationId: string) =>
+      spans
+        .getFinishedSpans()
+        .find((span) => span.attributes["fishtag.correlation_id"] === correlationId && span.name === "receive status event");
+    expect(spanOf("staff-pick-9")?.attributes["fishtag.flags"]).toBe("priority-lane");
+    expect(spanOf("forged-9")?.attributes).toBeDefined();
+    expect(spanOf("forged-9")?.attributes["fishtag.flags"]).toBeUndefined();
+  });
+
+  it("drops a malformed flags entry with a warning giving its length only, and applies the event all the same", async () => {
+    const response = await send(event({ status: "picking" }), {
+      correlationId: "staff-pick-10",
+      baggage: "fishtag.flags=Priority%0Aforged",
+    });
+
+    expect(response.status).toBe(200);
+    expect(stored()?.status).toBe("picking");
+    expect(logLines()).toContainEqual(
+      expect.objectContaining({ msg: "malformed fishtag.flags baggage entry dropped", correlationId: "staff-pick-10", flagsLength: 15 }),
+    );
+    expect(JSON.stringify(logLines())).not.toContain("forged");
   });
 
   it("applies an event once: the same eventId again changes nothing", async () => {

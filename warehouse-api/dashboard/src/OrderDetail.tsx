@@ -6,7 +6,7 @@ import { ErrorNote } from "./ErrorNote";
 import { countryName, formatDateTime, formatMoney, NEXT_STATUSES, orderTitle, shortId, STATUS_LABELS } from "./format";
 import { useTitle } from "./hooks";
 import { isNoSuchOrder, useIsMoving, useMoveOrder, useOrder, useOrderEvents } from "./queries";
-import { StatusBadge } from "./StatusBadge";
+import { PriorityBadge, StatusBadge } from "./StatusBadge";
 import { TraceDisclosure } from "./TraceView";
 
 const REASON_MAX = 500;
@@ -93,6 +93,12 @@ export function OrderDetail({ id, csrfToken, announce, onClose, fullScreen }: Pr
         <dt>Status</dt>
         <dd>
           <StatusBadge status={current.status} />
+          {current.priority ? (
+            <>
+              {" "}
+              <PriorityBadge />
+            </>
+          ) : null}
         </dd>
         {/* When the warehouse received it: later than the customer placed it if the order waited in the store's outbox. */}
         <dt>Received</dt>

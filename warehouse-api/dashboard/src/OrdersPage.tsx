@@ -7,7 +7,7 @@ import { PHONE, useDebouncedValue, useMediaQuery, useNow, useTitle } from "./hoo
 import { OrderDetail } from "./OrderDetail";
 import { useOrderList } from "./queries";
 import { navigate, openedOverList, paths } from "./router";
-import { StatusBadge } from "./StatusBadge";
+import { PriorityBadge, StatusBadge } from "./StatusBadge";
 
 const SEARCH_DEBOUNCE_MS = 250;
 const SKELETON_ROWS = 8;
@@ -107,7 +107,9 @@ export function OrdersPage({ orderId, csrfToken, announce }: Props) {
 
         <div className="table-wrap" aria-busy={list.isFetching && list.isPlaceholderData}>
           <table className="orders-table">
-            <caption className="visually-hidden">Orders, newest first</caption>
+            <caption className="visually-hidden">
+              {status === "received" ? "Orders, priority first, then newest first" : "Orders, newest first"}
+            </caption>
             <colgroup>
               <col className="col-id" />
               <col className="col-reference" />
@@ -238,6 +240,12 @@ function OrderRow({ order, now, selected, onOpen }: { order: Order; now: number;
           <span className="visually-hidden">Open order </span>
           {orderTitle(order)}
         </button>
+        {order.priority ? (
+          <>
+            {" "}
+            <PriorityBadge />
+          </>
+        ) : null}
       </td>
       <td className="break cell-reference">
         <span className="phone-label">PO </span>

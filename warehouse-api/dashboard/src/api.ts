@@ -26,6 +26,8 @@ export type Order = {
   vatCents: number;
   totalCents: number;
   correlationId: string;
+  /** Placed with the priority-lane flag: packed first, and listed first among received orders. */
+  priority: boolean;
   createdAt: string;
   updatedAt: string;
 };

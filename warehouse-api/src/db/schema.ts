@@ -33,6 +33,8 @@ export const orders = sqliteTable(
     totalCents: integer().notNull(),
     // The ID of the request that created the order: the fish tag, kept with the data it explains.
     correlationId: text().notNull(),
+    /** Placed with the priority-lane flag in the call's baggage (README, "Feature flags"): packed first. */
+    priority: integer({ mode: "boolean" }).notNull().default(false),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
     updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
   },
@@ -41,6 +43,8 @@ export const orders = sqliteTable(
   // (order_events), which holds the order's own as its first event.
   (t) => [
     index("orders_status_id_idx").on(t.status, t.id),
+    // The received tab lists priority orders first (orders.repo.ts `list`): one range per page of it too.
+    index("orders_status_priority_id_idx").on(t.status, t.priority, t.id),
     // One order per store order, whatever Idempotency-Key it came with (orders.repo.ts refuses a second).
     uniqueIndex("orders_store_order_id_unique").on(t.storeOrderId),
     // PO numbers are found in any case: the index holds them as the search compares them, lower().

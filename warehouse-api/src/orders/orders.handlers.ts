@@ -1,5 +1,7 @@
 import type { Context } from "hono";
 
+import { currentFlags } from "@fishtag/tracing/flags";
+
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
@@ -41,9 +43,12 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
 
     // Rejected orders are kept, not dropped: staff can see what was refused and why.
     const status = rejected ? "rejected" : "received";
+    // The flag rides in the call's baggage, not the body (flags middleware, README "Feature flags"): the body
+    // and its Idempotency-Key fingerprint stay what the order is, whatever variant the customer got.
+    const priority = currentFlags().includes("priority-lane");
     const result = await repo.createOnce(
       input,
-      { status, actor: STORE_ACTOR, correlationId },
+      { status, priority, actor: STORE_ACTOR, correlationId },
       { key, fingerprint: fingerprint(input), answer },
     );
 
@@ -81,7 +86,8 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
         };
         warehouseMetrics().ordersCreated.add(1, { status: order.status });
         if (rejected) logger.warn(fields, "order rejected");
-        else logger.info({ ...fields, lines: order.lines.length, totalCents: order.totalCents }, "order received");
+        else
+          logger.info({ ...fields, lines: order.lines.length, totalCents: order.totalCents, priority: order.priority }, "order received");
         return send(result.answer);
       }
     }

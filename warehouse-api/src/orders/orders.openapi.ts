@@ -34,6 +34,11 @@ export const createOrder = createRoute({
   path: "/api/orders",
   tags: ["Orders (service API)"],
   summary: "Place an order (called by the Store); safe to retry with the same Idempotency-Key",
+  description:
+    "Feature flags come in the W3C `baggage` header, not the body: the entry `fishtag.flags` lists flag names joined with `+` " +
+    "(e.g. `baggage: fishtag.flags=priority-lane`). With `priority-lane` the order is stored with `priority: true` (packed " +
+    "first, listed first among received orders). Unknown flags are ignored; a malformed entry is dropped with a warning " +
+    "and never changes the answer. The status events about the order carry its flags back the same way.",
   security: [{ [STORE_TOKEN_SCHEME]: [] }],
   request: { headers: IdempotencyKeyHeadersSchema, body: jsonContentRequired(CreateOrderSchema, "The order") },
   responses: {

@@ -234,3 +234,67 @@ describe("order search", () => {
     expect(orders.list({ q: "PO-", limit: 20 }).items).toEqual([]);
   });
 });
+
+describe("the received tab", () => {
+  /** 16 orders, every third with priority; three of them moved on to picking, the oldest of those with priority. */
+  async function seedQueue() {
+    const orders = repo();
+    const created: { id: string; priority: boolean }[] = [];
+    for (let i = 0; i < 16; i++) {
+      const priority = i % 3 === 0;
+      const { id } = await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: `c${i}`, priority });
+      if (i >= 12 && i < 15) orders.transition(id, { ...staff(`pick-${i}`), to: "picking" });
+      else created.push({ id, priority });
+    }
+    const newestFirst = (ids: string[]) => [...ids].sort().reverse();
+    const expected = [
+      ...newestFirst(created.filter((order) => order.priority).map((order) => order.id)),
+      ...newestFirst(created.filter((order) => !order.priority).map((order) => order.id)),
+    ];
+    return { orders, expected };
+  }
+
+  it("lists priority orders first, newest first within each group, page by page with none skipped or repeated", async () => {
+    const { orders, expected } = await seedQueue();
+
+    for (const limit of [2, 3, 5, 13, 20]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = orders.list({ status: "received", limit, cursor });
+        seen.push(...page.items.map((order) => order.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(expected);
+    }
+    expect(orders.list({ status: "received", limit: 5 }).items.map((order) => order.priority)).toEqual([true, true, true, true, true]);
+  });
+
+  it("keeps every other list newest first, priority or not", async () => {
+    const { orders } = await seedQueue();
+
+    const all = orders.list({ limit: 100 }).items.map((order) => order.id);
+    expect(all).toEqual([...all].sort().reverse());
+    expect(orders.list({ status: "picking", limit: 100 }).items.map((order) => order.priority)).toEqual([false, false, true]);
+  });
+
+  it("reads each page of the queue as one range of the (status, priority, id) index, with no sort", async () => {
+    const { orders } = await seedQueue();
+    const cursor = orders.list({ status: "received", limit: 3 }).nextCursor ?? "";
+    const sqlite = warehouse?.db.$client;
+    if (!sqlite) throw new Error("no database");
+
+    // The statements the repository runs, as drizzle writes them (same tables, same predicates).
+    const plan = (query: string, ...params: unknown[]) =>
+      (sqlite.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(" | ");
+    const first = plan(`SELECT * FROM orders WHERE status = ? ORDER BY priority DESC, id DESC LIMIT 21`, "received");
+    const next = plan(
+      `SELECT * FROM orders WHERE status = ? AND (priority, id) < (?, ?) ORDER BY priority DESC, id DESC LIMIT 21`,
+      "received",
+      1,
+      cursor,
+    );
+    expect(first).toBe("SEARCH orders USING INDEX orders_status_priority_id_idx (status=?)");
+    expect(next).toBe("SEARCH orders USING INDEX orders_status_priority_id_idx (status=? AND (priority,id)<(?,?))");
+  });
+});

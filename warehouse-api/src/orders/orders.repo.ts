@@ -45,6 +45,7 @@ function toOrder(row: OrderRow, lines: LineRow[]): Order {
     vatCents: row.vatCents,
     totalCents: row.totalCents,
     correlationId: row.correlationId,
+    priority: row.priority,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -56,6 +57,9 @@ function toEvent(row: EventRow): OrderEvent {
 
 /** Who did it and under which request: stamped on the event each change writes. */
 export type Actor = { actor: string; correlationId: string };
+
+/** What a new order gets beside its body: its first status, who placed it, and whether it came with priority-lane (not by default). */
+export type NewOrderMeta = Actor & { status: OrderStatus; priority?: boolean };
 
 export type TransitionChange = Actor & { to: OrderStatus; reason: string | null };
 
@@ -102,6 +106,7 @@ export function createOrderWrites(db: Db) {
       vatCents: p("vatCents"),
       totalCents: p("totalCents"),
       correlationId: p("correlationId"),
+      priority: p("priority"),
       createdAt: p("createdAt"),
       updatedAt: p("updatedAt"),
     })
@@ -217,7 +222,7 @@ export function createOrdersRepo(db: Db) {
   }
 
   /** The rows of a new order, as `createOnce` stores them. */
-  function newOrder(input: CreateOrderInput, meta: Actor & { status: OrderStatus }): { row: OrderRow; lines: LineRow[] } {
+  function newOrder(input: CreateOrderInput, meta: NewOrderMeta): { row: OrderRow; lines: LineRow[] } {
     const now = new Date();
     const row: OrderRow = {
       id: uuidv7(),
@@ -238,11 +243,48 @@ export function createOrdersRepo(db: Db) {
       vatCents: input.vatCents,
       totalCents: input.totalCents,
       correlationId: meta.correlationId,
+      priority: meta.priority ?? false,
       createdAt: now,
       updatedAt: now,
     };
     const lines: LineRow[] = input.lines.map((line, index) => ({ orderId: row.id, lineNo: index + 1, ...line }));
     return { row, lines };
+  }
+
+  /** One page of orders in this order, and the cursor past it: the id of its last order. */
+  function page(where: SQL | undefined, order: SQL[], limit: number): { items: Order[]; nextCursor: string | null } {
+    const rows = db
+      .select()
+      .from(orders)
+      .where(where)
+      .orderBy(...order)
+      .limit(limit + 1)
+      .all();
+    const items = rows.slice(0, limit);
+    const lines = linesOf(items.map((row) => row.id));
+    return {
+      items: items.map((row) => toOrder(row, lines.get(row.id) ?? [])),
+      nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null,
+    };
+  }
+
+  const priorityOf = db
+    .select({ priority: orders.priority })
+    .from(orders)
+    .where(eq(orders.id, p("id")))
+    .prepare();
+
+  /**
+   * The received tab is the packing queue: priority orders first, newest first within each group. Past a
+   * cursor means past (priority, id) of the cursor's order, a row value that SQLite reads as one range of
+   * orders_status_priority_id_idx (EXPLAIN QUERY PLAN in orders.repo.test.ts), so a page costs the same at
+   * any depth. The cursor stays an order id, as on every other list: its priority is looked up, and it never
+   * changes after creation. (A cursor naming no order is read as a non-priority one.)
+   */
+  function priorityFirst(statusIs: SQL | undefined, cursor: string | undefined): SQL | undefined {
+    if (!cursor) return statusIs;
+    const after = priorityOf.get({ id: cursor })?.priority ? 1 : 0;
+    return and(statusIs, sql`(${orders.priority}, ${orders.id}) < (${after}, ${cursor})`);
   }
 
   const orderForStoreOrder = db
@@ -255,29 +297,28 @@ export function createOrdersRepo(db: Db) {
   // takes the write lock (IMMEDIATE) before the first key is looked up: no other connection can store the
   // same key between a look-up and its insert.
   const group = createGroupCommit(db.$client);
-  const createOnceWork =
-    (input: CreateOrderInput, meta: Actor & { status: OrderStatus }, idempotent: IdempotentCreate) => (): CreateOnceResult => {
-      const seen = idempotencyKeys.find(idempotent.key);
-      if (seen) {
-        if (seen.fingerprint !== idempotent.fingerprint) return { kind: "key_reused", orderId: seen.orderId };
-        return { kind: "replayed", orderId: seen.orderId, answer: storedAnswer(seen, idempotent) };
-      }
-      const existing = orderForStoreOrder.get({ storeOrderId: input.storeOrderId });
-      if (existing) return { kind: "store_order_exists", orderId: existing.id };
-      const { row, lines } = newOrder(input, meta);
-      writes.insert(row, lines, meta.actor);
-      const order = toOrder(row, lines);
-      const answer = idempotent.answer(order);
-      idempotencyKeys.insert({
-        key: idempotent.key,
-        fingerprint: idempotent.fingerprint,
-        orderId: order.id,
-        status: answer.status,
-        body: JSON.stringify(answer.body),
-        createdAt: row.createdAt,
-      });
-      return { kind: "created", order, answer };
-    };
+  const createOnceWork = (input: CreateOrderInput, meta: NewOrderMeta, idempotent: IdempotentCreate) => (): CreateOnceResult => {
+    const seen = idempotencyKeys.find(idempotent.key);
+    if (seen) {
+      if (seen.fingerprint !== idempotent.fingerprint) return { kind: "key_reused", orderId: seen.orderId };
+      return { kind: "replayed", orderId: seen.orderId, answer: storedAnswer(seen, idempotent) };
+    }
+    const existing = orderForStoreOrder.get({ storeOrderId: input.storeOrderId });
+    if (existing) return { kind: "store_order_exists", orderId: existing.id };
+    const { row, lines } = newOrder(input, meta);
+    writes.insert(row, lines, meta.actor);
+    const order = toOrder(row, lines);
+    const answer = idempotent.answer(order);
+    idempotencyKeys.insert({
+      key: idempotent.key,
+      fingerprint: idempotent.fingerprint,
+      orderId: order.id,
+      status: answer.status,
+      body: JSON.stringify(answer.body),
+      createdAt: row.createdAt,
+    });
+    return { kind: "created", order, answer };
+  };
 
   /**
    * The answer a key's row keeps, read back through the schema it was written from. One stored before the
@@ -304,7 +345,7 @@ export function createOrdersRepo(db: Db) {
      */
     async createOnce(
       input: CreateOrderInput,
-      meta: Actor & { status: OrderStatus },
+      meta: NewOrderMeta,
       idempotent: IdempotentCreate,
     ): Promise<CreateOnceResult & { batchSize: number }> {
       const { result, batchSize } = await group.write(createOnceWork(input, meta, idempotent), {
@@ -361,7 +402,8 @@ export function createOrdersRepo(db: Db) {
     },
 
     /**
-     * Newest first, keyset-paginated on the time-ordered id: stable while new orders arrive.
+     * Newest first, keyset-paginated on the time-ordered id: stable while new orders arrive. The received
+     * tab alone puts priority orders first (`priorityFirst`).
      *
      * `q` matches a whole key, as staff paste or read it out: the order id; the store's order number, the
      * PO number and the customer email in any case (upper-case, lower() and lower-case, as each is indexed);
@@ -377,6 +419,7 @@ export function createOrdersRepo(db: Db) {
      */
     list({ status, q, limit, cursor }: ListOrdersQuery): { items: Order[]; nextCursor: string | null } {
       const statusIs = status ? eq(orders.status, status) : undefined;
+      if (status === "received" && !q) return page(priorityFirst(statusIs, cursor), [desc(orders.priority), desc(orders.id)], limit);
       const filters = and(statusIs, cursor ? lt(orders.id, cursor) : undefined);
       const newestMatching = (key: SQL, name: string) => {
         const branch = db
@@ -415,19 +458,7 @@ export function createOrdersRepo(db: Db) {
             ),
           )
         : filters;
-      const rows = db
-        .select()
-        .from(orders)
-        .where(where)
-        .orderBy(desc(orders.id))
-        .limit(limit + 1)
-        .all();
-      const page = rows.slice(0, limit);
-      const lines = linesOf(page.map((row) => row.id));
-      return {
-        items: page.map((row) => toOrder(row, lines.get(row.id) ?? [])),
-        nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
-      };
+      return page(where, [desc(orders.id)], limit);
     },
   };
 }

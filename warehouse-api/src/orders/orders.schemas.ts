@@ -115,6 +115,11 @@ export const OrderSchema = z
     vatCents: z.int(),
     totalCents: z.int(),
     correlationId: z.string().openapi({ description: "The correlation ID of the request that created the order." }),
+    priority: z.boolean().openapi({
+      description:
+        "Placed with the `priority-lane` flag in the call's W3C baggage (`baggage: fishtag.flags=priority-lane`): " +
+        "packed first, listed first among received orders. Set at creation only.",
+    }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

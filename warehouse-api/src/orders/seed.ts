@@ -166,6 +166,8 @@ export function seedOrders(db: Db, count: number, seedValue = 42) {
         vatCents: Math.round((totalCents * 20) / 120),
         totalCents,
         correlationId,
+        // About half, as the store's edge gives the priority lane: the received tab sorts on it.
+        priority: rnd.next() < 0.5,
         createdAt: new Date(createdMs),
         updatedAt: new Date(at),
       });

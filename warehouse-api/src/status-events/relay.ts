@@ -1,12 +1,16 @@
 import type { KeyObject } from "node:crypto";
 
+import { eq, sql } from "drizzle-orm";
+
 import { backoffMs, createOutboxRelay, type Backoff, type DeliveryOutcome } from "@fishtag/relay";
 import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
+import { runWithFlags } from "@fishtag/tracing/flags";
 import type { Logger } from "@fishtag/tracing/logger";
 import { inSpan, SpanKind, traceHeaders } from "@fishtag/tracing/spans";
 
 import type { Db } from "../db/client.js";
+import { orders } from "../db/schema.js";
 import { fetchErrorCode } from "../lib/fetch-error.js";
 import { createStatusOutbox, type OutboxRow } from "./status-outbox.repo.js";
 
@@ -64,8 +68,21 @@ export function createStatusRelay(options: StatusRelayOptions) {
   const url = `${options.storeUrl.replace(/\/+$/, "")}${EVENTS_PATH}`;
   // Only where the events go, in log lines and spans: a URL may carry user:password, which has no place in either.
   const { origin, pathname } = new URL(url);
+  const priorityOf = options.db
+    .select({ priority: orders.priority })
+    .from(orders)
+    .where(eq(orders.id, sql.placeholder("id")))
+    .prepare();
 
-  async function deliver(row: OutboxRow): Promise<DeliveryOutcome> {
+  /**
+   * Each event goes back with the flags of the order it is about (README "Feature flags"), whatever the
+   * trace it continues had in its baggage (a staff member's browser decides no flag): the Store records them.
+   */
+  function deliver(row: OutboxRow): Promise<DeliveryOutcome> {
+    return runWithFlags(priorityOf.get({ id: row.orderId })?.priority ? ["priority-lane"] : [], () => deliverEvent(row));
+  }
+
+  async function deliverEvent(row: OutboxRow): Promise<DeliveryOutcome> {
     const attempt = row.attempts + 1;
     const fields = { eventId: row.eventId, orderId: row.orderId, status: row.status, attempt };
     const event: StatusEvent = {
