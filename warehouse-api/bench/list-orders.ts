@@ -34,6 +34,7 @@ const PROGRESS_MS = 15_000;
 // Kept between runs only with --keep-db: seeding a million orders takes minutes.
 const CACHE_DIR = join(tmpdir(), "warehouse-bench-list-orders");
 const PAGE_SIZE = 20;
+const RECEIVED_PAGE_SIZE = 10;
 // first page, two statuses, the received tab's second page, five searches, the deep page (see casesFor); for the time budget.
 const SCENARIOS = 10;
 // The most orders the email and reference searches find: a customer (or a PO reference) with a few orders.
@@ -330,7 +331,9 @@ async function casesFor(server: Server, facts: DbFacts, matches: Matches, pages:
   }
 
   // The received tab lists priority orders first: its next page continues past (priority, id) of its cursor.
-  const receivedFirst = pageOf(await list(server, `status=received&${limit}`, "walk"), `${label} received page 1`);
+  // Pages of 10: the small database holds only a few dozen received orders, and both must serve a full page.
+  const receivedLimit = `limit=${RECEIVED_PAGE_SIZE}`;
+  const receivedFirst = pageOf(await list(server, `status=received&${receivedLimit}`, "walk"), `${label} received page 1`);
   const receivedCursor = receivedFirst.nextCursor;
   if (!receivedCursor) throw new Error(`${label}: fewer than two pages of received orders`);
   const priorityFirst = (items: Order[]) => items.every((o, i) => i === 0 || Number(items[i - 1]?.priority) >= Number(o.priority));
@@ -348,10 +351,12 @@ async function casesFor(server: Server, facts: DbFacts, matches: Matches, pages:
         p.items.length > 0 && p.items.every((o) => o.status === status) ? undefined : `empty, or not all ${status}`,
     })),
     {
-      scenario: "status=received page 2",
-      query: `status=received&${limit}&cursor=${receivedCursor}`,
+      scenario: "received page 2",
+      query: `status=received&${receivedLimit}&cursor=${receivedCursor}`,
       check: (p) =>
-        p.items.length === PAGE_SIZE && p.items.every((o) => o.status === "received") && priorityFirst([...receivedFirst.items, ...p.items])
+        p.items.length === RECEIVED_PAGE_SIZE &&
+        p.items.every((o) => o.status === "received") &&
+        priorityFirst([...receivedFirst.items, ...p.items])
           ? undefined
           : "not a full page of received orders continuing priority first",
     },
