@@ -106,3 +106,23 @@ atEachSize(({ width, height, phone }) => {
     }
   });
 });
+
+test("a link with the order's number, as its customer quotes it, opens the order at its own address", async ({
+  browser,
+  page,
+  stack,
+  viewport,
+}) => {
+  const placed = await checkOut(page, stack, { ...ada, reference: "PO-LINK-NUMBER" });
+  const colleague = await openDashboard(browser, stack, viewport, `orders/${placed.orderNumber.toLowerCase()}`);
+  try {
+    await signIn(colleague);
+    await expect(detailPanel(colleague).getByRole("heading", { level: 2 })).toContainText(placed.orderNumber);
+    // Replaced, not pushed: the address is the order's own, and Back does not return to the number.
+    await expect.poll(() => new URL(colleague.url()).pathname).toBe(`/orders/${placed.warehouseOrderId}`);
+    await colleague.reload();
+    await expect(detailPanel(colleague).getByRole("heading", { level: 2 })).toContainText(placed.orderNumber);
+  } finally {
+    await colleague.context().close();
+  }
+});

@@ -5,7 +5,7 @@ import { ErrorNote } from "./ErrorNote";
 import { formatAge, formatDateTime, formatMoney, itemCount, orderTitle, STATUS_LABELS, STATUSES } from "./format";
 import { PHONE, useDebouncedValue, useMediaQuery, useNow, useTitle } from "./hooks";
 import { OrderDetail } from "./OrderDetail";
-import { useOrderList } from "./queries";
+import { useOrderFromLink, useOrderList } from "./queries";
 import { navigate, openedOverList, paths } from "./router";
 import { PriorityBadge, StatusBadge } from "./StatusBadge";
 
@@ -19,6 +19,11 @@ type Props = {
   announce: (message: string) => void;
 };
 
+/** A link that named the order by its number: replaced by the order's own address, as if opened there. */
+const openByNumber = (id: string) => {
+  navigate(paths.order(id), { replace: true });
+};
+
 export function OrdersPage({ orderId, csrfToken, announce }: Props) {
   const [status, setStatus] = useState<OrderStatus | null>(null);
   const [search, setSearch] = useState("");
@@ -30,7 +35,7 @@ export function OrdersPage({ orderId, csrfToken, announce }: Props) {
   const covered = phone && orderId !== null;
   useTitle("Orders");
 
-  const selectedId = orderId;
+  const selectedId = useOrderFromLink(orderId, openByNumber);
   const panelRef = useRef<HTMLElement>(null);
   // Bumped on each explicit "open": focus follows the user to the panel (below the table on a tablet).
   const [focusRequest, setFocusRequest] = useState(0);

@@ -10,6 +10,7 @@ import {
   useQueryClient,
   type InfiniteData,
 } from "@tanstack/react-query";
+import { useEffect } from "react";
 
 import {
   addAccount,
@@ -116,6 +117,31 @@ function findInLists(client: QueryClient, id: string): Order | undefined {
 
 /** A 4xx for one order (404: no such order; 400: not even an id) will not change by asking again. */
 export const isNoSuchOrder = (error: unknown) => error instanceof ApiError && (error.status === 404 || error.status === 400);
+
+/** The store's order number as customers quote it (ST-000123), in any case. */
+const ORDER_NUMBER = /^st-\d+$/i;
+
+/**
+ * The order a link names. Links carry the warehouse's id, but staff paste the number a customer quoted
+ * (/orders/ST-000123): that is looked up by search and the address replaced with the order's own, so
+ * reload and Back behave as for any order. Null while it is looked up; a number no order has stays as
+ * it is, and the detail says there is no such order.
+ */
+export function useOrderFromLink(orderId: string | null, openOrder: (id: string) => void): string | null {
+  const byNumber = orderId !== null && ORDER_NUMBER.test(orderId);
+  const found = useQuery({
+    queryKey: ["order-number", orderId],
+    enabled: byNumber,
+    queryFn: ({ signal }) => listOrders({ status: null, q: orderId ?? "" }, null, signal),
+    select: (page) => page.items.find((order) => order.storeOrderNumber?.toLowerCase() === orderId?.toLowerCase())?.id ?? null,
+  });
+  const id = found.data;
+  useEffect(() => {
+    if (byNumber && id) openOrder(id);
+  }, [byNumber, id, openOrder]);
+  if (!byNumber) return orderId;
+  return found.isSuccess && id === null ? orderId : null;
+}
 
 export function useOrder(id: string) {
   const client = useQueryClient();
