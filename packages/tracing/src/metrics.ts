@@ -32,7 +32,6 @@ export type Metrics = {
 export async function startMetrics({ serviceName, port, host }: MetricsOptions): Promise<Metrics> {
   const exporter = new PrometheusExporter({ port, host, preventServerStart: true });
   const provider = new MeterProvider({ resource: resourceFromAttributes({ "service.name": serviceName }), readers: [exporter] });
-  metrics.setGlobalMeterProvider(provider);
   processMetrics(provider.getMeter("fishtag"));
   // Served by a listener of ours (the exporter's own handler answers): one route, nothing else on it.
   const server = createServer((req, res) => {
@@ -53,6 +52,8 @@ export async function startMetrics({ serviceName, port, host }: MetricsOptions):
     await provider.shutdown();
     return { url: undefined, problem: error instanceof Error ? error.message : String(error), shutdown: () => Promise.resolve() };
   }
+  // Registered once it is served: a provider nobody can read would only take the instruments' records.
+  metrics.setGlobalMeterProvider(provider);
   const { port: bound } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${String(bound)}/metrics`,
