@@ -36,6 +36,23 @@ describe("tracing", () => {
     expect(action?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
   });
 
+  it("times spans below the millisecond, so quick steps keep their order: a parent starts before its child, a step after the one before", () => {
+    inSpan("request", {}, () => {
+      inSpan("first step", {}, () => undefined);
+      trace.getTracer("fishtag").startActiveSpan("second step", (span) => {
+        span.end();
+      });
+    });
+
+    const nanos = (time: [number, number]) => BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
+    const [first, second, request] = spans().map((span) => ({ start: nanos(span.startTime), end: nanos(span.endTime) }));
+    if (!first || !second || !request) throw new Error("three spans expected");
+    // All three take microseconds: with the SDK's own millisecond start times these would tie.
+    expect(request.start).toBeLessThan(first.start);
+    expect(first.end).toBeLessThanOrEqual(second.start);
+    expect(second.end).toBeLessThanOrEqual(request.end);
+  });
+
   it("nests spans, stamps each with the correlation ID in scope and carries both in W3C headers", async () => {
     let headers: Record<string, string> = {};
     await runWithCorrelationId("ref-1", () =>
