@@ -1,3 +1,5 @@
+import { renameSync } from "node:fs";
+
 import { ada, checkOut } from "../fixtures/checkout";
 import { detailPanel, signIn, test } from "../fixtures/dashboard";
 import { expect } from "../fixtures/stack";
@@ -31,6 +33,32 @@ test("both services answer their probes on their public ports, and serve metrics
     expect(text).toContain("# TYPE http_server_request_duration histogram");
     expect(text).toContain("outbox_pending{");
     expect(text).toContain("nodejs_eventloop_delay_p99");
+  }
+});
+
+test("each service's /readyz answers 503 in the error shape while its database file is gone from its path, and 200 once it is back", async ({
+  stack,
+}) => {
+  for (const [service, base] of [
+    ["warehouse-api", stack.warehouseUrl],
+    ["store-web", stack.storeUrl],
+  ] as const) {
+    const path = stack.dbPath(service);
+    renameSync(path, `${path}.away`);
+    try {
+      const response = await fetch(`${base}/readyz`);
+      expect(response.status, service).toBe(503);
+      expect(await response.json()).toMatchObject({
+        error: "unavailable",
+        message: expect.stringContaining("removed or replaced"),
+        correlationId: expect.any(String),
+      });
+      // The process still answers: an orchestrator stops sending it traffic rather than killing it.
+      expect((await fetch(`${base}/livez`)).status).toBe(200);
+    } finally {
+      renameSync(`${path}.away`, path);
+    }
+    expect((await fetch(`${base}/readyz`)).status, service).toBe(200);
   }
 });
 

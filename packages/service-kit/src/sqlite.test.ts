@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { openSqlite } from "./sqlite.js";
+import { databaseReadiness, openSqlite } from "./sqlite.js";
 
 let dir: string | undefined;
 afterEach(() => {
@@ -34,5 +34,35 @@ describe("openSqlite", () => {
     const db = openSqlite(":memory:", { schema: {} });
     expect(db.$client.memory).toBe(true);
     db.$client.close();
+  });
+});
+
+describe("databaseReadiness", () => {
+  it("is ready with every migration in the file at its path, and not once the file is removed or replaced under the running service", () => {
+    dir = mkdtempSync(join(tmpdir(), "service-kit-"));
+    const migrations = join(dir, "drizzle");
+    mkdirSync(join(migrations, "meta"), { recursive: true });
+    writeFileSync(join(migrations, "meta", "_journal.json"), JSON.stringify({ entries: [] }));
+    const path = join(dir, "service.db");
+    const db = openSqlite(path, { schema: {}, migrationsFolder: migrations });
+    try {
+      const ready = databaseReadiness(
+        () => db.$client,
+        migrations,
+        () => undefined,
+      );
+      expect(ready()).toBeUndefined();
+
+      renameSync(path, `${path}.moved`);
+      expect(ready()).toMatch(/removed or replaced/);
+      // Another file at the path is not the one the service writes to either.
+      openSqlite(path, { schema: {} }).$client.close();
+      expect(ready()).toMatch(/removed or replaced/);
+
+      renameSync(`${path}.moved`, path);
+      expect(ready()).toBeUndefined();
+    } finally {
+      db.$client.close();
+    }
   });
 });

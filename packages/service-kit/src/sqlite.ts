@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 import Database from "better-sqlite3";
@@ -42,10 +42,22 @@ export function openSqlite<Schema extends Record<string, unknown>>(
   return db;
 }
 
+/** Which file a path names (device and inode), or undefined when it names none. */
+function fileIdentity(path: string): string | undefined {
+  try {
+    const { dev, ino } = statSync(path);
+    return `${String(dev)}:${String(ino)}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Why a service's database should not get traffic (for /readyz), or undefined when it can: it must answer,
- * and hold every migration this build was made with (a database an older build migrated is not this
- * one's). The journal is read once per service, when the check is made.
+ * hold every migration this build was made with (a database an older build migrated is not this one's),
+ * and still be the file at its path: SQLite goes on writing to a file removed or replaced under it (a
+ * volume remounted, a restore copied over it), and all of that would be lost at the next start. The
+ * journal is read, and the file's identity taken, once per service, when the check is made.
  */
 export function databaseReadiness(
   sqlite: () => Database.Database,
@@ -54,6 +66,8 @@ export function databaseReadiness(
 ): () => string | undefined {
   const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
   const expected = journal.entries.length;
+  const opened = sqlite();
+  const identity = opened.memory ? undefined : fileIdentity(opened.name);
   return () => {
     let applied: number;
     try {
@@ -62,6 +76,8 @@ export function databaseReadiness(
       onError(error);
       return "The database did not answer.";
     }
+    if (identity !== undefined && fileIdentity(opened.name) !== identity)
+      return "The database file was removed or replaced: what is written now would be lost at the next start.";
     return applied < expected ? `The database has ${String(applied)} of ${String(expected)} migrations.` : undefined;
   };
 }
