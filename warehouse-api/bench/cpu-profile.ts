@@ -79,6 +79,6 @@ export function summariseCpuProfile(file: string, requests: number, limit = 15):
     `  top ${limit} functions by self time:`,
     ...top(selfByFunction, limit).map((line) => `  ${line}`),
     "  by package, with runtime and native time charged to the package that called it:",
-    ...top(byCaller, 12).map((line) => `  ${line}`),
+    ...top(byCaller, Math.max(12, limit)).map((line) => `  ${line}`),
   ];
 }

@@ -13,6 +13,7 @@ import {
   FLAGS_BAGGAGE,
   flagsFromHeaders,
   flagsIn,
+  flagsValueIn,
   parseFlags,
   readFlags,
   runWithFlags,
@@ -117,6 +118,18 @@ describe("flags in a request's context", () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(flagged).toMatchObject({ msg: "flagged", flags: "priority-lane" });
     expect(plain).not.toHaveProperty("flags");
+  });
+
+  it("gives spans and log lines the known flags of an entry, never a malformed one raw, however many values callers send", () => {
+    const withEntry = (value: string) => propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ [FLAGS_BAGGAGE]: { value } }));
+    // More distinct values than are remembered, each read twice: the second read is as right as the first.
+    for (let i = 0; i < 200; i++) {
+      for (let read = 0; read < 2; read++) {
+        expect(flagsValueIn(withEntry(`from-a-newer-peer-${String(i)}+priority-lane`))).toBe("priority-lane");
+        expect(flagsValueIn(withEntry(`NOT A FLAG ${String(i)}`))).toBe("");
+      }
+    }
+    expect(flagsValueIn(ROOT_CONTEXT)).toBe("");
   });
 
   it("reads a caller's flags from its baggage: known ones kept, a malformed entry dropped, saying only how long it was", () => {

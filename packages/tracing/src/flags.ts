@@ -73,6 +73,27 @@ export function flagsIn(from: Context = context.active()): Flag[] {
   return readFlags(from).flags;
 }
 
+// Each distinct entry read once: every span and log line of a request asks for its flags. Cleared when full,
+// so a caller sending a new value each time costs a parse each, never memory.
+const valueOfEntry = new Map<string, string>();
+const MAX_REMEMBERED = 64;
+
+/**
+ * The flags in a context's baggage as spans and log lines carry them: the known ones, in entry form ("" for
+ * none, and for an entry that is not well-formed, which never reaches a line raw).
+ */
+export function flagsValueIn(from: Context = context.active()): string {
+  const raw = propagation.getBaggage(from)?.getEntry(FLAGS_BAGGAGE)?.value;
+  if (raw === undefined || raw === "") return "";
+  let value = valueOfEntry.get(raw);
+  if (value === undefined) {
+    value = serialiseFlags(parseFlags(raw).flags);
+    if (valueOfEntry.size >= MAX_REMEMBERED) valueOfEntry.clear();
+    valueOfEntry.set(raw, value);
+  }
+  return value;
+}
+
 /** The active request's flags. */
 export function currentFlags(): Flag[] {
   return flagsIn(context.active());

@@ -4,7 +4,7 @@ import { context, propagation, trace } from "@opentelemetry/api";
 import pino from "pino";
 import pretty from "pino-pretty";
 
-import { currentFlags, serialiseFlags } from "./flags.js";
+import { flagsValueIn } from "./flags.js";
 import { activeSpanIds, CORRELATION_ATTRIBUTE, CORRELATION_BAGGAGE } from "./spans.js";
 
 /**
@@ -71,11 +71,19 @@ export function createLogger({ service, level, file, pretty: prettyOutput = fals
       timestamp: pino.stdTimeFunctions.isoTime,
       // The mixin is what makes every line carry the ID: it runs per line and reads the request's context.
       mixin: () => {
+        const fields: Record<string, string> = {};
         const correlationId = currentCorrelationId();
+        if (correlationId) fields.correlationId = correlationId;
         // The request's flags, as its baggage carries them: which variant a customer got is on each line.
-        const flags = serialiseFlags(currentFlags());
+        const flags = flagsValueIn();
+        if (flags !== "") fields.flags = flags;
         // The trace beside the correlation ID: a line found by either leads to the other.
-        return { ...(correlationId ? { correlationId } : {}), ...(flags === "" ? {} : { flags }), ...activeSpanIds() };
+        const span = activeSpanIds();
+        if (span) {
+          fields.trace_id = span.trace_id;
+          fields.span_id = span.span_id;
+        }
+        return fields;
       },
       // Level names rather than numbers keep the files readable with grep and the trace tool.
       formatters: { level: (label) => ({ level: label }) },

@@ -23,7 +23,7 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-node";
 
-import { FLAGS_ATTRIBUTE, flagsIn, serialiseFlags } from "./flags.js";
+import { FLAGS_ATTRIBUTE, flagsValueIn } from "./flags.js";
 import { currentCorrelationId } from "./logger.js";
 import { CORRELATION_ATTRIBUTE } from "./spans.js";
 
@@ -122,7 +122,7 @@ class CorrelationIdProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
     const correlationId = currentCorrelationId();
     if (correlationId) span.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
-    const flags = serialiseFlags(flagsIn(parentContext));
+    const flags = flagsValueIn(parentContext);
     if (flags !== "") span.setAttribute(FLAGS_ATTRIBUTE, flags);
   }
   onEnd(): void {
