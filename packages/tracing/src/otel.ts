@@ -3,15 +3,22 @@ import {
   propagation,
   ProxyTracerProvider,
   trace,
+  type Attributes,
+  type AttributeValue,
   type Context,
+  type Exception,
+  type Link,
   type Span,
+  type SpanContext,
   type SpanOptions,
+  type SpanStatus,
+  type TimeInput,
   type Tracer,
   type TracerOptions,
   type TracerProvider,
 } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { CompositePropagator, hrTime, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { CompositePropagator, hrTime, isTimeInput, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter as OtlpJsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as OtlpProtobufExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -51,23 +58,68 @@ export type TracingOptions = {
 };
 
 /**
- * A tracer whose spans start and end on the process's monotonic clock, below the millisecond. The SDK
- * starts a span at Date.now(), to the millisecond: a request's steps take fractions of one, so a parent
- * and its first child, or two quick siblings, would start "at once" and a waterfall could not tell their
- * order. The price is the monotonic clock's drift from the wall clock over a process's life, which is far
- * below the skew between two machines' clocks that a distributed trace lives with anyway.
+ * A span timed on the process's monotonic clock, below the millisecond. The SDK starts a span at Date.now(),
+ * to the millisecond: a request's steps take fractions of one, so a parent and its first child, or two quick
+ * siblings, would start "at once" and a waterfall could not tell their order. The price is the monotonic
+ * clock's drift from the wall clock over a process's life, far below the skew between two machines' clocks
+ * that a distributed trace lives with anyway.
+ *
+ * A wrapper rather than a patched SDK span: replacing `end` on each span changed the shape of the SDK's
+ * objects and cost about 10 µs per request (two spans, measured); delegating costs nothing measurable.
  */
+class PreciseSpan implements Span {
+  constructor(private readonly inner: Span) {}
+  spanContext(): SpanContext {
+    return this.inner.spanContext();
+  }
+  setAttribute(key: string, value: AttributeValue): this {
+    this.inner.setAttribute(key, value);
+    return this;
+  }
+  setAttributes(attributes: Attributes): this {
+    this.inner.setAttributes(attributes);
+    return this;
+  }
+  // Given a start time, the SDK stamps events, exceptions and the end at Date.now() too.
+  addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
+    if (isTimeInput(attributesOrTime)) this.inner.addEvent(name, attributesOrTime);
+    else this.inner.addEvent(name, attributesOrTime, time ?? hrTime());
+    return this;
+  }
+  addLink(link: Link): this {
+    this.inner.addLink(link);
+    return this;
+  }
+  addLinks(links: Link[]): this {
+    this.inner.addLinks(links);
+    return this;
+  }
+  setStatus(status: SpanStatus): this {
+    this.inner.setStatus(status);
+    return this;
+  }
+  updateName(name: string): this {
+    this.inner.updateName(name);
+    return this;
+  }
+  end(endTime?: TimeInput): void {
+    this.inner.end(endTime ?? hrTime());
+  }
+  isRecording(): boolean {
+    return this.inner.isRecording();
+  }
+  recordException(exception: Exception, time?: TimeInput): void {
+    this.inner.recordException(exception, time ?? hrTime());
+  }
+}
+
+/** Hands out PreciseSpans, for spans begun without a start time of their own. */
 class PreciseTracer implements Tracer {
   constructor(private readonly inner: Tracer) {}
 
   startSpan(name: string, options: SpanOptions = {}, parent?: Context): Span {
-    const span = this.inner.startSpan(name, options.startTime === undefined ? { ...options, startTime: hrTime() } : options, parent);
-    // With a start time given, the SDK would end the span at Date.now() too.
-    const end = span.end.bind(span);
-    span.end = (endTime) => {
-      end(endTime ?? hrTime());
-    };
-    return span;
+    if (options.startTime !== undefined) return this.inner.startSpan(name, options, parent);
+    return new PreciseSpan(this.inner.startSpan(name, { ...options, startTime: hrTime() }, parent));
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
