@@ -25,31 +25,28 @@ import { startTracing } from "@fishtag/tracing/otel";
 import { createApp } from "../src/app.js";
 import { openDatabase, type Db } from "../src/db/client.js";
 import type { CreateOrderInput, Order } from "../src/orders/orders.schemas.js";
-import { seedOrders } from "../src/orders/seed.js";
 import { answerRounds, countLines, sendToParent } from "./child-process.js";
 import { rawTokenValid, SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
 
-function parseArgv(): { kind: ServerKind; dir: string; storePublicKey: KeyObject; prefill: number; otlpUrl: string | undefined } {
-  const [kindArg, dirArg, keyArg, prefillArg = "0", otlpUrl] = process.argv.slice(2);
+function parseArgv(): { kind: ServerKind; dir: string; storePublicKey: KeyObject; otlpUrl: string | undefined } {
+  const [kindArg, dirArg, keyArg, otlpUrl] = process.argv.slice(2);
   const kind = SERVER_KINDS.find((k) => k === kindArg);
   const key = keyArg ? parsePublicKey(keyArg) : undefined;
   if (!kind || !dirArg || !key?.ok || !process.send) {
-    console.error("usage: forked by create-order.ts as `server.ts floor|raw|app <dir> <store public key> [prefill]`");
+    console.error("usage: forked by create-order.ts as `server.ts floor|raw|app|quiet|traced <dir> <store public key> [otlp url]`");
     process.exit(2);
   }
-  return { kind, dir: dirArg, storePublicKey: key.key, prefill: Number(prefillArg), otlpUrl };
+  return { kind, dir: dirArg, storePublicKey: key.key, otlpUrl };
 }
 
-const { kind, dir, storePublicKey, prefill, otlpUrl } = parseArgv();
+const { kind, dir, storePublicKey, otlpUrl } = parseArgv();
 
 // Before the app is built, as index.ts does it.
 if (kind === "traced") startTracing({ serviceName: "warehouse-api", endpoint: otlpUrl, protocol: "http/protobuf" });
 
-/** The warehouse's database, with `prefill` seeded orders already in it when asked for. */
+/** The warehouse's database in this server's folder (with orders in it already for --prefill: create-order.ts). */
 function openBenchDatabase(file: string): Db {
-  const db = openDatabase(join(dir, file));
-  if (prefill > 0) seedOrders(db, prefill);
-  return db;
+  return openDatabase(join(dir, file));
 }
 
 const send = (message: ChildMessage, then?: () => void) => {
