@@ -113,13 +113,12 @@ class PreciseSpan implements Span {
   }
 }
 
-/** Hands out PreciseSpans, for spans begun without a start time of their own. */
+/** Hands out PreciseSpans: begun now on that clock unless given a start time, and ended on it. */
 class PreciseTracer implements Tracer {
   constructor(private readonly inner: Tracer) {}
 
   startSpan(name: string, options: SpanOptions = {}, parent?: Context): Span {
-    if (options.startTime !== undefined) return this.inner.startSpan(name, options, parent);
-    return new PreciseSpan(this.inner.startSpan(name, { ...options, startTime: hrTime() }, parent));
+    return new PreciseSpan(this.inner.startSpan(name, { ...options, startTime: options.startTime ?? hrTime() }, parent));
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
