@@ -1,4 +1,4 @@
-import { renameSync } from "node:fs";
+import { existsSync, renameSync } from "node:fs";
 
 import { ada, checkOut } from "../fixtures/checkout";
 import { detailPanel, signIn, test } from "../fixtures/dashboard";
@@ -36,29 +36,35 @@ test("both services answer their probes on their public ports, and serve metrics
   }
 });
 
+/** Database files a test has moved away, put back after it whatever happened: later tests share the stack. */
+const movedAway: string[] = [];
+test.afterEach(() => {
+  for (const path of movedAway.splice(0)) if (existsSync(`${path}.away`)) renameSync(`${path}.away`, path);
+});
+
 test("each service's /readyz answers 503 in the error shape while its database file is gone from its path, and 200 once it is back", async ({
   stack,
 }) => {
+  const probe = (url: string) => fetch(url, { signal: AbortSignal.timeout(5_000) });
   for (const [service, base] of [
     ["warehouse-api", stack.warehouseUrl],
     ["store-web", stack.storeUrl],
   ] as const) {
     const path = stack.dbPath(service);
     renameSync(path, `${path}.away`);
-    try {
-      const response = await fetch(`${base}/readyz`);
-      expect(response.status, service).toBe(503);
-      expect(await response.json()).toMatchObject({
-        error: "unavailable",
-        message: expect.stringContaining("removed or replaced"),
-        correlationId: expect.any(String),
-      });
-      // The process still answers: an orchestrator stops sending it traffic rather than killing it.
-      expect((await fetch(`${base}/livez`)).status).toBe(200);
-    } finally {
-      renameSync(`${path}.away`, path);
-    }
-    expect((await fetch(`${base}/readyz`)).status, service).toBe(200);
+    movedAway.push(path);
+    const response = await probe(`${base}/readyz`);
+    expect(response.status, service).toBe(503);
+    expect(await response.json()).toMatchObject({
+      error: "unavailable",
+      message: expect.stringContaining("removed or replaced"),
+      correlationId: expect.any(String),
+    });
+    // The process still answers: an orchestrator stops sending it traffic rather than killing it.
+    expect((await probe(`${base}/livez`)).status).toBe(200);
+
+    renameSync(`${path}.away`, path);
+    expect((await probe(`${base}/readyz`)).status, service).toBe(200);
   }
 });
 

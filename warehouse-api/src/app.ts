@@ -66,8 +66,7 @@ export function createApp(deps: AppDeps) {
 
   // The request's span first (continuing the caller's trace from traceparent), so that everything after,
   // the correlation scope included, happens inside it.
-  // No serviceName: the resource names the service once per export, not once per span and data point.
-  app.use(httpInstrumentationMiddleware());
+  app.use(httpInstrumentationMiddleware({ serviceName: "warehouse-api" }));
   app.use(correlation(logger));
   app.use(flags(logger));
   // Hono's defaults (nosniff, frame denial, HSTS, no referrer leaks, ...) plus a CSP that fits the

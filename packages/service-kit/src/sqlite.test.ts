@@ -55,8 +55,11 @@ describe("databaseReadiness", () => {
 
       renameSync(path, `${path}.moved`);
       expect(ready()).toMatch(/removed or replaced/);
-      // Another file at the path is not the one the service writes to either.
-      openSqlite(path, { schema: {} }).$client.close();
+      // Another database moved into its place is not the one the service writes to either. (Made elsewhere:
+      // opened at the path, it would share the moved database's -wal and -shm files.)
+      const other = join(dir, "other.db");
+      openSqlite(other, { schema: {} }).$client.close();
+      renameSync(other, path);
       expect(ready()).toMatch(/removed or replaced/);
 
       renameSync(`${path}.moved`, path);

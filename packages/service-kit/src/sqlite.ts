@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
@@ -55,9 +55,10 @@ function fileIdentity(path: string): string | undefined {
 /**
  * Why a service's database should not get traffic (for /readyz), or undefined when it can: it must answer,
  * hold every migration this build was made with (a database an older build migrated is not this one's),
- * and still be the file at its path: SQLite goes on writing to a file removed or replaced under it (a
- * volume remounted, a restore copied over it), and all of that would be lost at the next start. The
- * journal is read, and the file's identity taken, once per service, when the check is made.
+ * and still be the file at its path: SQLite goes on writing to a file deleted, or renamed away or over,
+ * under it (a volume remounted, a restore moved into place), and all of that would be lost at the next
+ * start. The journal is read, and the file's identity taken (by absolute path), once per service, when the
+ * check is made.
  */
 export function databaseReadiness(
   sqlite: () => Database.Database,
@@ -67,7 +68,10 @@ export function databaseReadiness(
   const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
   const expected = journal.entries.length;
   const opened = sqlite();
-  const identity = opened.memory ? undefined : fileIdentity(opened.name);
+  const path = opened.memory ? undefined : resolve(opened.name);
+  const identity = path === undefined ? undefined : fileIdentity(path);
+  // The service opened it a moment ago: a file it cannot find now is already gone, not a check to skip.
+  if (path !== undefined && identity === undefined) throw new Error(`databaseReadiness: no database file at ${path}`);
   return () => {
     let applied: number;
     try {
@@ -76,7 +80,7 @@ export function databaseReadiness(
       onError(error);
       return "The database did not answer.";
     }
-    if (identity !== undefined && fileIdentity(opened.name) !== identity)
+    if (path !== undefined && fileIdentity(path) !== identity)
       return "The database file was removed or replaced: what is written now would be lost at the next start.";
     return applied < expected ? `The database has ${String(applied)} of ${String(expected)} migrations.` : undefined;
   };

@@ -18,7 +18,7 @@ import {
   type TracerProvider,
 } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { CompositePropagator, hrTime, isTimeInput, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { CompositePropagator, isTimeInput, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter as OtlpJsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as OtlpProtobufExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -30,6 +30,7 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-node";
 
+import { spanTimeNow } from "./clock.js";
 import { FLAGS_ATTRIBUTE, flagsValueIn } from "./flags.js";
 import { currentCorrelationId } from "./logger.js";
 import { CORRELATION_ATTRIBUTE } from "./spans.js";
@@ -58,11 +59,9 @@ export type TracingOptions = {
 };
 
 /**
- * A span timed on the process's monotonic clock, below the millisecond. The SDK starts a span at Date.now(),
- * to the millisecond: a request's steps take fractions of one, so a parent and its first child, or two quick
- * siblings, would start "at once" and a waterfall could not tell their order. The price is the monotonic
- * clock's drift from the wall clock over a process's life, far below the skew between two machines' clocks
- * that a distributed trace lives with anyway.
+ * A span timed below the millisecond (clock.ts). The SDK starts a span at Date.now(), to the millisecond: a
+ * request's steps take fractions of one, so a parent and its first child, or two quick siblings, would start
+ * "at once" and a waterfall could not tell their order.
  *
  * A wrapper rather than a patched SDK span: replacing `end` on each span changed the shape of the SDK's
  * objects and cost about 10 µs per request (two spans, measured); delegating costs nothing measurable.
@@ -83,7 +82,7 @@ class PreciseSpan implements Span {
   // Given a start time, the SDK stamps events, exceptions and the end at Date.now() too.
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if (isTimeInput(attributesOrTime)) this.inner.addEvent(name, attributesOrTime);
-    else this.inner.addEvent(name, attributesOrTime, time ?? hrTime());
+    else this.inner.addEvent(name, attributesOrTime, time ?? spanTimeNow());
     return this;
   }
   addLink(link: Link): this {
@@ -103,13 +102,13 @@ class PreciseSpan implements Span {
     return this;
   }
   end(endTime?: TimeInput): void {
-    this.inner.end(endTime ?? hrTime());
+    this.inner.end(endTime ?? spanTimeNow());
   }
   isRecording(): boolean {
     return this.inner.isRecording();
   }
   recordException(exception: Exception, time?: TimeInput): void {
-    this.inner.recordException(exception, time ?? hrTime());
+    this.inner.recordException(exception, time ?? spanTimeNow());
   }
 }
 
@@ -118,7 +117,7 @@ class PreciseTracer implements Tracer {
   constructor(private readonly inner: Tracer) {}
 
   startSpan(name: string, options: SpanOptions = {}, parent?: Context): Span {
-    return new PreciseSpan(this.inner.startSpan(name, { ...options, startTime: options.startTime ?? hrTime() }, parent));
+    return new PreciseSpan(this.inner.startSpan(name, { ...options, startTime: options.startTime ?? spanTimeNow() }, parent));
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
@@ -127,7 +126,7 @@ class PreciseTracer implements Tracer {
   startActiveSpan<F extends (span: Span) => unknown>(name: string, a: SpanOptions | F, b?: Context | F, c?: F): ReturnType<F> {
     const fn = typeof a === "function" ? a : typeof b === "function" ? b : c;
     if (!fn) throw new TypeError("startActiveSpan: no function to run in the span");
-    const parent = typeof b === "object" ? b : context.active();
+    const parent = b != null && typeof b === "object" ? b : context.active();
     const span = this.startSpan(name, typeof a === "function" ? {} : a, parent);
     return context.with(trace.setSpan(parent, span), () => fn(span) as ReturnType<F>);
   }

@@ -10,6 +10,8 @@ import {
   type SpanOptions,
 } from "@opentelemetry/api";
 
+import { spanTimeNowMillis } from "./clock.js";
+
 // What the services use to make spans and carry a trace across a boundary. Only the OpenTelemetry API:
 // without a registered provider (a unit test, a tool) every call here is a cheap no-op.
 
@@ -62,7 +64,7 @@ export function refusedSpan(name: string, startedAt: number, reason: string, att
 }
 
 /** Now, as a span's start time to hand to refusedSpan later (epoch ms, below the millisecond). */
-export const refusalClock = (): number => performance.timeOrigin + performance.now();
+export const refusalClock = (): number => spanTimeNowMillis();
 
 /** Marks the active span as failed without an exception: a refusal worth finding in the trace. */
 export function markRefused(reason: string, attributes: Attributes = {}): void {
