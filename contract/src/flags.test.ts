@@ -15,7 +15,6 @@ import {
   testStore,
 } from "store-web/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createStatusRelay } from "warehouse-api/testing";
 
 import { runWithFlags } from "@fishtag/tracing/flags";
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
@@ -23,7 +22,7 @@ import { startTracing } from "@fishtag/tracing/otel";
 import { inSpan } from "@fishtag/tracing/spans";
 
 import { checkoutForm } from "./forms";
-import { startStoreEvents, startWarehouse, STORE_TEST_KEY, TEST_SERVICE_KEYS, UNUSED_URL, type RunningServer } from "./servers";
+import { startStoreEvents, startWarehouse, statusRelay, STORE_TEST_KEY, UNUSED_URL, type RunningServer } from "./servers";
 
 // The priority lane across both services: decided by the store's edge for the customer, carried in the
 // checkout call's baggage to the real warehouse app, which stores the order as priority, and brought back
@@ -101,13 +100,7 @@ async function moveAndRelay(warehouseOrderId: string, correlationId: string) {
     body: JSON.stringify({ to: "picking" }),
   });
   expect(moved.status).toBe(200);
-  const relay = createStatusRelay({
-    db: warehouse.warehouse.db,
-    logger,
-    storeUrl: storeEvents.url,
-    signingKey: TEST_SERVICE_KEYS.warehouse.signingKey,
-  });
-  expect(await relay.runOnce()).toMatchObject({ delivered: 1 });
+  expect(await statusRelay(warehouse, storeEvents.url, logger).runOnce()).toMatchObject({ delivered: 1 });
 }
 
 const logLines = () =>

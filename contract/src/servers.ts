@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener, serve } from "@hono/node-server";
 import { context } from "@opentelemetry/api";
 import { handleStatusEvent, jsonRoute, observeRequest, type OrdersRepo } from "store-web/testing";
-import { createTestWarehouse, TEST_SERVICE_KEYS, type TestWarehouse } from "warehouse-api/testing";
+import { createStatusRelay, createTestWarehouse, TEST_SERVICE_KEYS, type TestWarehouse } from "warehouse-api/testing";
 
 import { createReplayGuard } from "@fishtag/service-auth/tokens";
 import type { Logger } from "@fishtag/tracing/logger";
@@ -82,3 +82,13 @@ export async function startFakeWarehouse(handler: (req: IncomingMessage, res: Se
  * these tests; a port freed a moment ago could be taken again by a parallel test file.
  */
 export const UNUSED_URL = "http://127.0.0.1:1";
+
+/** The warehouse's status-event relay, delivering to `storeUrl` signed with the warehouse's key (or `signingKey`). */
+export function statusRelay(
+  warehouse: { warehouse: TestWarehouse },
+  storeUrl: string,
+  logger: Logger,
+  signingKey = TEST_SERVICE_KEYS.warehouse.signingKey,
+) {
+  return createStatusRelay({ db: warehouse.warehouse.db, logger, storeUrl, signingKey });
+}

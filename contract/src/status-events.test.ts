@@ -1,13 +1,15 @@
+import type { KeyObject } from "node:crypto";
+
 import { createLimiter, createWarehouseClient, handleStatusEvent, jsonRoute, newCustomer, placeOrder, testStore } from "store-web/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createStatusRelay, storeAuthorization } from "warehouse-api/testing";
+import { storeAuthorization } from "warehouse-api/testing";
 
 import { testKeyPair } from "@fishtag/service-auth/testing";
 import { createReplayGuard } from "@fishtag/service-auth/tokens";
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
 
 import { checkoutForm } from "./forms";
-import { startRoute, startWarehouse, STORE_TEST_KEY, TEST_SERVICE_KEYS, type RunningServer } from "./servers";
+import { startRoute, startWarehouse, statusRelay, STORE_TEST_KEY, TEST_SERVICE_KEYS, type RunningServer } from "./servers";
 
 // The other direction of the contract: the warehouse's status relay, as it runs in the warehouse process,
 // delivering to the store's real event endpoint (the route's handler, in its correlation scope).
@@ -34,8 +36,7 @@ afterEach(async () => {
   store.close();
 });
 
-const relay = (signingKey = TEST_SERVICE_KEYS.warehouse.signingKey) =>
-  createStatusRelay({ db: warehouse.warehouse.db, logger, storeUrl: storeEvents.url, signingKey });
+const relay = (signingKey?: KeyObject) => statusRelay(warehouse, storeEvents.url, logger, signingKey);
 
 /** A checkout through the store against the real warehouse: the order both sides know. */
 async function placed(reference: string) {

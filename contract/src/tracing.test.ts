@@ -10,7 +10,6 @@ import {
   type PlaceOrderDeps,
 } from "store-web/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createStatusRelay } from "warehouse-api/testing";
 
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
 import { startTracing } from "@fishtag/tracing/otel";
@@ -21,8 +20,8 @@ import {
   startFakeWarehouse,
   startStoreEvents,
   startWarehouse,
+  statusRelay,
   STORE_TEST_KEY,
-  TEST_SERVICE_KEYS,
   UNUSED_URL,
   type RunningServer,
 } from "./servers";
@@ -176,13 +175,7 @@ describe("a status event's trace", () => {
     const staffMove = one("POST /api/orders/:id/transitions", SpanKind.SERVER);
     exporter.reset();
 
-    const relay = createStatusRelay({
-      db: warehouse.warehouse.db,
-      logger,
-      storeUrl: storeEvents.url,
-      signingKey: TEST_SERVICE_KEYS.warehouse.signingKey,
-    });
-    expect(await relay.runOnce()).toMatchObject({ delivered: 1 });
+    expect(await statusRelay(warehouse, storeEvents.url, logger).runOnce()).toMatchObject({ delivered: 1 });
 
     const delivery = one("status outbox delivery");
     // The staff move's trace, continued by its delivery: the relay read it from the outbox row.
