@@ -5,6 +5,7 @@ import { format } from "node:util";
 import { context } from "@opentelemetry/api";
 import next from "next";
 
+import { limitHeapGrowth } from "@fishtag/service-kit/heap";
 import { drainOnSignals } from "@fishtag/service-kit/shutdown";
 import { databaseReadiness } from "@fishtag/service-kit/sqlite";
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
@@ -30,6 +31,8 @@ import { warehouse } from "./src/warehouse/warehouse.server";
  * correlation ID on the access line is the one the answer carries (set by proxy.ts, jsonRoute or the
  * front door).
  */
+
+limitHeapGrowth();
 
 // Before anything makes a span: the provider, W3C propagation and the export (OTEL_* variables). Next's
 // own spans (a dozen per page: components resolved, modules loaded…) are not recorded unless

@@ -19,6 +19,7 @@ import { serve } from "@hono/node-server";
 import { v7 as uuidv7 } from "uuid";
 
 import { parsePublicKey } from "@fishtag/service-auth/keys";
+import { limitHeapGrowth } from "@fishtag/service-kit/heap";
 import { createLogger, type Logger } from "@fishtag/tracing/logger";
 import { startTracing } from "@fishtag/tracing/otel";
 
@@ -56,6 +57,8 @@ const send = (message: ChildMessage, then?: () => void) => {
 type Running = { server: Server; db: Db; logger: Logger | undefined; logFile: string | undefined };
 
 function startApp(): Running {
+  // As src/index.ts starts the service.
+  limitHeapGrowth();
   const logFile = join(dir, "app.log");
   const logger = createLogger({ service: "warehouse-api", level: kind === "quiet" ? "silent" : "info", file: logFile, stdout: false });
   const db = openBenchDatabase("app.db");

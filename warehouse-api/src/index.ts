@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 
 import { getRequestListener } from "@hono/node-server";
 
+import { limitHeapGrowth } from "@fishtag/service-kit/heap";
 import { drainOnSignals } from "@fishtag/service-kit/shutdown";
 import { createLogger } from "@fishtag/tracing/logger";
 import { startMetrics } from "@fishtag/tracing/metrics";
@@ -19,6 +20,7 @@ import { sweepSignInThrottle } from "./staff/sign-in-throttle.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 import { createStatusRelay } from "./status-events/relay.js";
 
+limitHeapGrowth();
 const env = loadEnv();
 const tracing = startTracing({
   serviceName: env.OTEL_SERVICE_NAME ?? "warehouse-api",
