@@ -30,3 +30,27 @@ describe("createLogger", () => {
     expect(inside).toMatchObject({ service: "test-service", level: "warn", correlationId: "req-1", password: "[redacted]" });
   });
 });
+
+describe("secrets in log lines", () => {
+  it("are censored in a line's own fields and one level down, without changing what the caller logged", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "tracing-")), "secrets.log");
+    const logger = createLogger({ service: "test-service", level: "info", file, stdout: false });
+    const headers = { authorization: "Bearer eyJ.secret", cookie: "fishtag_session=abc", accept: "application/json" };
+    const fields = { password: "hunter2", headers, user: { email: "ada@example.com", password: "hunter2" }, tags: ["password"] };
+
+    logger.info(fields, "everything at once");
+
+    const [line] = readLines(file);
+    expect(line).toMatchObject({
+      password: "[redacted]",
+      headers: { authorization: "[redacted]", cookie: "[redacted]", accept: "application/json" },
+      user: { email: "ada@example.com", password: "[redacted]" },
+      tags: ["password"],
+    });
+    expect(readFileSync(file, "utf8")).not.toMatch(/hunter2|eyJ\.secret|abc/);
+    // The objects the caller still holds keep their values.
+    expect(fields.password).toBe("hunter2");
+    expect(headers.authorization).toBe("Bearer eyJ.secret");
+    expect(fields.user.password).toBe("hunter2");
+  });
+});
