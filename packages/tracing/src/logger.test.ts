@@ -47,10 +47,23 @@ describe("secrets in log lines", () => {
       user: { email: "ada@example.com", password: "[redacted]" },
       tags: ["password"],
     });
-    expect(readFileSync(file, "utf8")).not.toMatch(/hunter2|eyJ\.secret|abc/);
+    expect(readFileSync(file, "utf8")).not.toMatch(/hunter2|eyJ\.secret|fishtag_session/);
     // The objects the caller still holds keep their values.
     expect(fields.password).toBe("hunter2");
     expect(headers.authorization).toBe("Bearer eyJ.secret");
     expect(fields.user.password).toBe("hunter2");
+  });
+
+  it("are censored in a child logger's bindings, and in an Error, which keeps its message and stack", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "tracing-")), "secrets.log");
+    const logger = createLogger({ service: "test-service", level: "info", file, stdout: false });
+    const error = Object.assign(new Error("sign-in failed"), { password: "hunter2" });
+
+    logger.child({ cookie: "fishtag_session=abc", route: "/api/session" }).error({ err: error }, "with bindings");
+
+    const [line] = readLines(file);
+    expect(line).toMatchObject({ cookie: "[redacted]", route: "/api/session", err: { message: "sign-in failed", password: "[redacted]" } });
+    expect(line?.err).toHaveProperty("stack");
+    expect(readFileSync(file, "utf8")).not.toMatch(/hunter2|fishtag_session/);
   });
 });
