@@ -52,7 +52,7 @@ type Options = typeof options;
 
 // ---- child processes -------------------------------------------------------------------------------
 
-type Server = { kind: ServerKind; link: Link<ChildMessage>; port: number };
+type Server = { kind: ServerKind; link: Link<ChildMessage>; port: number; restingRssMb: number };
 
 /**
  * A database holding `orders` seeded orders, made once per run by the seed command in a process of its own:
@@ -82,8 +82,8 @@ async function startServer(kind: ServerKind, root: string, profileRoot: string |
     `${kind} server`,
     profile,
   );
-  const { port } = await link.waitFor("ready", 30_000);
-  return { kind, link, port };
+  const { port, rssKb } = await link.waitFor("ready", 30_000);
+  return { kind, link, port, restingRssMb: rssKb / 1024 };
 }
 
 async function closeServer(server: Server) {
@@ -399,6 +399,8 @@ async function main(options: Options, root: string): Promise<number> {
       )}, CPU per request ${fixed(cpuOf("app") / cpuOf("raw"), 2)}x` +
       ` | medians of ${options.rounds} rounds`,
   );
+  // Beside the peaks: how much of a server's memory its code and start-up hold before it serves at all.
+  console.log(`RSS before the first request: ${servers.map((server) => `${server.kind} ${fixed(server.restingRssMb, 0)} MB`).join(", ")}`);
   if (options.quiet) console.log(`app ÷ quiet (its log lines' cost): CPU per request ${fixed(cpuOf("app") / cpuOf("quiet"), 3)}x`);
   if (options.tracing)
     console.log(`traced ÷ app (tracing's cost, spans exported): CPU per request ${fixed(cpuOf("traced") / cpuOf("app"), 3)}x`);

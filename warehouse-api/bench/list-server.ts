@@ -11,6 +11,7 @@ import { join } from "node:path";
 
 import { serve } from "@hono/node-server";
 
+import { limitHeapGrowth } from "@fishtag/service-kit/heap";
 import { createLogger } from "@fishtag/tracing/logger";
 
 import { createApp } from "../src/app.js";
@@ -44,6 +45,8 @@ const send = (message: ListServerMessage, then?: () => void) => {
 };
 
 async function serveApp(dbPath: string, dir: string) {
+  // As src/index.ts starts the service.
+  limitHeapGrowth();
   const logFile = join(dir, "app.log");
   const logger = createLogger({ service: "warehouse-api", level: "info", file: logFile, stdout: false });
   const db = openDatabase(dbPath);
@@ -54,7 +57,7 @@ async function serveApp(dbPath: string, dir: string) {
   const app = createApp({ db, logger, rejectPrefix: "F", storePublicKey: undefined });
 
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, ({ port }) => {
-    send({ type: "ready", port });
+    send({ type: "ready", port, rssKb: Math.round(process.memoryUsage.rss() / 1024) });
   }) as Server;
   answerRounds(server, (handled) => {
     server.close();

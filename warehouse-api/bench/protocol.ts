@@ -30,7 +30,8 @@ export type ParentMessage = { type: "begin" } | { type: "end" } | { type: "close
 
 /** What every server child sends, whichever bench forked it: "ready" once, then "begun" and "ended" per round. */
 export type RoundMessage =
-  | { type: "ready"; port: number }
+  /** rssKb: the server's resident memory once it listens, before any request (what its code and start-up hold). */
+  | { type: "ready"; port: number; rssKb: number }
   | { type: "begun" }
   /** peakRssKb: the most resident memory the process had during the round, in KiB. */
   | { type: "ended"; cpuMicros: number; wallMicros: number; requests: number; peakRssKb: number };

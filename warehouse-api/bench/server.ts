@@ -41,6 +41,8 @@ function parseArgv(): { kind: ServerKind; dir: string; storePublicKey: KeyObject
 }
 
 const { kind, dir, storePublicKey, otlpUrl } = parseArgv();
+// As src/index.ts starts the service, and for every server alike: their peaks and CPU compare one heap policy.
+limitHeapGrowth();
 
 // Before the app is built, as index.ts does it.
 if (kind === "traced") startTracing({ serviceName: "warehouse-api", endpoint: otlpUrl, protocol: "http/protobuf" });
@@ -57,8 +59,6 @@ const send = (message: ChildMessage, then?: () => void) => {
 type Running = { server: Server; db: Db; logger: Logger | undefined; logFile: string | undefined };
 
 function startApp(): Running {
-  // As src/index.ts starts the service.
-  limitHeapGrowth();
   const logFile = join(dir, "app.log");
   const logger = createLogger({ service: "warehouse-api", level: kind === "quiet" ? "silent" : "info", file: logFile, stdout: false });
   const db = openBenchDatabase("app.db");
@@ -221,7 +221,7 @@ function startFloor(): Running {
 }
 
 function listening({ port }: AddressInfo) {
-  send({ type: "ready", port });
+  send({ type: "ready", port, rssKb: Math.round(process.memoryUsage.rss() / 1024) });
 }
 
 const running: Running = { app: startApp, quiet: startApp, traced: startApp, raw: startRaw, floor: startFloor }[kind]();

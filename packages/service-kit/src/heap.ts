@@ -14,11 +14,14 @@ const FLAG = "--heap-growing-percent";
 /**
  * Keeps the heap within HEAP_GROWING_PERCENT of its live size. V8 reads the factor at each collection, so
  * setting it at start-up takes effect for the whole run. A `--heap-growing-percent` given to node on the
- * command line wins: whoever runs the service can trade memory for fewer collections.
+ * command line wins: whoever runs the service can trade memory for fewer collections. (The parameters are
+ * for tests.)
  */
-export function limitHeapGrowth(execArgv: readonly string[] = process.execArgv): boolean {
+export function limitHeapGrowth(
+  execArgv: readonly string[] = process.execArgv,
+  setFlag: (flag: string) => void = setFlagsFromString,
+): void {
   // V8 takes its flags with dashes or underscores.
-  if (execArgv.some((arg) => arg.replaceAll("_", "-").startsWith(FLAG))) return false;
-  setFlagsFromString(`${FLAG}=${HEAP_GROWING_PERCENT}`);
-  return true;
+  if (execArgv.some((arg) => arg.replaceAll("_", "-").startsWith(FLAG))) return;
+  setFlag(`${FLAG}=${HEAP_GROWING_PERCENT}`);
 }
