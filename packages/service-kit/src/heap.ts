@@ -4,8 +4,8 @@ import { setFlagsFromString } from "node:v8";
  * How far V8 lets the heap grow past what survived the last full collection before it collects again, in
  * percent. V8 picks the factor itself (up to 4× on a machine with memory to spare), and a service under
  * load then carries several times its live data: in `npm run bench:checkout` the store, about 70 MB live,
- * let its heap grow to 280 MB and its RSS to 450 MB; at 20–30% its RSS stays near 250 MB, for about one more
- * point of CPU spent collecting (README "Benchmarks").
+ * let its heap grow to 280 MB and its RSS to 450 MB; at 20% its RSS stays near 250 MB, for one or two more
+ * points of CPU spent collecting (README "Benchmarks").
  */
 export const HEAP_GROWING_PERCENT = 20;
 
