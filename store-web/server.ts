@@ -32,7 +32,9 @@ import { warehouse } from "./src/warehouse/warehouse.server";
  * front door).
  */
 
-limitHeapGrowth();
+// In production only: a development server compiles pages as they are asked for, in bursts of allocation
+// that V8's own heap sizing serves better.
+if (env.NODE_ENV === "production") limitHeapGrowth();
 
 // Before anything makes a span: the provider, W3C propagation and the export (OTEL_* variables). Next's
 // own spans (a dozen per page: components resolved, modules loaded…) are not recorded unless

@@ -20,8 +20,9 @@ import { sweepSignInThrottle } from "./staff/sign-in-throttle.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 import { createStatusRelay } from "./status-events/relay.js";
 
-limitHeapGrowth();
 const env = loadEnv();
+// As the store does: in production, where memory is budgeted.
+if (env.NODE_ENV === "production") limitHeapGrowth();
 const tracing = startTracing({
   serviceName: env.OTEL_SERVICE_NAME ?? "warehouse-api",
   endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
