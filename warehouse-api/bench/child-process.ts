@@ -204,6 +204,9 @@ export function runBench(
  * Sends `message` to the parent; `then` runs once it is out (so an exit right after does not lose it).
  * Each child wraps it in a `send` typed with its own messages.
  */
+/** The process's resident memory in kB: sent with "ready", before the first request. */
+export const rssKb = (): number => Math.round(process.memoryUsage.rss() / 1024);
+
 export function sendToParent(message: Message, then?: () => void) {
   process.send?.(message, undefined, undefined, then);
 }

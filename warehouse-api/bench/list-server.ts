@@ -18,7 +18,7 @@ import { createApp } from "../src/app.js";
 import { openDatabase } from "../src/db/client.js";
 import { seedOrders } from "../src/orders/seed.js";
 import { createStaffRepo } from "../src/staff/staff.repo.js";
-import { answerRounds, countLines, sendToParent } from "./child-process.js";
+import { answerRounds, countLines, rssKb, sendToParent } from "./child-process.js";
 import { LIST_BENCH_STAFF, type ListServerMessage } from "./protocol.js";
 
 function usage(): never {
@@ -57,7 +57,7 @@ async function serveApp(dbPath: string, dir: string) {
   const app = createApp({ db, logger, rejectPrefix: "F", storePublicKey: undefined });
 
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, ({ port }) => {
-    send({ type: "ready", port, rssKb: Math.round(process.memoryUsage.rss() / 1024) });
+    send({ type: "ready", port, rssKb: rssKb() });
   }) as Server;
   answerRounds(server, (handled) => {
     server.close();

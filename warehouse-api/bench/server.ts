@@ -26,7 +26,7 @@ import { startTracing } from "@fishtag/tracing/otel";
 import { createApp } from "../src/app.js";
 import { openDatabase, type Db } from "../src/db/client.js";
 import type { CreateOrderInput, Order } from "../src/orders/orders.schemas.js";
-import { answerRounds, countLines, sendToParent } from "./child-process.js";
+import { answerRounds, countLines, rssKb, sendToParent } from "./child-process.js";
 import { rawTokenValid, SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
 
 function parseArgv(): { kind: ServerKind; dir: string; storePublicKey: KeyObject; otlpUrl: string | undefined } {
@@ -221,7 +221,7 @@ function startFloor(): Running {
 }
 
 function listening({ port }: AddressInfo) {
-  send({ type: "ready", port, rssKb: Math.round(process.memoryUsage.rss() / 1024) });
+  send({ type: "ready", port, rssKb: rssKb() });
 }
 
 const running: Running = { app: startApp, quiet: startApp, traced: startApp, raw: startRaw, floor: startFloor }[kind]();

@@ -121,7 +121,6 @@ describe("flags in a request's context", () => {
   });
 
   it("gives spans and log lines the known flags of an entry, never a malformed one raw, however many values callers send", () => {
-    const withEntry = (value: string) => propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ [FLAGS_BAGGAGE]: { value } }));
     // More distinct values than are remembered, each read twice: the second read is as right as the first.
     for (let i = 0; i < 200; i++) {
       for (let read = 0; read < 2; read++) {

@@ -73,8 +73,8 @@ function withoutSecrets(fields: Record<string, unknown>, depth = 0): Record<stri
     if (SECRET_KEYS.has(key)) {
       if (value !== undefined) replacement = REDACTED;
     } else if (depth === 0 && isRecord(value) && hasSecret(value)) {
-      const record = value instanceof Error ? (pino.stdSerializers.err(value) as unknown as Record<string, unknown>) : { ...value };
-      replacement = withoutSecrets(record, 1);
+      // withoutSecrets copies what it censors; an Error is serialized first, as pino would.
+      replacement = withoutSecrets(value instanceof Error ? pino.stdSerializers.err(value) : value, 1);
     }
     if (replacement === value) continue;
     if (out === fields) out = { ...fields };
