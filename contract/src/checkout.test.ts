@@ -92,7 +92,7 @@ describe("placeOrder against the real warehouse", () => {
       { sku: "STK-PACK", name: "Sticker pack", quantity: 1, unitPriceCents: 500 },
     ]);
     expect(store.carts.get(customer).lines).toEqual([]);
-    expect(store.outbox.find(order?.id ?? "missing")).toMatchObject({ state: "delivered", attempts: 1, correlationId: "ref-placed" });
+    expect(await store.outbox.find(order?.id ?? "missing")).toMatchObject({ state: "delivered", attempts: 1, correlationId: "ref-placed" });
   });
 
   it("marks a rejected order rejected, keeps the cart and what was typed", async () => {
@@ -101,7 +101,7 @@ describe("placeOrder against the real warehouse", () => {
     expect(state).toMatchObject({ status: "rejected", reference: "ref-rejected", values: { reference: "F-42", name: "Ada Lovelace" } });
     expect(onlyOrder()).toMatchObject({ status: "rejected", warehouseOrderId: expect.any(String) });
     // The warehouse has it, as rejected: nothing left to deliver.
-    expect(store.outbox.find(onlyOrder()?.id ?? "missing")?.state).toBe("delivered");
+    expect((await store.outbox.find(onlyOrder()?.id ?? "missing"))?.state).toBe("delivered");
     expect(store.carts.get(customer).itemCount).toBe(3);
   });
 
@@ -146,13 +146,13 @@ describe("placeOrder when the warehouse cannot take the order", () => {
     const order = onlyOrder();
     expect(order).toMatchObject({ status: "awaiting_confirmation", warehouseOrderId: null });
     expect(order?.history.map((change) => change.status)).toEqual(["pending", "awaiting_confirmation"]);
-    expect(store.outbox.find(order?.id ?? "missing")).toMatchObject({
+    expect(await store.outbox.find(order?.id ?? "missing")).toMatchObject({
       state: "pending",
       attempts: 1,
       correlationId: "ref-down",
       lastError: "unreachable",
     });
-    expect(store.outbox.backlog()).toEqual({ pending: 1, parked: 0 });
+    expect(await store.outbox.backlog()).toEqual({ pending: 1, parked: 0 });
     expect(store.carts.get(customer).itemCount).toBe(0);
   });
 
@@ -163,7 +163,7 @@ describe("placeOrder when the warehouse cannot take the order", () => {
 
     expect(state).toMatchObject({ status: "accepted", reference: "ref-slow", orderNumber: "ST-000001" });
     expect(onlyOrder()?.status).toBe("awaiting_confirmation");
-    expect(store.outbox.find(onlyOrder()?.id ?? "missing")).toMatchObject({ state: "pending", lastError: "timeout" });
+    expect(await store.outbox.find(onlyOrder()?.id ?? "missing")).toMatchObject({ state: "pending", lastError: "timeout" });
   });
 
   it("marks the order failed and parks it on an answer outside the contract, keeping the cart for a retry", async () => {
@@ -176,7 +176,7 @@ describe("placeOrder when the warehouse cannot take the order", () => {
     expect(state).toMatchObject({ status: "failed", reference: "ref-400", values: { name: "Ada Lovelace" } });
     const order = onlyOrder();
     expect(order?.history.map((change) => change.status)).toEqual(["pending", "failed"]);
-    expect(store.outbox.find(order?.id ?? "missing")).toMatchObject({
+    expect(await store.outbox.find(order?.id ?? "missing")).toMatchObject({
       state: "parked",
       attempts: 1,
       lastError: "unexpected 400 from the warehouse",

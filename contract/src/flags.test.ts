@@ -151,7 +151,7 @@ describe("the priority lane", () => {
     const { state, order } = await checkout(customerWith(true), "PO-LATE-PRIORITY", UNUSED_URL);
     expect(state.status).toBe("accepted");
 
-    store.outbox.retryAt(order.id, 0, "test: due now");
+    await store.outbox.retryAt(order.id, 0, "test: due now");
     // Without the checkout's trace (a row from before tracing): the flags come from the order itself.
     store.db.$client.prepare("UPDATE order_outbox SET trace_context = NULL").run();
     const relay = createOrderRelay({ ...store, warehouse: clientFor(warehouse.url), logger });

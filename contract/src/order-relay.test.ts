@@ -212,7 +212,7 @@ describe("the order outbox relay", () => {
     expect(stored?.correlationId).toBe("ref-late");
     // Every attempt, the relay's included, carried the checkout's correlation ID.
     expect(proxy.correlationIds).toEqual(["ref-late", "ref-late", "ref-late", "ref-late"]);
-    expect(outboxRow()).toMatchObject({ state: "delivered", attempts: 4, lastError: null });
+    expect(await outboxRow()).toMatchObject({ state: "delivered", attempts: 4, lastError: null });
     // Delivered is done: nothing more is sent.
     clock += 60_000;
     expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 0 });
@@ -235,7 +235,7 @@ describe("the order outbox relay", () => {
     clock += 60_000;
     expect(await relayOn().runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
     expect(theOrder()).toMatchObject({ status: "rejected", warehouseOrderId: expect.any(String) });
-    expect(outboxRow()?.state).toBe("delivered");
+    expect((await outboxRow())?.state).toBe("delivered");
   });
 
   it("retries later when the warehouse is still busy with the same Idempotency-Key (409)", async () => {
@@ -245,7 +245,7 @@ describe("the order outbox relay", () => {
     clock += 60_000;
 
     expect(await relayOn().runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0 });
-    expect(outboxRow()).toMatchObject({ state: "pending", attempts: 2, lastError: "in_progress" });
+    expect(await outboxRow()).toMatchObject({ state: "pending", attempts: 2, lastError: "in_progress" });
     expect(theOrder()?.status).toBe("awaiting_confirmation");
   });
 
@@ -257,9 +257,9 @@ describe("the order outbox relay", () => {
     const relay = relayOn();
 
     expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 1 });
-    expect(outboxRow()).toMatchObject({ state: "parked", attempts: 2, lastError: "unexpected 400 from the warehouse" });
+    expect(await outboxRow()).toMatchObject({ state: "parked", attempts: 2, lastError: "unexpected 400 from the warehouse" });
     expect(theOrder()?.status).toBe("failed");
-    expect(createOrderOutbox(db).backlog()).toEqual({ pending: 0, parked: 1 });
+    expect(await createOrderOutbox(db).backlog()).toEqual({ pending: 0, parked: 1 });
 
     proxy.set("forward");
     clock += 3_600_000;

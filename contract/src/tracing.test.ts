@@ -141,7 +141,7 @@ describe("one trace across the store and the warehouse", () => {
     exporter.reset();
 
     // Later, in a tick of the relay (no request, no active span), the warehouse is back.
-    store.outbox.retryAt(store.outbox.due(Number.MAX_SAFE_INTEGER, 1)[0]?.storeOrderId ?? "", 0, "test: due now");
+    await store.outbox.retryAt((await store.outbox.due(Number.MAX_SAFE_INTEGER, 1))[0]?.storeOrderId ?? "", 0, "test: due now");
     const relay = createOrderRelay({ ...store, warehouse: clientFor(warehouse.url), logger });
     expect(await context.with(context.active(), () => relay.runOnce())).toMatchObject({ delivered: 1 });
 

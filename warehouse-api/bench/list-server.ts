@@ -52,7 +52,7 @@ async function serveApp(dbPath: string, dir: string) {
   const db = openDatabase(dbPath);
   const staff = createStaffRepo(db);
   // A kept database (--keep-db) already has the account from an earlier run.
-  if (!staff.findUserByEmail(LIST_BENCH_STAFF.email)) await staff.addUser(LIST_BENCH_STAFF);
+  if (!await staff.findUserByEmail(LIST_BENCH_STAFF.email)) await staff.addUser(LIST_BENCH_STAFF);
   // The list bench reads with a staff session only: no service calls, so no Store key.
   const app = createApp({ db, logger, rejectPrefix: "F", storePublicKey: undefined });
 

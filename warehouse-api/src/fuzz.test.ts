@@ -227,7 +227,7 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
 
   it(`/api/session: sign in, read, sign out (${RUNS.session} requests)`, async () => {
     const staffRepo = createStaffRepo(warehouse.db);
-    const userId = staffRepo.findUserByEmail(TEST_STAFF.email)?.id ?? "";
+    const userId = (await staffRepo.findUserByEmail(TEST_STAFF.email))?.id ?? "";
     const signIn = fc.record({
       method: fc.constant("POST"),
       payload: fc.oneof(
@@ -260,7 +260,7 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
         contentType,
         inboundCorrelationId,
         async ({ method, payload, cookie, csrf }, type, correlationId) => {
-          const live = cookie === "live" ? staffRepo.createSession(userId, 60_000) : undefined;
+          const live = cookie === "live" ? await staffRepo.createSession(userId, 60_000) : undefined;
           await send({
             method,
             path: "/api/session",

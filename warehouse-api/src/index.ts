@@ -53,14 +53,20 @@ const idempotencyKeys = createIdempotencyKeys(db);
 // Expired sessions are already refused when read, a sign-in counter reads as zero once its window has
 // passed, and Idempotency-Keys are kept for their TTL (orders/idempotency.ts says how long, and why): the
 // hourly sweep keeps the three tables from growing.
-const sweep = () => {
-  staff.deleteExpiredSessions();
-  sweepSignInThrottle(db);
-  const forgotten = idempotencyKeys.deleteExpired();
+const sweep = async () => {
+  await staff.deleteExpiredSessions();
+  await sweepSignInThrottle(db);
+  const forgotten = await idempotencyKeys.deleteExpired();
   if (forgotten > 0) logger.info({ forgotten }, "expired idempotency keys swept");
 };
-const sweepHourly = setInterval(sweep, 60 * 60 * 1000).unref();
-sweep();
+// A failed sweep is tried again at the next hour: nothing depends on it but the tables' size.
+const sweepSafely = () => {
+  sweep().catch((error: unknown) => {
+    logger.error({ err: error }, "the hourly sweep failed");
+  });
+};
+const sweepHourly = setInterval(sweepSafely, 60 * 60 * 1000).unref();
+sweepSafely();
 
 // Status changes go to the Store through the outbox; without STORE_URL they wait there, and go once it is set.
 const relay =

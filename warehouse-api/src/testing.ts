@@ -98,7 +98,7 @@ export function createTestWarehouse(
   });
   const staff = createStaffRepo(db);
   const signIn: TestWarehouse["signIn"] = async (account) => {
-    if (!staff.findUserByEmail(account.email)) await staff.addUser(account);
+    if (!await staff.findUserByEmail(account.email)) await staff.addUser(account);
     const res = await app.request("/api/session", {
       method: "POST",
       headers: { "content-type": "application/json" },

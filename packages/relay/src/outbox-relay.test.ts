@@ -14,14 +14,14 @@ type Row = { id: number; key: string; correlationId: string; state: "pending" | 
  */
 function memoryOutbox(rows: Row[]) {
   return {
-    due: (_now: number, limit: number) =>
+    due: async (_now: number, limit: number) =>
       rows
         .filter(
           (row) =>
             row.state === "pending" && !rows.some((other) => other.key === row.key && other.state === "pending" && other.id < row.id),
         )
         .slice(0, limit),
-    backlog: () => ({
+    backlog: async () => ({
       pending: rows.filter((row) => row.state === "pending").length,
       parked: rows.filter((row) => row.state === "parked").length,
     }),
@@ -76,6 +76,8 @@ describe("createOutboxRelay", () => {
     const rows: Row[] = [1, 2].map((id) => ({ id, key: `k${id}`, correlationId: `c${id}`, state: "pending" }));
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    let delivering!: () => void;
+    const inDelivery = new Promise<void>((resolve) => (delivering = resolve));
     const steps: string[] = [];
     const relay = createOutboxRelay({
       name: "test outbox",
@@ -84,6 +86,7 @@ describe("createOutboxRelay", () => {
       logger,
       deliver: async (row) => {
         steps.push(`deliver ${row.id}`);
+        delivering();
         await held;
         row.state = "delivered";
         steps.push(`recorded ${row.id}`);
@@ -91,6 +94,7 @@ describe("createOutboxRelay", () => {
       },
     });
     const tick = relay.runOnce();
+    await inDelivery;
     const stopped = relay.stop().then(() => steps.push("stopped"));
     release();
     await Promise.all([tick, stopped]);

@@ -17,8 +17,8 @@ export type Backlog = { pending: number; parked: number; oldestPendingAt?: numbe
 /** The part of an outbox table the relay reads; the service's deliver() writes each row's outcome. */
 export type OutboxSource<Row> = {
   /** Up to `limit` rows due at `now` (epoch ms), oldest first. */
-  due: (now: number, limit: number) => Row[];
-  backlog: () => Backlog;
+  due: (now: number, limit: number) => Promise<Row[]>;
+  backlog: () => Promise<Backlog>;
 };
 
 /**
@@ -96,7 +96,7 @@ export function createOutboxRelay<Row extends RelayRow>(options: OutboxRelayOpti
     // Every row sent is delivered, parked or rescheduled past `startedAt`, so this ends.
     const startedAt = now();
     passes: while (sent < batchSize) {
-      const rows = outbox.due(startedAt, batchSize - sent);
+      const rows = await outbox.due(startedAt, batchSize - sent);
       if (rows.length === 0) break;
       for (const row of rows) {
         // stop() lets the delivery in flight finish, and starts no other.
@@ -110,7 +110,7 @@ export function createOutboxRelay<Row extends RelayRow>(options: OutboxRelayOpti
     }
     // What is still waiting, only after a tick that sent something and only when something is: quiet when idle.
     if (sent > 0) {
-      const backlog = outbox.backlog();
+      const backlog = await outbox.backlog();
       if (backlog.pending + backlog.parked > 0) logger.info({ tick: result, ...backlog }, `${name} backlog`);
     }
     return result;
@@ -127,12 +127,19 @@ export function createOutboxRelay<Row extends RelayRow>(options: OutboxRelayOpti
   return {
     runOnce: loop.runOnce,
     start(intervalMs) {
-      const backlog = outbox.backlog();
-      logger.info({ ...startFields, intervalMs, pending: backlog.pending, parked: backlog.parked }, `${name} relay started`);
       attempts = observeOutbox(name, outbox);
-      if (backlog.parked > 0)
-        logger.warn({ parked: backlog.parked, table }, `${name}: parked rows are waiting in ${table} for someone to look at them`);
       loop.start(intervalMs);
+      // Said once the backlog is read; the loop does not wait for it.
+      outbox.backlog().then(
+        (backlog) => {
+          logger.info({ ...startFields, intervalMs, pending: backlog.pending, parked: backlog.parked }, `${name} relay started`);
+          if (backlog.parked > 0)
+            logger.warn({ parked: backlog.parked, table }, `${name}: parked rows are waiting in ${table} for someone to look at them`);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, `${name}: its backlog could not be read at start`);
+        },
+      );
     },
     stop: loop.stop,
     running: loop.running,
@@ -151,8 +158,8 @@ function observeOutbox(name: string, outbox: OutboxSource<unknown>): Counter {
   const parked = m.createObservableGauge("outbox.parked", { description: "Rows refused, waiting for a person", valueType: ValueType.INT });
   const oldest = m.createObservableGauge("outbox.oldest_pending.age", { description: "Age of the oldest waiting row", unit: "s" });
   m.addBatchObservableCallback(
-    (result) => {
-      const backlog = outbox.backlog();
+    async (result) => {
+      const backlog = await outbox.backlog();
       result.observe(pending, backlog.pending, attributes);
       result.observe(parked, backlog.parked, attributes);
       const at = backlog.oldestPendingAt;

@@ -57,7 +57,7 @@ export async function deliverOrder(
   const order = orders.findById(storeOrderId);
   if (!order) {
     // The row's foreign key cascades, so only a row read just before its order was deleted gets here.
-    outbox.park(storeOrderId, "order not found");
+    await outbox.park(storeOrderId, "order not found");
     logger.error({ storeOrderId, attempt }, "order delivery parked: the order is gone");
     return { outcome: "parked", result: { kind: "failed", reason: "order not found" } };
   }
@@ -72,20 +72,20 @@ export async function deliverOrder(
     case "rejected": {
       const status = result.kind === "placed" ? "received" : "rejected";
       orders.recordCheckoutOutcome(storeOrderId, { status, warehouseOrderId: result.order.id }, correlationId, new Date(at));
-      outbox.delivered(storeOrderId, at);
+      await outbox.delivered(storeOrderId, at);
       logger.info({ ...fields, status, warehouseOrderId: result.order.id }, "order delivered to the warehouse");
       return { outcome: "delivered", result };
     }
     case "unavailable": {
       orders.recordCheckoutOutcome(storeOrderId, { status: "awaiting_confirmation" }, correlationId, new Date(at));
       const retryInMs = backoffMs(attempt, random, backoff);
-      outbox.retryAt(storeOrderId, at + retryInMs, result.reason);
+      await outbox.retryAt(storeOrderId, at + retryInMs, result.reason);
       logger.warn({ ...fields, reason: result.reason, retryInMs }, "order delivery failed, will retry");
       return { outcome: "retried", result };
     }
     case "failed":
       orders.recordCheckoutOutcome(storeOrderId, { status: "failed" }, correlationId, new Date(at));
-      outbox.park(storeOrderId, result.reason);
+      await outbox.park(storeOrderId, result.reason);
       logger.error({ ...fields, reason: result.reason }, "order delivery parked: the warehouse refused it");
       return { outcome: "parked", result };
   }

@@ -1,6 +1,7 @@
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 
 import type { Backoff } from "@fishtag/relay";
+import { promised } from "@fishtag/service-kit/promised";
 import { traceContextJson } from "@fishtag/tracing/spans";
 
 import type { Db, Tx } from "../db/client.server";
@@ -78,33 +79,36 @@ export function createOrderOutbox(db: Db) {
         now,
       });
     },
-    /** Up to `limit` pending rows due at `now` (epoch ms), oldest first. */
-    due(now: number, limit: number): OutboxRow[] {
-      return due.all({ now, limit });
-    },
-    find(storeOrderId: string): OutboxRow | undefined {
-      return byStoreOrderId.get({ storeOrderId });
-    },
-    delivered(storeOrderId: string, at: number) {
-      markDelivered.run({ storeOrderId, at });
-    },
-    retryAt(storeOrderId: string, nextAttemptAt: number, lastError: string) {
-      reschedule.run({ storeOrderId, nextAttemptAt, lastError });
-    },
-    park(storeOrderId: string, lastError: string) {
-      park.run({ storeOrderId, lastError });
-    },
-    /** Rows not delivered yet, and rows parked for someone to look at. */
-    backlog(): { pending: number; parked: number } {
-      const counts = { pending: 0, parked: 0 };
-      const rows = db
-        .select({ state: orderOutbox.state, count: sql<number>`count(*)` })
-        .from(orderOutbox)
-        .where(sql`${orderOutbox.state} in ('pending', 'parked')`)
-        .groupBy(orderOutbox.state)
-        .all();
-      for (const { state, count } of rows) if (state !== "delivered") counts[state] = count;
-      return counts;
-    },
+    // What the relay and the checkout's delivery read and record, outside the order's transaction.
+    ...promised({
+      /** Up to `limit` pending rows due at `now` (epoch ms), oldest first. */
+      due(now: number, limit: number): OutboxRow[] {
+        return due.all({ now, limit });
+      },
+      find(storeOrderId: string): OutboxRow | undefined {
+        return byStoreOrderId.get({ storeOrderId });
+      },
+      delivered(storeOrderId: string, at: number) {
+        markDelivered.run({ storeOrderId, at });
+      },
+      retryAt(storeOrderId: string, nextAttemptAt: number, lastError: string) {
+        reschedule.run({ storeOrderId, nextAttemptAt, lastError });
+      },
+      park(storeOrderId: string, lastError: string) {
+        park.run({ storeOrderId, lastError });
+      },
+      /** Rows not delivered yet, and rows parked for someone to look at. */
+      backlog(): { pending: number; parked: number } {
+        const counts = { pending: 0, parked: 0 };
+        const rows = db
+          .select({ state: orderOutbox.state, count: sql<number>`count(*)` })
+          .from(orderOutbox)
+          .where(sql`${orderOutbox.state} in ('pending', 'parked')`)
+          .groupBy(orderOutbox.state)
+          .all();
+        for (const { state, count } of rows) if (state !== "delivered") counts[state] = count;
+        return counts;
+      },
+    }),
   };
 }

@@ -34,7 +34,7 @@ if (!parsed.success) {
 
 const env = loadEnv();
 const staff = createStaffRepo(openDatabase(env.WAREHOUSE_DB_PATH));
-if (staff.findUserByEmail(parsed.data.email)) {
+if (await staff.findUserByEmail(parsed.data.email)) {
   console.error(`A staff account for ${parsed.data.email} exists already.`);
   process.exit(1);
 }

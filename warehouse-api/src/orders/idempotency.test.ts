@@ -233,8 +233,8 @@ describe("Idempotency-Key on POST /api/orders", () => {
     const keys = createIdempotencyKeys(warehouse.db);
     const now = Date.now();
 
-    expect(keys.deleteExpired(new Date(now + IDEMPOTENCY_KEY_TTL_MS - 60_000))).toBe(0);
-    expect(keys.deleteExpired(new Date(now + IDEMPOTENCY_KEY_TTL_MS + 60_000))).toBe(1);
+    expect(await keys.deleteExpired(new Date(now + IDEMPOTENCY_KEY_TTL_MS - 60_000))).toBe(0);
+    expect(await keys.deleteExpired(new Date(now + IDEMPOTENCY_KEY_TTL_MS + 60_000))).toBe(1);
     expect(count(idempotencyKeys)).toBe(0);
     expect(count(orders)).toBe(1);
   });

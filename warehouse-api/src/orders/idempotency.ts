@@ -147,11 +147,11 @@ export function createIdempotencyKeys(db: Db) {
     /** Call inside the transaction that creates the order. */
     insert: (row: typeof idempotencyKeys.$inferInsert) => insert.run(row),
     /** Forgets keys older than the TTL; returns how many. */
-    deleteExpired(now = new Date()): number {
-      return db
+    async deleteExpired(now = new Date()): Promise<number> {
+      const { changes } = await db
         .delete(idempotencyKeys)
-        .where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)))
-        .run().changes;
+        .where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)));
+      return changes;
     },
   };
 }

@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 describe("migration 0001 (order lifecycle)", () => {
-  it("backfills the status counts and a first event for orders made before it", () => {
+  it("backfills the status counts and a first event for orders made before it", async () => {
     const { path, db: before, cleanUp: remove } = databaseBefore(1);
     cleanUp = remove;
     const insert = before.prepare(
@@ -25,8 +25,8 @@ describe("migration 0001 (order lifecycle)", () => {
     const db = openDatabase(path);
     const orders = createOrdersRepo(db);
 
-    expect(orders.counts()).toMatchObject({ received: 1, rejected: 1 });
-    expect(orders.events("01900000-0000-7000-8000-000000000002")).toEqual([
+    expect(await orders.counts()).toMatchObject({ received: 1, rejected: 1 });
+    expect(await orders.events("01900000-0000-7000-8000-000000000002")).toEqual([
       expect.objectContaining({
         type: "rejected",
         toStatus: "rejected",
@@ -35,7 +35,7 @@ describe("migration 0001 (order lifecycle)", () => {
         at: "2023-11-14T22:13:20.000Z",
       }),
     ]);
-    expect(orders.findById("01900000-0000-7000-8000-000000000001")?.updatedAt).toBe("2023-11-14T22:13:20.000Z");
+    expect((await orders.findById("01900000-0000-7000-8000-000000000001"))?.updatedAt).toBe("2023-11-14T22:13:20.000Z");
     db.$client.close();
   });
 });

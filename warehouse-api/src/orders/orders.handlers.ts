@@ -93,26 +93,28 @@ export function ordersHandlers({ db, logger, rejectPrefix }: AppDeps) {
     }
   };
 
-  const listOrders: AppRouteHandler<typeof routes.listOrders> = (c) =>
-    c.json({ ...repo.list(c.req.valid("query")), counts: repo.counts() }, HTTP.OK);
+  const listOrders: AppRouteHandler<typeof routes.listOrders> = async (c) => {
+    const [page, counts] = await Promise.all([repo.list(c.req.valid("query")), repo.counts()]);
+    return c.json({ ...page, counts }, HTTP.OK);
+  };
 
-  const getOrder: AppRouteHandler<typeof routes.getOrder> = (c) => {
+  const getOrder: AppRouteHandler<typeof routes.getOrder> = async (c) => {
     const { id } = c.req.valid("param");
-    const order = repo.findById(id);
+    const order = await repo.findById(id);
     return order ? c.json(order, HTTP.OK) : notFound(c, id);
   };
 
-  const getEvents: AppRouteHandler<typeof routes.getEvents> = (c) => {
+  const getEvents: AppRouteHandler<typeof routes.getEvents> = async (c) => {
     const { id } = c.req.valid("param");
-    if (!repo.findById(id)) return notFound(c, id);
-    return c.json({ items: repo.events(id) }, HTTP.OK);
+    if (!(await repo.findById(id))) return notFound(c, id);
+    return c.json({ items: await repo.events(id) }, HTTP.OK);
   };
 
-  const transition: AppRouteHandler<typeof routes.transition> = (c) => {
+  const transition: AppRouteHandler<typeof routes.transition> = async (c) => {
     const { id } = c.req.valid("param");
     const { to, reason } = c.req.valid("json");
     const { user } = sessionOf(c);
-    const result = repo.transition(id, { to, reason: reason ?? null, actor: user.email, correlationId: c.get("correlationId") });
+    const result = await repo.transition(id, { to, reason: reason ?? null, actor: user.email, correlationId: c.get("correlationId") });
     switch (result.kind) {
       case "not_found":
         return notFound(c, id);

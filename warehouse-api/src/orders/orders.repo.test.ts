@@ -38,31 +38,31 @@ describe("order lifecycle", () => {
       correlationId: "c0",
     });
     if (from !== "rejected") {
-      for (const step of PATH_TO[from]) orders.transition(created.id, { ...staff("walk"), to: step, reason: "walk" });
+      for (const step of PATH_TO[from]) await orders.transition(created.id, { ...staff("walk"), to: step, reason: "walk" });
     }
-    expect(orders.findById(created.id)?.status).toBe(from);
+    expect((await orders.findById(created.id))?.status).toBe(from);
 
-    const result = orders.transition(created.id, { ...staff("move"), to, reason: "because" });
+    const result = await orders.transition(created.id, { ...staff("move"), to, reason: "because" });
 
     if (NEXT_STATUSES[from].includes(to)) {
       expect(result).toMatchObject({ kind: "changed", order: { status: to } });
     } else {
       expect(result).toEqual({ kind: "not_allowed", from });
-      expect(orders.findById(created.id)?.status).toBe(from);
+      expect((await orders.findById(created.id))?.status).toBe(from);
     }
   });
 
-  it("answers not_found for an unknown order", () => {
-    expect(repo().transition(crypto.randomUUID(), { ...staff("x"), to: "picking" })).toEqual({ kind: "not_found" });
+  it("answers not_found for an unknown order", async () => {
+    expect(await repo().transition(crypto.randomUUID(), { ...staff("x"), to: "picking" })).toEqual({ kind: "not_found" });
   });
 
   it("writes the trail: creation by the store, then each move with its actor, reason and correlation ID", async () => {
     const orders = repo();
     const { id } = await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "checkout-1" });
-    orders.transition(id, { ...staff("staff-1"), to: "picking" });
-    orders.transition(id, { ...staff("staff-2"), to: "cancelled", reason: "customer called" });
+    await orders.transition(id, { ...staff("staff-1"), to: "picking" });
+    await orders.transition(id, { ...staff("staff-2"), to: "cancelled", reason: "customer called" });
 
-    expect(orders.events(id)).toEqual([
+    expect(await orders.events(id)).toEqual([
       expect.objectContaining({
         orderId: id,
         type: "created",
@@ -97,7 +97,7 @@ describe("order lifecycle", () => {
       correlationId: "checkout-f",
     });
 
-    expect(orders.events(id)).toEqual([expect.objectContaining({ type: "rejected", toStatus: "rejected", correlationId: "checkout-f" })]);
+    expect(await orders.events(id)).toEqual([expect.objectContaining({ type: "rejected", toStatus: "rejected", correlationId: "checkout-f" })]);
   });
 
   it("keeps the status counts in step with the orders", async () => {
@@ -105,9 +105,9 @@ describe("order lifecycle", () => {
     const a = await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "a" });
     await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: "b" });
     await storeOrder(orders, orderInput({ reference: "F-2" }), { status: "rejected", actor: "store", correlationId: "c" });
-    orders.transition(a.id, { ...staff("d"), to: "picking" });
+    await orders.transition(a.id, { ...staff("d"), to: "picking" });
 
-    expect(orders.counts()).toEqual({ received: 1, picking: 1, packed: 0, shipped: 0, cancelled: 0, rejected: 1 });
+    expect(await orders.counts()).toEqual({ received: 1, picking: 1, packed: 0, shipped: 0, cancelled: 0, rejected: 1 });
   });
 
   it("never overwrites a move made after the caller read the status: the stale write changes nothing", async () => {
@@ -120,9 +120,9 @@ describe("order lifecycle", () => {
     expect(writes.move(id, "received", { ...staff("first"), to: "cancelled", reason: "duplicate" })).toBeDefined();
 
     expect(writes.move(id, "received", { ...staff("second"), to: "picking" })).toBeUndefined();
-    expect(orders.findById(id)?.status).toBe("cancelled");
-    expect(orders.events(id).map((event) => event.correlationId)).toEqual(["a", "first"]);
-    expect(orders.counts()).toMatchObject({ received: 0, picking: 0, cancelled: 1 });
+    expect((await orders.findById(id))?.status).toBe("cancelled");
+    expect((await orders.events(id)).map((event) => event.correlationId)).toEqual(["a", "first"]);
+    expect(await orders.counts()).toMatchObject({ received: 0, picking: 0, cancelled: 1 });
   });
 });
 
@@ -145,7 +145,7 @@ describe("order search", () => {
       });
       hers.push(id);
       if (i % 3 === 0) {
-        orders.transition(id, { ...staff(`move-${i}`), to: "picking" });
+        await orders.transition(id, { ...staff(`move-${i}`), to: "picking" });
         picking.push(id);
       }
       await storeOrder(orders, orderInput({ reference: `PO-${i}`, customer: { name: "Bob", email: "bob@example.com" } }), {
@@ -164,11 +164,11 @@ describe("order search", () => {
   }
 
   /** Every page of a search, following nextCursor to the end. */
-  function walk(orders: ReturnType<typeof repo>, query: { q: string; status?: OrderStatus; limit: number }) {
+  async function walk(orders: ReturnType<typeof repo>, query: { q: string; status?: OrderStatus; limit: number }) {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let pages = 0; pages < 50; pages++) {
-      const page = orders.list({ ...query, cursor });
+      const page = await orders.list({ ...query, cursor });
       expect(page.items.length).toBeLessThanOrEqual(query.limit);
       seen.push(...page.items.map((order) => order.id));
       if (!page.nextCursor) return seen;
@@ -182,17 +182,17 @@ describe("order search", () => {
   it("pages through every match newest first, none skipped or repeated", async () => {
     const { orders, hers } = await seedSearch();
 
-    expect(walk(orders, { q: "ADA@example.com", limit: 4 })).toEqual(newestFirst(hers));
+    expect(await walk(orders, { q: "ADA@example.com", limit: 4 })).toEqual(newestFirst(hers));
     // A full last page: the cursor then points at the oldest match and the next page is empty.
-    expect(walk(orders, { q: CUSTOMER, limit: 13 })).toEqual(newestFirst(hers));
+    expect(await walk(orders, { q: CUSTOMER, limit: 13 })).toEqual(newestFirst(hers));
   });
 
   it("combines a search with a status, page by page, even when most of the matches are in other statuses", async () => {
     const { orders, picking } = await seedSearch();
 
-    expect(walk(orders, { q: CUSTOMER, status: "picking", limit: 3 })).toEqual(newestFirst(picking));
-    expect(orders.list({ q: CUSTOMER, status: "shipped", limit: 20 })).toEqual({ items: [], nextCursor: null });
-    expect(orders.list({ q: "PO-3", status: "picking", limit: 20 }).items.map((order) => order.customer.email)).toEqual([CUSTOMER]);
+    expect(await walk(orders, { q: CUSTOMER, status: "picking", limit: 3 })).toEqual(newestFirst(picking));
+    expect(await orders.list({ q: CUSTOMER, status: "shipped", limit: 20 })).toEqual({ items: [], nextCursor: null });
+    expect((await orders.list({ q: "PO-3", status: "picking", limit: 20 })).items.map((order) => order.customer.email)).toEqual([CUSTOMER]);
   });
 
   it("finds an order by the store's order number, in any case", async () => {
@@ -204,9 +204,9 @@ describe("order search", () => {
     });
     await storeOrder(orders, orderInput({ storeOrderNumber: "ST-004243" }), { status: "received", actor: "store", correlationId: "m" });
 
-    expect(orders.list({ q: "ST-004242", limit: 20 }).items.map((order) => order.id)).toEqual([id]);
-    expect(orders.list({ q: "st-004242", limit: 20 }).items.map((order) => order.id)).toEqual([id]);
-    expect(orders.list({ q: "ST-0042", limit: 20 }).items).toEqual([]);
+    expect((await orders.list({ q: "ST-004242", limit: 20 })).items.map((order) => order.id)).toEqual([id]);
+    expect((await orders.list({ q: "st-004242", limit: 20 })).items.map((order) => order.id)).toEqual([id]);
+    expect((await orders.list({ q: "ST-0042", limit: 20 })).items).toEqual([]);
   });
 
   it("finds an order by the correlation ID of any event in its trail, newest first, with a status and page by page", async () => {
@@ -215,23 +215,23 @@ describe("order search", () => {
     const moved: string[] = [];
     for (let i = 0; i < 7; i++) {
       const { id } = await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: `checkout-${i}` });
-      orders.transition(id, { ...staff("batch"), to: i % 2 ? "picking" : "cancelled", reason: i % 2 ? null : "duplicate" });
+      await orders.transition(id, { ...staff("batch"), to: i % 2 ? "picking" : "cancelled", reason: i % 2 ? null : "duplicate" });
       moved.push(id);
     }
     const picking = moved.filter((_, i) => i % 2);
 
-    expect(walk(orders, { q: "batch", limit: 3 })).toEqual(newestFirst(moved));
-    expect(walk(orders, { q: "batch", status: "picking", limit: 2 })).toEqual(newestFirst(picking));
-    expect(orders.list({ q: "checkout-3", limit: 20 }).items.map((order) => order.id)).toEqual([moved[3]]);
-    expect(orders.list({ q: "checkout-3", status: "cancelled", limit: 20 }).items).toEqual([]);
+    expect(await walk(orders, { q: "batch", limit: 3 })).toEqual(newestFirst(moved));
+    expect(await walk(orders, { q: "batch", status: "picking", limit: 2 })).toEqual(newestFirst(picking));
+    expect((await orders.list({ q: "checkout-3", limit: 20 })).items.map((order) => order.id)).toEqual([moved[3]]);
+    expect((await orders.list({ q: "checkout-3", status: "cancelled", limit: 20 })).items).toEqual([]);
   });
 
   it("finds an order by a reference or email only as a whole, never by its start", async () => {
     const { orders } = await seedSearch();
 
-    expect(orders.list({ q: "PO-2", limit: 20 }).items).toHaveLength(2);
-    expect(orders.list({ q: "ada@", limit: 20 }).items).toEqual([]);
-    expect(orders.list({ q: "PO-", limit: 20 }).items).toEqual([]);
+    expect((await orders.list({ q: "PO-2", limit: 20 })).items).toHaveLength(2);
+    expect((await orders.list({ q: "ada@", limit: 20 })).items).toEqual([]);
+    expect((await orders.list({ q: "PO-", limit: 20 })).items).toEqual([]);
   });
 });
 
@@ -243,7 +243,7 @@ describe("the received tab", () => {
     for (let i = 0; i < 16; i++) {
       const priority = i % 3 === 0;
       const { id } = await storeOrder(orders, orderInput(), { status: "received", actor: "store", correlationId: `c${i}`, priority });
-      if (i >= 12 && i < 15) orders.transition(id, { ...staff(`pick-${i}`), to: "picking" });
+      if (i >= 12 && i < 15) await orders.transition(id, { ...staff(`pick-${i}`), to: "picking" });
       else created.push({ id, priority });
     }
     const newestFirst = (ids: string[]) => [...ids].sort().reverse();
@@ -261,26 +261,26 @@ describe("the received tab", () => {
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = orders.list({ status: "received", limit, cursor });
+        const page = await orders.list({ status: "received", limit, cursor });
         seen.push(...page.items.map((order) => order.id));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       expect(seen).toEqual(expected);
     }
-    expect(orders.list({ status: "received", limit: 5 }).items.map((order) => order.priority)).toEqual([true, true, true, true, true]);
+    expect((await orders.list({ status: "received", limit: 5 })).items.map((order) => order.priority)).toEqual([true, true, true, true, true]);
   });
 
   it("keeps every other list newest first, priority or not", async () => {
     const { orders } = await seedQueue();
 
-    const all = orders.list({ limit: 100 }).items.map((order) => order.id);
+    const all = (await orders.list({ limit: 100 })).items.map((order) => order.id);
     expect(all).toEqual([...all].sort().reverse());
-    expect(orders.list({ status: "picking", limit: 100 }).items.map((order) => order.priority)).toEqual([false, false, true]);
+    expect((await orders.list({ status: "picking", limit: 100 })).items.map((order) => order.priority)).toEqual([false, false, true]);
   });
 
   it("reads each page of the queue as one range of the (status, priority, id) index, with no sort", async () => {
     const { orders } = await seedQueue();
-    const cursor = orders.list({ status: "received", limit: 3 }).nextCursor ?? "";
+    const cursor = (await orders.list({ status: "received", limit: 3 })).nextCursor ?? "";
     const sqlite = warehouse?.db.$client;
     if (!sqlite) throw new Error("no database");
 

@@ -7,6 +7,7 @@ import { traceContextJson } from "@fishtag/tracing/spans";
 
 import type { Db } from "../db/client.js";
 import { orderEvents, orderLines, orders, orderStatusCounts } from "../db/schema.js";
+import { promised } from "@fishtag/service-kit/promised";
 import { createStatusOutbox } from "../status-events/status-outbox.repo.js";
 import { createIdempotencyKeys } from "./idempotency.js";
 import { canTransition, ORDER_STATUSES, type OrderStatus } from "./lifecycle.js";
@@ -333,7 +334,7 @@ export function createOrdersRepo(db: Db) {
     return idempotent.answer(order);
   }
 
-  return {
+  return promised({
     findById,
 
     /**
@@ -460,5 +461,5 @@ export function createOrdersRepo(db: Db) {
         : filters;
       return page(where, [desc(orders.id)], limit);
     },
-  };
+  });
 }

@@ -12,23 +12,23 @@ afterAll(() => {
 });
 
 describe("seedOrders", () => {
-  it("writes orders whose counts, trails and ids hold together like real ones", () => {
+  it("writes orders whose counts, trails and ids hold together like real ones", async () => {
     seedOrders(warehouse.db, 1200);
     const repo = createOrdersRepo(warehouse.db);
 
     const grouped = warehouse.db.all<{ status: string; n: number }>(sql`SELECT status, count(*) AS n FROM orders GROUP BY status`);
-    const counts = repo.counts();
+    const counts = await repo.counts();
     expect(grouped.reduce((sum, { n }) => sum + n, 0)).toBe(1200);
     for (const { status, n } of grouped) expect(counts[status as keyof typeof counts]).toBe(n);
 
     // Newest first by id is newest first by creation time.
-    const { items } = repo.list({ limit: 100 });
+    const { items } = await repo.list({ limit: 100 });
     const created = items.map((order) => order.createdAt);
     expect(created).toEqual([...created].sort().reverse());
 
     // Every trail starts with the Store's creation (or rejection) and follows the lifecycle to the status.
     for (const order of items) {
-      const trail = repo.events(order.id);
+      const trail = await repo.events(order.id);
       expect(trail[0]).toMatchObject({ actor: "store", correlationId: order.correlationId, fromStatus: null });
       for (const event of trail.slice(1)) expect(NEXT_STATUSES[event.fromStatus ?? "rejected"]).toContain(event.toStatus);
       expect(trail.at(-1)?.toStatus).toBe(order.status);

@@ -30,12 +30,13 @@ export function accountsHandlers(
   };
   const unknown = (c: Context<AppEnv>, id: string) => jsonError(c, HTTP.NOT_FOUND, "not_found", `No staff account with id ${id}.`);
 
-  const listAccounts: AppRouteHandler<typeof routes.listAccounts> = (c) => c.json({ items: staff.listAccounts().map(toJson) }, HTTP.OK);
+  const listAccounts: AppRouteHandler<typeof routes.listAccounts> = async (c) =>
+    c.json({ items: (await staff.listAccounts()).map(toJson) }, HTTP.OK);
 
   const addAccount: AppRouteHandler<typeof routes.addAccount> = async (c) => {
     const { user: admin } = sessionOf(c);
     const input = c.req.valid("json");
-    if (staff.findUserByEmail(input.email)) {
+    if (await staff.findUserByEmail(input.email)) {
       return jsonError(c, HTTP.CONFLICT, "email_taken", `There is an account for ${input.email} already.`);
     }
     const release = slots.take();
@@ -43,7 +44,7 @@ export function accountsHandlers(
     try {
       const user = await staff.addUser(input);
       logger.info({ staffId: admin.id, accountId: user.id, role: user.role }, "staff account added");
-      const account = staff.findAccount(user.id);
+      const account = await staff.findAccount(user.id);
       if (!account) throw new Error(`staff account ${user.id} is gone right after it was added`);
       return c.json(toJson(account), HTTP.CREATED);
     } finally {
@@ -51,11 +52,11 @@ export function accountsHandlers(
     }
   };
 
-  const changeAccount: AppRouteHandler<typeof routes.changeAccount> = (c) => {
+  const changeAccount: AppRouteHandler<typeof routes.changeAccount> = async (c) => {
     const { user: admin } = sessionOf(c);
     const { id } = c.req.valid("param");
     const change = c.req.valid("json");
-    const result = staff.changeAccount(id, change, admin);
+    const result = await staff.changeAccount(id, change, admin);
     switch (result.kind) {
       case "not_found":
         return unknown(c, id);
@@ -81,11 +82,11 @@ export function accountsHandlers(
     if (id === admin.id) {
       return jsonError(c, HTTP.CONFLICT, "own_account", "Change your own password under “Change password”: it asks for your current one.");
     }
-    if (!staff.findAccount(id)) return unknown(c, id);
+    if (!(await staff.findAccount(id))) return unknown(c, id);
     const release = slots.take();
     if (!release) return busy(c);
     try {
-      const endedSessions = staff.setPasswordHash(id, await hashPassword(c.req.valid("json").password));
+      const endedSessions = await staff.setPasswordHash(id, await hashPassword(c.req.valid("json").password));
       if (endedSessions === undefined) return unknown(c, id);
       logger.info({ staffId: admin.id, accountId: id, endedSessions }, "staff password reset");
       return c.body(null, HTTP.NO_CONTENT);
@@ -106,13 +107,13 @@ export function accountsHandlers(
         logger.warn({ staffId: user.id, limit: turn.limit, retryAfterSeconds: turn.retryAfterSeconds }, "password change throttled");
         return tooManyAttempts(c, turn, "wrong passwords");
       }
-      const account = staff.findUserByEmail(user.email);
+      const account = await staff.findUserByEmail(user.email);
       if (!account || !(await verifyPassword(currentPassword, account.passwordHash))) {
         logger.warn({ staffId: user.id }, "password change refused: wrong current password");
         return jsonError(c, HTTP.UNPROCESSABLE_ENTITY, "wrong_password", "That is not your current password.");
       }
       await turn.succeeded();
-      const endedSessions = staff.setPasswordHash(user.id, await hashPassword(newPassword), getCookie(c, SESSION_COOKIE));
+      const endedSessions = await staff.setPasswordHash(user.id, await hashPassword(newPassword), getCookie(c, SESSION_COOKIE));
       logger.info({ staffId: user.id, accountId: user.id, endedSessions }, "own password changed");
       return c.body(null, HTTP.NO_CONTENT);
     } finally {

@@ -4,7 +4,7 @@ import type { StaffRepo } from "./staff.repo.js";
 
 /** Creates the first admin from the environment, once: an existing account is never overwritten. */
 export async function ensureAdmin(staff: StaffRepo, logger: Logger, admin: { email: string; password: string } | undefined) {
-  if (!admin || staff.findUserByEmail(admin.email)) return;
+  if (!admin || (await staff.findUserByEmail(admin.email))) return;
   const user = await staff.addUser({ email: admin.email, name: "Admin", password: admin.password, role: "admin" });
   logger.info(
     { staffId: user.id, email: user.email },

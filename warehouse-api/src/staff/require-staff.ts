@@ -29,7 +29,7 @@ function sameToken(sent: string, expected: string): boolean {
 export function requireStaff(staff: StaffRepo) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = getCookie(c, SESSION_COOKIE);
-    const session = token ? staff.findSession(token) : undefined;
+    const session = token ? await staff.findSession(token) : undefined;
     if (!session) return jsonError(c, HTTP.UNAUTHORIZED, "unauthenticated", "Sign in to continue.");
     if (!SAFE_METHODS.has(c.req.method) && !sameToken(c.req.header(CSRF_HEADER) ?? "", session.csrfToken)) {
       return jsonError(c, HTTP.FORBIDDEN, "csrf_failed", "This request did not carry the session's CSRF token.");

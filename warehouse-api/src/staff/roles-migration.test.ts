@@ -24,7 +24,7 @@ describe("migrations 0009 and 0010 (staff roles)", () => {
     const staff = createStaffRepo(db);
     await staff.addUser({ email: "new@warehouse.test", name: "New", password: "a password after roles" });
 
-    expect(staff.listAccounts().map(({ email, role, disabled }) => ({ email, role, disabled }))).toEqual([
+    expect((await staff.listAccounts()).map(({ email, role, disabled }) => ({ email, role, disabled }))).toEqual([
       { email: "added@warehouse.test", role: "admin", disabled: false },
       { email: "first@warehouse.test", role: "admin", disabled: false },
       { email: "new@warehouse.test", role: "staff", disabled: false },

@@ -39,7 +39,7 @@ export function sessionHandlers(
         return tooManyAttempts(c, turn, "sign-in attempts");
       }
 
-      const user = staff.findUserByEmail(email);
+      const user = await staff.findUserByEmail(email);
       // Checked against a decoy when the account does not exist, so both failures take as long. A disabled
       // account is refused after its check, with the same answer: sign-in tells nobody which accounts exist,
       // or which passwords were right (OWASP's generic answer).
@@ -50,7 +50,7 @@ export function sessionHandlers(
       }
 
       await turn.succeeded();
-      const session = staff.createSession(user.id, sessionTtlMs);
+      const session = await staff.createSession(user.id, sessionTtlMs);
       setCookie(c, SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: "Strict",
@@ -69,17 +69,17 @@ export function sessionHandlers(
 
   // Anyone may ask: the dashboard asks on every start, and "nobody" is an answer, not an error (a 401 here
   // was a red line in every signed-out browser's console).
-  const current: AppRouteHandler<typeof routes.current> = (c) => {
+  const current: AppRouteHandler<typeof routes.current> = async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    const session = token ? staff.findSession(token) : undefined;
+    const session = token ? await staff.findSession(token) : undefined;
     if (!session) return c.json({ user: null, csrfToken: null }, HTTP.OK);
     return c.json({ user: session.user, csrfToken: session.csrfToken }, HTTP.OK);
   };
 
-  const signOut: AppRouteHandler<typeof routes.signOut> = (c) => {
+  const signOut: AppRouteHandler<typeof routes.signOut> = async (c) => {
     const { user } = sessionOf(c);
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) staff.deleteSession(token);
+    if (token) await staff.deleteSession(token);
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     logger.info({ staffId: user.id }, "staff signed out");
     return c.body(null, HTTP.NO_CONTENT);

@@ -110,8 +110,8 @@ describe("the sign-in throttle", { timeout: 30_000 }, () => {
     const rows = () => warehouse.db.select().from(signInThrottle).all().length;
     expect(rows()).toBe(3);
 
-    expect(sweepSignInThrottle(warehouse.db)).toBe(0);
-    expect(sweepSignInThrottle(warehouse.db, Date.now() + pair.windowSeconds * 1000 + 1000)).toBe(3);
+    expect(await sweepSignInThrottle(warehouse.db)).toBe(0);
+    expect(await sweepSignInThrottle(warehouse.db, Date.now() + pair.windowSeconds * 1000 + 1000)).toBe(3);
     expect(rows()).toBe(0);
   });
 });

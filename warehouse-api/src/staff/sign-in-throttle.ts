@@ -111,6 +111,7 @@ export function createSignInThrottle(db: Db, limits: SignInLimits = SIGN_IN_LIMI
 }
 
 /** Forgets the counters whose window has passed (they would read as zero anyway); returns how many. */
-export function sweepSignInThrottle(db: Db, now = Date.now()): number {
-  return db.delete(signInThrottle).where(lt(signInThrottle.expire, now)).run().changes;
+export async function sweepSignInThrottle(db: Db, now = Date.now()): Promise<number> {
+  const { changes } = await db.delete(signInThrottle).where(lt(signInThrottle.expire, now));
+  return changes;
 }

@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from "uuid";
 
 import type { Db } from "../db/client.js";
 import { staffSessions, staffUsers } from "../db/schema.js";
+import { promised } from "@fishtag/service-kit/promised";
 import { hashPassword } from "./password.js";
 import type { StaffRole } from "./roles.js";
 
@@ -51,7 +52,7 @@ export function createStaffRepo(db: Db) {
       .where(and(eq(staffUsers.role, "admin"), isNull(staffUsers.disabledAt)))
       .get()?.n ?? 0;
 
-  return {
+  return promised({
     async addUser({
       email,
       name,
@@ -143,15 +144,15 @@ export function createStaffRepo(db: Db) {
         .get();
     },
 
-    deleteSession(token: string) {
+    deleteSession(token: string): void {
       db.delete(staffSessions)
         .where(eq(staffSessions.tokenHash, sha256(token)))
         .run();
     },
 
     /** Expired sessions are refused on read; this only keeps the table small. */
-    deleteExpiredSessions() {
+    deleteExpiredSessions(): number {
       return db.delete(staffSessions).where(lt(staffSessions.expiresAt, new Date())).run().changes;
     },
-  };
+  });
 }

@@ -1,7 +1,5 @@
 import type { KeyObject } from "node:crypto";
 
-import { eq, sql } from "drizzle-orm";
-
 import { backoffMs, createOutboxRelay, type Backoff, type DeliveryOutcome } from "@fishtag/relay";
 import { serviceAuthorization } from "@fishtag/service-auth/tokens";
 import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
@@ -10,9 +8,8 @@ import type { Logger } from "@fishtag/tracing/logger";
 import { inSpan, SpanKind, traceHeaders } from "@fishtag/tracing/spans";
 
 import type { Db } from "../db/client.js";
-import { orders } from "../db/schema.js";
 import { fetchErrorCode } from "../lib/fetch-error.js";
-import { createStatusOutbox, type OutboxRow } from "./status-outbox.repo.js";
+import { createStatusOutbox, type DueRow, type OutboxRow } from "./status-outbox.repo.js";
 
 /**
  * The relay: sends each status change queued in the outbox to the Store, at least once, in order per
@@ -68,21 +65,16 @@ export function createStatusRelay(options: StatusRelayOptions) {
   const url = `${options.storeUrl.replace(/\/+$/, "")}${EVENTS_PATH}`;
   // Only where the events go, in log lines and spans: a URL may carry user:password, which has no place in either.
   const { origin, pathname } = new URL(url);
-  const priorityOf = options.db
-    .select({ priority: orders.priority })
-    .from(orders)
-    .where(eq(orders.id, sql.placeholder("id")))
-    .prepare();
 
   /**
    * Each event goes back with the flags of the order it is about (README "Feature flags"), whatever the
    * trace it continues had in its baggage (a staff member's browser decides no flag): the Store records them.
    */
-  function deliver(row: OutboxRow): Promise<DeliveryOutcome> {
-    return runWithFlags(priorityOf.get({ id: row.orderId })?.priority ? ["priority-lane"] : [], () => deliverEvent(row));
+  function deliver(row: DueRow): Promise<DeliveryOutcome> {
+    return runWithFlags(row.priority ? ["priority-lane"] : [], () => deliverEvent(row));
   }
 
-  async function deliverEvent(row: OutboxRow): Promise<DeliveryOutcome> {
+  async function deliverEvent(row: DueRow): Promise<DeliveryOutcome> {
     const attempt = row.attempts + 1;
     const fields = { eventId: row.eventId, orderId: row.orderId, status: row.status, attempt };
     const event: StatusEvent = {
@@ -127,7 +119,7 @@ export function createStatusRelay(options: StatusRelayOptions) {
         // Read to the end (a few bytes): cancelling the body instead closed the connection while the Store
         // was still writing it, and the Store logged a delivery it had answered as aborted.
         await res.text();
-        outbox.delivered(row.id, now());
+        await outbox.delivered(row.id, now());
         logger.info({ ...fields, durationMs: Math.round(performance.now() - started) }, "status event delivered");
         return "delivered";
       }
@@ -148,12 +140,12 @@ export function createStatusRelay(options: StatusRelayOptions) {
     const { statusCode, errorCode, lastError, park } = failure;
     const durationMs = Math.round(performance.now() - started);
     if (park) {
-      outbox.park(row.id, lastError);
+      await outbox.park(row.id, lastError);
       logger.error({ ...fields, statusCode, lastError, durationMs }, "status event parked");
       return "parked";
     }
     const retryInMs = backoffMs(attempt, random, backoff);
-    outbox.retryAt(row.id, now() + retryInMs, lastError);
+    await outbox.retryAt(row.id, now() + retryInMs, lastError);
     logger.warn({ ...fields, statusCode, errorCode, retryInMs, durationMs }, "status event delivery failed, will retry");
     return "retried";
   }

@@ -1,12 +1,16 @@
-import { and, asc, eq, lt, lte, notExists, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, lt, lte, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 
 import type { Backlog } from "@fishtag/relay";
 
 import type { Db } from "../db/client.js";
-import { statusOutbox } from "../db/schema.js";
+import { orders, statusOutbox } from "../db/schema.js";
+import { promised } from "@fishtag/service-kit/promised";
 
 export type OutboxRow = typeof statusOutbox.$inferSelect;
+
+/** A row to deliver, with whether its order is in the priority lane: the event goes back with that flag. */
+export type DueRow = OutboxRow & { priority: boolean };
 
 export type OutboxEntry = Pick<
   OutboxRow,
@@ -39,8 +43,9 @@ export function createStatusOutbox(db: Db) {
   // to tell it, and one bad event must not freeze an order's updates for good.
   const earlier = alias(statusOutbox, "earlier");
   const dueHeads = db
-    .select()
+    .select({ ...getTableColumns(statusOutbox), priority: orders.priority })
     .from(statusOutbox)
+    .innerJoin(orders, eq(orders.id, statusOutbox.orderId))
     .where(
       and(
         eq(statusOutbox.state, "pending"),
@@ -82,39 +87,42 @@ export function createStatusOutbox(db: Db) {
     enqueue(entry: OutboxEntry) {
       insert.run(entry);
     },
-    /** Up to `limit` rows due at `now` (epoch ms), oldest first, at most one per order (see above). */
-    due(now: number, limit: number): OutboxRow[] {
-      return dueHeads.all({ now, limit });
-    },
-    delivered(id: number, at: number) {
-      markDelivered.run({ id, at });
-    },
-    retryAt(id: number, nextAttemptAt: number, lastError: string) {
-      reschedule.run({ id, nextAttemptAt, lastError });
-    },
-    park(id: number, lastError: string) {
-      park.run({ id, lastError });
-    },
-    /** Rows not delivered yet, rows parked for someone to look at, and when the oldest waiting one was written. */
-    backlog(): Backlog {
-      const counts: Backlog = { pending: 0, parked: 0, oldestPendingAt: null };
-      const rows = db
-        .select({ state: statusOutbox.state, count: sql<number>`count(*)` })
-        .from(statusOutbox)
-        .where(sql`${statusOutbox.state} in ('pending', 'parked')`)
-        .groupBy(statusOutbox.state)
-        .all();
-      for (const { state, count } of rows) if (state !== "delivered") counts[state] = count;
-      // A range of the (state, next_attempt_at) index: the few waiting rows, not the delivered history.
-      if (counts.pending > 0) {
-        const oldest = db
-          .select({ at: sql<number>`min(${statusOutbox.at})` })
+    // What the relay reads and records, outside any change's transaction.
+    ...promised({
+      /** Up to `limit` rows due at `now` (epoch ms), oldest first, at most one per order (see above). */
+      due(now: number, limit: number): DueRow[] {
+        return dueHeads.all({ now, limit });
+      },
+      delivered(id: number, at: number): void {
+        markDelivered.run({ id, at });
+      },
+      retryAt(id: number, nextAttemptAt: number, lastError: string): void {
+        reschedule.run({ id, nextAttemptAt, lastError });
+      },
+      park(id: number, lastError: string): void {
+        park.run({ id, lastError });
+      },
+      /** Rows not delivered yet, rows parked for someone to look at, and when the oldest waiting one was written. */
+      backlog(): Backlog {
+        const counts: Backlog = { pending: 0, parked: 0, oldestPendingAt: null };
+        const rows = db
+          .select({ state: statusOutbox.state, count: sql<number>`count(*)` })
           .from(statusOutbox)
-          .where(eq(statusOutbox.state, "pending"))
-          .get();
-        counts.oldestPendingAt = oldest?.at ?? null;
-      }
-      return counts;
-    },
+          .where(sql`${statusOutbox.state} in ('pending', 'parked')`)
+          .groupBy(statusOutbox.state)
+          .all();
+        for (const { state, count } of rows) if (state !== "delivered") counts[state] = count;
+        // A range of the (state, next_attempt_at) index: the few waiting rows, not the delivered history.
+        if (counts.pending > 0) {
+          const oldest = db
+            .select({ at: sql<number>`min(${statusOutbox.at})` })
+            .from(statusOutbox)
+            .where(eq(statusOutbox.state, "pending"))
+            .get();
+          counts.oldestPendingAt = oldest?.at ?? null;
+        }
+        return counts;
+      },
+    }),
   };
 }
