@@ -40,7 +40,16 @@ export default tseslint.config(
   },
   {
     // The env modules are the one place configuration is read; next's runtime marker is not configuration.
-    files: ["**/src/env.ts", "**/src/instrumentation.ts", "e2e/**", "tools/**", "**/bench/**"],
+    // A test harness reads how the run was set up (which database to test on), not the service's configuration.
+    files: [
+      "**/src/env.ts",
+      "**/src/instrumentation.ts",
+      "**/src/testing.ts",
+      "**/src/test/postgres-setup.ts",
+      "e2e/**",
+      "tools/**",
+      "**/bench/**",
+    ],
     rules: { "no-restricted-properties": "off" },
   },
   {

@@ -22,7 +22,7 @@ function urlOf(address: AddressInfo | string | null): string {
 
 /** The real warehouse app on a free port with its own database: the other side of the contract. */
 export async function startWarehouse(): Promise<RunningServer & { staffHeaders: TestWarehouse["staffHeaders"]; warehouse: TestWarehouse }> {
-  const warehouse = createTestWarehouse();
+  const warehouse = await createTestWarehouse();
   const server = serve({ fetch: warehouse.app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", resolve));
   return {
@@ -33,8 +33,7 @@ export async function startWarehouse(): Promise<RunningServer & { staffHeaders: 
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
-          warehouse.close();
-          resolve();
+          resolve(warehouse.close());
         });
       }),
   };
@@ -90,5 +89,5 @@ export function statusRelay(
   logger: Logger,
   signingKey = TEST_SERVICE_KEYS.warehouse.signingKey,
 ) {
-  return createStatusRelay({ db: warehouse.warehouse.db, logger, storeUrl, signingKey });
+  return createStatusRelay({ db: warehouse.warehouse.database, logger, storeUrl, signingKey });
 }

@@ -15,7 +15,7 @@ import { limitHeapGrowth } from "@fishtag/service-kit/heap";
 import { createLogger } from "@fishtag/tracing/logger";
 
 import { createApp } from "../src/app.js";
-import { openDatabase } from "../src/db/client.js";
+import { openSqliteDatabase } from "../src/db/client.js";
 import { seedOrders } from "../src/orders/seed.js";
 import { createStaffRepo } from "../src/staff/staff.repo.js";
 import { answerRounds, countLines, rssKb, sendToParent } from "./child-process.js";
@@ -30,7 +30,7 @@ function seed(dbPath: string, countArg: string, seedArg: string) {
   const count = Number(countArg);
   const seedValue = Number(seedArg);
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seedValue)) usage();
-  const db = openDatabase(dbPath);
+  const db = openSqliteDatabase(dbPath);
   seedOrders(db, count, seedValue);
   // What src/cli/seed.ts does after seeding: it may leave planner statistics behind, and the plans the
   // benchmark measures should be the ones a seeded demo database gets.
@@ -49,12 +49,12 @@ async function serveApp(dbPath: string, dir: string) {
   limitHeapGrowth();
   const logFile = join(dir, "app.log");
   const logger = createLogger({ service: "warehouse-api", level: "info", file: logFile, stdout: false });
-  const db = openDatabase(dbPath);
-  const staff = createStaffRepo(db);
+  const db = openSqliteDatabase(dbPath);
+  const staff = createStaffRepo({ dialect: "sqlite", db });
   // A kept database (--keep-db) already has the account from an earlier run.
-  if (!await staff.findUserByEmail(LIST_BENCH_STAFF.email)) await staff.addUser(LIST_BENCH_STAFF);
+  if (!(await staff.findUserByEmail(LIST_BENCH_STAFF.email))) await staff.addUser(LIST_BENCH_STAFF);
   // The list bench reads with a staff session only: no service calls, so no Store key.
-  const app = createApp({ db, logger, rejectPrefix: "F", storePublicKey: undefined });
+  const app = createApp({ db: { dialect: "sqlite", db }, logger, rejectPrefix: "F", storePublicKey: undefined });
 
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, ({ port }) => {
     send({ type: "ready", port, rssKb: rssKb() });

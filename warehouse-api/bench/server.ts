@@ -24,7 +24,7 @@ import { createLogger, type Logger } from "@fishtag/tracing/logger";
 import { startTracing } from "@fishtag/tracing/otel";
 
 import { createApp } from "../src/app.js";
-import { openDatabase, type Db } from "../src/db/client.js";
+import { openSqliteDatabase, type Db } from "../src/db/client.js";
 import type { CreateOrderInput, Order } from "../src/orders/orders.schemas.js";
 import { answerRounds, countLines, rssKb, sendToParent } from "./child-process.js";
 import { rawTokenValid, SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
@@ -49,7 +49,7 @@ if (kind === "traced") startTracing({ serviceName: "warehouse-api", endpoint: ot
 
 /** The warehouse's database in this server's folder (with orders in it already for --prefill: create-order.ts). */
 function openBenchDatabase(file: string): Db {
-  return openDatabase(join(dir, file));
+  return openSqliteDatabase(join(dir, file));
 }
 
 const send = (message: ChildMessage, then?: () => void) => {
@@ -63,7 +63,7 @@ function startApp(): Running {
   const logger = createLogger({ service: "warehouse-api", level: kind === "quiet" ? "silent" : "info", file: logFile, stdout: false });
   const db = openBenchDatabase("app.db");
   // "F" is the production default, and the benchmark's reference does not start with it: every order is received.
-  const app = createApp({ db, logger, rejectPrefix: "F", storePublicKey });
+  const app = createApp({ db: { dialect: "sqlite", db }, logger, rejectPrefix: "F", storePublicKey });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, listening) as Server;
   return { server, db, logger, logFile };
 }
@@ -190,7 +190,7 @@ function startRaw(): Running {
 }
 
 function startFloor(): Running {
-  const db = openDatabase(join(dir, "floor.db"));
+  const db = openSqliteDatabase(join(dir, "floor.db"));
   const sqlite = db.$client;
   sqlite.exec("CREATE TABLE floor_orders (id TEXT PRIMARY KEY, store_order_id TEXT NOT NULL, body TEXT NOT NULL) STRICT");
   const insert = sqlite.prepare("INSERT INTO floor_orders (id, store_order_id, body) VALUES (?, ?, ?)");

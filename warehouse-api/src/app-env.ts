@@ -5,14 +5,15 @@ import type { HttpBindings } from "@hono/node-server";
 import type { TrustedProxies } from "@fishtag/service-kit/client-address";
 import type { Logger } from "@fishtag/tracing/logger";
 
-import type { Db } from "./db/client.js";
+import type { Database } from "./db/client.js";
 import type { PasswordCheckBudget } from "./staff/password.js";
 import type { Session } from "./staff/staff.repo.js";
 import type { TracesSource } from "./traces/receiver.js";
 
 /** What the app is built from: everything with a side effect is passed in, so tests can pass their own. */
 export type AppDeps = {
-  db: Db;
+  /** The warehouse's own database, SQLite or Postgres (db/client.ts). */
+  db: Database;
   logger: Logger;
   /** The Store's public key: service calls (order creation) must carry a token it signed. None: all refused. */
   storePublicKey: KeyObject | undefined;

@@ -15,14 +15,14 @@ function logLines(w: TestWarehouse) {
 
 describe("correlation IDs", () => {
   it("mints an ID when the caller sends none and returns it", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     const res = await warehouse.app.request("/healthz");
 
     expect(res.headers.get("x-correlation-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("replaces a hostile ID and logs only its length, never its content", async () => {
-    warehouse = createTestWarehouse({ logFile: true });
+    warehouse = await createTestWarehouse({ logFile: true });
     const hostile = 'evil\u001b[31m"}injected'.padEnd(300, "x");
     const res = await warehouse.app.request("/healthz", { headers: { "x-correlation-id": hostile } });
 
@@ -41,7 +41,7 @@ describe("correlation IDs", () => {
   });
 
   it("writes service and correlation ID on every line of a request, including one access line", async () => {
-    warehouse = createTestWarehouse({ logFile: true });
+    warehouse = await createTestWarehouse({ logFile: true });
     await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { "x-correlation-id": "trace-me" }));
 
     const lines = logLines(warehouse);
@@ -53,7 +53,7 @@ describe("correlation IDs", () => {
 
 describe("errors", () => {
   it("logs a hostile path still percent-encoded, never with raw control characters", async () => {
-    warehouse = createTestWarehouse({ logFile: true });
+    warehouse = await createTestWarehouse({ logFile: true });
     const res = await warehouse.app.request("/%1b%5b31m%0d%0afake", { headers: { "x-correlation-id": "odd-path" } });
 
     expect(res.status).toBe(404);
@@ -63,7 +63,7 @@ describe("errors", () => {
   });
 
   it("answers an unknown route with 404 in the error shape", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     const res = await warehouse.app.request("/nope", { headers: { "x-correlation-id": "lost" } });
 
     expect(res.status).toBe(404);
@@ -71,7 +71,7 @@ describe("errors", () => {
   });
 
   it("logs a body the client broke off (a malformed chunk) as the client's error: one warning and a 400 access line", async () => {
-    const w = (warehouse = createTestWarehouse({ logFile: true }));
+    const w = (warehouse = await createTestWarehouse({ logFile: true }));
     const server = await serveOnLoopback(w.app);
     try {
       const answer = await sendRaw(
@@ -95,7 +95,7 @@ describe("errors", () => {
   });
 
   it("turns an unexpected failure into a 500 without a stack trace", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     warehouse.db.$client.exec("DROP TABLE order_lines");
     const res = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { "x-correlation-id": "boom" }));
 
@@ -106,7 +106,7 @@ describe("errors", () => {
 
 describe("health", () => {
   it("/readyz (and /healthz) is 200 while the database answers and 503 when it does not; /livez stays 200", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     for (const path of ["/livez", "/readyz", "/healthz"]) expect((await warehouse.app.request(path)).status).toBe(200);
 
     warehouse.db.$client.close();
@@ -120,7 +120,7 @@ describe("health", () => {
 
   it("/readyz is 503 while the status-event relay is configured but not running, and when migrations are missing", async () => {
     let running = false;
-    warehouse = createTestWarehouse({ relayRunning: () => running });
+    warehouse = await createTestWarehouse({ relayRunning: () => running });
     const notRunning = await warehouse.app.request("/readyz");
     expect(notRunning.status).toBe(503);
     expect(await notRunning.json()).toMatchObject({ message: "The status-event relay is not running." });
@@ -136,7 +136,7 @@ describe("health", () => {
 
 describe("GET /openapi.json", () => {
   it("documents the order routes", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     const doc = (await (await warehouse.app.request("/openapi.json")).json()) as { paths: Record<string, unknown> };
 
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/orders", "/api/orders/{id}", "/healthz"]));

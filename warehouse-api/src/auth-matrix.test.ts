@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonRequest, orderInput, orderRequest } from "./test/fixtures.js";
 import { createTestWarehouse, storeAuthorization, TEST_STAFF } from "./testing.js";
 
-const warehouse = createTestWarehouse();
+const warehouse = await createTestWarehouse();
 beforeAll(async () => {
   await warehouse.staffHeaders(); // creates TEST_STAFF, whom the sign-in rows sign in as
 });
-afterAll(() => {
-  warehouse.close();
+afterAll(async () => {
+  await warehouse.close();
 });
 
 const CALLERS = ["nobody", "store", "staff", "admin"] as const;

@@ -11,10 +11,16 @@ const dir = mkdtempSync(join(tmpdir(), "dashboard-"));
 mkdirSync(join(dir, "assets"));
 writeFileSync(join(dir, "index.html"), "<!doctype html><title>fishtag warehouse</title>");
 writeFileSync(join(dir, "assets", "main-abc123.js"), "console.log('dashboard')");
-const warehouse = createTestWarehouse();
-const app = createApp({ db: warehouse.db, logger: warehouse.logger, rejectPrefix: "F", storePublicKey: undefined, dashboardDir: dir });
-afterAll(() => {
-  warehouse.close();
+const warehouse = await createTestWarehouse();
+const app = createApp({
+  db: warehouse.database,
+  logger: warehouse.logger,
+  rejectPrefix: "F",
+  storePublicKey: undefined,
+  dashboardDir: dir,
+});
+afterAll(async () => {
+  await warehouse.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -13,6 +13,10 @@ export const EnvSchema = z
     // Prometheus metrics (GET /metrics) on a listener of their own; 0 picks a free port.
     WAREHOUSE_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
     WAREHOUSE_DB_PATH: z.string().min(1).default("./data/warehouse.db"),
+    // A postgres:// URL puts the warehouse on Postgres (its own database: the store has another); unset,
+    // it keeps SQLite at WAREHOUSE_DB_PATH. The pool holds WAREHOUSE_DB_POOL_SIZE connections per process.
+    WAREHOUSE_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: "must be a postgres:// URL" }).optional(),
+    WAREHOUSE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     // Orders whose reference starts with this (case-insensitive) are rejected: the seed's failure switch.
     // Empty disables it.
     WAREHOUSE_REJECT_PREFIX: z.string().max(16).regex(/^\S*$/, "must not contain spaces").default("F"),

@@ -60,7 +60,7 @@ let sentCount = 0;
 beforeAll(async () => {
   // With a provider registered, as in production: the trace headers are parsed, not ignored.
   startTracing({ serviceName: "warehouse-api", exporter: new InMemorySpanExporter() });
-  warehouse = createTestWarehouse({ logFile: true });
+  warehouse = await createTestWarehouse({ logFile: true });
   staff = await warehouse.staffHeaders();
   for (const reference of ["PO-1", "PO-2", "F-rejected"]) {
     await warehouse.app.request("/api/orders", await orderRequest(orderInput({ reference })));
@@ -69,9 +69,9 @@ beforeAll(async () => {
   orderIds = ((await list.json()) as { items: { id: string }[] }).items.map((order) => order.id);
 });
 
-afterAll(() => {
+afterAll(async () => {
   console.log(`warehouse fuzz: ${sentCount} generated requests (planned ${TOTAL_RUNS})`);
-  warehouse.close();
+  await warehouse.close();
 });
 
 /** Sends one generated request and checks the response; remembers hostile IDs for the log check. */
@@ -226,7 +226,7 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
   });
 
   it(`/api/session: sign in, read, sign out (${RUNS.session} requests)`, async () => {
-    const staffRepo = createStaffRepo(warehouse.db);
+    const staffRepo = createStaffRepo(warehouse.database);
     const userId = (await staffRepo.findUserByEmail(TEST_STAFF.email))?.id ?? "";
     const signIn = fc.record({
       method: fc.constant("POST"),
@@ -282,7 +282,11 @@ describe("fuzz: the warehouse never answers 5xx and always in its error shape", 
     // An account of its own to change: the one the other properties sign in with stays as it is.
     const admin = await warehouse.adminHeaders();
     const target = (
-      await createStaffRepo(warehouse.db).addUser({ email: "fuzzed@warehouse.test", name: "Fuzzed", password: "fuzzed account password" })
+      await createStaffRepo(warehouse.database).addUser({
+        email: "fuzzed@warehouse.test",
+        name: "Fuzzed",
+        password: "fuzzed account password",
+      })
     ).id;
     const role = fc.oneof(fc.constantFrom("admin", "staff"), junk);
     const password = fc.oneof(junk, fc.constantFrom("a long enough password", " ".repeat(12), "x".repeat(201)));

@@ -12,9 +12,9 @@ import { startMetrics } from "@fishtag/tracing/metrics";
 import { startTracing } from "@fishtag/tracing/otel";
 
 import { createApp } from "./app.js";
-import { openDatabase } from "./db/client.js";
+import { closeDatabase, openDatabase } from "./db/client.js";
 import { loadEnv } from "./env.js";
-import { createIdempotencyKeys } from "./orders/idempotency.js";
+import { deleteExpiredIdempotencyKeys } from "./orders/idempotency.js";
 import { ensureAdmin } from "./staff/admin.js";
 import { sweepSignInThrottle } from "./staff/sign-in-throttle.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
@@ -40,7 +40,12 @@ const logger = createLogger({
   pretty: env.NODE_ENV === "development",
 });
 
-const db = openDatabase(env.WAREHOUSE_DB_PATH);
+const db = await openDatabase(env.WAREHOUSE_DATABASE_URL ?? env.WAREHOUSE_DB_PATH, {
+  poolSize: env.WAREHOUSE_DB_POOL_SIZE,
+  onPoolError: (error) => {
+    logger.warn({ err: error }, "a database connection was dropped; the pool opens another");
+  },
+});
 const staff = createStaffRepo(db);
 await ensureAdmin(
   staff,
@@ -49,14 +54,13 @@ await ensureAdmin(
     ? { email: env.WAREHOUSE_ADMIN_EMAIL, password: env.WAREHOUSE_ADMIN_PASSWORD }
     : undefined,
 );
-const idempotencyKeys = createIdempotencyKeys(db);
 // Expired sessions are already refused when read, a sign-in counter reads as zero once its window has
 // passed, and Idempotency-Keys are kept for their TTL (orders/idempotency.ts says how long, and why): the
 // hourly sweep keeps the three tables from growing.
 const sweep = async () => {
   await staff.deleteExpiredSessions();
   await sweepSignInThrottle(db);
-  const forgotten = await idempotencyKeys.deleteExpired();
+  const forgotten = await deleteExpiredIdempotencyKeys(db);
   if (forgotten > 0) logger.info({ forgotten }, "expired idempotency keys swept");
 };
 // A failed sweep is tried again at the next hour: nothing depends on it but the tables' size.
@@ -100,7 +104,7 @@ const listener = getRequestListener(app.fetch);
 const server = createServer((incoming, outgoing) => void listener(incoming, outgoing));
 server.listen(env.WAREHOUSE_PORT, () => {
   logger.info(
-    { port: env.WAREHOUSE_PORT, dbPath: env.WAREHOUSE_DB_PATH },
+    { port: env.WAREHOUSE_PORT, database: env.WAREHOUSE_DATABASE_URL ? "postgres" : env.WAREHOUSE_DB_PATH },
     `warehouse-api listening on http://localhost:${env.WAREHOUSE_PORT}`,
   );
   if (metrics.url) logger.info({ url: metrics.url }, "metrics served");
@@ -116,7 +120,7 @@ drainOnSignals(server, {
     return relay?.stop();
   },
   release: async () => {
-    db.$client.close();
+    await closeDatabase(db);
     // The spans of the last requests, sent before the process ends.
     await Promise.all([tracing.shutdown(), metrics.shutdown()]);
   },

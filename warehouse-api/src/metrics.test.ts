@@ -10,10 +10,10 @@ let warehouse: TestWarehouse;
 beforeAll(async () => {
   // As index.ts does it: metrics first, then the app, whose HTTP instrumentation takes the provider.
   served = await startMetrics({ serviceName: "warehouse-api", port: 0, host: "127.0.0.1" });
-  warehouse = createTestWarehouse();
+  warehouse = await createTestWarehouse();
 });
 afterAll(async () => {
-  warehouse.close();
+  await warehouse.close();
   await served.shutdown();
 });
 

@@ -3,13 +3,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { getTableName, is } from "drizzle-orm";
+import { PgTable } from "drizzle-orm/pg-core";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+
 import { testKeyPair } from "@fishtag/service-auth/testing";
 import { serviceAuthorization, type TokenTarget } from "@fishtag/service-auth/tokens";
 import type { TrustedProxies } from "@fishtag/service-kit/client-address";
+import { createDatabase } from "@fishtag/service-kit/testing/postgres-cluster";
 import { createLogger, type Logger } from "@fishtag/tracing/logger";
 
 import { createApp, type App } from "./app.js";
-import { openDatabase, type Db } from "./db/client.js";
+import { closeDatabase, openDatabase, type Database, type Db } from "./db/client.js";
+import * as postgresSchema from "./db/schema.postgres.js";
 import type { PasswordCheckBudget } from "./staff/password.js";
 import { createStaffRepo } from "./staff/staff.repo.js";
 import type { TracesSource } from "./traces/receiver.js";
@@ -50,7 +56,17 @@ export type StaffHeaders = { cookie: string; "x-csrf-token": string };
 
 export type TestWarehouse = {
   app: App;
+  /** Its database, in the dialect the run is testing (TEST_POSTGRES_URL_VARIABLE says how it is chosen). */
+  database: Database;
+  /** The SQLite database itself, for a test that reads or breaks it directly; throws on a Postgres run. */
   db: Db;
+  /**
+   * Every row of a table, read in the run's dialect: the test names SQLite's table, and Postgres's of the
+   * same name has the same row type (db/schema.types.test.ts).
+   */
+  rows: <T extends SQLiteTable>(table: T) => Promise<T["$inferSelect"][]>;
+  /** Runs one statement both dialects read, with `?` for each of `params`. */
+  execute: (statement: string, ...params: unknown[]) => Promise<void>;
   logger: Logger;
   /** The JSON log lines, when the warehouse was made with `logFile: true`. */
   logFile: string | undefined;
@@ -63,14 +79,24 @@ export type TestWarehouse = {
   adminHeaders: () => Promise<StaffHeaders>;
   /** Signs in (creating the account once, as given) and returns the headers of its session. */
   signIn: (account: { email: string; name: string; password: string; role?: "admin" | "staff" }) => Promise<StaffHeaders>;
-  close: () => void;
+  close: () => Promise<void>;
 };
 
 /**
- * A warehouse app on its own freshly migrated database in a temporary folder: for this package's
- * route tests and for the Store's contract tests, which run its client against the real thing.
+ * Set (to a throwaway cluster's URL, by the test run's setup) to run the test warehouses on Postgres: each
+ * gets a database of its own in that cluster. Unset, each gets a SQLite file in a temporary folder.
  */
-export function createTestWarehouse(
+export const TEST_POSTGRES_URL_VARIABLE = "FISHTAG_TEST_POSTGRES_URL";
+
+/** The dialect this test run's warehouses use. */
+export const testDialect = (): Database["dialect"] => (process.env[TEST_POSTGRES_URL_VARIABLE] ? "postgres" : "sqlite");
+
+/**
+ * A warehouse app on its own freshly migrated database (a SQLite file in a temporary folder, or a Postgres
+ * database of its own): for this package's route tests and for the Store's contract tests, which run its
+ * client against the real thing.
+ */
+export async function createTestWarehouse(
   options: {
     rejectPrefix?: string;
     logFile?: boolean;
@@ -80,9 +106,10 @@ export function createTestWarehouse(
     relayRunning?: () => boolean;
     traces?: TracesSource;
   } = {},
-): TestWarehouse {
+): Promise<TestWarehouse> {
   const dir = mkdtempSync(join(tmpdir(), "warehouse-test-"));
-  const db = openDatabase(join(dir, "warehouse.db"));
+  const cluster = process.env[TEST_POSTGRES_URL_VARIABLE];
+  const db = await openDatabase(cluster ? await createDatabase(cluster) : join(dir, "warehouse.db"));
   const logFile = options.logFile ? join(dir, "warehouse.log") : undefined;
   const logger = createLogger({ service: "warehouse-api", level: logFile ? "info" : "silent", file: logFile, stdout: false });
   const app = createApp({
@@ -98,7 +125,7 @@ export function createTestWarehouse(
   });
   const staff = createStaffRepo(db);
   const signIn: TestWarehouse["signIn"] = async (account) => {
-    if (!await staff.findUserByEmail(account.email)) await staff.addUser(account);
+    if (!(await staff.findUserByEmail(account.email))) await staff.addUser(account);
     const res = await app.request("/api/session", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -111,14 +138,36 @@ export function createTestWarehouse(
   };
   return {
     app,
-    db,
+    database: db,
+    get db() {
+      if (db.dialect !== "sqlite") throw new Error("this test reads SQLite directly: it runs on the SQLite run only");
+      return db.db;
+    },
+    rows: async <T extends SQLiteTable>(table: T): Promise<T["$inferSelect"][]> => {
+      if (db.dialect === "sqlite") return db.db.select().from(table).all();
+      const twin = Object.values(postgresSchema).find(
+        (candidate) => is(candidate, PgTable) && getTableName(candidate) === getTableName(table),
+      );
+      if (!twin || !is(twin, PgTable)) throw new Error(`no Postgres table ${getTableName(table)}`);
+      return await db.db.select().from(twin);
+    },
+    execute: async (statement, ...params) => {
+      if (db.dialect === "sqlite") db.db.$client.prepare(statement).run(...params);
+      else {
+        let n = 0;
+        await db.db.$client.query(
+          statement.replace(/\?/g, () => `$${String(++n)}`),
+          params,
+        );
+      }
+    },
     logger,
     logFile,
     signIn,
     staffHeaders: () => signIn(TEST_STAFF),
     adminHeaders: () => signIn(TEST_ADMIN),
-    close: () => {
-      if (db.$client.open) db.$client.close();
+    close: async () => {
+      await closeDatabase(db);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -10,12 +10,12 @@ import { createTestWarehouse, type TestWarehouse } from "./testing.js";
 
 const exporter = new InMemorySpanExporter();
 let warehouse: TestWarehouse;
-beforeAll(() => {
+beforeAll(async () => {
   startTracing({ serviceName: "warehouse-api", exporter });
-  warehouse = createTestWarehouse();
+  warehouse = await createTestWarehouse();
 });
-afterAll(() => {
-  warehouse.close();
+afterAll(async () => {
+  await warehouse.close();
 });
 beforeEach(() => {
   exporter.reset();

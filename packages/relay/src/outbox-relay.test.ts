@@ -14,17 +14,20 @@ type Row = { id: number; key: string; correlationId: string; state: "pending" | 
  */
 function memoryOutbox(rows: Row[]) {
   return {
-    due: async (_now: number, limit: number) =>
-      rows
-        .filter(
-          (row) =>
-            row.state === "pending" && !rows.some((other) => other.key === row.key && other.state === "pending" && other.id < row.id),
-        )
-        .slice(0, limit),
-    backlog: async () => ({
-      pending: rows.filter((row) => row.state === "pending").length,
-      parked: rows.filter((row) => row.state === "parked").length,
-    }),
+    due: (_now: number, limit: number) =>
+      Promise.resolve(
+        rows
+          .filter(
+            (row) =>
+              row.state === "pending" && !rows.some((other) => other.key === row.key && other.state === "pending" && other.id < row.id),
+          )
+          .slice(0, limit),
+      ),
+    backlog: () =>
+      Promise.resolve({
+        pending: rows.filter((row) => row.state === "pending").length,
+        parked: rows.filter((row) => row.state === "parked").length,
+      }),
   };
 }
 

@@ -20,7 +20,7 @@ function relayOver(rows: Row[], deliver: (row: Row) => Promise<DeliveryOutcome>)
   return createOutboxRelay({
     name: "test outbox",
     table: "test_outbox",
-    outbox: { due: async () => rows.filter((row) => !row.delivered), backlog: async () => ({ pending: 0, parked: 0 }) },
+    outbox: { due: () => Promise.resolve(rows.filter((row) => !row.delivered)), backlog: () => Promise.resolve({ pending: 0, parked: 0 }) },
     logger,
     deliver,
   });

@@ -43,11 +43,14 @@ type Job = {
 };
 const dbSpanName = (what: WriteName) => `${what.operation} ${what.collection}`;
 
+/** OpenTelemetry's names for the two engines. */
+export type DbSystem = "sqlite" | "postgresql";
+
 // OpenTelemetry's database conventions: the system, the operation and the table; never the values.
-const dbSpanOptions = (what: WriteName, batchSize?: number) => ({
+const dbSpanOptions = (what: WriteName, batchSize?: number, system: DbSystem = "sqlite") => ({
   kind: SpanKind.CLIENT,
   attributes: {
-    "db.system.name": "sqlite",
+    "db.system.name": system,
     "db.operation.name": what.operation,
     "db.collection.name": what.collection,
     ...(batchSize === undefined ? {} : { "db.transaction.batch_size": batchSize }),
@@ -72,8 +75,8 @@ const transactionMetrics = lazyInstruments((meter) => ({
   }),
 }));
 
-function recordDuration(kind: "grouped" | "single", startedAt: number): void {
-  transactionMetrics().duration.record((performance.now() - startedAt) / 1000, { "db.system.name": "sqlite", "db.transaction.kind": kind });
+function recordDuration(kind: "grouped" | "single", startedAt: number, system: DbSystem = "sqlite"): void {
+  transactionMetrics().duration.record((performance.now() - startedAt) / 1000, { "db.system.name": system, "db.transaction.kind": kind });
 }
 
 /** A transaction of its own (not grouped) in a span of the same shape. */
@@ -87,6 +90,25 @@ export function inTransactionSpan<T>(what: WriteName, transaction: () => T): T {
       throw error;
     } finally {
       recordDuration("single", startedAt);
+      span.end();
+    }
+  });
+}
+
+/**
+ * The same for a transaction that answers later (Postgres's, over a socket): the span and the duration
+ * end when it has committed or failed, not when it was sent.
+ */
+export async function inTransactionSpanAsync<T>(what: WriteName, system: DbSystem, transaction: () => Promise<T>): Promise<T> {
+  return trace.getTracer("fishtag").startActiveSpan(dbSpanName(what), dbSpanOptions(what, undefined, system), async (span) => {
+    const startedAt = performance.now();
+    try {
+      return await transaction();
+    } catch (error) {
+      recordFailure(span, error);
+      throw error;
+    } finally {
+      recordDuration("single", startedAt, system);
       span.end();
     }
   });

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 
 import { z } from "zod";
 
-import { openDatabase } from "../db/client.js";
+import { closeDatabase, openDatabase } from "../db/client.js";
 import { loadEnv } from "../env.js";
 import { STAFF_ROLES } from "../staff/roles.js";
 import { createStaffRepo } from "../staff/staff.repo.js";
@@ -33,10 +33,15 @@ if (!parsed.success) {
 }
 
 const env = loadEnv();
-const staff = createStaffRepo(openDatabase(env.WAREHOUSE_DB_PATH));
+const where = env.WAREHOUSE_DATABASE_URL ?? env.WAREHOUSE_DB_PATH;
+const database = await openDatabase(where);
+const staff = createStaffRepo(database);
 if (await staff.findUserByEmail(parsed.data.email)) {
   console.error(`A staff account for ${parsed.data.email} exists already.`);
   process.exit(1);
 }
 const user = await staff.addUser(parsed.data);
-console.log(`Added ${user.name} <${user.email}> (${user.role}) to ${env.WAREHOUSE_DB_PATH}.`);
+await closeDatabase(database);
+console.log(
+  `Added ${user.name} <${user.email}> (${user.role}) to ${env.WAREHOUSE_DATABASE_URL ? "the Postgres database" : env.WAREHOUSE_DB_PATH}.`,
+);

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 
-import { openDatabase } from "../db/client.js";
+import { openSqliteDatabase } from "../db/client.js";
 import { loadEnv } from "../env.js";
 import { seedOrders } from "../orders/seed.js";
 
@@ -16,7 +16,12 @@ if (!Number.isInteger(count) || count < 1 || count > 10_000_000) {
   process.exit(2);
 }
 const env = loadEnv();
-const db = openDatabase(env.WAREHOUSE_DB_PATH);
+if (env.WAREHOUSE_DATABASE_URL) {
+  // The seed writes through SQLite's synchronous driver, fast enough for ten million orders; Postgres's would need its own.
+  console.error("npm run seed fills the SQLite database (WAREHOUSE_DB_PATH); unset WAREHOUSE_DATABASE_URL to use it.");
+  process.exit(2);
+}
+const db = openSqliteDatabase(env.WAREHOUSE_DB_PATH);
 const started = performance.now();
 seedOrders(db, count, Number(values.seed));
 db.$client.pragma("optimize");

@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { createTestWarehouse } from "../testing.js";
 
-const warehouse = createTestWarehouse();
-afterAll(() => {
-  warehouse.close();
+const warehouse = await createTestWarehouse();
+afterAll(async () => {
+  await warehouse.close();
 });
 
 describe("the API reference at /docs", () => {

@@ -1,9 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 
-import { databaseReadiness } from "@fishtag/service-kit/sqlite";
-
 import type { AppDeps, AppEnv } from "../app-env.js";
-import { MIGRATIONS_FOLDER } from "../db/client.js";
+import { readiness } from "../db/client.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import { errorContent, jsonContent, type AppRouteHandler } from "../lib/openapi.js";
@@ -28,20 +26,16 @@ const readyz = up(
 const healthz = up("The same check as /readyz, under its older name", "/healthz");
 
 export function healthRoutes({ db, logger, relayRunning }: AppDeps) {
-  const database = databaseReadiness(
-    () => db.$client,
-    MIGRATIONS_FOLDER,
-    (error) => {
-      logger.error({ err: error }, "readiness: the database did not answer");
-    },
-  );
+  const database = readiness(db, (error) => {
+    logger.error({ err: error }, "readiness: the database did not answer");
+  });
   /** Why the warehouse should not get traffic now, or undefined when it should. */
-  function notReady(): string | undefined {
-    return database() ?? (relayRunning && !relayRunning() ? "The status-event relay is not running." : undefined);
+  async function notReady(): Promise<string | undefined> {
+    return (await database()) ?? (relayRunning && !relayRunning() ? "The status-event relay is not running." : undefined);
   }
 
-  const ready: AppRouteHandler<typeof readyz> = (c) => {
-    const reason = notReady();
+  const ready: AppRouteHandler<typeof readyz> = async (c) => {
+    const reason = await notReady();
     return reason ? jsonError(c, HTTP.SERVICE_UNAVAILABLE, "unavailable", reason) : c.json({ status: "ok" as const }, HTTP.OK);
   };
 

@@ -8,11 +8,11 @@ import { orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
 import { createTestWarehouse, storeAuthorization, TEST_SERVICE_KEYS, type TestWarehouse } from "../testing.js";
 
 let warehouse: TestWarehouse;
-beforeAll(() => {
-  warehouse = createTestWarehouse({ logFile: true });
+beforeAll(async () => {
+  warehouse = await createTestWarehouse({ logFile: true });
 });
-afterAll(() => {
-  warehouse.close();
+afterAll(async () => {
+  await warehouse.close();
 });
 
 const logLines = () => readLogLines(readFileSync(warehouse.logFile ?? "", "utf8"));
@@ -85,7 +85,7 @@ describe("service authentication on POST /api/orders", () => {
   });
 
   it("refuses every call when the store's public key is not configured", async () => {
-    const unconfigured = createTestWarehouse({ logFile: true, storePublicKey: undefined });
+    const unconfigured = await createTestWarehouse({ logFile: true, storePublicKey: undefined });
     try {
       const res = await unconfigured.app.request("/api/orders", await orderRequest(orderInput(), { "x-correlation-id": "no-key" }));
       expect(res.status).toBe(401);
@@ -93,7 +93,7 @@ describe("service authentication on POST /api/orders", () => {
         expect.objectContaining({ correlationId: "no-key", reason: "not_configured" }),
       );
     } finally {
-      unconfigured.close();
+      await unconfigured.close();
     }
   });
 

@@ -1,17 +1,16 @@
 import { readFileSync } from "node:fs";
 
-import { count as rowCount } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { idempotencyKeys, orderEvents, orders } from "../db/schema.js";
 import { jsonRequest, orderInput, readLogLines } from "../test/fixtures.js";
 import { createTestWarehouse, storeAuthorization, type TestWarehouse } from "../testing.js";
-import { createIdempotencyKeys, IDEMPOTENCY_KEY_TTL_MS, parseIdempotencyKey } from "./idempotency.js";
+import { deleteExpiredIdempotencyKeys, IDEMPOTENCY_KEY_TTL_MS, parseIdempotencyKey } from "./idempotency.js";
 import type { Order } from "./orders.schemas.js";
 
 let warehouse: TestWarehouse;
-afterEach(() => {
-  warehouse.close();
+afterEach(async () => {
+  await warehouse.close();
 });
 
 const post = async (body: unknown, key: string | undefined, headers: Record<string, string> = {}) =>
@@ -20,12 +19,11 @@ const post = async (body: unknown, key: string | undefined, headers: Record<stri
     jsonRequest(body, { authorization: await storeAuthorization(), ...(key === undefined ? {} : { "idempotency-key": key }), ...headers }),
   );
 
-const count = (table: typeof orders | typeof orderEvents | typeof idempotencyKeys) =>
-  warehouse.db.select({ n: rowCount() }).from(table).get()?.n;
+const count = async (table: typeof orders | typeof orderEvents | typeof idempotencyKeys) => (await warehouse.rows(table)).length;
 
 describe("Idempotency-Key on POST /api/orders", () => {
   it("replays the first answer to a retry with the same key and body, creating nothing, and logs it", async () => {
-    warehouse = createTestWarehouse({ logFile: true });
+    warehouse = await createTestWarehouse({ logFile: true });
     const input = orderInput();
     const key = `"${input.storeOrderId}"`;
 
@@ -40,14 +38,14 @@ describe("Idempotency-Key on POST /api/orders", () => {
     const sent = await first.text();
     expect(await retry.text()).toBe(sent);
     const order = JSON.parse(sent) as Order;
-    expect([count(orders), count(orderEvents), count(idempotencyKeys)]).toEqual([1, 1, 1]);
+    expect(await Promise.all([count(orders), count(orderEvents), count(idempotencyKeys)])).toEqual([1, 1, 1]);
 
     const lines = readLogLines(readFileSync(warehouse.logFile ?? "", "utf8"));
     expect(lines).toContainEqual(expect.objectContaining({ msg: "order creation replayed", orderId: order.id, correlationId: "retry" }));
   });
 
   it("replays a rejection as the same 422, keeping one rejected order", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     const input = orderInput({ reference: "F-9" });
 
     const first = await post(input, "reject-once");
@@ -58,26 +56,26 @@ describe("Idempotency-Key on POST /api/orders", () => {
     const sent = await first.text();
     expect(await retry.text()).toBe(sent);
     expect(JSON.parse(sent)).toMatchObject({ error: "order_rejected", order: { status: "rejected" } });
-    expect(count(orders)).toBe(1);
+    expect(await count(orders)).toBe(1);
   });
 
   it("replays an answer stored before the order's shape changed as the order now is, not as a 500", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     const input = orderInput();
     const first = (await (await post(input, "old-shape")).json()) as Order;
     // What a key stored by an earlier release might hold: an answer the current schema no longer reads.
-    warehouse.db.$client.prepare("update idempotency_keys set body = ? where key = 'old-shape'").run('{"orderId":"from an older release"}');
+    await warehouse.execute("update idempotency_keys set body = ? where key = 'old-shape'", '{"orderId":"from an older release"}');
 
     const retry = await post(input, "old-shape");
 
     expect(retry.status).toBe(201);
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
     expect(await retry.json()).toEqual(first);
-    expect(count(orders)).toBe(1);
+    expect(await count(orders)).toBe(1);
   });
 
   it("treats another encoding of the same order (key order, spacing) as the same request", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     const { storeOrderId, ...rest } = orderInput();
 
     await post({ storeOrderId, ...rest }, "same-order");
@@ -88,18 +86,18 @@ describe("Idempotency-Key on POST /api/orders", () => {
   });
 
   it("answers 422 idempotency_key_reused to the same key with another body, creating nothing", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     await post(orderInput({ reference: "PO-1" }), "reused");
 
     const res = await post(orderInput({ reference: "PO-2" }), "reused", { "x-correlation-id": "reuse" });
 
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({ error: "idempotency_key_reused", message: expect.any(String), correlationId: "reuse" });
-    expect(count(orders)).toBe(1);
+    expect(await count(orders)).toBe(1);
   });
 
   it("answers 409 store_order_exists to a second order for the same store order under another key, creating nothing", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     const input = orderInput();
 
     const first = await post(input, "first-key");
@@ -115,29 +113,30 @@ describe("Idempotency-Key on POST /api/orders", () => {
       correlationId: "second-key",
     });
     expect(changed.status).toBe(409);
-    expect([count(orders), count(orderEvents), count(idempotencyKeys)]).toEqual([1, 1, 1]);
+    expect(await Promise.all([count(orders), count(orderEvents), count(idempotencyKeys)])).toEqual([1, 1, 1]);
     // The first key still replays its own answer.
     expect((await post(input, "first-key")).headers.get("idempotent-replayed")).toBe("true");
   });
 
   it("keeps one order per store order in the table itself, whatever writes it", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     expect((await post(orderInput({ storeOrderId: "st-1" }), "key-1")).status).toBe(201);
     expect((await post(orderInput({ storeOrderId: "st-2" }), "key-2")).status).toBe(201);
 
-    expect(() => warehouse.db.update(orders).set({ storeOrderId: "st-1" }).run()).toThrow(
-      /UNIQUE constraint failed: orders.store_order_id/,
+    // SQLite's words, or Postgres's.
+    await expect(warehouse.execute("update orders set store_order_id = 'st-1'")).rejects.toThrow(
+      /UNIQUE constraint failed: orders.store_order_id|unique constraint "orders_store_order_id_unique"/,
     );
   });
 
   it("answers 400 idempotency_key_missing without a key, storing nothing", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
 
     const res = await post(orderInput(), undefined, { "x-correlation-id": "no-key" });
 
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: "idempotency_key_missing", message: expect.any(String), correlationId: "no-key" });
-    expect(count(orders)).toBe(0);
+    expect(await count(orders)).toBe(0);
   });
 
   it.each([
@@ -147,13 +146,13 @@ describe("Idempotency-Key on POST /api/orders", () => {
     ["with a log-forging newline escape", "key\\nforged"],
     ["with an unbalanced quote", '"abc'],
   ])("answers 400 idempotency_key_invalid to a key %s, and never logs it", async (_, key) => {
-    warehouse = createTestWarehouse({ logFile: true });
+    warehouse = await createTestWarehouse({ logFile: true });
 
     const res = await post(orderInput(), key);
 
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: "idempotency_key_invalid" });
-    expect(count(orders)).toBe(0);
+    expect(await count(orders)).toBe(0);
     const log = readFileSync(warehouse.logFile ?? "", "utf8");
     expect(log).toContain("invalid idempotency key refused");
     if (key.length > 0) expect(log).not.toContain(key);
@@ -166,7 +165,7 @@ describe("Idempotency-Key on POST /api/orders", () => {
   });
 
   it("answers 409 idempotency_key_in_flight to a duplicate sent while the first is still being read, and creates one order", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     const input = orderInput();
     // The first request's body arrives only when the test says so: it is in flight until then.
     // With a Content-Length, as Node's server sees it, the body is read in the handler's validator.
@@ -203,22 +202,22 @@ describe("Idempotency-Key on POST /api/orders", () => {
     expect(firstRes.status).toBe(201);
     expect(later.status).toBe(201);
     expect(later.headers.get("idempotent-replayed")).toBe("true");
-    expect(count(orders)).toBe(1);
+    expect(await count(orders)).toBe(1);
   });
 
   it("creates one order from many identical requests racing on the same key", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     const input = orderInput();
 
     const statuses = await Promise.all(Array.from({ length: 20 }, async () => (await post(input, "stampede")).status));
 
     expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
-    expect(count(orders)).toBe(1);
-    expect(count(orderEvents)).toBe(1);
+    expect(await count(orders)).toBe(1);
+    expect(await count(orderEvents)).toBe(1);
   });
 
   it("frees a key whose request failed validation, so the corrected order can use it", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
 
     const bad = await post(orderInput({ lines: [] }), "fix-and-retry");
     const good = await post(orderInput(), "fix-and-retry");
@@ -228,19 +227,18 @@ describe("Idempotency-Key on POST /api/orders", () => {
   });
 
   it("forgets keys after 24 hours, and only then", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     await post(orderInput(), "old-key");
-    const keys = createIdempotencyKeys(warehouse.db);
     const now = Date.now();
 
-    expect(await keys.deleteExpired(new Date(now + IDEMPOTENCY_KEY_TTL_MS - 60_000))).toBe(0);
-    expect(await keys.deleteExpired(new Date(now + IDEMPOTENCY_KEY_TTL_MS + 60_000))).toBe(1);
-    expect(count(idempotencyKeys)).toBe(0);
-    expect(count(orders)).toBe(1);
+    expect(await deleteExpiredIdempotencyKeys(warehouse.database, new Date(now + IDEMPOTENCY_KEY_TTL_MS - 60_000))).toBe(0);
+    expect(await deleteExpiredIdempotencyKeys(warehouse.database, new Date(now + IDEMPOTENCY_KEY_TTL_MS + 60_000))).toBe(1);
+    expect(await count(idempotencyKeys)).toBe(0);
+    expect(await count(orders)).toBe(1);
   });
 
   it("documents the header on the route in /openapi.json", async () => {
-    warehouse = createTestWarehouse();
+    warehouse = await createTestWarehouse();
     const doc = (await (await warehouse.app.request("/openapi.json")).json()) as {
       paths: {
         "/api/orders": {

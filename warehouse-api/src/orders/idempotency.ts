@@ -9,8 +9,9 @@ import type { Logger } from "@fishtag/tracing/logger";
 import { markRefused } from "@fishtag/tracing/spans";
 
 import type { AppEnv } from "../app-env.js";
-import type { Db } from "../db/client.js";
+import type { Database, Db } from "../db/client.js";
 import { idempotencyKeys } from "../db/schema.js";
+import { idempotencyKeys as pgIdempotencyKeys } from "../db/schema.postgres.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 
@@ -68,9 +69,10 @@ export function fingerprint(body: unknown): string {
 /**
  * Requires a valid Idempotency-Key and holds it while the request is processed: a second request with the
  * same key before the first has answered gets 409 rather than racing it. The hold is taken before the body
- * is read (the first await), so the order's creation, which is synchronous, can never run twice for a key.
- * In memory, because one warehouse process owns the database; a crash drops the holds with the requests
- * they guarded, and the key table's primary key still refuses a second order for the same key.
+ * is read (the first await), so the order's creation can never run twice for a key in this process.
+ * In memory, per process: a crash drops the holds with the requests they guarded. Across replicas (on
+ * Postgres) two requests with one key can both get past their gates; the database then decides, and the
+ * key table's primary key refuses the second, which answers as a repeat (orders.repo.postgres.ts).
  */
 export function idempotencyGate(logger: Logger) {
   const inFlight = new Set<string>();
@@ -146,12 +148,16 @@ export function createIdempotencyKeys(db: Db) {
     find: (key: string) => find.get({ key }),
     /** Call inside the transaction that creates the order. */
     insert: (row: typeof idempotencyKeys.$inferInsert) => insert.run(row),
-    /** Forgets keys older than the TTL; returns how many. */
-    async deleteExpired(now = new Date()): Promise<number> {
-      const { changes } = await db
-        .delete(idempotencyKeys)
-        .where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)));
-      return changes;
-    },
   };
+}
+
+/** Forgets keys older than the TTL; returns how many. */
+export async function deleteExpiredIdempotencyKeys(database: Database, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS);
+  if (database.dialect === "postgres") {
+    const { rowCount } = await database.db.delete(pgIdempotencyKeys).where(lt(pgIdempotencyKeys.createdAt, before));
+    return rowCount ?? 0;
+  }
+  const { changes } = await database.db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before));
+  return changes;
 }

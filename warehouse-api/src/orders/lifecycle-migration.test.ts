@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 
-import { openDatabase } from "../db/client.js";
+import { openSqliteDatabase } from "../db/client.js";
 import { databaseBefore } from "../test/migrations.js";
 import { createOrdersRepo } from "./orders.repo.js";
 
@@ -22,7 +22,7 @@ describe("migration 0001 (order lifecycle)", () => {
     insert.run("01900000-0000-7000-8000-000000000002", "s-2", "F-1", "rejected", "old-2");
     before.close();
 
-    const db = openDatabase(path);
+    const db = { dialect: "sqlite" as const, db: openSqliteDatabase(path) };
     const orders = createOrdersRepo(db);
 
     expect(await orders.counts()).toMatchObject({ received: 1, rejected: 1 });
@@ -36,6 +36,6 @@ describe("migration 0001 (order lifecycle)", () => {
       }),
     ]);
     expect((await orders.findById("01900000-0000-7000-8000-000000000001"))?.updatedAt).toBe("2023-11-14T22:13:20.000Z");
-    db.$client.close();
+    db.db.$client.close();
   });
 });

@@ -7,11 +7,11 @@ import type { Order } from "./orders.schemas.js";
 let warehouse: TestWarehouse;
 let staff: Record<string, string>;
 beforeAll(async () => {
-  warehouse = createTestWarehouse();
+  warehouse = await createTestWarehouse();
   staff = await warehouse.staffHeaders();
 });
-afterAll(() => {
-  warehouse.close();
+afterAll(async () => {
+  await warehouse.close();
 });
 
 const post = async (body: unknown, headers?: Record<string, string>) =>
@@ -148,7 +148,7 @@ describe("GET /api/orders/:id", () => {
 
 describe("GET /api/orders", () => {
   it("pages through every order newest first, none skipped or repeated, even as new ones arrive", async () => {
-    const list = createTestWarehouse();
+    const list = await createTestWarehouse();
     const listStaff = await list.staffHeaders();
     try {
       const created: string[] = [];
@@ -171,12 +171,12 @@ describe("GET /api/orders", () => {
 
       expect(seen).toEqual([...created].reverse());
     } finally {
-      list.close();
+      await list.close();
     }
   });
 
   it("filters by status", async () => {
-    const list = createTestWarehouse();
+    const list = await createTestWarehouse();
     const listStaff = await list.staffHeaders();
     try {
       await list.app.request("/api/orders", await orderRequest(orderInput({ reference: "PO-ok" })));
@@ -187,15 +187,15 @@ describe("GET /api/orders", () => {
       expect(page.items.map((order) => order.reference)).toEqual(["F-no"]);
       expect(page.nextCursor).toBeNull();
     } finally {
-      list.close();
+      await list.close();
     }
   });
 
   /** A warehouse of its own for one search test (closed after it), so a search sees only the orders placed here. */
   async function searchWarehouse() {
-    const list = createTestWarehouse();
-    onTestFinished(() => {
-      list.close();
+    const list = await createTestWarehouse();
+    onTestFinished(async () => {
+      await list.close();
     });
     const headers = await list.staffHeaders();
     const search = async (q: string) => {

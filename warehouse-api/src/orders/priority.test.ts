@@ -16,12 +16,12 @@ import type { Order } from "./orders.schemas.js";
 
 const exporter = new InMemorySpanExporter();
 let warehouse: TestWarehouse;
-beforeAll(() => {
+beforeAll(async () => {
   startTracing({ serviceName: "warehouse-api", exporter });
-  warehouse = createTestWarehouse({ logFile: true });
+  warehouse = await createTestWarehouse({ logFile: true });
 });
-afterAll(() => {
-  warehouse.close();
+afterAll(async () => {
+  await warehouse.close();
 });
 beforeEach(() => {
   exporter.reset();
@@ -115,7 +115,7 @@ describe("status events", () => {
 
     const sent = new Map<string, unknown>();
     const relay = createStatusRelay({
-      db: warehouse.db,
+      db: warehouse.database,
       logger: warehouse.logger,
       storeUrl: "http://store.test",
       signingKey: TEST_SERVICE_KEYS.warehouse.signingKey,

@@ -6,15 +6,15 @@ import { NEXT_STATUSES } from "./lifecycle.js";
 import { createOrdersRepo } from "./orders.repo.js";
 import { seedOrders } from "./seed.js";
 
-const warehouse = createTestWarehouse();
-afterAll(() => {
-  warehouse.close();
+const warehouse = await createTestWarehouse();
+afterAll(async () => {
+  await warehouse.close();
 });
 
 describe("seedOrders", () => {
   it("writes orders whose counts, trails and ids hold together like real ones", async () => {
     seedOrders(warehouse.db, 1200);
-    const repo = createOrdersRepo(warehouse.db);
+    const repo = createOrdersRepo({ dialect: "sqlite", db: warehouse.db });
 
     const grouped = warehouse.db.all<{ status: string; n: number }>(sql`SELECT status, count(*) AS n FROM orders GROUP BY status`);
     const counts = await repo.counts();

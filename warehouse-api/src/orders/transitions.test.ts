@@ -1,21 +1,20 @@
 import { readFileSync } from "node:fs";
 
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { orderEvents, orders, statusOutbox } from "../db/schema.js";
 import { jsonRequest, orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
-import { createTestWarehouse, TEST_STAFF, type TestWarehouse } from "../testing.js";
+import { createTestWarehouse, TEST_STAFF, testDialect, type TestWarehouse } from "../testing.js";
 import type { Order, OrderEvent } from "./orders.schemas.js";
 
 let warehouse: TestWarehouse;
 let staff: Record<string, string>;
 beforeAll(async () => {
-  warehouse = createTestWarehouse({ logFile: true });
+  warehouse = await createTestWarehouse({ logFile: true });
   staff = await warehouse.staffHeaders();
 });
-afterAll(() => {
-  warehouse.close();
+afterAll(async () => {
+  await warehouse.close();
 });
 
 async function placeOrder(correlationId = "checkout"): Promise<Order> {
@@ -113,7 +112,7 @@ describe("GET /api/orders/:id/events", () => {
 });
 
 describe("the status event a transition queues for the Store", () => {
-  const outboxOf = (orderId: string) => warehouse.db.select().from(statusOutbox).where(eq(statusOutbox.orderId, orderId)).all();
+  const outboxOf = async (orderId: string) => (await warehouse.rows(statusOutbox)).filter((row) => row.orderId === orderId);
 
   it("is one outbox row per status change, with the change's event and correlation ID, and none for a refused move", async () => {
     const order = await placeOrder();
@@ -121,7 +120,7 @@ describe("the status event a transition queues for the Store", () => {
     expect((await move(order.id, { to: "shipped" }, "too-fast")).status).toBe(409);
 
     const change = (await events(order.id)).at(-1);
-    expect(outboxOf(order.id)).toEqual([
+    expect(await outboxOf(order.id)).toEqual([
       expect.objectContaining({
         eventId: change?.id,
         orderId: order.id,
@@ -137,17 +136,29 @@ describe("the status event a transition queues for the Store", () => {
 
   it("is written in the same transaction as the change: no row, no change", async () => {
     const order = await placeOrder();
-    warehouse.db.$client.exec(
-      "CREATE TRIGGER outbox_fails BEFORE INSERT ON status_outbox BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END",
-    );
+    // A trigger that refuses every outbox row, in each dialect's words.
+    const [fail, unfail] =
+      testDialect() === "sqlite"
+        ? [
+            ["CREATE TRIGGER outbox_fails BEFORE INSERT ON status_outbox BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END"],
+            ["DROP TRIGGER outbox_fails"],
+          ]
+        : [
+            [
+              "CREATE FUNCTION outbox_fails() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$",
+              "CREATE TRIGGER outbox_fails BEFORE INSERT ON status_outbox FOR EACH ROW EXECUTE FUNCTION outbox_fails()",
+            ],
+            ["DROP TRIGGER outbox_fails ON status_outbox", "DROP FUNCTION outbox_fails"],
+          ];
+    for (const statement of fail) await warehouse.execute(statement);
     try {
       expect((await move(order.id, { to: "picking" }, "pick-1")).status).toBe(500);
     } finally {
-      warehouse.db.$client.exec("DROP TRIGGER outbox_fails");
+      for (const statement of unfail) await warehouse.execute(statement);
     }
 
-    expect(warehouse.db.select({ status: orders.status }).from(orders).where(eq(orders.id, order.id)).get()?.status).toBe("received");
-    expect(warehouse.db.select().from(orderEvents).where(eq(orderEvents.orderId, order.id)).all()).toHaveLength(1);
-    expect(outboxOf(order.id)).toEqual([]);
+    expect((await warehouse.rows(orders)).find((row) => row.id === order.id)?.status).toBe("received");
+    expect((await warehouse.rows(orderEvents)).filter((row) => row.orderId === order.id)).toHaveLength(1);
+    expect(await outboxOf(order.id)).toEqual([]);
   });
 });

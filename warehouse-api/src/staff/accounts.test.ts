@@ -11,12 +11,12 @@ import type { StaffAccountJson } from "./staff.schemas.js";
 const SLOW = { timeout: 30_000 };
 
 let warehouse: TestWarehouse;
-afterEach(() => {
-  warehouse.close();
+afterEach(async () => {
+  await warehouse.close();
 });
 
-function start(options: Parameters<typeof createTestWarehouse>[0] = {}) {
-  warehouse = createTestWarehouse(options);
+async function start(options: Parameters<typeof createTestWarehouse>[0] = {}) {
+  warehouse = await createTestWarehouse(options);
   return warehouse;
 }
 
@@ -49,7 +49,7 @@ const stillSignedIn = async (headers: StaffHeaders) => (await call(headers, "/ap
 
 describe("an admin manages the staff accounts", SLOW, () => {
   it("adds an account, which signs in at once with its first password; the list shows every account, admins first", async () => {
-    start();
+    await start();
     const admin = await warehouse.adminHeaders();
     await warehouse.staffHeaders();
 
@@ -73,7 +73,7 @@ describe("an admin manages the staff accounts", SLOW, () => {
   });
 
   it("refuses a second account for an email, whatever its case", async () => {
-    start();
+    await start();
     const admin = await warehouse.adminHeaders();
     await addNewcomer(admin);
 
@@ -83,7 +83,7 @@ describe("an admin manages the staff accounts", SLOW, () => {
   });
 
   it("disables an account: its sessions end at once, and its sign-in gets the answer a wrong password gets; enabled, it signs in again", async () => {
-    start();
+    await start();
     const admin = await warehouse.adminHeaders();
     const staff = await warehouse.staffHeaders();
     const id = await idOf(staff);
@@ -101,7 +101,7 @@ describe("an admin manages the staff accounts", SLOW, () => {
   });
 
   it("makes a staff member an admin, who may then manage the accounts", async () => {
-    start();
+    await start();
     const admin = await warehouse.adminHeaders();
     const { id } = await addNewcomer(admin);
     const newcomer = await warehouse.signIn(NEWCOMER);
@@ -114,7 +114,7 @@ describe("an admin manages the staff accounts", SLOW, () => {
   });
 
   it("resets someone's password: their sessions end, the new password signs in and the old one does not", async () => {
-    start();
+    await start();
     const admin = await warehouse.adminHeaders();
     const { id } = await addNewcomer(admin);
     const newcomer = await warehouse.signIn(NEWCOMER);
@@ -129,7 +129,7 @@ describe("an admin manages the staff accounts", SLOW, () => {
   });
 
   it("answers 404 for an account that does not exist", async () => {
-    start();
+    await start();
     const admin = await warehouse.adminHeaders();
     const nobody = crypto.randomUUID();
 
@@ -142,7 +142,7 @@ describe("an admin manages the staff accounts", SLOW, () => {
 
 describe("what an admin cannot do", SLOW, () => {
   it("disable their own account, or reset their own password without the current one", async () => {
-    start();
+    await start();
     const admin = await warehouse.adminHeaders();
     const me = await idOf(admin);
 
@@ -156,7 +156,7 @@ describe("what an admin cannot do", SLOW, () => {
   });
 
   it("leave no enabled admin: the last one cannot step down; with another admin, they can", async () => {
-    start();
+    await start();
     const admin = await warehouse.adminHeaders();
     const me = await idOf(admin);
 
@@ -173,7 +173,7 @@ describe("what an admin cannot do", SLOW, () => {
 
 describe("a staff member who is not an admin", SLOW, () => {
   it("gets 403 in the API's error shape from every account route, and nothing changes", async () => {
-    start();
+    await start();
     await warehouse.adminHeaders();
     const staff = await warehouse.staffHeaders();
     const target = crypto.randomUUID();
@@ -200,7 +200,7 @@ describe("changing one's own password", SLOW, () => {
   const CHANGE = { currentPassword: TEST_STAFF.password, newPassword: "a brand new staple battery" };
 
   it("needs the current one; then other sessions end, this one stays, and only the new password signs in", async () => {
-    start();
+    await start();
     const here = await warehouse.staffHeaders();
     const elsewhere = await warehouse.staffHeaders();
 
@@ -213,7 +213,7 @@ describe("changing one's own password", SLOW, () => {
   });
 
   it("refuses a wrong current password with 422, and counts it as the sign-in throttle counts a guess", async () => {
-    start();
+    await start();
     const staff = await warehouse.staffHeaders();
     const wrong = { ...CHANGE, currentPassword: "not my password at all" };
 
@@ -236,7 +236,7 @@ describe("changing one's own password", SLOW, () => {
     ["too long", { newPassword: "x".repeat(201) }, "newPassword", "Use at most 200 characters."],
     ["without the current one", { currentPassword: "" }, "currentPassword", "Give your current password."],
   ])("refuses a new password %s, naming the field and the rule", async (_, change, path, message) => {
-    start();
+    await start();
     const staff = await warehouse.staffHeaders();
 
     const res = await call(staff, "/api/account/password", { method: "POST", body: { ...CHANGE, ...change } });
@@ -245,7 +245,7 @@ describe("changing one's own password", SLOW, () => {
   });
 
   it("refuses, past the password budget, with 503 and Retry-After, as sign-in does", async () => {
-    start({ passwordChecks: { atOnce: 1, share: 1, burstMs: 60_000 } });
+    await start({ passwordChecks: { atOnce: 1, share: 1, burstMs: 60_000 } });
     const staff = await warehouse.staffHeaders();
 
     const answers = await Promise.all(
@@ -268,7 +268,7 @@ describe("account rules for every password an admin sets", SLOW, () => {
     ["an email that is not one", { email: "nia" }, "email", "Give an email address."],
     ["a role that is not one", { role: "owner" }, "role", expect.any(String)],
   ])("refuses %s, naming the field", async (_, change, path, message) => {
-    start();
+    await start();
     const admin = await warehouse.adminHeaders();
 
     const res = await call(admin, "/api/staff", { method: "POST", body: { ...NEWCOMER, ...change } });
@@ -279,7 +279,7 @@ describe("account rules for every password an admin sets", SLOW, () => {
 
 describe("the audit trail of account changes", SLOW, () => {
   it("logs each change with the acting admin's id and the request's correlation ID, and never a password", async () => {
-    start({ logFile: true });
+    await start({ logFile: true });
     const admin = await warehouse.adminHeaders();
     const adminId = await idOf(admin);
 

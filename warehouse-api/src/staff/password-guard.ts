@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 
 import type { AppEnv } from "../app-env.js";
-import type { Db } from "../db/client.js";
+import type { Database } from "../db/client.js";
 import { jsonError } from "../lib/errors.js";
 import { HTTP } from "../lib/http-status.js";
 import { passwordCheckSlots, type PasswordCheckBudget } from "./password.js";
@@ -19,8 +19,8 @@ export const DEFAULT_PASSWORD_CHECKS: PasswordCheckBudget = { atOnce: 1, share: 
  * a current password checked, a new password hashed) runs in one budget of `slots`, and every check of a
  * password someone typed is counted by the one `throttle` before it runs.
  */
-export function createPasswordGuard(db: Db, budget: PasswordCheckBudget = DEFAULT_PASSWORD_CHECKS) {
-  return { slots: passwordCheckSlots(budget), throttle: createSignInThrottle(db) };
+export function createPasswordGuard(database: Database, budget: PasswordCheckBudget = DEFAULT_PASSWORD_CHECKS) {
+  return { slots: passwordCheckSlots(budget), throttle: createSignInThrottle(database) };
 }
 
 export type PasswordGuard = ReturnType<typeof createPasswordGuard>;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 
-import { openDatabase } from "../db/client.js";
+import { openSqliteDatabase } from "../db/client.js";
 import { databaseBefore } from "../test/migrations.js";
 import { createStaffRepo } from "./staff.repo.js";
 
@@ -20,7 +20,7 @@ describe("migrations 0009 and 0010 (staff roles)", () => {
     insert.run("01900000-0000-7000-8000-000000000002", "added@warehouse.test", "Added by the CLI");
     before.close();
 
-    const db = openDatabase(path);
+    const db = { dialect: "sqlite" as const, db: openSqliteDatabase(path) };
     const staff = createStaffRepo(db);
     await staff.addUser({ email: "new@warehouse.test", name: "New", password: "a password after roles" });
 
@@ -29,6 +29,6 @@ describe("migrations 0009 and 0010 (staff roles)", () => {
       { email: "first@warehouse.test", role: "admin", disabled: false },
       { email: "new@warehouse.test", role: "staff", disabled: false },
     ]);
-    db.$client.close();
+    db.db.$client.close();
   });
 });

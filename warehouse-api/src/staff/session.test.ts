@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { staffSessions } from "../db/schema.js";
+import { staffSessions, staffUsers } from "../db/schema.js";
 import { jsonRequest, orderInput, orderRequest } from "../test/fixtures.js";
 import { createTestWarehouse, TEST_STAFF, type TestWarehouse } from "../testing.js";
 import { createStaffRepo } from "./staff.repo.js";
 
 let warehouse: TestWarehouse;
-beforeEach(() => {
-  warehouse = createTestWarehouse();
+beforeEach(async () => {
+  warehouse = await createTestWarehouse();
 });
-afterEach(() => {
-  warehouse.close();
+afterEach(async () => {
+  await warehouse.close();
 });
 
 const signIn = (email: string, password: string) =>
@@ -58,7 +58,7 @@ describe("staff API without a session", () => {
 // on the same two cores. The throttle's own tests are in sign-in-throttle.test.ts.
 describe("signing in", { timeout: 30_000 }, () => {
   it("sets an HttpOnly, SameSite=Strict session cookie and returns the staff member and a CSRF token", async () => {
-    const { id } = await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
+    const { id } = await createStaffRepo(warehouse.database).addUser(TEST_STAFF);
     const res = await signIn("STAFF@warehouse.test", TEST_STAFF.password);
 
     expect(res.status).toBe(200);
@@ -82,16 +82,16 @@ describe("signing in", { timeout: 30_000 }, () => {
           { "x-forwarded-for": "198.51.100.7", "x-forwarded-proto": "https" },
         ),
       );
-    const behindProxy = createTestWarehouse({ trustedProxies: { kind: "hops", hops: 1 } });
+    const behindProxy = await createTestWarehouse({ trustedProxies: { kind: "hops", hops: 1 } });
     try {
-      await createStaffRepo(behindProxy.db).addUser(TEST_STAFF);
-      await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
+      await createStaffRepo(behindProxy.database).addUser(TEST_STAFF);
+      await createStaffRepo(warehouse.database).addUser(TEST_STAFF);
 
       expect((await viaProxy(behindProxy)).headers.get("set-cookie")).toMatch(/; Secure/);
       // Without a trusted proxy, the header is only the client's word.
       expect((await viaProxy(warehouse)).headers.get("set-cookie")).not.toMatch(/Secure/);
     } finally {
-      behindProxy.close();
+      await behindProxy.close();
     }
   });
 
@@ -99,7 +99,7 @@ describe("signing in", { timeout: 30_000 }, () => {
     ["a wrong password", TEST_STAFF.email, "wrong password"],
     ["an unknown account", "nobody@warehouse.test", TEST_STAFF.password],
   ])("answers 401 to %s with the same message", async (_, email, password) => {
-    await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
+    await createStaffRepo(warehouse.database).addUser(TEST_STAFF);
     const res = await signIn(email, password);
 
     expect(res.status).toBe(401);
@@ -107,14 +107,14 @@ describe("signing in", { timeout: 30_000 }, () => {
   });
 
   it("stores only a hash of the password and of the session token", async () => {
-    await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
+    await createStaffRepo(warehouse.database).addUser(TEST_STAFF);
     const res = await signIn(TEST_STAFF.email, TEST_STAFF.password);
     const token = (res.headers.get("set-cookie") ?? "").split(";")[0]?.split("=")[1] ?? "";
 
-    const dump = JSON.stringify(warehouse.db.$client.prepare("SELECT * FROM staff_users, staff_sessions").all());
+    const dump = JSON.stringify([await warehouse.rows(staffUsers), await warehouse.rows(staffSessions)]);
     expect(dump).not.toContain(TEST_STAFF.password);
     expect(dump).not.toContain(token);
-    expect(dump).toMatch(/"password_hash":"scrypt\$32768\$8\$1\$/);
+    expect(dump).toMatch(/"passwordHash":"scrypt\$32768\$8\$1\$/);
   });
 });
 
@@ -124,10 +124,8 @@ describe("a signed-in session", () => {
     expect((await warehouse.app.request("/api/orders", { headers })).status).toBe(200);
     expect(await (await warehouse.app.request("/api/session", { headers })).json()).toMatchObject({ user: { email: TEST_STAFF.email } });
 
-    warehouse.db
-      .update(staffSessions)
-      .set({ expiresAt: new Date(Date.now() - 1000) })
-      .run();
+    // Its expiry moved back to its start, a moment ago.
+    await warehouse.execute("update staff_sessions set expires_at = created_at");
     expect((await warehouse.app.request("/api/orders", { headers })).status).toBe(401);
     expect(await (await warehouse.app.request("/api/session", { headers })).json()).toEqual({ user: null, csrfToken: null });
   });
@@ -151,6 +149,6 @@ describe("a signed-in session", () => {
     expect(res.status).toBe(204);
     expect(res.headers.get("set-cookie")).toMatch(/fishtag_session=;/);
     expect((await warehouse.app.request("/api/orders", { headers })).status).toBe(401);
-    expect(warehouse.db.select().from(staffSessions).all()).toEqual([]);
+    expect(await warehouse.rows(staffSessions)).toEqual([]);
   });
 });

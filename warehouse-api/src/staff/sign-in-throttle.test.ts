@@ -11,14 +11,14 @@ const { pair, client, account } = SIGN_IN_LIMITS;
 const ONE_PROXY = { kind: "hops", hops: 1 } as const;
 
 let warehouse: TestWarehouse;
-afterEach(() => {
-  warehouse.close();
+afterEach(async () => {
+  await warehouse.close();
 });
 
 /** A warehouse with TEST_STAFF, and a sign-in as the dashboard sends it (from `forwardedFor`, if a proxy is trusted). */
 async function staffWarehouse(options: Parameters<typeof createTestWarehouse>[0] = {}) {
-  warehouse = createTestWarehouse(options);
-  await createStaffRepo(warehouse.db).addUser(TEST_STAFF);
+  warehouse = await createTestWarehouse(options);
+  await createStaffRepo(warehouse.database).addUser(TEST_STAFF);
   return async (email: string, password: string, forwardedFor?: string) =>
     warehouse.app.request(
       "/api/session",
@@ -95,7 +95,7 @@ describe("the sign-in throttle", { timeout: 30_000 }, () => {
     for (let n = 0; n < pair.attempts; n++) await direct(TEST_STAFF.email, "guess", "198.51.100.1");
     // Without a trusted proxy, a header a client can write makes no new client.
     expect((await direct(TEST_STAFF.email, TEST_STAFF.password, "198.51.100.2")).status).toBe(429);
-    warehouse.close();
+    await warehouse.close();
 
     const proxied = await staffWarehouse({ trustedProxies: ONE_PROXY });
     for (let n = 0; n < pair.attempts; n++) await proxied(TEST_STAFF.email, "guess", "198.51.100.1");
@@ -104,15 +104,15 @@ describe("the sign-in throttle", { timeout: 30_000 }, () => {
   });
 
   it("forgets its counters once their window has passed", async () => {
-    warehouse = createTestWarehouse();
-    const turn = await createSignInThrottle(warehouse.db).take(TEST_STAFF.email, "198.51.100.1");
+    warehouse = await createTestWarehouse();
+    const turn = await createSignInThrottle(warehouse.database).take(TEST_STAFF.email, "198.51.100.1");
     expect(turn.ok).toBe(true);
-    const rows = () => warehouse.db.select().from(signInThrottle).all().length;
-    expect(rows()).toBe(3);
+    const rows = async () => (await warehouse.rows(signInThrottle)).length;
+    expect(await rows()).toBe(3);
 
-    expect(await sweepSignInThrottle(warehouse.db)).toBe(0);
-    expect(await sweepSignInThrottle(warehouse.db, Date.now() + pair.windowSeconds * 1000 + 1000)).toBe(3);
-    expect(rows()).toBe(0);
+    expect(await sweepSignInThrottle(warehouse.database)).toBe(0);
+    expect(await sweepSignInThrottle(warehouse.database, Date.now() + pair.windowSeconds * 1000 + 1000)).toBe(3);
+    expect(await rows()).toBe(0);
   });
 });
 

@@ -1,8 +1,9 @@
 import { lt } from "drizzle-orm";
-import { RateLimiterRes, RateLimiterSQLite } from "rate-limiter-flexible";
+import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite } from "rate-limiter-flexible";
 
-import type { Db } from "../db/client.js";
+import type { Database } from "../db/client.js";
 import { signInThrottle } from "../db/schema.js";
+import { signInThrottle as pgSignInThrottle } from "../db/schema.postgres.js";
 
 /**
  * How many sign-ins get their password checked (ADR 0009). Each attempt is counted before its password
@@ -39,26 +40,31 @@ export type SignInTurn =
     }
   | { ok: false; limit: SignInLimit; retryAfterSeconds: number };
 
-export function createSignInThrottle(db: Db, limits: SignInLimits = SIGN_IN_LIMITS) {
-  const limiter = (keyPrefix: string, points: number, duration: number) =>
-    new RateLimiterSQLite({
-      storeClient: db.$client,
-      storeType: "better-sqlite3",
-      tableName: "sign_in_throttle",
-      // The migrations make the table (db/schema.ts), and the hourly sweep (sweepSignInThrottle) clears it.
-      tableCreated: true,
-      clearExpiredByTimeout: false,
-      keyPrefix,
-      points,
-      duration,
-    });
+type Limiter = RateLimiterSQLite | RateLimiterPostgres;
+
+/**
+ * rate-limiter-flexible's store for the dialect, on the migrations' table (db/schema.ts and
+ * schema.postgres.ts have its layout). On Postgres the counters are shared by every replica, so a guesser
+ * spreading attempts across them is counted once.
+ */
+function limiterFor(database: Database) {
+  // The migrations make the table, and the hourly sweep (sweepSignInThrottle) clears it.
+  const common = { tableName: "sign_in_throttle", tableCreated: true, clearExpiredByTimeout: false };
+  return (keyPrefix: string, points: number, duration: number): Limiter =>
+    database.dialect === "postgres"
+      ? new RateLimiterPostgres({ ...common, storeClient: database.db.$client, storeType: "pool", keyPrefix, points, duration })
+      : new RateLimiterSQLite({ ...common, storeClient: database.db.$client, storeType: "better-sqlite3", keyPrefix, points, duration });
+}
+
+export function createSignInThrottle(database: Database, limits: SignInLimits = SIGN_IN_LIMITS) {
+  const limiter = limiterFor(database);
   const pair = limiter("pair", limits.pair.attempts, limits.pair.windowSeconds);
   const client = limiter("client", limits.client.attempts, limits.client.windowSeconds);
   const account = limiter("account", limits.account.attempts, limits.account.windowSeconds);
   const pace = limiter("pace", 1, limits.account.paceSeconds);
 
   /** Takes a point: true, or the limit's refusal (which says how long until it has room); a store error is thrown. */
-  async function took(from: RateLimiterSQLite, key: string): Promise<RateLimiterRes | true> {
+  async function took(from: Limiter, key: string): Promise<RateLimiterRes | true> {
     try {
       await from.consume(key);
       return true;
@@ -76,7 +82,7 @@ export function createSignInThrottle(db: Db, limits: SignInLimits = SIGN_IN_LIMI
     async take(email: string, address: string): Promise<SignInTurn> {
       const accountKey = email.toLowerCase();
       const pairKey = `${address} ${accountKey}`;
-      const taken: [RateLimiterSQLite, string][] = [];
+      const taken: [Limiter, string][] = [];
       const refuse = async (limit: SignInLimit, refusal: RateLimiterRes): Promise<SignInTurn> => {
         for (const [from, key] of taken) await from.reward(key);
         return { ok: false, limit, retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
@@ -111,7 +117,11 @@ export function createSignInThrottle(db: Db, limits: SignInLimits = SIGN_IN_LIMI
 }
 
 /** Forgets the counters whose window has passed (they would read as zero anyway); returns how many. */
-export async function sweepSignInThrottle(db: Db, now = Date.now()): Promise<number> {
-  const { changes } = await db.delete(signInThrottle).where(lt(signInThrottle.expire, now));
+export async function sweepSignInThrottle(database: Database, now = Date.now()): Promise<number> {
+  if (database.dialect === "postgres") {
+    const { rowCount } = await database.db.delete(pgSignInThrottle).where(lt(pgSignInThrottle.expire, now));
+    return rowCount ?? 0;
+  }
+  const { changes } = await database.db.delete(signInThrottle).where(lt(signInThrottle.expire, now));
   return changes;
 }

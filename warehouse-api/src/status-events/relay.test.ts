@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { asc, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
@@ -77,13 +76,13 @@ let store: ReturnType<typeof fakeStore>;
 let clock: number;
 
 beforeEach(async () => {
-  warehouse = createTestWarehouse({ logFile: true });
+  warehouse = await createTestWarehouse({ logFile: true });
   staff = await warehouse.staffHeaders();
   store = fakeStore();
 });
 afterEach(async () => {
   await store.close();
-  warehouse.close();
+  await warehouse.close();
 });
 
 async function placeOrder(): Promise<Order> {
@@ -101,7 +100,7 @@ function relayTo(port: number, options: Partial<StatusRelayOptions> = {}) {
   // moves when a test moves it.
   clock = Date.now();
   return createStatusRelay({
-    db: warehouse.db,
+    db: warehouse.database,
     logger: warehouse.logger,
     storeUrl: `http://127.0.0.1:${port}`,
     signingKey: TEST_SERVICE_KEYS.warehouse.signingKey,
@@ -111,8 +110,8 @@ function relayTo(port: number, options: Partial<StatusRelayOptions> = {}) {
   });
 }
 
-const outboxOf = (orderId: string) =>
-  warehouse.db.select().from(statusOutbox).where(eq(statusOutbox.orderId, orderId)).orderBy(asc(statusOutbox.id)).all();
+const outboxOf = async (orderId: string) =>
+  (await warehouse.rows(statusOutbox)).filter((row) => row.orderId === orderId).sort((a, b) => a.id - b.id);
 
 const statusesFor = (orderId: string) => store.received.filter(({ body }) => body.orderId === orderId).map(({ body }) => body.status);
 
@@ -133,7 +132,7 @@ describe("the status relay", () => {
 
     expect(await relay.runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
 
-    const [row] = outboxOf(order.id);
+    const [row] = await outboxOf(order.id);
     expect(store.received).toHaveLength(1);
     const [request] = store.received;
     expect(request).toMatchObject({
@@ -194,7 +193,7 @@ describe("the status relay", () => {
     const waits: number[] = [];
     for (let attempt = 1; attempt <= 3; attempt++) {
       expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 2, parked: 0 });
-      const [head, ...rest] = outboxOf(first.id);
+      const [head, ...rest] = await outboxOf(first.id);
       expect(head).toMatchObject({ state: "pending", attempts: attempt, lastError: "ECONNREFUSED" });
       expect(rest.every((row) => row.attempts === 0)).toBe(true);
       const wait = (head?.nextAttemptAt.getTime() ?? 0) - clock;
@@ -230,7 +229,7 @@ describe("the status relay", () => {
       "pack-1",
       "ship-1",
     ]);
-    expect([...outboxOf(first.id), ...outboxOf(second.id)].every((row) => row.state === "delivered")).toBe(true);
+    expect([...(await outboxOf(first.id)), ...(await outboxOf(second.id))].every((row) => row.state === "delivered")).toBe(true);
   });
 
   it.each([
@@ -247,7 +246,7 @@ describe("the status relay", () => {
     store.answer = () => answer;
 
     expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0 });
-    expect(outboxOf(order.id)[0]).toMatchObject({ state: "pending", attempts: 1, lastError });
+    expect((await outboxOf(order.id))[0]).toMatchObject({ state: "pending", attempts: 1, lastError });
     expect(logLines()).toContainEqual(
       expect.objectContaining({ msg: "status event delivery failed, will retry", correlationId: "pick-1", ...logged }),
     );
@@ -255,7 +254,7 @@ describe("the status relay", () => {
     store.answer = () => ({ status: 200, body: "ok" });
     clock += 500;
     expect(await relay.runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
-    expect(outboxOf(order.id)[0]).toMatchObject({ state: "delivered", attempts: 2 });
+    expect((await outboxOf(order.id))[0]).toMatchObject({ state: "delivered", attempts: 2 });
   });
 
   it("parks an event the Store refuses with a 4xx, never resends it, and still sends the order's later events", async () => {
@@ -268,7 +267,7 @@ describe("the status relay", () => {
 
     expect(await relay.runOnce()).toEqual({ delivered: 1, retried: 0, parked: 1 });
 
-    const [parked, later] = outboxOf(order.id);
+    const [parked, later] = await outboxOf(order.id);
     expect(parked).toMatchObject({ state: "parked", attempts: 1 });
     expect(parked?.lastError).toMatch(/^HTTP 422: unknown order x+$/);
     expect(parked?.lastError?.length).toBeLessThanOrEqual(600);
@@ -296,7 +295,7 @@ describe("the status relay", () => {
     clock += 60 * 1000;
     expect(await after.runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
     expect(statusesFor(order.id)).toEqual(["picking"]);
-    expect(outboxOf(order.id)[0]).toMatchObject({ state: "delivered", attempts: 2 });
+    expect((await outboxOf(order.id))[0]).toMatchObject({ state: "delivered", attempts: 2 });
   });
 
   it("runs one tick at a time, and stop() waits for the delivery in flight and starts no other", async () => {
@@ -317,8 +316,8 @@ describe("the status relay", () => {
 
     expect(await tick).toEqual({ delivered: 1, retried: 0, parked: 0 });
     expect(store.received).toHaveLength(1);
-    expect(outboxOf(first.id)[0]).toMatchObject({ state: "delivered" });
-    expect(outboxOf(second.id)[0]).toMatchObject({ state: "pending", attempts: 0 });
+    expect((await outboxOf(first.id))[0]).toMatchObject({ state: "delivered" });
+    expect((await outboxOf(second.id))[0]).toMatchObject({ state: "pending", attempts: 0 });
     expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 0 });
   });
 });

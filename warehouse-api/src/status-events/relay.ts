@@ -7,7 +7,7 @@ import { runWithFlags } from "@fishtag/tracing/flags";
 import type { Logger } from "@fishtag/tracing/logger";
 import { inSpan, SpanKind, traceHeaders } from "@fishtag/tracing/spans";
 
-import type { Db } from "../db/client.js";
+import type { Database } from "../db/client.js";
 import { fetchErrorCode } from "../lib/fetch-error.js";
 import { createStatusOutbox, type DueRow, type OutboxRow } from "./status-outbox.repo.js";
 
@@ -33,7 +33,7 @@ export type StatusEvent = {
 };
 
 export type StatusRelayOptions = {
-  db: Db;
+  db: Database;
   logger: Logger;
   /** The Store's base URL, e.g. http://localhost:8000. */
   storeUrl: string;

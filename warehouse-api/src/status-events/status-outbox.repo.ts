@@ -2,10 +2,11 @@ import { and, asc, eq, getTableColumns, lt, lte, notExists, sql } from "drizzle-
 import { alias } from "drizzle-orm/sqlite-core";
 
 import type { Backlog } from "@fishtag/relay";
-
-import type { Db } from "../db/client.js";
-import { orders, statusOutbox } from "../db/schema.js";
 import { promised } from "@fishtag/service-kit/promised";
+
+import type { Database, Db } from "../db/client.js";
+import { orders, statusOutbox } from "../db/schema.js";
+import { createPostgresStatusOutbox } from "./status-outbox.repo.postgres.js";
 
 export type OutboxRow = typeof statusOutbox.$inferSelect;
 
@@ -19,9 +20,25 @@ export type OutboxEntry = Pick<
 
 const p = sql.placeholder;
 
-export type StatusOutbox = ReturnType<typeof createStatusOutbox>;
+/** What the relay reads and records, the same in both dialects (ADR 0015). */
+export type StatusOutbox = {
+  /**
+   * Up to `limit` rows due at `now` (epoch ms), oldest first, at most one per order: only an order's
+   * oldest pending row is a candidate, so a later change never overtakes an earlier one.
+   */
+  due(now: number, limit: number): Promise<DueRow[]>;
+  delivered(id: number, at: number): Promise<void>;
+  retryAt(id: number, nextAttemptAt: number, lastError: string): Promise<void>;
+  park(id: number, lastError: string): Promise<void>;
+  /** Rows not delivered yet, rows parked for someone to look at, and when the oldest waiting one was written. */
+  backlog(): Promise<Backlog>;
+};
 
-export function createStatusOutbox(db: Db) {
+export function createStatusOutbox(database: Database): StatusOutbox {
+  return database.dialect === "postgres" ? createPostgresStatusOutbox(database.db) : createSqliteStatusOutbox(database.db);
+}
+
+export function createSqliteStatusOutbox(db: Db) {
   const insert = db
     .insert(statusOutbox)
     .values({
@@ -89,7 +106,6 @@ export function createStatusOutbox(db: Db) {
     },
     // What the relay reads and records, outside any change's transaction.
     ...promised({
-      /** Up to `limit` rows due at `now` (epoch ms), oldest first, at most one per order (see above). */
       due(now: number, limit: number): DueRow[] {
         return dueHeads.all({ now, limit });
       },
@@ -102,7 +118,6 @@ export function createStatusOutbox(db: Db) {
       park(id: number, lastError: string): void {
         park.run({ id, lastError });
       },
-      /** Rows not delivered yet, rows parked for someone to look at, and when the oldest waiting one was written. */
       backlog(): Backlog {
         const counts: Backlog = { pending: 0, parked: 0, oldestPendingAt: null };
         const rows = db

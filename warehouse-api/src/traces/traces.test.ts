@@ -77,11 +77,11 @@ beforeAll(async () => {
     asked.push(req.url ?? "");
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(RECEIVER_ANSWER));
   });
-  warehouse = createTestWarehouse({ traces: { url: receiver.url } });
+  warehouse = await createTestWarehouse({ traces: { url: receiver.url } });
   staff = await warehouse.staffHeaders();
 });
-afterAll(() => {
-  warehouse.close();
+afterAll(async () => {
+  await warehouse.close();
   receiver.server.close();
 });
 
@@ -138,7 +138,7 @@ describe("GET /api/traces", () => {
   });
 
   it("says traces are not kept here when no receiver is configured: 404 in the API's error shape", async () => {
-    const bare = createTestWarehouse();
+    const bare = await createTestWarehouse();
     try {
       const res = await getTraces(bare, "click-1", await bare.staffHeaders());
       expect(res.status).toBe(404);
@@ -148,19 +148,19 @@ describe("GET /api/traces", () => {
         correlationId: expect.any(String) as string,
       });
     } finally {
-      bare.close();
+      await bare.close();
     }
   });
 
   describe("when the receiver fails, a clear 502, never a 500", () => {
     const failing = async (respond: (req: IncomingMessage, res: ServerResponse) => void, timeoutMs = 3000) => {
       const broken = await fakeReceiver(respond);
-      const other = createTestWarehouse({ traces: { url: broken.url, timeoutMs } });
+      const other = await createTestWarehouse({ traces: { url: broken.url, timeoutMs } });
       try {
         const res = await getTraces(other, "click-1", await other.staffHeaders());
         return { status: res.status, body: (await res.json()) as { error: string; message: string } };
       } finally {
-        other.close();
+        await other.close();
         broken.server.closeAllConnections();
         broken.server.close();
       }
@@ -169,13 +169,13 @@ describe("GET /api/traces", () => {
     it("is down: nothing listens at its URL", async () => {
       const gone = await fakeReceiver(() => undefined);
       await new Promise((resolve) => gone.server.close(resolve));
-      const other = createTestWarehouse({ traces: { url: gone.url } });
+      const other = await createTestWarehouse({ traces: { url: gone.url } });
       try {
         const res = await getTraces(other, "click-1", await other.staffHeaders());
         expect(res.status).toBe(502);
         expect(await res.json()).toMatchObject({ error: "traces_unavailable", message: expect.stringContaining("ECONNREFUSED") as string });
       } finally {
-        other.close();
+        await other.close();
       }
     });
 
