@@ -18,6 +18,7 @@ const ON_BOTH_DIALECTS = [
   "src/staff/sign-in-throttle.test.ts",
   "src/status-events/relay.test.ts",
   "src/auth-matrix.test.ts",
+  "src/middleware/require-store.test.ts",
 ];
 
 // Each project names its own files: an `include` at the root would be added to the Postgres project's.

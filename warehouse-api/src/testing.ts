@@ -58,6 +58,8 @@ export type TestWarehouse = {
   app: App;
   /** Its database, in the dialect the run is testing (TEST_POSTGRES_URL_VARIABLE says how it is chosen). */
   database: Database;
+  /** Where that database is: a SQLite file, or a Postgres URL. */
+  location: string;
   /** The SQLite database itself, for a test that reads or breaks it directly; throws on a Postgres run. */
   db: Db;
   /**
@@ -105,11 +107,14 @@ export async function createTestWarehouse(
     passwordChecks?: PasswordCheckBudget;
     relayRunning?: () => boolean;
     traces?: TracesSource;
+    /** Another replica of this warehouse: the same database (Postgres), an app and logger of its own. */
+    replicaOf?: TestWarehouse;
   } = {},
 ): Promise<TestWarehouse> {
   const dir = mkdtempSync(join(tmpdir(), "warehouse-test-"));
   const cluster = process.env[TEST_POSTGRES_URL_VARIABLE];
-  const db = await openDatabase(cluster ? await createDatabase(cluster) : join(dir, "warehouse.db"));
+  const location = options.replicaOf?.location ?? (cluster ? await createDatabase(cluster) : join(dir, "warehouse.db"));
+  const db = await openDatabase(location);
   const logFile = options.logFile ? join(dir, "warehouse.log") : undefined;
   const logger = createLogger({ service: "warehouse-api", level: logFile ? "info" : "silent", file: logFile, stdout: false });
   const app = createApp({
@@ -139,6 +144,7 @@ export async function createTestWarehouse(
   return {
     app,
     database: db,
+    location,
     get db() {
       if (db.dialect !== "sqlite") throw new Error("this test reads SQLite directly: it runs on the SQLite run only");
       return db.db;

@@ -99,28 +99,35 @@ export type VerifyOptions = {
   currentDate?: Date;
 };
 
-export type ReplayGuard = ReturnType<typeof createReplayGuard>;
+/**
+ * Remembers the jti of every token accepted until the token can no longer be used, so that one seen once is
+ * refused if it comes again: a token captured on the way cannot be replayed within its minute.
+ */
+export type ReplayGuard = {
+  /**
+   * True the first time a jti is offered (and from then on remembered), false while it is remembered.
+   * `forgetAfter` is when the token can no longer be used (epoch seconds): its exp plus the clock tolerance.
+   */
+  firstUse: (jti: string, forgetAfter: number, nowSeconds: number) => boolean | Promise<boolean>;
+};
 
 /**
- * Remembers the jti of every token accepted until the token expires, so that one seen once is refused if
- * it comes again: a token captured on the way cannot be replayed within its minute. In memory, per
- * process: with several instances of a service, a shared store (an atomic set-if-absent with a TTL)
- * would take its place. Its size is bounded by the peer's calls in a minute, and only the peer can mint
- * tokens that get this far.
+ * The guard in memory, per process: enough for one instance of a service. Several instances share one
+ * instead (an atomic insert-if-absent in their database: the warehouse's on Postgres). Its size is bounded
+ * by the peer's calls in a minute, and only the peer can mint tokens that get this far.
  */
 export function createReplayGuard() {
   // jti → when it can be forgotten (epoch seconds). Insertion order is about expiry order, since every
   // token lives a minute: forgetting walks from the oldest and stops at the first still needed.
   const seen = new Map<string, number>();
   return {
-    /** True the first time a jti is offered (and from then on remembered), false while it is remembered. */
-    firstUse(jti: string, expiresAt: number, nowSeconds: number): boolean {
+    firstUse(jti: string, forgetAfter: number, nowSeconds: number): boolean {
       for (const [old, until] of seen) {
         if (until >= nowSeconds) break;
         seen.delete(old);
       }
       if (seen.has(jti)) return false;
-      seen.set(jti, expiresAt + CLOCK_TOLERANCE_SECONDS);
+      seen.set(jti, forgetAfter);
       return true;
     },
     /** Tokens remembered now. */
@@ -159,7 +166,7 @@ export async function verifyServiceAuthorization(
     if (htm !== request.method.toUpperCase()) return { ok: false, reason: "wrong_method" };
     if (!sameTarget(new URL(htu).pathname, new URL(request.url).pathname)) return { ok: false, reason: "wrong_url" };
     // Last, so that only a token good in every other way is remembered.
-    if (replay && !replay.firstUse(jti, exp, Math.floor((currentDate ?? new Date()).getTime() / 1000)))
+    if (replay && !(await replay.firstUse(jti, exp + CLOCK_TOLERANCE_SECONDS, Math.floor((currentDate ?? new Date()).getTime() / 1000))))
       return { ok: false, reason: "replayed" };
     return { ok: true, claims: { iss: issuer, aud: audience, jti, iat, exp, htm, htu } };
   } catch (error) {

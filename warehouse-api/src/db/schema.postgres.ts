@@ -213,3 +213,19 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [index("idempotency_keys_created_at_idx").on(t.createdAt)],
 );
+
+/**
+ * The service tokens this warehouse accepted, by jti, until they can no longer be used
+ * (middleware/require-store.ts): shared by every replica, so a token the Store signed is good for one call
+ * at any of them. Postgres only: on SQLite the one process remembers them in memory. Unlogged (its
+ * migration says so): the rows live about a minute, and a crash forgetting them only reopens the window
+ * a restart of one process always did.
+ */
+export const serviceTokenUses = pgTable(
+  "service_token_uses",
+  {
+    jti: text().primaryKey(),
+    forgetAfter: timestampMs().notNull(),
+  },
+  (t) => [index("service_token_uses_forget_after_idx").on(t.forgetAfter)],
+);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refusedAuthorizations } from "@fishtag/service-auth/testing";
 
 import { orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
-import { createTestWarehouse, storeAuthorization, TEST_SERVICE_KEYS, type TestWarehouse } from "../testing.js";
+import { createTestWarehouse, storeAuthorization, TEST_SERVICE_KEYS, testDialect, type TestWarehouse } from "../testing.js";
 
 let warehouse: TestWarehouse;
 beforeAll(async () => {
@@ -70,6 +70,25 @@ describe("service authentication on POST /api/orders", () => {
     expect(replayed.status).toBe(401);
     expect(logLines()).toContainEqual(expect.objectContaining({ correlationId: "replayed-token", reason: "replayed" }));
   });
+
+  // Replicas share a database on Postgres only (ADR 0015): one SQLite process remembers tokens in memory.
+  it.skipIf(testDialect() !== "postgres")(
+    "takes a token once across replicas: another replica refuses the token one accepted",
+    async () => {
+      const replica = await createTestWarehouse({ replicaOf: warehouse, logFile: true });
+      try {
+        const authorization = await storeAuthorization();
+        const first = await warehouse.app.request("/api/orders", await orderRequest(orderInput(), { authorization }));
+        const elsewhere = await replica.app.request("/api/orders", await orderRequest(orderInput(), { authorization }));
+
+        expect(first.status).toBe(201);
+        expect(elsewhere.status).toBe(401);
+        expect(readLogLines(readFileSync(replica.logFile ?? "", "utf8"))).toContainEqual(expect.objectContaining({ reason: "replayed" }));
+      } finally {
+        await replica.close();
+      }
+    },
+  );
 
   it("checks the token before the Idempotency-Key, so a refused call does not hold the key", async () => {
     const key = crypto.randomUUID();

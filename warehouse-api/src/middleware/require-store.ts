@@ -2,7 +2,7 @@ import type { KeyObject } from "node:crypto";
 
 import { createMiddleware } from "hono/factory";
 
-import { createReplayGuard, verifyServiceAuthorization } from "@fishtag/service-auth/tokens";
+import { verifyServiceAuthorization, type ReplayGuard } from "@fishtag/service-auth/tokens";
 import type { Logger } from "@fishtag/tracing/logger";
 import { refusalClock, refusedSpan } from "@fishtag/tracing/spans";
 
@@ -18,11 +18,11 @@ export const STORE_TOKEN_SCHEME = "storeToken";
  * this call (iss store-web, aud warehouse-api, htm/htu this method and path, under a minute old; see
  * @fishtag/service-auth). Without the
  * Store's public key every call is refused. A token is good for one call: the same token again is
- * refused as replayed (the Store signs each call, retries included). The reason is logged as a
+ * refused as replayed (the Store signs each call, retries included), on any replica (`replay`:
+ * token-guard.ts). The reason is logged as a
  * category, never the token.
  */
-export function requireStore(storePublicKey: KeyObject | undefined, logger: Logger) {
-  const replay = createReplayGuard();
+export function requireStore(storePublicKey: KeyObject | undefined, logger: Logger, replay: ReplayGuard) {
   return createMiddleware<AppEnv>(async (c, next) => {
     // A span only for a token refused, which is when a trace needs it: on every call it was one of the three
     // spans per order, and tracing cost 1.19x the untraced CPU per order against 1.08x without it (npm run bench -- --tracing).
