@@ -12,7 +12,7 @@ import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/corre
 import { meter, startMetrics } from "@fishtag/tracing/metrics";
 import { startTracing } from "@fishtag/tracing/otel";
 
-import { db } from "./src/db/db.server";
+import { db, SQLITE_MIGRATIONS_FOLDER } from "./src/db/db.server";
 import { env } from "./src/env";
 import { admit, answerClientError, consoleLine, identifyClient, type Refusal } from "./src/front-door";
 import { logger } from "./src/lib/logger.server";
@@ -86,7 +86,7 @@ meter()
 const probes = {
   database: databaseReadiness(
     () => storeDb.$client,
-    "drizzle",
+    SQLITE_MIGRATIONS_FOLDER,
     (error) => {
       logger.error({ err: error }, "readiness: the database did not answer");
     },

@@ -6,7 +6,7 @@ import { createOrderOutbox } from "../order-outbox/order-outbox.repo";
 import { createOrdersRepo } from "../orders/orders.repo";
 import { createProductsRepo } from "../products/products.repo";
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle/sqlite", import.meta.url));
 
 /** A fresh in-memory store database built from the committed migrations, with its repositories. */
 export function testStore() {
