@@ -96,9 +96,16 @@ const probes = {
 
 // Every new cookie makes a cart; those nobody has added to for 30 days are forgotten, hourly.
 const CART_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+// A failed sweep is tried again at the next hour: nothing depends on it but the table's size.
 const sweepCarts = () => {
-  const forgotten = carts.deleteAbandoned(new Date(Date.now() - CART_TTL_MS));
-  if (forgotten > 0) logger.info({ forgotten }, "abandoned cart lines swept");
+  carts.deleteAbandoned(new Date(Date.now() - CART_TTL_MS)).then(
+    (forgotten) => {
+      if (forgotten > 0) logger.info({ forgotten }, "abandoned cart lines swept");
+    },
+    (error: unknown) => {
+      logger.error({ err: error }, "the hourly cart sweep failed");
+    },
+  );
 };
 sweepCarts();
 const cartSweep = setInterval(sweepCarts, 60 * 60 * 1000).unref();

@@ -93,15 +93,18 @@ const hostiles: HostileId[] = [];
 let ran = 0;
 let orders: { id: string; number: string }[] = [];
 
-beforeAll(() => {
-  orders = [1, 2, 3].map(() =>
-    store.orders.create({
-      customerId: owner,
-      correlationId: "seed",
-      ...ada,
-      lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }],
-    }),
-  );
+beforeAll(async () => {
+  // One after another: their numbers follow the order they are placed in.
+  orders = [];
+  for (let n = 0; n < 3; n++)
+    orders.push(
+      await store.orders.create({
+        customerId: owner,
+        correlationId: "seed",
+        ...ada,
+        lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }],
+      }),
+    );
 });
 afterAll(() => {
   console.log(`store fuzz: ${ran} generated inputs (planned ${TOTAL_RUNS})`);
@@ -310,7 +313,7 @@ describe("fuzz: the store never answers 5xx and always in its error shape", { ti
     await fc.assert(
       fc.asyncProperty(form, cart, outcome, fc.boolean(), inboundId, async (data, items, result, hasCustomer, id) => {
         const customer = newCustomer();
-        for (const [sku, quantity] of items) store.carts.add(customer, sku, quantity);
+        for (const [sku, quantity] of items) await store.carts.add(customer, sku, quantity);
         fake.outcome = result;
         const echoed = enter("http://store.test/checkout", id, {
           method: "POST",

@@ -33,7 +33,7 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const correlationId = await requestCorrelationId();
   const customerId = await currentCustomerId();
-  const itemCount = customerId ? repos().carts.get(customerId).itemCount : 0;
+  const itemCount = customerId ? (await repos().carts.get(customerId)).itemCount : 0;
   return (
     <html lang="en">
       <body>

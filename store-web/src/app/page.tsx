@@ -5,8 +5,8 @@ import { formatCents } from "../lib/catalog";
 import { ProductImage } from "../products/product-image";
 import { repos } from "../repos.server";
 
-export default function CatalogPage() {
-  const products = repos().products.listActive();
+export default async function CatalogPage() {
+  const products = await repos().products.listActive();
   return (
     <>
       <section className="hero">

@@ -21,7 +21,7 @@ function text(form: FormData, key: string): string {
 type CartLineChange = { customer: string; form: FormData; sku: string; name: string };
 
 /** What every cart form sends, read once, and the change made in the request's correlation scope. */
-async function changeCart(action: string, sent: unknown, change: (line: CartLineChange) => CartActionState): Promise<CartActionState> {
+async function changeCart(action: string, sent: unknown, change: (line: CartLineChange) => Promise<CartActionState>): Promise<CartActionState> {
   const form = actionForm(sent);
   const customer = await requireCustomerId();
   return withRequestCorrelation(action, () =>
@@ -31,9 +31,9 @@ async function changeCart(action: string, sent: unknown, change: (line: CartLine
 
 // Actions must be declared async (Next checks it when it builds them).
 export async function addToCartAction(_previous: CartActionState, sent: FormData): Promise<CartActionState> {
-  return await changeCart("add to cart", sent, ({ customer, form, sku, name }) => {
+  return await changeCart("add to cart", sent, async ({ customer, form, sku, name }) => {
     const quantity = form.has("quantity") ? parseQuantity(form.get("quantity")) : 1;
-    const result = repos().carts.add(customer, sku, quantity);
+    const result = await repos().carts.add(customer, sku, quantity);
     if (!result.ok) {
       logger.info({ sku, error: result.error }, "cart: add refused");
       const message = result.error === "bad_quantity" ? "Choose a whole number from 1 to 99." : cartErrorMessage(result.error, name);
@@ -47,9 +47,9 @@ export async function addToCartAction(_previous: CartActionState, sent: FormData
 
 /** One cart line's form: "Update" sets the quantity typed, "Remove" (or a quantity of 0) drops the line. */
 export async function changeCartLineAction(_previous: CartActionState, sent: FormData): Promise<CartActionState> {
-  return await changeCart("change cart line", sent, ({ customer, form, sku, name }) => {
+  return await changeCart("change cart line", sent, async ({ customer, form, sku, name }) => {
     const quantity = text(form, "intent") === "remove" ? 0 : parseQuantity(form.get("quantity"));
-    const result = repos().carts.setQuantity(customer, sku, quantity);
+    const result = await repos().carts.setQuantity(customer, sku, quantity);
     if (!result.ok) {
       logger.info({ sku, error: result.error }, "cart: change refused");
       return { status: "error", message: cartErrorMessage(result.error, name), at: Date.now() };

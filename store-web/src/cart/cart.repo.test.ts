@@ -13,8 +13,8 @@ afterEach(() => {
 });
 
 describe("the catalog", () => {
-  it("is there in a fresh database, in display order, with prices in cents", () => {
-    expect(store.products.listActive().map(({ sku, priceCents }) => [sku, priceCents])).toEqual([
+  it("is there in a fresh database, in display order, with prices in cents", async () => {
+    expect((await store.products.listActive()).map(({ sku, priceCents }) => [sku, priceCents])).toEqual([
       ["MUG-TEAL", 1450],
       ["TEE-FISH", 2400],
       ["NOTE-A5", 950],
@@ -25,13 +25,13 @@ describe("the catalog", () => {
 });
 
 describe("carts", () => {
-  it("adds items, adding again raises the quantity, and totals come from the catalog", () => {
+  it("adds items, adding again raises the quantity, and totals come from the catalog", async () => {
     const customer = newCustomer();
-    store.carts.add(customer, "MUG-TEAL", 1);
-    store.carts.add(customer, "STK-PACK", 1);
-    expect(store.carts.add(customer, "MUG-TEAL", 1)).toEqual({ ok: true, quantity: 2 });
+    await store.carts.add(customer, "MUG-TEAL", 1);
+    await store.carts.add(customer, "STK-PACK", 1);
+    expect(await store.carts.add(customer, "MUG-TEAL", 1)).toEqual({ ok: true, quantity: 2 });
 
-    const cart = store.carts.get(customer);
+    const cart = await store.carts.get(customer);
     expect(
       cart.lines.map(({ sku, quantity, unitPriceCents, lineTotalCents }) => ({ sku, quantity, unitPriceCents, lineTotalCents })),
     ).toEqual([
@@ -41,86 +41,84 @@ describe("carts", () => {
     expect(cart).toMatchObject({ charges: { subtotalCents: 3400, shippingCents: 495, totalCents: 3895 }, itemCount: 3 });
   });
 
-  it("prices a cart at today's catalog price", () => {
+  it("prices a cart at today's catalog price", async () => {
     const customer = newCustomer();
-    store.carts.add(customer, "NOTE-A5", 2);
+    await store.carts.add(customer, "NOTE-A5", 2);
     store.db.update(products).set({ priceCents: 1000 }).where(eq(products.sku, "NOTE-A5")).run();
 
-    expect(store.carts.get(customer).charges.subtotalCents).toBe(2000);
+    expect((await store.carts.get(customer)).charges.subtotalCents).toBe(2000);
   });
 
-  it("sets a quantity, and a quantity of 0 or remove drops the line", () => {
+  it("sets a quantity, and a quantity of 0 or remove drops the line", async () => {
     const customer = newCustomer();
-    store.carts.add(customer, "MUG-TEAL", 1);
-    store.carts.add(customer, "TEE-FISH", 1);
+    await store.carts.add(customer, "MUG-TEAL", 1);
+    await store.carts.add(customer, "TEE-FISH", 1);
 
-    expect(store.carts.setQuantity(customer, "MUG-TEAL", 5)).toEqual({ ok: true, quantity: 5 });
-    expect(store.carts.setQuantity(customer, "TEE-FISH", 0)).toEqual({ ok: true, quantity: 0 });
-    expect(store.carts.get(customer).lines.map((line) => [line.sku, line.quantity])).toEqual([["MUG-TEAL", 5]]);
+    expect(await store.carts.setQuantity(customer, "MUG-TEAL", 5)).toEqual({ ok: true, quantity: 5 });
+    expect(await store.carts.setQuantity(customer, "TEE-FISH", 0)).toEqual({ ok: true, quantity: 0 });
+    expect((await store.carts.get(customer)).lines.map((line) => [line.sku, line.quantity])).toEqual([["MUG-TEAL", 5]]);
 
-    store.carts.remove(customer, "MUG-TEAL");
-    expect(store.carts.get(customer)).toEqual({
+    await store.carts.remove(customer, "MUG-TEAL");
+    expect(await store.carts.get(customer)).toEqual({
       lines: [],
       charges: { subtotalCents: 0, shippingCents: 0, vatCents: 0, totalCents: 0 },
       itemCount: 0,
     });
   });
 
-  it("bounds quantities: at most 99 of an item, whole numbers only, at least 1 to add", () => {
+  it("bounds quantities: at most 99 of an item, whole numbers only, at least 1 to add", async () => {
     const customer = newCustomer();
-    store.carts.add(customer, "MUG-TEAL", 98);
+    await store.carts.add(customer, "MUG-TEAL", 98);
 
-    expect(store.carts.add(customer, "MUG-TEAL", 2)).toEqual({ ok: false, error: "too_many" });
-    expect(store.carts.setQuantity(customer, "MUG-TEAL", 100)).toEqual({ ok: false, error: "too_many" });
-    expect(store.carts.add(customer, "MUG-TEAL", 0)).toEqual({ ok: false, error: "bad_quantity" });
-    expect(store.carts.add(customer, "MUG-TEAL", 1.5)).toEqual({ ok: false, error: "bad_quantity" });
-    expect(store.carts.setQuantity(customer, "MUG-TEAL", -1)).toEqual({ ok: false, error: "bad_quantity" });
-    expect(store.carts.setQuantity(customer, "MUG-TEAL", Number.NaN)).toEqual({ ok: false, error: "bad_quantity" });
-    expect(store.carts.add(customer, "MUG-TEAL", 1)).toEqual({ ok: true, quantity: 99 });
+    expect(await store.carts.add(customer, "MUG-TEAL", 2)).toEqual({ ok: false, error: "too_many" });
+    expect(await store.carts.setQuantity(customer, "MUG-TEAL", 100)).toEqual({ ok: false, error: "too_many" });
+    expect(await store.carts.add(customer, "MUG-TEAL", 0)).toEqual({ ok: false, error: "bad_quantity" });
+    expect(await store.carts.add(customer, "MUG-TEAL", 1.5)).toEqual({ ok: false, error: "bad_quantity" });
+    expect(await store.carts.setQuantity(customer, "MUG-TEAL", -1)).toEqual({ ok: false, error: "bad_quantity" });
+    expect(await store.carts.setQuantity(customer, "MUG-TEAL", Number.NaN)).toEqual({ ok: false, error: "bad_quantity" });
+    expect(await store.carts.add(customer, "MUG-TEAL", 1)).toEqual({ ok: true, quantity: 99 });
   });
 
-  it("refuses unknown and withdrawn products, and leaves a withdrawn line out of the total", () => {
+  it("refuses unknown and withdrawn products, and leaves a withdrawn line out of the total", async () => {
     const customer = newCustomer();
-    store.carts.add(customer, "BAG-TOTE", 1);
-    store.carts.add(customer, "STK-PACK", 1);
+    await store.carts.add(customer, "BAG-TOTE", 1);
+    await store.carts.add(customer, "STK-PACK", 1);
     store.db.update(products).set({ active: false }).where(eq(products.sku, "BAG-TOTE")).run();
 
-    expect(store.carts.add(customer, "NOPE-1", 1)).toEqual({ ok: false, error: "unknown_product" });
-    expect(store.carts.add(customer, "BAG-TOTE", 1)).toEqual({ ok: false, error: "unavailable_product" });
-    expect(store.products.listActive().map((product) => product.sku)).not.toContain("BAG-TOTE");
-    const cart = store.carts.get(customer);
+    expect(await store.carts.add(customer, "NOPE-1", 1)).toEqual({ ok: false, error: "unknown_product" });
+    expect(await store.carts.add(customer, "BAG-TOTE", 1)).toEqual({ ok: false, error: "unavailable_product" });
+    expect((await store.products.listActive()).map((product) => product.sku)).not.toContain("BAG-TOTE");
+    const cart = await store.carts.get(customer);
     expect(cart.lines.find((line) => line.sku === "BAG-TOTE")).toMatchObject({ available: false, lineTotalCents: 0 });
     expect(cart).toMatchObject({ charges: { subtotalCents: 500 }, itemCount: 1 });
   });
 
-  it("keeps each customer's cart to themselves", () => {
+  it("keeps each customer's cart to themselves", async () => {
     const [one, two] = [newCustomer(), newCustomer()];
-    store.carts.add(one, "MUG-TEAL", 3);
-    store.carts.add(two, "TEE-FISH", 1);
-    store.carts.clear(two);
+    await store.carts.add(one, "MUG-TEAL", 3);
+    await store.carts.add(two, "TEE-FISH", 1);
+    await store.carts.clear(two);
 
-    expect(store.carts.get(one).itemCount).toBe(3);
-    expect(store.carts.get(two).lines).toEqual([]);
+    expect((await store.carts.get(one)).itemCount).toBe(3);
+    expect((await store.carts.get(two)).lines).toEqual([]);
   });
 
-  it("forgets carts nobody has added to for a while, and keeps the rest", () => {
+  it("forgets carts nobody has added to for a while, and keeps the rest", async () => {
     const old = newCustomer();
     const recent = newCustomer();
-    store.carts.add(old, "MUG-TEAL", 1);
-    store.carts.add(recent, "MUG-TEAL", 1);
+    await store.carts.add(old, "MUG-TEAL", 1);
+    await store.carts.add(recent, "MUG-TEAL", 1);
     const cutoff = new Date(Date.now() + 1000);
-    store.carts.add(recent, "STK-PACK", 1);
+    await store.carts.add(recent, "STK-PACK", 1);
     store.db.$client.prepare("update cart_items set added_at = ? where customer_id = ?").run(cutoff.getTime() - 60_000, old);
     store.db.$client
       .prepare("update cart_items set added_at = ? where customer_id = ? and sku = 'STK-PACK'")
       .run(cutoff.getTime() + 60_000, recent);
 
-    expect(store.carts.deleteAbandoned(cutoff)).toBe(1);
-    expect(store.carts.get(old).lines).toEqual([]);
+    expect(await store.carts.deleteAbandoned(cutoff)).toBe(1);
+    expect((await store.carts.get(old)).lines).toEqual([]);
     expect(
-      store.carts
-        .get(recent)
-        .lines.map((line) => line.sku)
+      (await store.carts.get(recent)).lines.map((line) => line.sku)
         .sort(),
     ).toEqual(["MUG-TEAL", "STK-PACK"]);
   });

@@ -1,5 +1,7 @@
 import { and, asc, eq, inArray, lt, max, sql } from "drizzle-orm";
 
+import { promised } from "@fishtag/service-kit/promised";
+
 import type { Db } from "../db/client.server";
 import { cartItems, products } from "../db/schema";
 import { MAX_QUANTITY } from "../lib/catalog";
@@ -76,7 +78,7 @@ export function createCartRepo(db: Db) {
     return { ok: true, quantity };
   }
 
-  return {
+  return promised({
     get(customerId: string): Cart {
       const rows = lines.all({ customerId }).map(({ active, ...line }): CartLine => ({
         ...line,
@@ -129,5 +131,5 @@ export function createCartRepo(db: Db) {
         .having(lt(max(cartItems.addedAt), before.getTime()));
       return db.delete(cartItems).where(inArray(cartItems.customerId, abandoned)).run().changes;
     },
-  };
+  });
 }

@@ -50,7 +50,7 @@ export async function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<
   if (correlationId === undefined) throw new Error("placeOrder must run in a request's correlation scope");
   const values = checkoutValues(form);
   // Withdrawn products stay visible in the cart but are neither charged nor sent.
-  const cart = carts.get(customerId);
+  const cart = await carts.get(customerId);
   const lines = cart.lines
     .filter((line) => line.available)
     .map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents }));
@@ -79,7 +79,7 @@ export async function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<
   // Recorded with its outbox row before the warehouse hears of it: whatever happens next, the store knows
   // the order exists and will deliver it. With the flags the customer checked out with (the action's scope
   // has them): a later delivery sends the same, and the order's page keeps their promise.
-  const order = orders.create(
+  const order = await orders.create(
     { customerId, correlationId, customer, shippingAddress, reference: data.reference, lines, flags: currentFlags() },
     new Date(now()),
   );
@@ -92,13 +92,13 @@ export async function placeOrder(form: FormData, deps: PlaceOrderDeps): Promise<
 
   switch (result.kind) {
     case "placed":
-      carts.clear(customerId);
+      await carts.clear(customerId);
       return { status: "placed", ...placed };
     case "rejected":
       return { status: "rejected", reference: correlationId, message: result.message, values };
     case "unavailable":
       // The order is safe in the outbox: the cart is emptied as for a placed one.
-      carts.clear(customerId);
+      await carts.clear(customerId);
       return { status: "accepted", ...placed };
     case "failed":
       // An answer outside the contract: the order is parked, not delivered. The cart stays for a retry.

@@ -54,7 +54,7 @@ export async function deliverOrder(
   const { orders, outbox, warehouse, logger, now, random, backoff = DEFAULT_BACKOFF } = deps;
   const { storeOrderId, correlationId } = row;
   const attempt = row.attempts + 1;
-  const order = orders.findById(storeOrderId);
+  const order = await orders.findById(storeOrderId);
   if (!order) {
     // The row's foreign key cascades, so only a row read just before its order was deleted gets here.
     await outbox.park(storeOrderId, "order not found");
@@ -71,20 +71,20 @@ export async function deliverOrder(
     case "placed":
     case "rejected": {
       const status = result.kind === "placed" ? "received" : "rejected";
-      orders.recordCheckoutOutcome(storeOrderId, { status, warehouseOrderId: result.order.id }, correlationId, new Date(at));
+      await orders.recordCheckoutOutcome(storeOrderId, { status, warehouseOrderId: result.order.id }, correlationId, new Date(at));
       await outbox.delivered(storeOrderId, at);
       logger.info({ ...fields, status, warehouseOrderId: result.order.id }, "order delivered to the warehouse");
       return { outcome: "delivered", result };
     }
     case "unavailable": {
-      orders.recordCheckoutOutcome(storeOrderId, { status: "awaiting_confirmation" }, correlationId, new Date(at));
+      await orders.recordCheckoutOutcome(storeOrderId, { status: "awaiting_confirmation" }, correlationId, new Date(at));
       const retryInMs = backoffMs(attempt, random, backoff);
       await outbox.retryAt(storeOrderId, at + retryInMs, result.reason);
       logger.warn({ ...fields, reason: result.reason, retryInMs }, "order delivery failed, will retry");
       return { outcome: "retried", result };
     }
     case "failed":
-      orders.recordCheckoutOutcome(storeOrderId, { status: "failed" }, correlationId, new Date(at));
+      await orders.recordCheckoutOutcome(storeOrderId, { status: "failed" }, correlationId, new Date(at));
       await outbox.park(storeOrderId, result.reason);
       logger.error({ ...fields, reason: result.reason }, "order delivery parked: the warehouse refused it");
       return { outcome: "parked", result };

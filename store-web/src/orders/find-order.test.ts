@@ -8,11 +8,11 @@ import { findOrder, type FindOrderDeps } from "./find-order";
 
 let store: ReturnType<typeof testStore>;
 let placedBy: string;
-beforeEach(() => {
+beforeEach(async () => {
   store = testStore();
   placedBy = newCustomer();
   // ST-000001, placed by ada@example.com from another browser.
-  store.orders.create({
+  await store.orders.create({
     customerId: placedBy,
     correlationId: "checkout-1",
     ...ada,
@@ -43,7 +43,7 @@ function lookUp(fields: Record<string, string>, overrides: Partial<FindOrderDeps
 describe("guest order lookup", () => {
   it("finds an order by its email and number as people type them, and lets this browser see it from then on", async () => {
     const browser = newCustomer();
-    expect(store.orders.findForCustomer(browser, 1)).toBeUndefined();
+    expect(await store.orders.findForCustomer(browser, 1)).toBeUndefined();
 
     for (const orderNumber of ["ST-000001", "st-000001", "ST000001", "1", " ST-000 001 "]) {
       expect(await lookUp({ email: " ADA@Example.com ", orderNumber }, { customerId: browser })).toEqual({
@@ -51,11 +51,11 @@ describe("guest order lookup", () => {
         orderNumber: "ST-000001",
       });
     }
-    expect(store.orders.findForCustomer(browser, 1)).toMatchObject({ number: "ST-000001", reference: "PO-1001" });
-    expect(store.orders.listForCustomer(browser).map(({ number }) => number)).toEqual(["ST-000001"]);
+    expect(await store.orders.findForCustomer(browser, 1)).toMatchObject({ number: "ST-000001", reference: "PO-1001" });
+    expect((await store.orders.listForCustomer(browser)).map(({ number }) => number)).toEqual(["ST-000001"]);
     // The browser that placed it keeps it; a third browser still cannot see it.
-    expect(store.orders.findForCustomer(placedBy, 1)).toBeDefined();
-    expect(store.orders.findForCustomer(newCustomer(), 1)).toBeUndefined();
+    expect(await store.orders.findForCustomer(placedBy, 1)).toBeDefined();
+    expect(await store.orders.findForCustomer(newCustomer(), 1)).toBeUndefined();
   });
 
   it("answers a wrong email and a wrong number alike, with a reference, and grants nothing", async () => {
@@ -65,7 +65,7 @@ describe("guest order lookup", () => {
 
     expect(await lookUp(wrongEmail, { customerId: browser })).toEqual({ status: "not_found", reference: "lookup-1", values: wrongEmail });
     expect(await lookUp(wrongNumber, { customerId: browser })).toEqual({ status: "not_found", reference: "lookup-1", values: wrongNumber });
-    expect(store.orders.listForCustomer(browser)).toEqual([]);
+    expect(await store.orders.listForCustomer(browser)).toEqual([]);
   });
 
   it("explains malformed input field by field and keeps what was typed", async () => {

@@ -69,7 +69,7 @@ export async function findOrder(form: FormData, deps: FindOrderDeps): Promise<Fi
     logger.warn({ orderNumber, retryAfterSeconds }, "guest order lookup refused: too many attempts");
     return { status: "rate_limited", reference, retryAfterSeconds, values };
   }
-  const found = orders.findAsGuest(customerId, sequence, parsed.data.email);
+  const found = await orders.findAsGuest(customerId, sequence, parsed.data.email);
   // The address is not logged: the order number and the outcome are what support needs.
   logger.info({ orderNumber, found }, "guest order lookup");
   return found ? { status: "found", orderNumber } : { status: "not_found", reference, values };

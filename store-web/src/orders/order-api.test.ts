@@ -14,14 +14,14 @@ afterEach(() => {
 describe("GET /api/orders/[number]", () => {
   it("answers the customer who placed the order, and 404 to anyone else", async () => {
     const [owner, stranger] = [newCustomer(), newCustomer()];
-    const { number } = store.orders.create({
+    const { number } = await store.orders.create({
       customerId: owner,
       correlationId: "ref-1",
       ...ada,
       lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }],
     });
 
-    const mine = orderResponse(store.orders, owner, number, "req-1");
+    const mine = await orderResponse(store.orders, owner, number, "req-1");
     expect(mine.status).toBe(200);
     const body = (await mine.json()) as Record<string, unknown>;
     expect(body).toMatchObject({
@@ -41,7 +41,7 @@ describe("GET /api/orders/[number]", () => {
       [owner, "ST-000002"],
       [owner, "1"],
     ] as const) {
-      const response = orderResponse(store.orders, customer, asked, "req-2");
+      const response = await orderResponse(store.orders, customer, asked, "req-2");
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({ error: "not_found", message: expect.any(String), correlationId: "req-2" });
     }
@@ -49,7 +49,7 @@ describe("GET /api/orders/[number]", () => {
 
   it("tells the customer an order placed with priority-lane is in the priority lane", async () => {
     const owner = newCustomer();
-    const { number } = store.orders.create({
+    const { number } = await store.orders.create({
       customerId: owner,
       correlationId: "ref-priority",
       ...ada,
@@ -57,8 +57,8 @@ describe("GET /api/orders/[number]", () => {
       flags: ["priority-lane"],
     });
 
-    const body = (await orderResponse(store.orders, owner, number, "req-3").json()) as Record<string, unknown>;
+    const body = (await (await orderResponse(store.orders, owner, number, "req-3")).json()) as Record<string, unknown>;
     expect(body.priorityLane).toBe(true);
-    expect(store.orders.findForCustomer(owner, 1)?.flags).toEqual(["priority-lane"]);
+    expect((await store.orders.findForCustomer(owner, 1))?.flags).toEqual(["priority-lane"]);
   });
 });

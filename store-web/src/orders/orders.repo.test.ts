@@ -37,23 +37,24 @@ describe("order numbers", () => {
     }
   });
 
-  it("follow one sequence across customers, in the order orders are placed", () => {
-    const numbers = [newCustomer(), newCustomer(), newCustomer()].map((customer) => store.orders.create(order(customer)).number);
+  it("follow one sequence across customers, in the order orders are placed", async () => {
+    const numbers: string[] = [];
+    for (const customer of [newCustomer(), newCustomer(), newCustomer()]) numbers.push((await store.orders.create(order(customer))).number);
 
     expect(numbers).toEqual(["ST-000001", "ST-000002", "ST-000003"]);
   });
 });
 
 describe("orders", () => {
-  it("are recorded pending, with the lines as charged, the charges on them and a first history row", () => {
+  it("are recorded pending, with the lines as charged, the charges on them and a first history row", async () => {
     const customer = newCustomer();
-    const placed = store.orders.create(order(customer, { correlationId: "ref-1" }));
+    const placed = await store.orders.create(order(customer, { correlationId: "ref-1" }));
 
     // £34.00 of goods, £4.95 shipping under £50, VAT a sixth of the £38.95 total.
     expect(placed).toMatchObject({ number: "ST-000001", totalCents: 3895 });
-    expect(store.orders.findById(placed.id)).toMatchObject({ subtotalCents: 3400, shippingCents: 495, vatCents: 649, totalCents: 3895 });
+    expect(await store.orders.findById(placed.id)).toMatchObject({ subtotalCents: 3400, shippingCents: 495, vatCents: 649, totalCents: 3895 });
     expect(placed.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(store.orders.findForCustomer(customer, 1)).toMatchObject({
+    expect(await store.orders.findForCustomer(customer, 1)).toMatchObject({
       id: placed.id,
       status: "pending",
       totalCents: 3895,
@@ -70,28 +71,28 @@ describe("orders", () => {
     });
   });
 
-  it("take the warehouse's answer: its order id and the status, with a history row", () => {
+  it("take the warehouse's answer: its order id and the status, with a history row", async () => {
     const customer = newCustomer();
-    const placed = store.orders.create(order(customer, { correlationId: "ref-2" }));
-    store.orders.recordCheckoutOutcome(placed.id, { status: "received", warehouseOrderId: "wh-1" }, "ref-2");
+    const placed = await store.orders.create(order(customer, { correlationId: "ref-2" }));
+    await store.orders.recordCheckoutOutcome(placed.id, { status: "received", warehouseOrderId: "wh-1" }, "ref-2");
 
-    const stored = store.orders.findForCustomer(customer, 1);
+    const stored = await store.orders.findForCustomer(customer, 1);
     expect(stored).toMatchObject({ status: "received", warehouseOrderId: "wh-1" });
     expect(stored?.history.map((change) => change.status)).toEqual(["pending", "received"]);
   });
 
-  it("are listed per customer, newest first, and another customer's order is not found", () => {
+  it("are listed per customer, newest first, and another customer's order is not found", async () => {
     const [ada1, bob] = [newCustomer(), newCustomer()];
-    store.orders.create(order(ada1, { reference: "PO-A1" }));
-    store.orders.create(order(bob, { reference: "PO-B1" }));
-    store.orders.create(order(ada1, { reference: "PO-A2" }));
+    await store.orders.create(order(ada1, { reference: "PO-A1" }));
+    await store.orders.create(order(bob, { reference: "PO-B1" }));
+    await store.orders.create(order(ada1, { reference: "PO-A2" }));
 
-    expect(store.orders.listForCustomer(ada1).map(({ number, reference, itemCount }) => [number, reference, itemCount])).toEqual([
+    expect((await store.orders.listForCustomer(ada1)).map(({ number, reference, itemCount }) => [number, reference, itemCount])).toEqual([
       ["ST-000003", "PO-A2", 3],
       ["ST-000001", "PO-A1", 3],
     ]);
-    expect(store.orders.findForCustomer(bob, 2)?.reference).toBe("PO-B1");
-    expect(store.orders.findForCustomer(bob, 1)).toBeUndefined();
-    expect(store.orders.findForCustomer(ada1, 2)).toBeUndefined();
+    expect((await store.orders.findForCustomer(bob, 2))?.reference).toBe("PO-B1");
+    expect(await store.orders.findForCustomer(bob, 1)).toBeUndefined();
+    expect(await store.orders.findForCustomer(ada1, 2)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 
+import { promised } from "@fishtag/service-kit/promised";
 import { parseFlags, serialiseFlags, type Flag } from "@fishtag/tracing/flags";
 
 import type { Db } from "../db/client.server";
@@ -260,7 +261,7 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
     };
   }
 
-  return {
+  return promised({
     /**
      * Records an order before it goes to the warehouse, as `pending`, with its lines priced as charged
      * and its charges worked out from them (lib/pricing.ts), and its row in the outbox, in one transaction: from here on the
@@ -379,5 +380,5 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
         { behavior: "immediate" },
       );
     },
-  };
+  });
 }

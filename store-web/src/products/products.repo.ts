@@ -1,5 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 
+import { promised } from "@fishtag/service-kit/promised";
+
 import type { Db } from "../db/client.server";
 import { products } from "../db/schema";
 
@@ -14,7 +16,7 @@ export function createProductsRepo(db: Db) {
     .from(products)
     .where(eq(products.sku, sql.placeholder("sku")))
     .prepare();
-  return {
+  return promised({
     /** What the catalog page sells, in display order. */
     listActive(): Product[] {
       return active.all();
@@ -24,5 +26,5 @@ export function createProductsRepo(db: Db) {
     find(sku: string): Product | undefined {
       return bySku.get({ sku });
     },
-  };
+  });
 }

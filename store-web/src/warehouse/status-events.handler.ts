@@ -97,7 +97,7 @@ async function apply(request: Request, correlationId: string, { orders, logger }
 
   const event = parsed.data;
   const fields = { eventId: event.eventId, storeOrderId: event.storeOrderId, warehouseOrderId: event.orderId, status: event.status };
-  const result = orders.applyWarehouseUpdate(statusUpdateOf(event), correlationId);
+  const result = await orders.applyWarehouseUpdate(statusUpdateOf(event), correlationId);
   trace
     .getActiveSpan()
     ?.setAttributes({ "fishtag.order_number": "orderNumber" in result ? result.orderNumber : "", "fishtag.event.outcome": result.outcome });

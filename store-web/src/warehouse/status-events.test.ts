@@ -35,19 +35,19 @@ let logger: ReturnType<typeof createLogger>;
 let customer: string;
 let order: { id: string; number: string };
 
-beforeEach(() => {
+beforeEach(async () => {
   store = testStore();
   // The handler's lines are part of its contract (the staff action's ID must be on them): read them back.
   logDir = mkdtempSync(join(tmpdir(), "store-events-"));
   logger = createLogger({ service: "store-web", level: "info", file: join(logDir, "store.log"), stdout: false });
   customer = newCustomer();
-  order = store.orders.create({
+  order = await store.orders.create({
     customerId: customer,
     correlationId: "ref-checkout",
     ...ada,
     lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }],
   });
-  store.orders.recordCheckoutOutcome(order.id, { status: "received", warehouseOrderId: "wh-1" }, "ref-checkout");
+  await store.orders.recordCheckoutOutcome(order.id, { status: "received", warehouseOrderId: "wh-1" }, "ref-checkout");
 });
 afterEach(() => {
   store.close();
@@ -74,7 +74,7 @@ const event = (overrides: Partial<StatusEvent> = {}): StatusEvent => ({
 const replay = createReplayGuard();
 
 /** Through the same entry as the route: the request's correlation scope, and the JSON catch-all. */
-function post(request: Request, { publicKey }: { publicKey: KeyObject | undefined } = { publicKey: WAREHOUSE.publicKey }) {
+async function post(request: Request, { publicKey }: { publicKey: KeyObject | undefined } = { publicKey: WAREHOUSE.publicKey }) {
   const route = jsonRoute((received, _context, correlationId) =>
     handleStatusEvent(received, correlationId, { orders: store.orders, publicKey, replay, logger }),
   );
@@ -97,14 +97,14 @@ async function send(body: unknown, options: { authorization?: string | undefined
 }
 
 const stored = () => store.orders.findById(order.id);
-const warehouseHistory = () => stored()?.history.filter((change) => change.source === "warehouse") ?? [];
+const warehouseHistory = async () => (await stored())?.history.filter((change) => change.source === "warehouse") ?? [];
 
 describe("POST /api/warehouse-events", () => {
   it("keeps the reason a cancellation came with, for the customer", async () => {
     const response = await send(event({ status: "cancelled", reason: "Out of stock" }), { correlationId: "staff-cancel-1" });
 
     expect(response.status).toBe(200);
-    expect(warehouseHistory()).toEqual([expect.objectContaining({ status: "cancelled", reason: "Out of stock" })]);
+    expect(await warehouseHistory()).toEqual([expect.objectContaining({ status: "cancelled", reason: "Out of stock" })]);
   });
 
   it("applies a status change: the order's status and a history row with the staff action's correlation ID", async () => {
@@ -112,8 +112,8 @@ describe("POST /api/warehouse-events", () => {
 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ applied: true });
-    expect(stored()?.status).toBe("shipped");
-    expect(warehouseHistory()).toEqual([
+    expect((await stored())?.status).toBe("shipped");
+    expect(await warehouseHistory()).toEqual([
       { status: "shipped", source: "warehouse", correlationId: "staff-ship-1", at: "2026-11-22T10:00:00.000Z", reason: null },
     ]);
     expect(logLines()).toContainEqual(expect.objectContaining({ msg: "status event applied", correlationId: "staff-ship-1", eventId: 10 }));
@@ -149,7 +149,7 @@ describe("POST /api/warehouse-events", () => {
     });
 
     expect(response.status).toBe(200);
-    expect(stored()?.status).toBe("picking");
+    expect((await stored())?.status).toBe("picking");
     expect(logLines()).toContainEqual(
       expect.objectContaining({ msg: "malformed fishtag.flags baggage entry dropped", correlationId: "staff-pick-10", flagsLength: 15 }),
     );
@@ -162,7 +162,7 @@ describe("POST /api/warehouse-events", () => {
 
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ applied: false, reason: "duplicate" });
-    expect(warehouseHistory()).toHaveLength(1);
+    expect(await warehouseHistory()).toHaveLength(1);
     expect(logLines()).toContainEqual(expect.objectContaining({ msg: "duplicate ignored", correlationId: "redelivery", level: "info" }));
   });
 
@@ -171,25 +171,25 @@ describe("POST /api/warehouse-events", () => {
     const late = await send(event({ eventId: 11, status: "picking" }), { correlationId: "late-one" });
 
     expect(await late.json()).toEqual({ applied: false, reason: "stale" });
-    expect(stored()?.status).toBe("shipped");
-    expect(warehouseHistory().map((change) => change.status)).toEqual(["shipped"]);
+    expect((await stored())?.status).toBe("shipped");
+    expect((await warehouseHistory()).map((change) => change.status)).toEqual(["shipped"]);
     expect(logLines()).toContainEqual(
       expect.objectContaining({ msg: "stale ignored", correlationId: "late-one", level: "info", lastEventId: 12 }),
     );
   });
 
   it("fills in the warehouse order id when the checkout never learned it", async () => {
-    const other = store.orders.create({
+    const other = await store.orders.create({
       customerId: customer,
       correlationId: "ref-2",
       ...ada,
       lines: [{ sku: "NOTE-A5", name: "A5 notebook", quantity: 1, unitPriceCents: 950 }],
     });
-    store.orders.recordCheckoutOutcome(other.id, { status: "failed" }, "ref-2");
+    await store.orders.recordCheckoutOutcome(other.id, { status: "failed" }, "ref-2");
 
     await send(event({ eventId: 20, storeOrderId: other.id, orderId: "wh-late", status: "received" }));
 
-    expect(store.orders.findById(other.id)).toMatchObject({ status: "received", warehouseOrderId: "wh-late" });
+    expect(await store.orders.findById(other.id)).toMatchObject({ status: "received", warehouseOrderId: "wh-late" });
   });
 
   it.each(refused)(
@@ -203,7 +203,7 @@ describe("POST /api/warehouse-events", () => {
         message: expect.stringContaining("service token"),
         correlationId: "intruder-1",
       });
-      expect(warehouseHistory()).toEqual([]);
+      expect(await warehouseHistory()).toEqual([]);
       expect(logLines()).toContainEqual(
         expect.objectContaining({
           level: "warn",
@@ -223,7 +223,7 @@ describe("POST /api/warehouse-events", () => {
     const replayed = await send(event({ eventId: 31, status: "cancelled" }), { authorization, correlationId: "replayer" });
 
     expect(replayed.status).toBe(401);
-    expect(warehouseHistory().map((change) => change.status)).toEqual(["picking"]);
+    expect((await warehouseHistory()).map((change) => change.status)).toEqual(["picking"]);
     expect(logLines()).toContainEqual(expect.objectContaining({ correlationId: "replayer", reason: "replayed" }));
   });
 
@@ -258,7 +258,7 @@ describe("POST /api/warehouse-events", () => {
       message: expect.any(String),
       correlationId: "staff-move-1",
     });
-    expect(warehouseHistory()).toEqual([]);
+    expect(await warehouseHistory()).toEqual([]);
   });
 
   it("lists what is wrong with an event", async () => {
@@ -272,7 +272,7 @@ describe("POST /api/warehouse-events", () => {
 
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: "payload_too_large", correlationId: "staff-move-1" });
-    expect(warehouseHistory()).toEqual([]);
+    expect(await warehouseHistory()).toEqual([]);
   });
 
   it("answers 404 unknown_order for an order the store never recorded", async () => {

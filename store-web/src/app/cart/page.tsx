@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Your cart" };
 
 export default async function CartPage() {
   const customerId = await currentCustomerId();
-  const cart = customerId ? repos().carts.get(customerId) : undefined;
+  const cart = customerId ? await repos().carts.get(customerId) : undefined;
   return (
     <>
       <h1>Your cart</h1>

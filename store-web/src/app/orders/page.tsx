@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Your orders" };
 
 export default async function OrdersPage() {
   const customerId = await currentCustomerId();
-  const orders = customerId ? repos().orders.listForCustomer(customerId) : [];
+  const orders = customerId ? await repos().orders.listForCustomer(customerId) : [];
   return (
     <>
       <h1>Your orders</h1>

@@ -22,7 +22,7 @@ export default async function OrderPage({ params, searchParams }: Props) {
   const customerId = await currentCustomerId();
   const sequence = parseOrderNumber(number);
   // Another browser's order is not found, exactly like one that does not exist.
-  const order = customerId && sequence ? repos().orders.findForCustomer(customerId, sequence) : undefined;
+  const order = customerId && sequence ? await repos().orders.findForCustomer(customerId, sequence) : undefined;
   if (!order) notFound();
   return <CustomerOrderView initial={customerOrder(order)} justPlaced={justPlaced} />;
 }

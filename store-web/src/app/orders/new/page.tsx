@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Checkout" };
 
 export default async function CheckoutPage() {
   const customerId = await currentCustomerId();
-  const cart = customerId ? repos().carts.get(customerId) : undefined;
+  const cart = customerId ? await repos().carts.get(customerId) : undefined;
   return (
     <>
       <h1>Checkout</h1>

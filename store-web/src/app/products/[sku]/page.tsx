@@ -10,12 +10,12 @@ import { repos } from "../../../repos.server";
 type Props = { params: Promise<{ sku: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const product = repos().products.find((await params).sku);
+  const product = await repos().products.find((await params).sku);
   return { title: product?.name ?? "Product not found" };
 }
 
 export default async function ProductPage({ params }: Props) {
-  const product = repos().products.find((await params).sku);
+  const product = await repos().products.find((await params).sku);
   if (!product) notFound();
   return (
     <article className="product-page">
