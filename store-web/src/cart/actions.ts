@@ -21,7 +21,11 @@ function text(form: FormData, key: string): string {
 type CartLineChange = { customer: string; form: FormData; sku: string; name: string };
 
 /** What every cart form sends, read once, and the change made in the request's correlation scope. */
-async function changeCart(action: string, sent: unknown, change: (line: CartLineChange) => Promise<CartActionState>): Promise<CartActionState> {
+async function changeCart(
+  action: string,
+  sent: unknown,
+  change: (line: CartLineChange) => Promise<CartActionState>,
+): Promise<CartActionState> {
   const form = actionForm(sent);
   const customer = await requireCustomerId();
   return withRequestCorrelation(action, () =>

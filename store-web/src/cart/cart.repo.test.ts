@@ -117,9 +117,6 @@ describe("carts", () => {
 
     expect(await store.carts.deleteAbandoned(cutoff)).toBe(1);
     expect((await store.carts.get(old)).lines).toEqual([]);
-    expect(
-      (await store.carts.get(recent)).lines.map((line) => line.sku)
-        .sort(),
-    ).toEqual(["MUG-TEAL", "STK-PACK"]);
+    expect((await store.carts.get(recent)).lines.map((line) => line.sku).sort()).toEqual(["MUG-TEAL", "STK-PACK"]);
   });
 });

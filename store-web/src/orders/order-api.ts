@@ -7,7 +7,12 @@ import type { OrdersRepo } from "./orders.repo";
  * GET /api/orders/[number], scoped by the customer cookie: another browser's order, a malformed number
  * and no cookie at all are the same 404, so the route does not confirm that an order number exists.
  */
-export async function orderResponse(orders: OrdersRepo, customerId: string | undefined, number: string, correlationId: string): Promise<Response> {
+export async function orderResponse(
+  orders: OrdersRepo,
+  customerId: string | undefined,
+  number: string,
+  correlationId: string,
+): Promise<Response> {
   const sequence = parseOrderNumber(number);
   const order = customerId && sequence ? await orders.findForCustomer(customerId, sequence) : undefined;
   if (!order) return errorResponse(HTTP.NOT_FOUND, "not_found", "No such order for this browser.", correlationId);

@@ -52,7 +52,12 @@ describe("orders", () => {
 
     // £34.00 of goods, £4.95 shipping under £50, VAT a sixth of the £38.95 total.
     expect(placed).toMatchObject({ number: "ST-000001", totalCents: 3895 });
-    expect(await store.orders.findById(placed.id)).toMatchObject({ subtotalCents: 3400, shippingCents: 495, vatCents: 649, totalCents: 3895 });
+    expect(await store.orders.findById(placed.id)).toMatchObject({
+      subtotalCents: 3400,
+      shippingCents: 495,
+      vatCents: 649,
+      totalCents: 3895,
+    });
     expect(placed.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await store.orders.findForCustomer(customer, 1)).toMatchObject({
       id: placed.id,
