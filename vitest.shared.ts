@@ -9,3 +9,27 @@ export const sharedTestOptions = {
   testTimeout: 30_000,
   hookTimeout: 30_000,
 };
+
+/**
+ * The two projects of a service that runs on SQLite and on Postgres (ADR 0015): every suite on SQLite,
+ * and `onBothDialects` once more on Postgres, in a throwaway cluster service-kit's global setup starts for
+ * the run and its setup file hands to the service's test harness. Each project names its own files: an
+ * `include` at the root would be added to the Postgres project's.
+ */
+export function dialectProjects(onBothDialects: string[]) {
+  return [
+    { extends: true as const, test: { name: "sqlite", include: sharedTestOptions.include } },
+    {
+      extends: true as const,
+      test: {
+        name: "postgres",
+        include: onBothDialects,
+        globalSetup: ["@fishtag/service-kit/testing/postgres-global-setup"],
+        setupFiles: ["@fishtag/service-kit/testing/postgres-setup"],
+      },
+    },
+  ];
+}
+
+/** sharedTestOptions for a config whose projects name their files (dialectProjects). */
+export const { include: _include, ...sharedWithoutInclude } = sharedTestOptions;

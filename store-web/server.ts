@@ -7,12 +7,12 @@ import next from "next";
 
 import { limitHeapGrowth } from "@fishtag/service-kit/heap";
 import { drainOnSignals } from "@fishtag/service-kit/shutdown";
-import { databaseReadiness } from "@fishtag/service-kit/sqlite";
 import { CORRELATION_HEADER, resolveCorrelationId } from "@fishtag/tracing/correlation";
 import { meter, startMetrics } from "@fishtag/tracing/metrics";
 import { startTracing } from "@fishtag/tracing/otel";
 
-import { db, SQLITE_MIGRATIONS_FOLDER } from "./src/db/db.server";
+import { closeDatabase } from "./src/db/client.server";
+import { databaseProbe, openStoreDatabase } from "./src/db/db.server";
 import { env } from "./src/env";
 import { admit, answerClientError, consoleLine, identifyClient, type Refusal } from "./src/front-door";
 import { logger } from "./src/lib/logger.server";
@@ -67,8 +67,10 @@ for (const [method, level] of CONSOLE_LEVELS) {
 // Opened and migrated here, once per process, before Next takes a request (in `npm start` and `npm run
 // dev` alike): a database that cannot be opened stops the start. Not in Next's own start-up hooks:
 // `next build` runs those too and must not create a database.
-const storeDb = db();
-logger.info({ dbPath: env.STORE_DB_PATH }, "store database ready");
+const storeDb = await openStoreDatabase((error) => {
+  logger.warn({ err: error }, "a database connection was dropped; the pool opens another");
+});
+logger.info({ database: storeDb.dialect === "postgres" ? "postgres" : env.STORE_DB_PATH }, "store database ready");
 
 // Delivers the orders the checkout could not, through the process's one warehouse client (the same
 // breaker as the checkouts). Started as soon as the database is open: what an earlier process left
@@ -84,13 +86,9 @@ meter()
     result.observe(BREAKER_LEVEL[warehouse().breakerState()]);
   });
 const probes = {
-  database: databaseReadiness(
-    () => storeDb.$client,
-    SQLITE_MIGRATIONS_FOLDER,
-    (error) => {
-      logger.error({ err: error }, "readiness: the database did not answer");
-    },
-  ),
+  database: databaseProbe(storeDb, (error) => {
+    logger.error({ err: error }, "readiness: the database did not answer");
+  }),
   relayRunning: relay.running,
 };
 
@@ -149,7 +147,7 @@ const server = createServer((req, res) => {
     const path = req.url?.split("?", 1)[0];
     if (req.method === "GET" && (path === "/livez" || path === "/readyz")) {
       const inbound = req.headers[CORRELATION_HEADER];
-      answerProbe(path, res, resolveCorrelationId(typeof inbound === "string" ? inbound : undefined).id, probes);
+      void answerProbe(path, res, resolveCorrelationId(typeof inbound === "string" ? inbound : undefined).id, probes);
       return;
     }
     admit(req, res).then(
@@ -192,7 +190,7 @@ drainOnSignals(server, {
     try {
       await app.close();
     } finally {
-      storeDb.$client.close();
+      await closeDatabase(storeDb);
       // The spans of the last requests, sent before the process ends.
       await Promise.all([tracing.shutdown(), metrics.shutdown()]);
     }

@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-import { sharedTestOptions } from "../vitest.shared.js";
+import { dialectProjects, sharedWithoutInclude } from "../vitest.shared.js";
 
 /**
  * The suites that reach the database only through the app and the repositories, which run twice: on
@@ -21,23 +21,9 @@ const ON_BOTH_DIALECTS = [
   "src/middleware/require-store.test.ts",
 ];
 
-// Each project names its own files: an `include` at the root would be added to the Postgres project's.
-const { include, ...shared } = sharedTestOptions;
-
 export default defineConfig({
   test: {
-    ...shared,
-    projects: [
-      { extends: true, test: { name: "sqlite", include } },
-      {
-        extends: true,
-        test: {
-          name: "postgres",
-          include: ON_BOTH_DIALECTS,
-          globalSetup: ["@fishtag/service-kit/testing/postgres-global-setup"],
-          setupFiles: ["./src/test/postgres-setup.ts"],
-        },
-      },
-    ],
+    ...sharedWithoutInclude,
+    projects: dialectProjects(ON_BOTH_DIALECTS),
   },
 });

@@ -1,4 +1,12 @@
-import { createLimiter, createWarehouseClient, newCustomer, placeOrder as place, testStore, type PlaceOrderDeps } from "store-web/testing";
+import {
+  createLimiter,
+  createWarehouseClient,
+  newCustomer,
+  placeOrder as place,
+  testStore,
+  type PlaceOrderDeps,
+  type TestStore,
+} from "store-web/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
@@ -8,16 +16,16 @@ import { startFakeWarehouse, startWarehouse, STORE_TEST_KEY, UNUSED_URL, type Ru
 
 const logger = createLogger({ service: "store-web", level: "silent" });
 
-let store: ReturnType<typeof testStore>;
+let store: TestStore;
 let customer: string;
-beforeEach(() => {
-  store = testStore();
+beforeEach(async () => {
+  store = await testStore();
   customer = newCustomer();
-  store.carts.add(customer, "MUG-TEAL", 2);
-  store.carts.add(customer, "STK-PACK", 1);
+  await store.carts.add(customer, "MUG-TEAL", 2);
+  await store.carts.add(customer, "STK-PACK", 1);
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
 });
 
 type Checkout = PlaceOrderDeps & { correlationId: string };
@@ -36,10 +44,10 @@ const depsFor = (baseUrl: string, correlationId: string, timeoutMs = 5000): Chec
 /** A checkout as the action runs it: in the request's correlation scope. */
 const placeOrder = (form: FormData, { correlationId, ...deps }: Checkout) => runWithCorrelationId(correlationId, () => place(form, deps));
 
-const onlyOrder = () => {
-  const [summary, ...others] = store.orders.listForCustomer(customer);
+const onlyOrder = async () => {
+  const [summary, ...others] = await store.orders.listForCustomer(customer);
   expect(others).toEqual([]);
-  return summary ? store.orders.findById(summary.id) : undefined;
+  return summary ? await store.orders.findById(summary.id) : undefined;
 };
 
 describe("placeOrder against the real warehouse", () => {
@@ -61,7 +69,7 @@ describe("placeOrder against the real warehouse", () => {
     const state = await placeOrder(checkoutForm({ "price.MUG-TEAL": "1" }), depsFor(real.url, "ref-placed"));
 
     expect(state).toEqual({ status: "placed", reference: "ref-placed", orderNumber: "ST-000001", totalCents: 2 * 1450 + 500 + 495 });
-    const order = onlyOrder();
+    const order = await onlyOrder();
     // £34.00 of goods and £4.95 shipping: the store's charges, the same in both services.
     expect(order).toMatchObject({
       number: "ST-000001",
@@ -91,7 +99,7 @@ describe("placeOrder against the real warehouse", () => {
       { sku: "MUG-TEAL", name: "Enamel mug", quantity: 2, unitPriceCents: 1450 },
       { sku: "STK-PACK", name: "Sticker pack", quantity: 1, unitPriceCents: 500 },
     ]);
-    expect(store.carts.get(customer).lines).toEqual([]);
+    expect((await store.carts.get(customer)).lines).toEqual([]);
     expect(await store.outbox.find(order?.id ?? "missing")).toMatchObject({ state: "delivered", attempts: 1, correlationId: "ref-placed" });
   });
 
@@ -99,10 +107,10 @@ describe("placeOrder against the real warehouse", () => {
     const state = await placeOrder(checkoutForm({ reference: "F-42" }), depsFor(real.url, "ref-rejected"));
 
     expect(state).toMatchObject({ status: "rejected", reference: "ref-rejected", values: { reference: "F-42", name: "Ada Lovelace" } });
-    expect(onlyOrder()).toMatchObject({ status: "rejected", warehouseOrderId: expect.any(String) });
+    expect(await onlyOrder()).toMatchObject({ status: "rejected", warehouseOrderId: expect.any(String) });
     // The warehouse has it, as rejected: nothing left to deliver.
-    expect((await store.outbox.find(onlyOrder()?.id ?? "missing"))?.state).toBe("delivered");
-    expect(store.carts.get(customer).itemCount).toBe(3);
+    expect((await store.outbox.find((await onlyOrder())?.id ?? "missing"))?.state).toBe("delivered");
+    expect((await store.carts.get(customer)).itemCount).toBe(3);
   });
 
   it("returns field errors without recording or sending anything, keeping every value", async () => {
@@ -117,7 +125,7 @@ describe("placeOrder against the real warehouse", () => {
       fieldErrors: { email: expect.any(String), city: expect.any(String) },
       values: { email: "nope", name: "Ada Lovelace" },
     });
-    expect(store.orders.listForCustomer(customer)).toEqual([]);
+    expect(await store.orders.listForCustomer(customer)).toEqual([]);
     const after = (await (await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() })).json()) as {
       items: unknown[];
     };
@@ -125,11 +133,11 @@ describe("placeOrder against the real warehouse", () => {
   });
 
   it("refuses an empty cart as a field error", async () => {
-    store.carts.clear(customer);
+    await store.carts.clear(customer);
     const state = await placeOrder(checkoutForm(), depsFor(real.url, "ref-empty"));
 
     expect(state).toMatchObject({ status: "invalid", fieldErrors: { items: "Choose at least one item." } });
-    expect(store.orders.listForCustomer(customer)).toEqual([]);
+    expect(await store.orders.listForCustomer(customer)).toEqual([]);
   });
 });
 
@@ -143,7 +151,7 @@ describe("placeOrder when the warehouse cannot take the order", () => {
     const state = await placeOrder(checkoutForm(), depsFor(UNUSED_URL, "ref-down", 2000));
 
     expect(state).toEqual({ status: "accepted", reference: "ref-down", orderNumber: "ST-000001", totalCents: 3895 });
-    const order = onlyOrder();
+    const order = await onlyOrder();
     expect(order).toMatchObject({ status: "awaiting_confirmation", warehouseOrderId: null });
     expect(order?.history.map((change) => change.status)).toEqual(["pending", "awaiting_confirmation"]);
     expect(await store.outbox.find(order?.id ?? "missing")).toMatchObject({
@@ -153,7 +161,7 @@ describe("placeOrder when the warehouse cannot take the order", () => {
       lastError: "unreachable",
     });
     expect(await store.outbox.backlog()).toEqual({ pending: 1, parked: 0 });
-    expect(store.carts.get(customer).itemCount).toBe(0);
+    expect((await store.carts.get(customer)).itemCount).toBe(0);
   });
 
   it("accepts the order when the warehouse is too slow", async () => {
@@ -162,8 +170,8 @@ describe("placeOrder when the warehouse cannot take the order", () => {
     const state = await placeOrder(checkoutForm(), depsFor(silent.url, "ref-slow", 200));
 
     expect(state).toMatchObject({ status: "accepted", reference: "ref-slow", orderNumber: "ST-000001" });
-    expect(onlyOrder()?.status).toBe("awaiting_confirmation");
-    expect(await store.outbox.find(onlyOrder()?.id ?? "missing")).toMatchObject({ state: "pending", lastError: "timeout" });
+    expect((await onlyOrder())?.status).toBe("awaiting_confirmation");
+    expect(await store.outbox.find((await onlyOrder())?.id ?? "missing")).toMatchObject({ state: "pending", lastError: "timeout" });
   });
 
   it("marks the order failed and parks it on an answer outside the contract, keeping the cart for a retry", async () => {
@@ -174,14 +182,14 @@ describe("placeOrder when the warehouse cannot take the order", () => {
     const state = await placeOrder(checkoutForm(), depsFor(refusing.url, "ref-400"));
 
     expect(state).toMatchObject({ status: "failed", reference: "ref-400", values: { name: "Ada Lovelace" } });
-    const order = onlyOrder();
+    const order = await onlyOrder();
     expect(order?.history.map((change) => change.status)).toEqual(["pending", "failed"]);
     expect(await store.outbox.find(order?.id ?? "missing")).toMatchObject({
       state: "parked",
       attempts: 1,
       lastError: "unexpected 400 from the warehouse",
     });
-    expect(store.carts.get(customer).itemCount).toBe(3);
+    expect((await store.carts.get(customer)).itemCount).toBe(3);
   });
 });
 
@@ -195,20 +203,20 @@ describe("placeOrder for a client that checks out too often", () => {
     const limiter = createLimiter(2, 60);
     // Two attempts are allowed (both end "accepted": nothing listens at UNUSED_URL, so the outbox has them) ...
     for (const id of ["try-1", "try-2"]) {
-      store.carts.add(customer, "MUG-TEAL", 1);
+      await store.carts.add(customer, "MUG-TEAL", 1);
       expect((await placeOrder(checkoutForm(), limited(id, "10.0.0.1", limiter))).status).toBe("accepted");
     }
-    const ordersBefore = store.orders.listForCustomer(customer).length;
+    const ordersBefore = (await store.orders.listForCustomer(customer)).length;
 
     // ... the third from the same address is refused before anything is recorded or sent.
-    store.carts.add(customer, "MUG-TEAL", 1);
+    await store.carts.add(customer, "MUG-TEAL", 1);
     const state = await placeOrder(checkoutForm(), limited("try-3", "10.0.0.1", limiter));
     expect(state).toMatchObject({ status: "rate_limited", reference: "try-3", values: { name: "Ada Lovelace" } });
     expect(state.status === "rate_limited" && state.retryAfterSeconds).toBeGreaterThan(0);
-    expect(store.orders.listForCustomer(customer)).toHaveLength(ordersBefore);
+    expect(await store.orders.listForCustomer(customer)).toHaveLength(ordersBefore);
 
     // Another address has its own budget.
-    store.carts.add(customer, "MUG-TEAL", 1);
+    await store.carts.add(customer, "MUG-TEAL", 1);
     expect((await placeOrder(checkoutForm(), limited("other", "10.0.0.2", limiter))).status).toBe("accepted");
   });
 
@@ -218,7 +226,7 @@ describe("placeOrder for a client that checks out too often", () => {
       expect((await placeOrder(checkoutForm({ email: "not an email" }), limited(id, "10.0.0.3", limiter))).status).toBe("invalid");
     }
     expect((await placeOrder(checkoutForm(), limited("fixed", "10.0.0.3", limiter))).status).toBe("accepted");
-    store.carts.add(customer, "MUG-TEAL", 1);
+    await store.carts.add(customer, "MUG-TEAL", 1);
     expect((await placeOrder(checkoutForm(), limited("one-too-many", "10.0.0.3", limiter))).status).toBe("rate_limited");
   });
 });

@@ -13,6 +13,7 @@ import {
   newCustomer,
   placeOrder,
   testStore,
+  type TestStore,
 } from "store-web/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
@@ -35,7 +36,7 @@ const logger = createLogger({ service: "contract", level: "info", file: logFile,
 
 let warehouse: Awaited<ReturnType<typeof startWarehouse>>;
 let storeEvents: RunningServer;
-let store: ReturnType<typeof testStore>;
+let store: TestStore;
 beforeAll(async () => {
   startTracing({ serviceName: "contract", exporter });
   warehouse = await startWarehouse();
@@ -45,12 +46,12 @@ afterAll(async () => {
   await Promise.all([warehouse.close(), storeEvents.close()]);
   rmSync(logDir, { recursive: true, force: true });
 });
-beforeEach(() => {
-  store = testStore();
+beforeEach(async () => {
+  store = await testStore();
   exporter.reset();
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
 });
 
 /** A customer the edge gives priority-lane to, or one it does not. */
@@ -66,7 +67,7 @@ const clientFor = (baseUrl: string) =>
 
 /** The checkout as the store's action runs it: its correlation scope, the flags the proxy decided, its span. */
 async function checkout(customerId: string, reference: string, baseUrl = warehouse.url) {
-  store.carts.add(customerId, "MUG-TEAL", 1);
+  await store.carts.add(customerId, "MUG-TEAL", 1);
   const { flags } = decideFlags({ customerId, override: undefined, development: false });
   const state = await runWithCorrelationId(`checkout-${reference}`, () =>
     runWithFlags(flags, () =>
@@ -81,8 +82,8 @@ async function checkout(customerId: string, reference: string, baseUrl = warehou
       ),
     ),
   );
-  const [summary] = store.orders.listForCustomer(customerId);
-  const order = summary && store.orders.findById(summary.id);
+  const [summary] = await store.orders.listForCustomer(customerId);
+  const order = summary && (await store.orders.findById(summary.id));
   if (!order) throw new Error(`the checkout recorded no order: ${state.status}`);
   return { state, order };
 }
@@ -123,7 +124,7 @@ describe("the priority lane", () => {
     exporter.reset();
     await moveAndRelay(order.warehouseOrderId ?? "", "staff-pick-priority");
 
-    expect(store.orders.findById(order.id)?.status).toBe("picking");
+    expect((await store.orders.findById(order.id))?.status).toBe("picking");
     expect(span("POST /api/warehouse-events", SpanKind.CLIENT)?.attributes["fishtag.flags"]).toBe("priority-lane");
     expect(span("receive status event")?.attributes["fishtag.flags"]).toBe("priority-lane");
     expect(logLines()).toContainEqual(
@@ -157,7 +158,7 @@ describe("the priority lane", () => {
     const relay = createOrderRelay({ ...store, warehouse: clientFor(warehouse.url), logger });
     expect(await relay.runOnce()).toMatchObject({ delivered: 1 });
 
-    const delivered = store.orders.findById(order.id);
+    const delivered = await store.orders.findById(order.id);
     expect((await warehouseOrder(delivered?.warehouseOrderId ?? null)).priority).toBe(true);
   });
 });

@@ -135,9 +135,9 @@ const relayOn = (database = db, options: Partial<RelayOptions> = {}) =>
   createOrderRelay({ ...reposOn(database), warehouse, logger, now, random: () => 0.5, ...options });
 
 /** A checkout of one mug, at the test's clock, through the switchable warehouse. */
-function checkOut(reference: string, correlationId: string) {
+async function checkOut(reference: string, correlationId: string) {
   const { carts, orders, outbox } = reposOn(db);
-  carts.add(customer, "MUG-TEAL", 1);
+  await carts.add(customer, "MUG-TEAL", 1);
   const form = new FormData();
   const fields = {
     name: "Ada Lovelace",
@@ -164,12 +164,12 @@ function checkOut(reference: string, correlationId: string) {
   );
 }
 
-const theOrder = () => {
+const theOrder = async () => {
   const { orders } = reposOn(db);
-  const [summary] = orders.listForCustomer(customer);
-  return summary ? orders.findById(summary.id) : undefined;
+  const [summary] = await orders.listForCustomer(customer);
+  return summary ? await orders.findById(summary.id) : undefined;
 };
-const outboxRow = () => createOrderOutbox(db).find(theOrder()?.id ?? "missing");
+const outboxRow = async () => createOrderOutbox(db).find((await theOrder())?.id ?? "missing");
 
 async function warehouseOrdersFor(storeOrderId: string) {
   const response = await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() });
@@ -194,13 +194,13 @@ describe("the order outbox relay", () => {
     proxy.set({ status: 503, body: { error: "unavailable" } });
     clock += 60_000;
     expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0 });
-    expect(theOrder()?.status).toBe("awaiting_confirmation");
+    expect((await theOrder())?.status).toBe("awaiting_confirmation");
 
     proxy.set("forward");
     clock += 60_000;
     expect(await relay.runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
 
-    const order = theOrder();
+    const order = await theOrder();
     const [stored, ...others] = await warehouseOrdersFor(order?.id ?? "missing");
     expect(others).toEqual([]);
     expect(order).toMatchObject({ status: "received", warehouseOrderId: stored?.id });
@@ -234,7 +234,7 @@ describe("the order outbox relay", () => {
     proxy.set("forward");
     clock += 60_000;
     expect(await relayOn().runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
-    expect(theOrder()).toMatchObject({ status: "rejected", warehouseOrderId: expect.any(String) });
+    expect(await theOrder()).toMatchObject({ status: "rejected", warehouseOrderId: expect.any(String) });
     expect((await outboxRow())?.state).toBe("delivered");
   });
 
@@ -246,7 +246,7 @@ describe("the order outbox relay", () => {
 
     expect(await relayOn().runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0 });
     expect(await outboxRow()).toMatchObject({ state: "pending", attempts: 2, lastError: "in_progress" });
-    expect(theOrder()?.status).toBe("awaiting_confirmation");
+    expect((await theOrder())?.status).toBe("awaiting_confirmation");
   });
 
   it("parks the row on a 400 and sends it no more", async () => {
@@ -258,7 +258,7 @@ describe("the order outbox relay", () => {
 
     expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 1 });
     expect(await outboxRow()).toMatchObject({ state: "parked", attempts: 2, lastError: "unexpected 400 from the warehouse" });
-    expect(theOrder()?.status).toBe("failed");
+    expect((await theOrder())?.status).toBe("failed");
     expect(await createOrderOutbox(db).backlog()).toEqual({ pending: 0, parked: 1 });
 
     proxy.set("forward");
@@ -280,8 +280,8 @@ describe("the order outbox relay", () => {
     proxy.set("forward");
     clock += 60_000;
     expect(await relayOn(db).runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
-    expect(theOrder()?.status).toBe("received");
-    expect(await warehouseOrdersFor(theOrder()?.id ?? "missing")).toHaveLength(1);
+    expect((await theOrder())?.status).toBe("received");
+    expect(await warehouseOrdersFor((await theOrder())?.id ?? "missing")).toHaveLength(1);
   });
 
   it("sends the oldest due order first", async () => {
@@ -292,9 +292,7 @@ describe("the order outbox relay", () => {
     clock += 60_000;
 
     expect(await relayOn(db, { batchSize: 1 }).runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
-    const statuses = reposOn(db)
-      .orders.listForCustomer(customer)
-      .map(({ reference, status }) => ({ reference, status }));
+    const statuses = (await reposOn(db).orders.listForCustomer(customer)).map(({ reference, status }) => ({ reference, status }));
     expect(statuses).toEqual([
       { reference: "PO-SECOND", status: "awaiting_confirmation" },
       { reference: "PO-FIRST", status: "received" },
@@ -305,7 +303,7 @@ describe("the order outbox relay", () => {
     proxy.set("hold");
     await checkOut("PO-EVENT", "ref-event");
     await proxy.settled();
-    const order = theOrder();
+    const order = await theOrder();
     const [stored] = await warehouseOrdersFor(order?.id ?? "missing");
     const update = {
       eventId: 7,
@@ -315,12 +313,12 @@ describe("the order outbox relay", () => {
       reason: null,
       at: new Date(clock),
     };
-    expect(reposOn(db).orders.applyWarehouseUpdate(update, "ref-staff")).toMatchObject({ outcome: "applied", status: "picking" });
+    expect(await reposOn(db).orders.applyWarehouseUpdate(update, "ref-staff")).toMatchObject({ outcome: "applied", status: "picking" });
 
     proxy.set("forward");
     clock += 60_000;
     expect(await relayOn().runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
-    expect(theOrder()).toMatchObject({ status: "picking", warehouseOrderId: stored?.id });
-    expect(theOrder()?.history.map((change) => change.status)).toEqual(["pending", "awaiting_confirmation", "picking"]);
+    expect(await theOrder()).toMatchObject({ status: "picking", warehouseOrderId: stored?.id });
+    expect((await theOrder())?.history.map((change) => change.status)).toEqual(["pending", "awaiting_confirmation", "picking"]);
   });
 });

@@ -1,6 +1,15 @@
 import type { KeyObject } from "node:crypto";
 
-import { createLimiter, createWarehouseClient, handleStatusEvent, jsonRoute, newCustomer, placeOrder, testStore } from "store-web/testing";
+import {
+  createLimiter,
+  createWarehouseClient,
+  handleStatusEvent,
+  jsonRoute,
+  newCustomer,
+  placeOrder,
+  testStore,
+  type TestStore,
+} from "store-web/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { storeAuthorization } from "warehouse-api/testing";
 
@@ -17,13 +26,13 @@ import { startRoute, startWarehouse, statusRelay, STORE_TEST_KEY, TEST_SERVICE_K
 const logger = createLogger({ service: "contract", level: "silent" });
 
 let warehouse: Awaited<ReturnType<typeof startWarehouse>>;
-let store: ReturnType<typeof testStore>;
+let store: TestStore;
 let storeEvents: RunningServer;
 let customer: string;
 
 beforeEach(async () => {
   warehouse = await startWarehouse();
-  store = testStore();
+  store = await testStore();
   customer = newCustomer();
   const replay = createReplayGuard();
   const route = jsonRoute((request, _context, correlationId) =>
@@ -33,14 +42,14 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await Promise.all([warehouse.close(), storeEvents.close()]);
-  store.close();
+  await store.close();
 });
 
 const relay = (signingKey?: KeyObject) => statusRelay(warehouse, storeEvents.url, logger, signingKey);
 
 /** A checkout through the store against the real warehouse: the order both sides know. */
 async function placed(reference: string) {
-  store.carts.add(customer, "MUG-TEAL", 1);
+  await store.carts.add(customer, "MUG-TEAL", 1);
   const form = checkoutForm({ reference, line1: "1 Row" });
   const client = createWarehouseClient({ signingKey: STORE_TEST_KEY, baseUrl: warehouse.url, timeoutMs: 5000, logger });
   const state = await runWithCorrelationId(`checkout-${reference}`, () =>
@@ -53,8 +62,8 @@ async function placed(reference: string) {
     }),
   );
   if (state.status !== "placed") throw new Error(`the checkout was not placed: ${state.status}`);
-  const [summary] = store.orders.listForCustomer(customer);
-  const order = summary && store.orders.findById(summary.id);
+  const [summary] = await store.orders.listForCustomer(customer);
+  const order = summary && (await store.orders.findById(summary.id));
   if (!order?.warehouseOrderId) throw new Error("the store did not learn the warehouse's order id");
   return { storeOrderId: order.id, warehouseOrderId: order.warehouseOrderId };
 }
@@ -69,8 +78,8 @@ async function move(warehouseOrderId: string, to: string, correlationId: string)
   expect(response.status).toBe(200);
 }
 
-const warehouseHistory = (storeOrderId: string) =>
-  store.orders.findById(storeOrderId)?.history.filter((change) => change.source === "warehouse") ?? [];
+const warehouseHistory = async (storeOrderId: string) =>
+  (await store.orders.findById(storeOrderId))?.history.filter((change) => change.source === "warehouse") ?? [];
 
 const outboxRows = () =>
   warehouse.warehouse.db.$client.prepare("select state, attempts, last_error as lastError from status_outbox order by id").all();
@@ -83,8 +92,8 @@ describe("the warehouse's status relay against the store's event endpoint", () =
 
     expect(await relay().runOnce()).toEqual({ delivered: 2, retried: 0, parked: 0 });
 
-    expect(store.orders.findById(order.storeOrderId)?.status).toBe("packed");
-    expect(warehouseHistory(order.storeOrderId).map(({ status, correlationId }) => ({ status, correlationId }))).toEqual([
+    expect((await store.orders.findById(order.storeOrderId))?.status).toBe("packed");
+    expect((await warehouseHistory(order.storeOrderId)).map(({ status, correlationId }) => ({ status, correlationId }))).toEqual([
       { status: "picking", correlationId: "staff-pick" },
       { status: "packed", correlationId: "staff-pack" },
     ]);
@@ -100,7 +109,7 @@ describe("the warehouse's status relay against the store's event endpoint", () =
     warehouse.warehouse.db.$client.prepare("update status_outbox set state = 'pending', next_attempt_at = 0").run();
     expect(await relay().runOnce()).toEqual({ delivered: 1, retried: 0, parked: 0 });
 
-    expect(warehouseHistory(order.storeOrderId)).toHaveLength(1);
+    expect(await warehouseHistory(order.storeOrderId)).toHaveLength(1);
   });
 
   it("parks an event for an order the store never placed: the store's 404 will not change by asking again", async () => {
@@ -133,6 +142,6 @@ describe("the warehouse's status relay against the store's event endpoint", () =
 
     expect(await relay(testKeyPair().signingKey).runOnce()).toEqual({ delivered: 0, retried: 1, parked: 0 });
     expect(outboxRows()).toEqual([{ state: "pending", attempts: 1, lastError: expect.stringContaining("HTTP 401") as unknown }]);
-    expect(store.orders.findById(order.storeOrderId)?.status).toBe("received");
+    expect((await store.orders.findById(order.storeOrderId))?.status).toBe("received");
   });
 });

@@ -8,6 +8,7 @@ import {
   placeOrder,
   testStore,
   type PlaceOrderDeps,
+  type TestStore,
 } from "store-web/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
@@ -37,20 +38,20 @@ beforeAll(() => {
 });
 
 let warehouse: Awaited<ReturnType<typeof startWarehouse>>;
-let store: ReturnType<typeof testStore>;
+let store: TestStore;
 let customer: string;
 beforeAll(async () => {
   warehouse = await startWarehouse();
 });
 afterAll(() => warehouse.close());
-beforeEach(() => {
-  store = testStore();
+beforeEach(async () => {
+  store = await testStore();
   customer = newCustomer();
-  store.carts.add(customer, "MUG-TEAL", 1);
+  await store.carts.add(customer, "MUG-TEAL", 1);
   exporter.reset();
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
 });
 
 const clientFor = (baseUrl: string) =>
@@ -164,8 +165,8 @@ describe("a status event's trace", () => {
 
   it("runs from the staff move through the warehouse's relay into the store's handler: one trace, each span under the one before", async () => {
     await checkout("PO-EVENT", { warehouse: clientFor(warehouse.url) });
-    const [summary] = store.orders.listForCustomer(customer);
-    const warehouseOrderId = summary && store.orders.findById(summary.id)?.warehouseOrderId;
+    const [summary] = await store.orders.listForCustomer(customer);
+    const warehouseOrderId = summary && (await store.orders.findById(summary.id))?.warehouseOrderId;
     const moved = await fetch(`${warehouse.url}/api/orders/${String(warehouseOrderId)}/transitions`, {
       method: "POST",
       headers: { ...(await warehouse.staffHeaders()), "content-type": "application/json", "x-correlation-id": "staff-pick" },

@@ -33,6 +33,10 @@ export const EnvSchema = z.object({
   // The store's own database (products, carts, orders). Relative paths are taken from the working
   // directory: store-web/ for `npm start` and `npm run dev` (whose script points it at ../data).
   STORE_DB_PATH: z.string().min(1).default("./data/store.db"),
+  // A postgres:// URL puts the store on Postgres (its own database: the warehouse has another); unset, it
+  // keeps SQLite at STORE_DB_PATH. The pool holds STORE_DB_POOL_SIZE connections per process.
+  STORE_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: "must be a postgres:// URL" }).optional(),
+  STORE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   // The store's own Ed25519 private key: every call to the warehouse carries a short-lived token signed
   // with it. Without it the warehouse refuses the store's orders. Optional so `next build` needs no keys.
   STORE_SIGNING_KEY: signingKeyField().optional(),

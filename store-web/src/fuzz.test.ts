@@ -49,6 +49,7 @@ const fake = await vi.hoisted(async () => {
     /** What the app sees of the current request (set from the proxy's forwarded headers). */
     headers: new Headers(),
     repos: undefined as unknown,
+    database: undefined as unknown,
     warehouseUp: true,
     outcome: { kind: "unavailable", reason: "timeout" } as CreateOrderResult,
   };
@@ -64,6 +65,8 @@ vi.mock("next/headers", async () => {
 });
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 vi.mock("./repos.server", () => ({ repos: () => fake.repos }));
+// The limiters' database: server.ts opens it in the real process.
+vi.mock("./db/db.server", () => ({ database: () => fake.database }));
 // A real client on a warehouse that never answers, with the two calls the store makes answered by the test.
 vi.mock("./warehouse/warehouse.server", async () => {
   const { createLogger } = await import("@fishtag/tracing/logger");
@@ -86,8 +89,9 @@ const VALID_TOKEN = "valid token, signed when used";
 const RUNS = { warehouseEvents: 1500, orderApi: 1000, health: 500, checkout: 1200 };
 const TOTAL_RUNS = Object.values(RUNS).reduce((sum, runs) => sum + runs, 0);
 
-const store = testStore();
+const store = await testStore();
 fake.repos = store;
+fake.database = store.database;
 const owner = newCustomer();
 const hostiles: HostileId[] = [];
 let ran = 0;
@@ -106,9 +110,9 @@ beforeAll(async () => {
       }),
     );
 });
-afterAll(() => {
+afterAll(async () => {
   console.log(`store fuzz: ${ran} generated inputs (planned ${TOTAL_RUNS})`);
-  store.close();
+  await store.close();
   vi.unstubAllEnvs();
 });
 

@@ -12,7 +12,7 @@ export { jsonRoute } from "./lib/correlation.server";
 export { createOrderOutbox, type OrderOutbox } from "./order-outbox/order-outbox.repo";
 export { createOrderRelay, type RelayOptions } from "./order-outbox/relay";
 export { createOrdersRepo, type OrdersRepo } from "./orders/orders.repo";
-export { ada, MIGRATIONS_FOLDER, newCustomer, testStore } from "./test/store-db";
+export { ada, MIGRATIONS_FOLDER, newCustomer, testStore, type TestStore } from "./test/store-db";
 export {
   createWarehouseClient,
   warehouseHealth,

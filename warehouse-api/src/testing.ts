@@ -10,7 +10,8 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { testKeyPair } from "@fishtag/service-auth/testing";
 import { serviceAuthorization, type TokenTarget } from "@fishtag/service-auth/tokens";
 import type { TrustedProxies } from "@fishtag/service-kit/client-address";
-import { createDatabase } from "@fishtag/service-kit/testing/postgres-cluster";
+import { createDatabase, TEST_POSTGRES_URL_VARIABLE } from "@fishtag/service-kit/testing/postgres-cluster";
+import { runStatement } from "@fishtag/service-kit/testing/statements";
 import { createLogger, type Logger } from "@fishtag/tracing/logger";
 
 import { createApp, type App } from "./app.js";
@@ -56,7 +57,7 @@ export type StaffHeaders = { cookie: string; "x-csrf-token": string };
 
 export type TestWarehouse = {
   app: App;
-  /** Its database, in the dialect the run is testing (TEST_POSTGRES_URL_VARIABLE says how it is chosen). */
+  /** Its database, in the dialect the run is testing (service-kit's TEST_POSTGRES_URL_VARIABLE chooses). */
   database: Database;
   /** Where that database is: a SQLite file, or a Postgres URL. */
   location: string;
@@ -83,12 +84,6 @@ export type TestWarehouse = {
   signIn: (account: { email: string; name: string; password: string; role?: "admin" | "staff" }) => Promise<StaffHeaders>;
   close: () => Promise<void>;
 };
-
-/**
- * Set (to a throwaway cluster's URL, by the test run's setup) to run the test warehouses on Postgres: each
- * gets a database of its own in that cluster. Unset, each gets a SQLite file in a temporary folder.
- */
-export const TEST_POSTGRES_URL_VARIABLE = "FISHTAG_TEST_POSTGRES_URL";
 
 /** The dialect this test run's warehouses use. */
 export const testDialect = (): Database["dialect"] => (process.env[TEST_POSTGRES_URL_VARIABLE] ? "postgres" : "sqlite");
@@ -157,16 +152,7 @@ export async function createTestWarehouse(
       if (!twin || !is(twin, PgTable)) throw new Error(`no Postgres table ${getTableName(table)}`);
       return await db.db.select().from(twin);
     },
-    execute: async (statement, ...params) => {
-      if (db.dialect === "sqlite") db.db.$client.prepare(statement).run(...params);
-      else {
-        let n = 0;
-        await db.db.$client.query(
-          statement.replace(/\?/g, () => `$${String(++n)}`),
-          params,
-        );
-      }
-    },
+    execute: (statement, ...params) => runStatement(db, statement, ...params),
     logger,
     logFile,
     signIn,

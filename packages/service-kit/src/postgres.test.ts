@@ -7,7 +7,7 @@ import { pgTable, serial, text } from "drizzle-orm/pg-core";
 import { Client, Pool } from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { openPostgres, postgresReadiness, type PostgresDb } from "./postgres.js";
+import { openPostgres, postgresReadiness, postgresReplayGuard, type PostgresDb } from "./postgres.js";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "./testing/postgres-cluster.js";
 
 const orders = pgTable("orders", { id: serial().primaryKey(), placedBy: text().notNull() });
@@ -249,6 +249,32 @@ describe("postgresReadiness", () => {
       );
       await pool.end();
     }
+  });
+});
+
+describe("postgresReplayGuard", () => {
+  it("takes a token once across replicas, and forgets it once it can no longer be used", async () => {
+    const pool = track(await openPostgres(await cluster.createDatabase(), { schema: {} })).$client;
+    await pool.query("CREATE TABLE token_uses (jti text PRIMARY KEY, forget_after timestamptz NOT NULL)");
+    // Two replicas' guards on the one table; a minute-long token, first offered at t = 1000 s.
+    const [one, other] = [postgresReplayGuard(pool, "token_uses"), postgresReplayGuard(pool, "token_uses")];
+
+    expect(await one.firstUse("jti-1", 1065, 1000)).toBe(true);
+    expect(await other.firstUse("jti-1", 1065, 1001)).toBe(false);
+    expect(await one.firstUse("jti-1", 1065, 1002)).toBe(false);
+    // Past its use, swept (the sweep runs at most every 10 s, this one at 1070 s), and the jti is free again.
+    expect(await other.firstUse("jti-2", 1135, 1070)).toBe(true);
+    expect((await pool.query("SELECT jti FROM token_uses ORDER BY jti")).rows).toEqual([{ jti: "jti-2" }]);
+  });
+
+  it("lets exactly one of many replicas take a token offered to all at once", async () => {
+    const pool = track(await openPostgres(await cluster.createDatabase(), { schema: {} })).$client;
+    await pool.query("CREATE TABLE token_uses (jti text PRIMARY KEY, forget_after timestamptz NOT NULL)");
+    const guards = Array.from({ length: 8 }, () => postgresReplayGuard(pool, "token_uses"));
+
+    const taken = await Promise.all(guards.map((guard) => Promise.resolve(guard.firstUse("jti-raced", 1065, 1000))));
+
+    expect(taken.filter(Boolean)).toHaveLength(1);
   });
 });
 

@@ -4,7 +4,9 @@ import { join } from "node:path";
 
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
-import { DatabaseError, Pool, type ClientConfig, type QueryConfig } from "pg";
+import { DatabaseError, escapeIdentifier, Pool, type ClientConfig, type QueryConfig } from "pg";
+
+import type { ReplayGuard } from "@fishtag/service-auth/tokens";
 
 export type PostgresDb<Schema extends Record<string, unknown>> = NodePgDatabase<Schema> & { $client: Pool };
 
@@ -139,4 +141,30 @@ async function appliedMigrations(pool: Pool): Promise<number> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A replay guard (service-auth's ReplayGuard) that every replica of a service shares: a token's jti is
+ * inserted if absent, in one atomic statement, into `table` (jti text primary key, forget_after
+ * timestamptz: each service declares it in its Postgres schema), and the insert that finds it there
+ * refuses the token. Tokens that can no longer be used are deleted every `sweepEveryMs`, so the table
+ * holds about a minute of calls.
+ */
+export function postgresReplayGuard(pool: Pool, table: string, { sweepEveryMs = 10_000 } = {}): ReplayGuard {
+  const name = escapeIdentifier(table);
+  let sweptAt = 0;
+  return {
+    async firstUse(jti, forgetAfter, nowSeconds) {
+      const now = nowSeconds * 1000;
+      if (now - sweptAt >= sweepEveryMs) {
+        sweptAt = now;
+        await pool.query(`DELETE FROM ${name} WHERE forget_after < $1`, [new Date(now)]);
+      }
+      const inserted = await pool.query(`INSERT INTO ${name} (jti, forget_after) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        jti,
+        new Date(forgetAfter * 1000),
+      ]);
+      return inserted.rowCount === 1;
+    },
+  };
 }

@@ -1,15 +1,13 @@
-import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { products } from "../db/schema";
-import { newCustomer, testStore } from "../test/store-db";
+import { newCustomer, testDialect, testStore, type TestStore } from "../test/store-db";
 
-let store: ReturnType<typeof testStore>;
-beforeEach(() => {
-  store = testStore();
+let store: TestStore;
+beforeEach(async () => {
+  store = await testStore();
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
 });
 
 describe("the catalog", () => {
@@ -44,7 +42,7 @@ describe("carts", () => {
   it("prices a cart at today's catalog price", async () => {
     const customer = newCustomer();
     await store.carts.add(customer, "NOTE-A5", 2);
-    store.db.update(products).set({ priceCents: 1000 }).where(eq(products.sku, "NOTE-A5")).run();
+    await store.execute("update products set price_cents = 1000 where sku = 'NOTE-A5'");
 
     expect((await store.carts.get(customer)).charges.subtotalCents).toBe(2000);
   });
@@ -83,7 +81,7 @@ describe("carts", () => {
     const customer = newCustomer();
     await store.carts.add(customer, "BAG-TOTE", 1);
     await store.carts.add(customer, "STK-PACK", 1);
-    store.db.update(products).set({ active: false }).where(eq(products.sku, "BAG-TOTE")).run();
+    await store.execute("update products set active = false where sku = 'BAG-TOTE'");
 
     expect(await store.carts.add(customer, "NOPE-1", 1)).toEqual({ ok: false, error: "unknown_product" });
     expect(await store.carts.add(customer, "BAG-TOTE", 1)).toEqual({ ok: false, error: "unavailable_product" });
@@ -110,10 +108,14 @@ describe("carts", () => {
     await store.carts.add(recent, "MUG-TEAL", 1);
     const cutoff = new Date(Date.now() + 1000);
     await store.carts.add(recent, "STK-PACK", 1);
-    store.db.$client.prepare("update cart_items set added_at = ? where customer_id = ?").run(cutoff.getTime() - 60_000, old);
-    store.db.$client
-      .prepare("update cart_items set added_at = ? where customer_id = ? and sku = 'STK-PACK'")
-      .run(cutoff.getTime() + 60_000, recent);
+    // A time as each dialect stores it: epoch milliseconds in SQLite, a timestamp in Postgres.
+    const stored = (ms: number) => (testDialect() === "sqlite" ? ms : new Date(ms));
+    await store.execute("update cart_items set added_at = ? where customer_id = ?", stored(cutoff.getTime() - 60_000), old);
+    await store.execute(
+      "update cart_items set added_at = ? where customer_id = ? and sku = 'STK-PACK'",
+      stored(cutoff.getTime() + 60_000),
+      recent,
+    );
 
     expect(await store.carts.deleteAbandoned(cutoff)).toBe(1);
     expect((await store.carts.get(old)).lines).toEqual([]);

@@ -25,6 +25,27 @@ export type Cart = { lines: CartLine[]; charges: Charges; itemCount: number };
 export type CartChange =
   { ok: true; quantity: number } | { ok: false; error: "unknown_product" | "unavailable_product" | "bad_quantity" | "too_many" };
 
+/** A cart's line as each dialect's query reads it: the customer's quantity and the catalog's product today. */
+export type CartRow = Omit<CartLine, "available" | "lineTotalCents"> & { active: boolean };
+
+/**
+ * Prices a cart's rows (in display order) as the catalog has them now: a withdrawn product's line is
+ * shown but neither charged nor counted. Shared by both dialects' repositories (cart.repo.postgres.ts).
+ */
+export function priceCart(rows: CartRow[]): Cart {
+  const lines = rows.map(({ active, ...line }): CartLine => ({
+    ...line,
+    available: active,
+    lineTotalCents: active ? line.quantity * line.unitPriceCents : 0,
+  }));
+  const charged = lines.filter((line) => line.available);
+  return {
+    lines,
+    charges: chargesFor(charged.reduce((sum, line) => sum + line.lineTotalCents, 0)),
+    itemCount: charged.reduce((sum, line) => sum + line.quantity, 0),
+  };
+}
+
 const p = sql.placeholder;
 
 export type CartRepo = ReturnType<typeof createCartRepo>;
@@ -80,17 +101,7 @@ export function createCartRepo(db: Db) {
 
   return promised({
     get(customerId: string): Cart {
-      const rows = lines.all({ customerId }).map(({ active, ...line }): CartLine => ({
-        ...line,
-        available: active,
-        lineTotalCents: active ? line.quantity * line.unitPriceCents : 0,
-      }));
-      const charged = rows.filter((line) => line.available);
-      return {
-        lines: rows,
-        charges: chargesFor(charged.reduce((sum, line) => sum + line.lineTotalCents, 0)),
-        itemCount: charged.reduce((sum, line) => sum + line.quantity, 0),
-      };
+      return priceCart(lines.all({ customerId }));
     },
 
     /** Adds `quantity` to what is already in the cart. */

@@ -1,22 +1,54 @@
 import { resolve } from "node:path";
 
+import { postgresReadiness } from "@fishtag/service-kit/postgres";
+import { databaseReadiness } from "@fishtag/service-kit/sqlite";
+
 import { env } from "../env";
 import { remember } from "../lib/singleton.server";
-import { openDatabase, type Db } from "./client.server";
+import { openDatabase, openPostgresDatabase, type Database } from "./client.server";
 
 /**
- * The committed SQLite migrations (drizzle/sqlite; Postgres's sit beside them in drizzle/postgres), taken
- * from the working directory (store-web/ for every script and the image), as Next takes its own. server.ts
- * checks the database against the same folder for /readyz.
+ * The committed migrations, one folder per dialect, taken from the working directory (store-web/ for every
+ * script and the image), as Next takes its own. /readyz checks the database against the same folder.
  */
-export const SQLITE_MIGRATIONS_FOLDER = resolve("drizzle/sqlite");
+export const MIGRATIONS_FOLDERS = { sqlite: resolve("drizzle/sqlite"), postgres: resolve("drizzle/postgres") } as const;
+
+const KEY = "database";
 
 /**
- * The store's database, migrated to the committed migrations, one connection per process. server.ts
- * opens it at start-up, before Next takes a request, so a database that cannot be opened or migrated
- * stops the start; request-time code gets the same connection. Opened on first use, never at import:
- * `next build` imports every route module and must not create a database file.
+ * Opens the store's database (Postgres when STORE_DATABASE_URL is set, SQLite at STORE_DB_PATH otherwise)
+ * and migrates it, once per process. server.ts calls it at start-up, before Next takes a request, so a
+ * database that cannot be opened or migrated stops the start; never at import: `next build` imports every
+ * route module and must not create a database.
  */
-export function db(): Db {
-  return remember("db", () => openDatabase(env.STORE_DB_PATH, { migrationsFolder: SQLITE_MIGRATIONS_FOLDER }));
+export async function openStoreDatabase(onPoolError?: (error: Error) => void): Promise<Database> {
+  const opened = remember<Promise<Database>>(KEY, async () =>
+    env.STORE_DATABASE_URL
+      ? {
+          dialect: "postgres",
+          db: await openPostgresDatabase(env.STORE_DATABASE_URL, {
+            migrationsFolder: MIGRATIONS_FOLDERS.postgres,
+            poolSize: env.STORE_DB_POOL_SIZE,
+            ...(onPoolError ? { onPoolError } : {}),
+          }),
+        }
+      : { dialect: "sqlite", db: openDatabase(env.STORE_DB_PATH, { migrationsFolder: MIGRATIONS_FOLDERS.sqlite }) },
+  );
+  const database = await opened;
+  remember("openedDatabase", () => database);
+  return database;
+}
+
+/** The database server.ts opened, for request-time code (repos.server.ts). */
+export function database(): Database {
+  return remember<Database>("openedDatabase", () => {
+    throw new Error("the store's database is opened by server.ts at start-up (openStoreDatabase) before any request");
+  });
+}
+
+/** Why the database should not get traffic (for /readyz), or undefined when it can. */
+export function databaseProbe(opened: Database, onError: (error: unknown) => void): () => Promise<string | undefined> {
+  if (opened.dialect === "postgres") return postgresReadiness(opened.db.$client, MIGRATIONS_FOLDERS.postgres, onError);
+  const check = databaseReadiness(() => opened.db.$client, MIGRATIONS_FOLDERS.sqlite, onError);
+  return () => Promise.resolve(check());
 }

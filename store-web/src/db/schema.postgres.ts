@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar } from "drizzle-orm/pg-core";
 
 import { STATUS_SOURCES, STORE_ORDER_STATUSES } from "../orders/order-status";
 import { OUTBOX_STATES } from "./schema";
@@ -155,4 +155,38 @@ export const orderOutbox = pgTable(
   },
   // "What is due, oldest first" is a range of this index.
   (t) => [index("order_outbox_state_next_attempt_idx").on(t.state, t.nextAttemptAt)],
+);
+
+/**
+ * The rate limits' counters (lib/limiter.ts: checkouts and guest order lookups), shared by every replica so
+ * a client spreading its attempts across them is counted once. Postgres only: SQLite's store is one process,
+ * whose memory sees every attempt (RateLimiterMemory). The layout is rate-limiter-flexible's own for
+ * Postgres (RateLimiterPostgres's CREATE TABLE: key varchar(255), points integer, expire bigint in epoch ms,
+ * in that order, since it inserts without naming the columns), which reads and writes it; declared here so
+ * that a migration makes it. `expire` is read as a number: epoch ms are well within 2^53.
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: varchar({ length: 255 }).primaryKey(),
+    points: integer().notNull().default(0),
+    expire: bigint({ mode: "number" }),
+  },
+  // The sweep (sweepRateLimits) deletes a range of this index.
+  (t) => [index("rate_limits_expire_idx").on(t.expire)],
+);
+
+/**
+ * The warehouse's tokens this store accepted on status events, by jti, until they can no longer be used
+ * (warehouse/warehouse.server.ts): shared by every replica, so a token is good for one call at any of them.
+ * Postgres only: on SQLite the one process remembers them in memory. Unlogged (its migration says so): the
+ * rows live about a minute, and a crash forgetting them only reopens the window a restart always did.
+ */
+export const serviceTokenUses = pgTable(
+  "service_token_uses",
+  {
+    jti: text().primaryKey(),
+    forgetAfter: timestamp({ withTimezone: true, precision: 3, mode: "date" }).notNull(),
+  },
+  (t) => [index("service_token_uses_forget_after_idx").on(t.forgetAfter)],
 );

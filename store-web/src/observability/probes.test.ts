@@ -20,7 +20,7 @@ async function probe(
   deps: ProbeDeps,
 ): Promise<{ status: number; body: unknown; correlationId: string | null }> {
   const server = createServer((_req, res) => {
-    answerProbe(path, res, "probe-1", deps);
+    void answerProbe(path, res, "probe-1", deps);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   closers.push(() => server.close());
@@ -31,14 +31,15 @@ async function probe(
 function storeDatabase() {
   const db = openDatabase(":memory:", { migrationsFolder: MIGRATIONS_FOLDER });
   const errors: unknown[] = [];
+  const check = databaseReadiness(
+    () => db.$client,
+    MIGRATIONS_FOLDER,
+    (error) => errors.push(error),
+  );
   return {
     db,
     errors,
-    database: databaseReadiness(
-      () => db.$client,
-      MIGRATIONS_FOLDER,
-      (error) => errors.push(error),
-    ),
+    database: () => Promise.resolve(check()),
   };
 }
 

@@ -9,16 +9,18 @@ import { CORRELATION_HEADER } from "@fishtag/tracing/correlation";
  * the warehouse answers is deliberately not part of it: the store takes orders while it is down.
  */
 export type ProbeDeps = {
-  /** Why the database should not get traffic, or undefined (service-kit's databaseReadiness). */
-  database: () => string | undefined;
+  /** Why the database should not get traffic, or undefined (db.server.ts's databaseProbe). */
+  database: () => Promise<string | undefined>;
   relayRunning: () => boolean;
 };
 
 export const PROBE_PATHS = new Set(["/livez", "/readyz"]);
 
-export function answerProbe(path: "/livez" | "/readyz", res: ServerResponse, correlationId: string, deps: ProbeDeps): void {
+export async function answerProbe(path: "/livez" | "/readyz", res: ServerResponse, correlationId: string, deps: ProbeDeps): Promise<void> {
   const reason =
-    path === "/readyz" ? (deps.database() ?? (deps.relayRunning() ? undefined : "The order outbox relay is not running.")) : undefined;
+    path === "/readyz"
+      ? ((await deps.database()) ?? (deps.relayRunning() ? undefined : "The order outbox relay is not running."))
+      : undefined;
   const body = reason ? { error: "unavailable", message: reason, correlationId } : { status: "ok" };
   res.writeHead(reason ? 503 : 200, {
     "content-type": "application/json",

@@ -21,7 +21,12 @@ export const DEFAULT_BACKOFF: Backoff = { baseMs: 1000, capMs: 60_000 };
 
 const p = sql.placeholder;
 
-export type OrderOutbox = ReturnType<typeof createOrderOutbox>;
+/** The outbox as the relay and the checkout's delivery use it, the same in both dialects (ADR 0015). */
+export type OrderOutbox = Omit<SqliteOrderOutbox, "enqueue">;
+export type SqliteOrderOutbox = ReturnType<typeof createOrderOutbox>;
+
+/** A new row's first attempt is the checkout's own: the relay leaves it alone until then. */
+export const firstRelayAttemptAt = (now: Date) => new Date(now.getTime() + CHECKOUT_LEASE_MS);
 
 /** The outbox owns its rows: orders.repo.ts hands it each new order inside the order's transaction. */
 export function createOrderOutbox(db: Db) {
@@ -75,7 +80,7 @@ export function createOrderOutbox(db: Db) {
         storeOrderId,
         correlationId,
         traceContext: traceContextJson(),
-        nextAttemptAt: new Date(now.getTime() + CHECKOUT_LEASE_MS),
+        nextAttemptAt: firstRelayAttemptAt(now),
         now,
       });
     },

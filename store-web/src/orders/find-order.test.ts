@@ -3,13 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger, runWithCorrelationId } from "@fishtag/tracing/logger";
 
 import { createLimiter, type Limiter } from "../lib/rate-limits.server";
-import { ada, newCustomer, testStore } from "../test/store-db";
+import { ada, newCustomer, testStore, type TestStore } from "../test/store-db";
 import { findOrder, type FindOrderDeps } from "./find-order";
 
-let store: ReturnType<typeof testStore>;
+let store: TestStore;
 let placedBy: string;
 beforeEach(async () => {
-  store = testStore();
+  store = await testStore();
   placedBy = newCustomer();
   // ST-000001, placed by ada@example.com from another browser.
   await store.orders.create({
@@ -19,8 +19,8 @@ beforeEach(async () => {
     lines: [{ sku: "MUG-TEAL", name: "Enamel mug", quantity: 1, unitPriceCents: 1450 }],
   });
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
 });
 
 const logger = createLogger({ service: "store-web", level: "silent" });

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { ada, newCustomer, testStore } from "../test/store-db";
+import { ada, newCustomer, testStore, type TestStore } from "../test/store-db";
 import { orderResponse } from "./order-api";
 
-let store: ReturnType<typeof testStore>;
-beforeEach(() => {
-  store = testStore();
+let store: TestStore;
+beforeEach(async () => {
+  store = await testStore();
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
 });
 
 describe("GET /api/orders/[number]", () => {

@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { ada, newCustomer, testStore } from "../test/store-db";
+import { ada, newCustomer, testStore, type TestStore } from "../test/store-db";
 import { formatOrderNumber, parseOrderNumber } from "./order-number";
 import type { NewOrder } from "./orders.repo";
 
-let store: ReturnType<typeof testStore>;
-beforeEach(() => {
-  store = testStore();
+let store: TestStore;
+beforeEach(async () => {
+  store = await testStore();
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
 });
 
 const order = (customerId: string, overrides: Partial<NewOrder> = {}): NewOrder => ({

@@ -6,7 +6,7 @@ import { parseFlags, serialiseFlags, type Flag } from "@fishtag/tracing/flags";
 import type { Db } from "../db/client.server";
 import { orderLines, orders, orderStatusHistory, orderViewers } from "../db/schema";
 import { chargesFor, type Charges } from "../lib/pricing";
-import type { OrderOutbox } from "../order-outbox/order-outbox.repo";
+import type { SqliteOrderOutbox } from "../order-outbox/order-outbox.repo";
 import { formatOrderNumber } from "./order-number";
 import type { StatusSource, StoreOrderStatus } from "./order-status";
 
@@ -62,7 +62,7 @@ export type CheckoutOutcome =
  * the warehouse has confirmed. `failed` is one: its outbox row is parked, and if someone sends it again
  * the warehouse's answer is news.
  */
-const UNCONFIRMED: StoreOrderStatus[] = ["pending", "awaiting_confirmation", "failed"];
+export const UNCONFIRMED: StoreOrderStatus[] = ["pending", "awaiting_confirmation", "failed"];
 
 /** A status change the warehouse made to an order the store placed, as the store records it. */
 export type WarehouseUpdate = {
@@ -81,12 +81,73 @@ export type ApplyUpdateResult =
   | { outcome: "duplicate" | "stale"; orderNumber: string; lastEventId: number | null }
   | { outcome: "unknown_order" };
 
+/** An order as the pages and the API show it, from its row, its lines and its history (both dialects). */
+export function toDetail(
+  row: OrderRow,
+  lines: (typeof orderLines.$inferSelect)[],
+  history: (typeof orderStatusHistory.$inferSelect)[],
+): OrderDetail {
+  return {
+    id: row.id,
+    number: formatOrderNumber(row.number),
+    status: row.status,
+    reference: row.reference,
+    subtotalCents: row.subtotalCents,
+    shippingCents: row.shippingCents,
+    vatCents: row.vatCents,
+    totalCents: row.totalCents,
+    createdAt: row.createdAt.toISOString(),
+    correlationId: row.correlationId,
+    flags: parseFlags(row.flags).flags,
+    warehouseOrderId: row.warehouseOrderId,
+    customer: { name: row.customerName, email: row.customerEmail },
+    shippingAddress: {
+      line1: row.shippingLine1,
+      line2: row.shippingLine2,
+      city: row.shippingCity,
+      postalCode: row.shippingPostalCode,
+      country: row.shippingCountry,
+    },
+    lines: lines.map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
+    history: history.map(({ status, at, source, correlationId, reason }) => ({
+      status,
+      at: at.toISOString(),
+      source,
+      correlationId,
+      reason,
+    })),
+  };
+}
+
+/** The order's row for a new order, as `create` stores it in either dialect. */
+export function newOrderRow(order: NewOrder, id: string, now: Date) {
+  const charges = chargesFor(order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0));
+  return {
+    id,
+    customerId: order.customerId,
+    status: "pending" as const,
+    customerName: order.customer.name,
+    customerEmail: order.customer.email,
+    shippingLine1: order.shippingAddress.line1,
+    shippingLine2: order.shippingAddress.line2 ?? null,
+    shippingCity: order.shippingAddress.city,
+    shippingPostalCode: order.shippingAddress.postalCode,
+    shippingCountry: order.shippingAddress.country,
+    reference: order.reference,
+    ...charges,
+    correlationId: order.correlationId,
+    flags: serialiseFlags(order.flags ?? []),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 const p = sql.placeholder;
 
 export type OrdersRepo = ReturnType<typeof createOrdersRepo>;
 
 /** The store's orders; new ones are handed to `outbox` in the transaction that records them. */
-export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
+export function createOrdersRepo(db: Db, outbox: SqliteOrderOutbox) {
   // Every statement a checkout runs is prepared once here: built per call, drizzle's query building and
   // SQLite's parsing of the statement cost more than running it (the checkout bench's profile).
   const insertOrder = db
@@ -231,34 +292,7 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
   }
 
   function detail(row: OrderRow): OrderDetail {
-    return {
-      id: row.id,
-      number: formatOrderNumber(row.number),
-      status: row.status,
-      reference: row.reference,
-      subtotalCents: row.subtotalCents,
-      shippingCents: row.shippingCents,
-      vatCents: row.vatCents,
-      totalCents: row.totalCents,
-      createdAt: row.createdAt.toISOString(),
-      correlationId: row.correlationId,
-      flags: parseFlags(row.flags).flags,
-      warehouseOrderId: row.warehouseOrderId,
-      customer: { name: row.customerName, email: row.customerEmail },
-      shippingAddress: {
-        line1: row.shippingLine1,
-        line2: row.shippingLine2,
-        city: row.shippingCity,
-        postalCode: row.shippingPostalCode,
-        country: row.shippingCountry,
-      },
-      lines: linesOf
-        .all({ number: row.number })
-        .map(({ sku, name, quantity, unitPriceCents }) => ({ sku, name, quantity, unitPriceCents })),
-      history: historyOf
-        .all({ number: row.number })
-        .map(({ status, at, source, correlationId, reason }) => ({ status, at: at.toISOString(), source, correlationId, reason })),
-    };
+    return toDetail(row, linesOf.all({ number: row.number }), historyOf.all({ number: row.number }));
   }
 
   return promised({
@@ -271,24 +305,9 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
      */
     create(order: NewOrder, now = new Date()): { id: string; number: string; totalCents: number } {
       const id = crypto.randomUUID();
-      const charges = chargesFor(order.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0));
+      const row = newOrderRow(order, id, now);
       const number = db.transaction((tx) => {
-        const inserted = insertOrder.get({
-          id,
-          customerId: order.customerId,
-          customerName: order.customer.name,
-          customerEmail: order.customer.email,
-          shippingLine1: order.shippingAddress.line1,
-          shippingLine2: order.shippingAddress.line2 ?? null,
-          shippingCity: order.shippingAddress.city,
-          shippingPostalCode: order.shippingAddress.postalCode,
-          shippingCountry: order.shippingAddress.country,
-          reference: order.reference,
-          ...charges,
-          correlationId: order.correlationId,
-          flags: serialiseFlags(order.flags ?? []),
-          now,
-        });
+        const inserted = insertOrder.get({ ...row, now });
         order.lines.forEach((line, index) => {
           insertLine.run({ orderNumber: inserted.number, lineNo: index + 1, ...line });
         });
@@ -296,7 +315,7 @@ export function createOrdersRepo(db: Db, outbox: OrderOutbox) {
         outbox.enqueue(tx, { storeOrderId: id, correlationId: order.correlationId, now });
         return inserted.number;
       });
-      return { id, number: formatOrderNumber(number), totalCents: charges.totalCents };
+      return { id, number: formatOrderNumber(number), totalCents: row.totalCents };
     },
 
     /**

@@ -1,26 +1,41 @@
 import { fileURLToPath } from "node:url";
 
-import { createCartRepo } from "../cart/cart.repo";
-import { openDatabase, type Db } from "../db/client.server";
-import { createOrderOutbox } from "../order-outbox/order-outbox.repo";
-import { createOrdersRepo } from "../orders/orders.repo";
-import { createProductsRepo } from "../products/products.repo";
+import { createDatabase, TEST_POSTGRES_URL_VARIABLE } from "@fishtag/service-kit/testing/postgres-cluster";
+import { runStatement } from "@fishtag/service-kit/testing/statements";
+
+import { closeDatabase, openDatabase, openPostgresDatabase, type Database, type Db } from "../db/client.server";
+import { reposOn } from "../repos";
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle/sqlite", import.meta.url));
+const POSTGRES_MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle/postgres", import.meta.url));
 
-/** A fresh in-memory store database built from the committed migrations, with its repositories. */
-export function testStore() {
-  const db: Db = openDatabase(":memory:", { migrationsFolder: MIGRATIONS_FOLDER });
-  const outbox = createOrderOutbox(db);
+/** The dialect this test run's stores use. */
+export const testDialect = (): Database["dialect"] => (process.env[TEST_POSTGRES_URL_VARIABLE] ? "postgres" : "sqlite");
+
+/** A fresh store database built from the committed migrations, in the run's dialect, with its repositories. */
+export async function testStore() {
+  const cluster = process.env[TEST_POSTGRES_URL_VARIABLE];
+  const database: Database = cluster
+    ? {
+        dialect: "postgres",
+        db: await openPostgresDatabase(await createDatabase(cluster), { migrationsFolder: POSTGRES_MIGRATIONS_FOLDER }),
+      }
+    : { dialect: "sqlite", db: openDatabase(":memory:", { migrationsFolder: MIGRATIONS_FOLDER }) };
   return {
-    db,
-    products: createProductsRepo(db),
-    carts: createCartRepo(db),
-    orders: createOrdersRepo(db, outbox),
-    outbox,
-    close: () => db.$client.close(),
+    database,
+    /** The SQLite database itself, for a test that reads or breaks it directly; throws on a Postgres run. */
+    get db(): Db {
+      if (database.dialect !== "sqlite") throw new Error("this test reads SQLite directly: it runs on the SQLite run only");
+      return database.db;
+    },
+    /** Runs one statement both dialects read, with `?` for each of `params`. */
+    execute: (statement: string, ...params: unknown[]) => runStatement(database, statement, ...params),
+    ...reposOn(database),
+    close: () => closeDatabase(database),
   };
 }
+
+export type TestStore = Awaited<ReturnType<typeof testStore>>;
 
 export const newCustomer = () => crypto.randomUUID();
 

@@ -12,7 +12,7 @@ import { createLogger } from "@fishtag/tracing/logger";
 import { startTracing } from "@fishtag/tracing/otel";
 
 import { jsonRoute } from "../lib/correlation.server";
-import { ada, newCustomer, testStore } from "../test/store-db";
+import { ada, newCustomer, testStore, type TestStore } from "../test/store-db";
 import type { StatusEvent } from "./status-event.schema";
 import { handleStatusEvent } from "./status-events.handler";
 
@@ -29,14 +29,14 @@ beforeAll(() => {
   startTracing({ serviceName: "store-web", exporter: spans });
 });
 
-let store: ReturnType<typeof testStore>;
+let store: TestStore;
 let logDir: string;
 let logger: ReturnType<typeof createLogger>;
 let customer: string;
 let order: { id: string; number: string };
 
 beforeEach(async () => {
-  store = testStore();
+  store = await testStore();
   // The handler's lines are part of its contract (the staff action's ID must be on them): read them back.
   logDir = mkdtempSync(join(tmpdir(), "store-events-"));
   logger = createLogger({ service: "store-web", level: "info", file: join(logDir, "store.log"), stdout: false });
@@ -49,8 +49,8 @@ beforeEach(async () => {
   });
   await store.orders.recordCheckoutOutcome(order.id, { status: "received", warehouseOrderId: "wh-1" }, "ref-checkout");
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   rmSync(logDir, { recursive: true, force: true });
 });
 

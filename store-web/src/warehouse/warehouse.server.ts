@@ -1,5 +1,10 @@
-import { createReplayGuard, type ReplayGuard } from "@fishtag/service-auth/tokens";
+import { getTableName } from "drizzle-orm";
 
+import { createReplayGuard, type ReplayGuard } from "@fishtag/service-auth/tokens";
+import { postgresReplayGuard } from "@fishtag/service-kit/postgres";
+
+import { database } from "../db/db.server";
+import { serviceTokenUses } from "../db/schema.postgres";
 import { env } from "../env";
 import { logger } from "../lib/logger.server";
 import { remember } from "../lib/singleton.server";
@@ -23,7 +28,13 @@ export function warehouse(): WarehouseClient {
   });
 }
 
-/** The warehouse's tokens the status-event endpoint has taken: each is good for one event, in any bundle. */
+/**
+ * The warehouse's tokens the status-event endpoint has taken: each is good for one event, in any bundle
+ * and, on Postgres, at any replica (they share service_token_uses; on SQLite the one process remembers).
+ */
 export function statusEventReplayGuard(): ReplayGuard {
-  return remember("statusEventReplayGuard", createReplayGuard);
+  return remember("statusEventReplayGuard", () => {
+    const opened = database();
+    return opened.dialect === "postgres" ? postgresReplayGuard(opened.db.$client, getTableName(serviceTokenUses)) : createReplayGuard();
+  });
 }

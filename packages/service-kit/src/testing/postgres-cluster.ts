@@ -10,6 +10,12 @@ import { Client, escapeIdentifier } from "pg";
 
 const execFileAsync = promisify(execFile);
 
+/**
+ * Where a service's test harness finds the run's cluster (set by ./postgres-setup.ts on a Postgres run):
+ * set, its test databases are made there; unset, they are SQLite.
+ */
+export const TEST_POSTGRES_URL_VARIABLE = "FISHTAG_TEST_POSTGRES_URL";
+
 export type ThrowawayPostgres = {
   /** The superuser `postgres` on the maintenance database `postgres`, over TCP on 127.0.0.1. */
   url: string;
@@ -127,7 +133,6 @@ function decodedPath(url: URL): string | undefined {
 
 /** The folder holding initdb and pg_ctl (of the same installation). */
 function postgresBinaries(): string {
-  // eslint-disable-next-line no-restricted-properties -- PATH is where programs are looked up, not a setting of a service.
   const onPath = (process.env.PATH ?? "").split(delimiter).filter((dir) => dir !== "");
   const debian = (() => {
     try {
