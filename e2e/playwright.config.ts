@@ -1,11 +1,23 @@
 import { defineConfig, devices } from "@playwright/test";
 
 import { findChromium } from "./browser";
+import type { StackDatabase } from "./fixtures/stack";
 
 const CI = Boolean(process.env.CI);
 
-export default defineConfig({
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no test-scoped options, only the worker one
+export default defineConfig<{}, { database: StackDatabase }>({
   testDir: "./tests",
+  // Every test with both services on SQLite (the default), and the order flow once more with both on
+  // Postgres (ADR 0015): a checkout, its status events, and the dashboard that moves it.
+  projects: [
+    { name: "sqlite" },
+    {
+      name: "postgres",
+      use: { database: "postgres" },
+      testMatch: ["checkout.spec.ts", "order-status.spec.ts", "dashboard.spec.ts"],
+    },
+  ],
   // Each worker starts its own store and warehouse; on two cores one worker is both fast and steady.
   workers: 1,
   fullyParallel: false,

@@ -37,7 +37,7 @@ test("staff ship an order and the customer watching it sees 'Shipped' without a 
   await expect(steps).toHaveCount(5);
   expect(moveIds).toHaveLength(3);
   for (const [index, label] of ["Being picked", "Packed", "Shipped"].entries()) await expect(steps.nth(2 + index)).toContainText(label);
-  expect(historyIdsOf(stack, placed.orderNumber)).toEqual([placed.reference, placed.reference, ...moveIds]);
+  expect(await historyIdsOf(stack, placed.orderNumber)).toEqual([placed.reference, placed.reference, ...moveIds]);
 
   // The ID of the click that shipped it finds its lines in both services.
   const shippedBy = moveIds.at(-1) ?? "";
@@ -88,7 +88,7 @@ test("moves made while the Store is down reach it once it is back: every one, on
   // The backoff after a few failures is seconds long: allow for it, but no more.
   await expect(page.getByRole("status").filter({ hasText: "Status:" })).toContainText("Packed", { timeout: 20_000 });
   await expect(steps).toHaveCount(4);
-  expect(historyIdsOf(stack, placed.orderNumber)).toEqual([placed.reference, placed.reference, ...moveIds]);
+  expect(await historyIdsOf(stack, placed.orderNumber)).toEqual([placed.reference, placed.reference, ...moveIds]);
   const applied = stack
     .logLines("store-web")
     .filter((line) => line.msg === "status event applied" && moveIds.includes(line.correlationId ?? ""));
