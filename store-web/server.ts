@@ -15,6 +15,7 @@ import { closeDatabase } from "./src/db/client.server";
 import { databaseProbe, openStoreDatabase } from "./src/db/db.server";
 import { env } from "./src/env";
 import { admit, answerClientError, consoleLine, identifyClient, type Refusal } from "./src/front-door";
+import { sweepRateLimits } from "./src/lib/limiter";
 import { logger } from "./src/lib/logger.server";
 import { observeRequest } from "./src/observability/http-server";
 import { BREAKER_LEVEL } from "./src/observability/metrics";
@@ -94,10 +95,11 @@ const probes = {
 
 // Every new cookie makes a cart; those nobody has added to for 30 days are forgotten, hourly.
 const CART_TTL_MS = 30 * 24 * 60 * 60 * 1000;
-// A failed sweep is tried again at the next hour: nothing depends on it but the table's size.
+// A failed sweep is tried again at the next hour: nothing depends on it but the tables' size. On Postgres
+// the rate limits' counters are swept too (in memory, on SQLite, they forget themselves).
 const sweepCarts = () => {
-  carts.deleteAbandoned(new Date(Date.now() - CART_TTL_MS)).then(
-    (forgotten) => {
+  Promise.all([carts.deleteAbandoned(new Date(Date.now() - CART_TTL_MS)), sweepRateLimits(storeDb)]).then(
+    ([forgotten]) => {
       if (forgotten > 0) logger.info({ forgotten }, "abandoned cart lines swept");
     },
     (error: unknown) => {

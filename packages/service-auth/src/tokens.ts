@@ -146,6 +146,7 @@ export async function verifyServiceAuthorization(
   if (!header) return { ok: false, reason: "missing" };
   const token = /^Bearer +(\S+)$/i.exec(header)?.[1];
   if (!token) return { ok: false, reason: "not_bearer" };
+  let claims: ServiceClaims;
   try {
     const { payload } = await jwtVerify(token, await verifyingKey(key), {
       algorithms: ["EdDSA"],
@@ -165,13 +166,18 @@ export async function verifyServiceAuthorization(
     if (typeof htm !== "string" || typeof htu !== "string" || !URL.canParse(htu)) return { ok: false, reason: "malformed" };
     if (htm !== request.method.toUpperCase()) return { ok: false, reason: "wrong_method" };
     if (!sameTarget(new URL(htu).pathname, new URL(request.url).pathname)) return { ok: false, reason: "wrong_url" };
-    // Last, so that only a token good in every other way is remembered.
-    if (replay && !(await replay.firstUse(jti, exp + CLOCK_TOLERANCE_SECONDS, Math.floor((currentDate ?? new Date()).getTime() / 1000))))
-      return { ok: false, reason: "replayed" };
-    return { ok: true, claims: { iss: issuer, aud: audience, jti, iat, exp, htm, htu } };
+    claims = { iss: issuer, aud: audience, jti, iat, exp, htm, htu };
   } catch (error) {
     return { ok: false, reason: reasonOf(error) };
   }
+  // Last, so that only a token good in every other way is remembered; outside the catch above, so that a
+  // guard that fails (its database gone) is the server's error, not a token refused as malformed.
+  if (
+    replay &&
+    !(await replay.firstUse(claims.jti, claims.exp + CLOCK_TOLERANCE_SECONDS, Math.floor((currentDate ?? new Date()).getTime() / 1000)))
+  )
+    return { ok: false, reason: "replayed" };
+  return { ok: true, claims };
 }
 
 // jose works with WebCrypto keys and converts a KeyObject on every call, about a seventh of the cost of a

@@ -256,15 +256,18 @@ describe("postgresReplayGuard", () => {
   it("takes a token once across replicas, and forgets it once it can no longer be used", async () => {
     const pool = track(await openPostgres(await cluster.createDatabase(), { schema: {} })).$client;
     await pool.query("CREATE TABLE token_uses (jti text PRIMARY KEY, forget_after timestamptz NOT NULL)");
-    // Two replicas' guards on the one table; a minute-long token, first offered at t = 1000 s.
+    // Two replicas' guards on the one table; a minute-long token, first offered now (t, in seconds).
     const [one, other] = [postgresReplayGuard(pool, "token_uses"), postgresReplayGuard(pool, "token_uses")];
+    const t = Math.floor(Date.now() / 1000);
 
-    expect(await one.firstUse("jti-1", 1065, 1000)).toBe(true);
-    expect(await other.firstUse("jti-1", 1065, 1001)).toBe(false);
-    expect(await one.firstUse("jti-1", 1065, 1002)).toBe(false);
-    // Past its use, swept (the sweep runs at most every 10 s, this one at 1070 s), and the jti is free again.
-    expect(await other.firstUse("jti-2", 1135, 1070)).toBe(true);
-    expect((await pool.query("SELECT jti FROM token_uses ORDER BY jti")).rows).toEqual([{ jti: "jti-2" }]);
+    expect(await one.firstUse("jti-1", t + 65, t)).toBe(true);
+    expect(await other.firstUse("jti-1", t + 65, t + 1)).toBe(false);
+    expect(await one.firstUse("jti-1", t + 65, t + 2)).toBe(false);
+    // A token whose use is over by the database's clock goes at the next sweep (each guard sweeps at most
+    // every 10 s of its own calls' time): `one` swept at t, `other` at t + 1 and again at t + 20.
+    expect(await one.firstUse("jti-old", t - 5, t + 3)).toBe(true);
+    expect(await other.firstUse("jti-2", t + 100, t + 20)).toBe(true);
+    expect((await pool.query("SELECT jti FROM token_uses ORDER BY jti")).rows).toEqual([{ jti: "jti-1" }, { jti: "jti-2" }]);
   });
 
   it("lets exactly one of many replicas take a token offered to all at once", async () => {
@@ -272,7 +275,8 @@ describe("postgresReplayGuard", () => {
     await pool.query("CREATE TABLE token_uses (jti text PRIMARY KEY, forget_after timestamptz NOT NULL)");
     const guards = Array.from({ length: 8 }, () => postgresReplayGuard(pool, "token_uses"));
 
-    const taken = await Promise.all(guards.map((guard) => Promise.resolve(guard.firstUse("jti-raced", 1065, 1000))));
+    const t = Math.floor(Date.now() / 1000);
+    const taken = await Promise.all(guards.map((guard) => Promise.resolve(guard.firstUse("jti-raced", t + 65, t))));
 
     expect(taken.filter(Boolean)).toHaveLength(1);
   });

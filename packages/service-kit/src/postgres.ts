@@ -158,7 +158,8 @@ export function postgresReplayGuard(pool: Pool, table: string, { sweepEveryMs = 
       const now = nowSeconds * 1000;
       if (now - sweptAt >= sweepEveryMs) {
         sweptAt = now;
-        await pool.query(`DELETE FROM ${name} WHERE forget_after < $1`, [new Date(now)]);
+        // The database's clock, one for every replica: a replica's own, running ahead, would forget a token early.
+        await pool.query(`DELETE FROM ${name} WHERE forget_after < now()`);
       }
       const inserted = await pool.query(`INSERT INTO ${name} (jti, forget_after) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
         jti,

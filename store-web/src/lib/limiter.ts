@@ -45,7 +45,7 @@ export function createLimiterFor(database: Database | undefined, keyPrefix: stri
       storeClient: database.db.$client,
       storeType: "pool",
       tableName: getTableName(rateLimits),
-      // The migrations make the table (drizzle/postgres), and sweepRateLimits clears it: no timer per limiter.
+      // The migrations make the table (drizzle/postgres), and server.ts's hourly sweepRateLimits clears it: no timer per limiter.
       tableCreated: true,
       clearExpiredByTimeout: false,
       keyPrefix,

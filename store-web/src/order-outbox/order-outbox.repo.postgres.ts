@@ -13,11 +13,17 @@ import { firstRelayAttemptAt, type OrderOutbox, type OutboxRow } from "./order-o
  */
 export const CLAIM_MS = 5 * 60_000;
 
+/** Rows claimed at once, at most: ten deliveries, each within the client's budget, fit in a claim. */
+export const CLAIM_ROWS = 10;
+
 /**
  * The order outbox on Postgres, where every replica runs a relay: `due` claims the rows it returns (FOR
  * UPDATE SKIP LOCKED, their next attempt moved CLAIM_MS on), so no other relay takes them until this one
  * has recorded an outcome.
  */
+/** An outcome is recorded on a row still pending (the warehouse's status outbox says why). */
+const pendingRow = (storeOrderId: string) => and(eq(orderOutbox.storeOrderId, storeOrderId), eq(orderOutbox.state, "pending"));
+
 export function createPostgresOrderOutbox(db: PgDb): OrderOutbox & {
   enqueue: (tx: PgTx, order: { storeOrderId: string; correlationId: string; now: Date }) => Promise<void>;
 } {
@@ -40,12 +46,12 @@ export function createPostgresOrderOutbox(db: PgDb): OrderOutbox & {
           .from(orderOutbox)
           .where(and(eq(orderOutbox.state, "pending"), lte(orderOutbox.nextAttemptAt, new Date(now))))
           .orderBy(asc(orderOutbox.id))
-          .limit(limit)
+          .limit(Math.min(limit, CLAIM_ROWS))
           .for("update", { skipLocked: true });
         if (rows.length > 0)
           await tx
             .update(orderOutbox)
-            .set({ nextAttemptAt: new Date(now + CLAIM_MS) })
+            .set({ nextAttemptAt: new Date(Math.max(now, Date.now()) + CLAIM_MS) })
             .where(
               inArray(
                 orderOutbox.id,
@@ -65,21 +71,21 @@ export function createPostgresOrderOutbox(db: PgDb): OrderOutbox & {
       await db
         .update(orderOutbox)
         .set({ state: "delivered", attempts: sql`${orderOutbox.attempts} + 1`, deliveredAt: new Date(at), lastError: null })
-        .where(eq(orderOutbox.storeOrderId, storeOrderId));
+        .where(pendingRow(storeOrderId));
     },
 
     async retryAt(storeOrderId, nextAttemptAt, lastError) {
       await db
         .update(orderOutbox)
         .set({ attempts: sql`${orderOutbox.attempts} + 1`, nextAttemptAt: new Date(nextAttemptAt), lastError })
-        .where(eq(orderOutbox.storeOrderId, storeOrderId));
+        .where(pendingRow(storeOrderId));
     },
 
     async park(storeOrderId, lastError) {
       await db
         .update(orderOutbox)
         .set({ state: "parked", attempts: sql`${orderOutbox.attempts} + 1`, lastError })
-        .where(eq(orderOutbox.storeOrderId, storeOrderId));
+        .where(pendingRow(storeOrderId));
     },
 
     async backlog() {

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { idempotencyKeys, orderEvents, orders } from "../db/schema.js";
-import { jsonRequest, orderInput, readLogLines } from "../test/fixtures.js";
-import { createTestWarehouse, storeAuthorization, type TestWarehouse } from "../testing.js";
+import { jsonRequest, orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
+import { createTestWarehouse, storeAuthorization, testDialect, type TestWarehouse } from "../testing.js";
 import { deleteExpiredIdempotencyKeys, IDEMPOTENCY_KEY_TTL_MS, parseIdempotencyKey } from "./idempotency.js";
 import type { Order } from "./orders.schemas.js";
 
@@ -203,6 +203,27 @@ describe("Idempotency-Key on POST /api/orders", () => {
     expect(later.status).toBe(201);
     expect(later.headers.get("idempotent-replayed")).toBe("true");
     expect(await count(orders)).toBe(1);
+  });
+
+  // Replicas share the database on Postgres only (ADR 0015). Each replica's in-memory gate lets its own
+  // request through, so the database decides: the second insert is refused and answered as a replay.
+  it.skipIf(testDialect() !== "postgres")("creates one order from identical requests racing on two replicas", async () => {
+    warehouse = await createTestWarehouse();
+    const replica = await createTestWarehouse({ replicaOf: warehouse });
+    try {
+      const input = orderInput();
+      const send = async (on: TestWarehouse) =>
+        on.app.request("/api/orders", await orderRequest(input, { "idempotency-key": "raced-across-replicas" }));
+      const answers = await Promise.all([send(warehouse), send(replica)]);
+
+      expect(answers.map((answer) => answer.status)).toEqual([201, 201]);
+      expect(answers.map((answer) => answer.headers.get("idempotent-replayed")).sort()).toEqual(["true", null].sort());
+      const [first, second] = (await Promise.all(answers.map((answer) => answer.json()))) as Order[];
+      expect(second?.id).toBe(first?.id);
+      expect(await count(orders)).toBe(1);
+    } finally {
+      await replica.close();
+    }
   });
 
   it("creates one order from many identical requests racing on the same key", async () => {

@@ -10,7 +10,7 @@ import { statusOutbox } from "../db/schema.js";
 import type { OrderStatus } from "../orders/lifecycle.js";
 import type { Order } from "../orders/orders.schemas.js";
 import { jsonRequest, orderInput, orderRequest, readLogLines } from "../test/fixtures.js";
-import { createTestWarehouse, TEST_SERVICE_KEYS, type StaffHeaders, type TestWarehouse } from "../testing.js";
+import { createTestWarehouse, TEST_SERVICE_KEYS, testDialect, type StaffHeaders, type TestWarehouse } from "../testing.js";
 import { createStatusRelay, EVENTS_PATH, type StatusEvent, type StatusRelayOptions } from "./relay.js";
 
 type Received = { method: string | undefined; url: string | undefined; headers: IncomingHttpHeaders; body: StatusEvent };
@@ -125,6 +125,32 @@ async function closedPort(): Promise<number> {
 }
 
 describe("the status relay", () => {
+  // Replicas share the outbox on Postgres only (ADR 0015): one SQLite process runs one relay.
+  it.skipIf(testDialect() !== "postgres")("on two replicas at once, sends each event once and each order's in order", async () => {
+    const orders = [await placeOrder(), await placeOrder(), await placeOrder()];
+    for (const order of orders) {
+      await move(order.id, "picking", `pick-${order.id}`);
+      await move(order.id, "packed", `pack-${order.id}`);
+    }
+    const port = await store.listen();
+    const replica = await createTestWarehouse({ replicaOf: warehouse });
+    try {
+      const [one, other] = [relayTo(port), relayTo(port, { db: replica.database, logger: replica.logger })];
+      // Both look at the outbox together, tick after tick, until neither finds anything due.
+      for (let ticks = 0; ticks < 10; ticks++) {
+        const [a, b] = await Promise.all([one.runOnce(), other.runOnce()]);
+        if (a.delivered + b.delivered === 0) break;
+      }
+    } finally {
+      await replica.close();
+    }
+
+    const ids = store.received.map(({ body }) => body.eventId);
+    expect(new Set(ids).size, "no event sent twice").toBe(ids.length);
+    expect(ids).toHaveLength(orders.length * 2);
+    for (const order of orders) expect(statusesFor(order.id)).toEqual(["picking", "packed"]);
+  });
+
   it("sends a status change to the Store exactly as the contract says, under the staff action's correlation ID", async () => {
     const order = await placeOrder();
     await move(order.id, "picking", "pick-1");

@@ -17,11 +17,23 @@ type Tx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
 export const CLAIM_MS = 60_000;
 
 /**
+ * Rows claimed at once, at most: the relay sends them one after another, each within its 5 s timeout, so
+ * ten fit in a claim; it asks again for the rest of its batch.
+ */
+export const CLAIM_ROWS = 10;
+
+/**
  * The status outbox on Postgres, where several replicas run a relay each. `due` claims the rows it
  * returns: under FOR UPDATE SKIP LOCKED, the rows no other relay is reading now, and it moves their next
  * attempt CLAIM_MS on, so no other relay takes them until this one has recorded an outcome. An order's
  * later row waits behind a claimed one (it is still pending), so each order's events still go in order.
  */
+/**
+ * An outcome is recorded on a row still pending: a replica whose claim ran out and whose row another
+ * replica has delivered since does not park or reschedule it after the fact.
+ */
+const pendingRow = (id: number) => and(eq(statusOutbox.id, id), eq(statusOutbox.state, "pending"));
+
 export function createPostgresStatusOutbox(db: PgDb): StatusOutbox & { enqueue: (tx: Tx, entry: OutboxEntry) => Promise<void> } {
   const earlier = alias(statusOutbox, "earlier");
 
@@ -49,13 +61,14 @@ export function createPostgresStatusOutbox(db: PgDb): StatusOutbox & { enqueue: 
             ),
           )
           .orderBy(asc(statusOutbox.id))
-          .limit(limit)
+          .limit(Math.min(limit, CLAIM_ROWS))
           .for("update", { skipLocked: true });
         if (heads.length === 0) return [];
         const ids = heads.map((head) => head.id);
+        // From when the rows are taken (the relay's `now` is its tick's start, which may be seconds ago).
         await tx
           .update(statusOutbox)
-          .set({ nextAttemptAt: new Date(now + CLAIM_MS) })
+          .set({ nextAttemptAt: new Date(Math.max(now, Date.now()) + CLAIM_MS) })
           .where(inArray(statusOutbox.id, ids));
         // Read back as they were due (the claim is this relay's business, not the row's).
         const rows = await tx
@@ -72,21 +85,21 @@ export function createPostgresStatusOutbox(db: PgDb): StatusOutbox & { enqueue: 
       await db
         .update(statusOutbox)
         .set({ state: "delivered", attempts: sql`${statusOutbox.attempts} + 1`, deliveredAt: new Date(at) })
-        .where(eq(statusOutbox.id, id));
+        .where(pendingRow(id));
     },
 
     async retryAt(id, nextAttemptAt, lastError) {
       await db
         .update(statusOutbox)
         .set({ attempts: sql`${statusOutbox.attempts} + 1`, nextAttemptAt: new Date(nextAttemptAt), lastError })
-        .where(eq(statusOutbox.id, id));
+        .where(pendingRow(id));
     },
 
     async park(id, lastError) {
       await db
         .update(statusOutbox)
         .set({ state: "parked", attempts: sql`${statusOutbox.attempts} + 1`, lastError })
-        .where(eq(statusOutbox.id, id));
+        .where(pendingRow(id));
     },
 
     async backlog() {
