@@ -171,6 +171,10 @@ describe("Idempotency-Key on POST /api/orders", () => {
     // With a Content-Length, as Node's server sees it, the body is read in the handler's validator.
     const bytes = new TextEncoder().encode(JSON.stringify(input));
     let finishBody: () => void = () => undefined;
+    // The body is read once the request is past the gates (its token checked, the key held): the stream is
+    // asked for more then, and not before.
+    let reading: () => void = () => undefined;
+    const pastTheGate = new Promise<void>((resolve) => (reading = resolve));
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(bytes.subarray(0, 10));
@@ -178,6 +182,9 @@ describe("Idempotency-Key on POST /api/orders", () => {
           controller.enqueue(bytes.subarray(10));
           controller.close();
         };
+      },
+      pull() {
+        reading();
       },
     });
     const first = warehouse.app.request("/api/orders", {
@@ -192,6 +199,7 @@ describe("Idempotency-Key on POST /api/orders", () => {
       duplex: "half",
     });
 
+    await pastTheGate;
     const duplicate = await post(input, "racing", { "x-correlation-id": "duplicate" });
     finishBody();
     const firstRes = await first;
