@@ -186,7 +186,7 @@ export const serviceTokenUses = pgTable(
   "service_token_uses",
   {
     jti: text().primaryKey(),
-    forgetAfter: timestamp({ withTimezone: true, precision: 3, mode: "date" }).notNull(),
+    forgetAfter: timestampMs().notNull(),
   },
   (t) => [index("service_token_uses_forget_after_idx").on(t.forgetAfter)],
 );

@@ -9,6 +9,8 @@ import * as postgresSchema from "./schema.postgres.js";
 /** The SQLite database (the default): what the SQLite repositories, the seed and the benches work on. */
 export type Db = SqliteDb<typeof schema>;
 export type PgDb = PostgresDb<typeof postgresSchema>;
+/** A transaction on the Postgres database, as `db.transaction` hands it to its callback. */
+export type PgTx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
 
 /**
  * The warehouse's own database, in the dialect its location named. Each repository has one implementation
@@ -25,7 +27,7 @@ export const MIGRATIONS_FOLDERS = {
 /** SQLite's, for the tools that work on a SQLite file only (the seed, the migration tests). */
 export const MIGRATIONS_FOLDER = MIGRATIONS_FOLDERS.sqlite;
 
-export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//i.test(location);
+const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//i.test(location);
 
 /** Opens (creating if needed) a SQLite database file and brings it to the latest migration. */
 export function openSqliteDatabase(path: string): Db {

@@ -4,7 +4,7 @@ import { unionAll } from "drizzle-orm/pg-core";
 import { inTransactionSpanAsync } from "@fishtag/service-kit/group-commit";
 import { traceContextJson } from "@fishtag/tracing/spans";
 
-import type { PgDb } from "../db/client.js";
+import type { PgDb, PgTx } from "../db/client.js";
 import { idempotencyKeys, orderEvents, orderLines, orders, orderStatusCounts } from "../db/schema.postgres.js";
 import { createPostgresStatusOutbox } from "../status-events/status-outbox.repo.postgres.js";
 import { canTransition, ORDER_STATUSES } from "./lifecycle.js";
@@ -16,8 +16,7 @@ import type { CreateOrderInput, ListOrdersQuery, Order, StatusCounts } from "./o
 // is a transaction of its own (the server groups their WAL flushes itself), and what SQLite gets from its
 // single writer, Postgres gets from row locks and the unique indexes.
 
-type Tx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
-type Executor = PgDb | Tx;
+type Executor = PgDb | PgTx;
 
 /** Postgres's code for a unique index refusing a row: another transaction stored the same key first. */
 const UNIQUE_VIOLATION = "23505";
@@ -116,7 +115,7 @@ export function createPostgresOrdersRepo(db: PgDb): OrdersRepo {
     });
   }
 
-  const countIn = (tx: Tx, status: Order["status"]) =>
+  const countIn = (tx: PgTx, status: Order["status"]) =>
     tx
       .insert(orderStatusCounts)
       .values({ status, count: 1 })

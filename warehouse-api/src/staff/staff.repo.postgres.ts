@@ -1,13 +1,11 @@
 import { and, asc, eq, gt, isNull, lt, ne } from "drizzle-orm";
 import { v7 as uuidv7 } from "uuid";
 
-import type { PgDb } from "../db/client.js";
+import type { PgDb, PgTx } from "../db/client.js";
 import { staffSessions, staffUsers } from "../db/schema.postgres.js";
 import { hashPassword } from "./password.js";
 import type { StaffRepo } from "./staff.repo.js";
 import { checkAccountChange, randomToken, sha256, toAccount } from "./staff.rows.js";
-
-type Tx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
 
 // The staff accounts and sessions on Postgres (ADR 0015): sessions live in the database, so a staff member
 // signed in through one replica is signed in on all of them.
@@ -15,7 +13,7 @@ type Tx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
 const userColumns = { id: staffUsers.id, email: staffUsers.email, name: staffUsers.name, role: staffUsers.role };
 
 export function createPostgresStaffRepo(db: PgDb): StaffRepo {
-  const endSessionsOf = async (tx: Tx, userId: string, except?: string) =>
+  const endSessionsOf = async (tx: PgTx, userId: string, except?: string) =>
     (
       await tx
         .delete(staffSessions)

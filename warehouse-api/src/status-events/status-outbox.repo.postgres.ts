@@ -3,11 +3,9 @@ import { alias } from "drizzle-orm/pg-core";
 
 import type { Backlog } from "@fishtag/relay";
 
-import type { PgDb } from "../db/client.js";
+import type { PgDb, PgTx } from "../db/client.js";
 import { orders, statusOutbox } from "../db/schema.postgres.js";
 import type { DueRow, OutboxEntry, StatusOutbox } from "./status-outbox.repo.js";
-
-type Tx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
 
 /**
  * How long a replica holds the rows it took: longer than a delivery can take (its 5 s timeout, for each
@@ -34,7 +32,7 @@ export const CLAIM_ROWS = 10;
  */
 const pendingRow = (id: number) => and(eq(statusOutbox.id, id), eq(statusOutbox.state, "pending"));
 
-export function createPostgresStatusOutbox(db: PgDb): StatusOutbox & { enqueue: (tx: Tx, entry: OutboxEntry) => Promise<void> } {
+export function createPostgresStatusOutbox(db: PgDb): StatusOutbox & { enqueue: (tx: PgTx, entry: OutboxEntry) => Promise<void> } {
   const earlier = alias(statusOutbox, "earlier");
 
   return {
