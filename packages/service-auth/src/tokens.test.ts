@@ -101,6 +101,11 @@ describe("replayed tokens", () => {
     expect((await verifyServiceAuthorization(await sign(), { ...expects, replay })).ok).toBe(true);
   });
 
+  it("lets a guard that fails (its database gone) fail the check, rather than refuse the token as malformed", async () => {
+    const broken = { firstUse: () => Promise.reject(new Error("connection terminated")) };
+    await expect(verifyServiceAuthorization(await sign(), { ...expects, replay: broken })).rejects.toThrow("connection terminated");
+  });
+
   it("remembers only tokens that passed every other check", async () => {
     const replay = createReplayGuard();
     const header = await sign();
