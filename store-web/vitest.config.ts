@@ -8,6 +8,7 @@ import { dialectProjects, sharedWithoutInclude } from "../vitest.shared.js";
  */
 const ON_BOTH_DIALECTS = [
   "src/cart/cart.repo.test.ts",
+  "src/order-outbox/order-outbox.repo.test.ts",
   "src/orders/orders.repo.test.ts",
   "src/orders/order-api.test.ts",
   "src/orders/find-order.test.ts",

@@ -1,4 +1,5 @@
 import { database } from "./db/db.server";
+import { env } from "./env";
 import { remember } from "./lib/singleton.server";
 import { reposOn, type Repos } from "./repos";
 
@@ -6,5 +7,5 @@ export type { Repos } from "./repos";
 
 /** The store's repositories on its database, prepared once per process like the connection they run on. */
 export function repos(): Repos {
-  return remember("repos", () => reposOn(database()));
+  return remember("repos", () => reposOn(database(), env.WAREHOUSE_TIMEOUT_MS));
 }

@@ -10,10 +10,13 @@ import { createPostgresProductsRepo } from "./products/products.repo.postgres";
 
 export type Repos = { products: ProductsRepo; carts: CartRepo; orders: OrdersRepo; outbox: OrderOutbox };
 
-/** The repositories on a database, in its dialect (ADR 0015): one implementation per dialect behind one API. */
-export function reposOn(opened: Database): Repos {
+/**
+ * The repositories on a database, in its dialect (ADR 0015): one implementation per dialect behind one API.
+ * `deliveryBudgetMs` (WAREHOUSE_TIMEOUT_MS) bounds one delivery, and so how long a relay's claim lasts.
+ */
+export function reposOn(opened: Database, deliveryBudgetMs: number): Repos {
   if (opened.dialect === "postgres") {
-    const outbox = createPostgresOrderOutbox(opened.db);
+    const outbox = createPostgresOrderOutbox(opened.db, deliveryBudgetMs);
     return {
       products: createPostgresProductsRepo(opened.db),
       carts: createPostgresCartRepo(opened.db),

@@ -6,27 +6,32 @@ import type { PgDb, PgTx } from "../db/client.server";
 import { orderOutbox } from "../db/schema.postgres";
 import { firstRelayAttemptAt, type OrderOutbox, type OutboxRow } from "./order-outbox.repo";
 
-/**
- * How long a replica's relay holds the rows it took: longer than the warehouse client's whole budget for
- * one order (retries included) times a batch. A replica killed mid-delivery leaves its rows to another
- * once this has passed; the order's Idempotency-Key (its id) makes a second delivery a replay, not a second order.
- */
-export const CLAIM_MS = 5 * 60_000;
-
-/** Rows claimed at once, at most: ten deliveries, each within the client's budget, fit in a claim. */
+/** Rows claimed at once, at most: the relay delivers them one after another. */
 export const CLAIM_ROWS = 10;
 
 /**
+ * How long a replica's relay holds the rows it took: a batch of deliveries, each within the warehouse
+ * client's whole budget (WAREHOUSE_TIMEOUT_MS, retries included), and a margin. No longer: a replica
+ * killed mid-delivery leaves its rows to another (or to itself restarted) once this has passed. Were a
+ * delivery slower still, the order's Idempotency-Key (its id) makes a second one a replay, not a second order.
+ */
+export const claimMsFor = (deliveryBudgetMs: number) => CLAIM_ROWS * deliveryBudgetMs + 10_000;
+
+/**
  * The order outbox on Postgres, where every replica runs a relay: `due` claims the rows it returns (FOR
- * UPDATE SKIP LOCKED, their next attempt moved CLAIM_MS on), so no other relay takes them until this one
+ * UPDATE SKIP LOCKED, their next attempt moved a claim on), so no other relay takes them until this one
  * has recorded an outcome.
  */
 /** An outcome is recorded on a row still pending (the warehouse's status outbox says why). */
 const pendingRow = (storeOrderId: string) => and(eq(orderOutbox.storeOrderId, storeOrderId), eq(orderOutbox.state, "pending"));
 
-export function createPostgresOrderOutbox(db: PgDb): OrderOutbox & {
+export function createPostgresOrderOutbox(
+  db: PgDb,
+  deliveryBudgetMs: number,
+): OrderOutbox & {
   enqueue: (tx: PgTx, order: { storeOrderId: string; correlationId: string; now: Date }) => Promise<void>;
 } {
+  const claimMs = claimMsFor(deliveryBudgetMs);
   return {
     /** In the transaction that records the order (orders.repo.postgres.ts), as SQLite's enqueue. */
     async enqueue(tx, { storeOrderId, correlationId, now }) {
@@ -51,7 +56,7 @@ export function createPostgresOrderOutbox(db: PgDb): OrderOutbox & {
         if (rows.length > 0)
           await tx
             .update(orderOutbox)
-            .set({ nextAttemptAt: new Date(Math.max(now, Date.now()) + CLAIM_MS) })
+            .set({ nextAttemptAt: new Date(Math.max(now, Date.now()) + claimMs) })
             .where(
               inArray(
                 orderOutbox.id,

@@ -30,7 +30,8 @@ export async function testStore() {
     },
     /** Runs one statement both dialects read, with `?` for each of `params`. */
     execute: (statement: string, ...params: unknown[]) => runStatement(database, statement, ...params),
-    ...reposOn(database),
+    // The warehouse client's default budget (WAREHOUSE_TIMEOUT_MS): a relay's claim lasts as in production.
+    ...reposOn(database, 5000),
     close: () => closeDatabase(database),
   };
 }
