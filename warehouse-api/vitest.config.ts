@@ -19,6 +19,7 @@ const ON_BOTH_DIALECTS = [
   "src/status-events/relay.test.ts",
   "src/auth-matrix.test.ts",
   "src/middleware/require-store.test.ts",
+  "src/orders/seed.test.ts",
 ];
 
 export default defineConfig({

@@ -94,6 +94,8 @@ let dir: string;
 let dbPath: string;
 let db: ReturnType<typeof openDatabase>;
 let clock: number;
+/** The warehouse client's budget for one delivery, and so the checkout's lease on its outbox row. */
+const TIMEOUT_MS = 2000;
 let customer: string;
 let proxy: Awaited<ReturnType<typeof switchableWarehouse>>;
 let warehouse: WarehouseClient;
@@ -113,7 +115,7 @@ beforeEach(async () => {
   // (300 ms was not: a loaded run timed out answers that had arrived).
   warehouse = createWarehouseClient({
     baseUrl: proxy.url,
-    timeoutMs: 2000,
+    timeoutMs: TIMEOUT_MS,
     logger,
     signingKey: STORE_TEST_KEY,
     resilience: { retries: 0 },
@@ -127,7 +129,7 @@ afterEach(async () => {
 
 /** The store's repositories on `database`, as the process builds them (repos.server.ts). */
 function reposOn(database: Db) {
-  const outbox = createOrderOutbox(database);
+  const outbox = createOrderOutbox(database, TIMEOUT_MS);
   return { orders: createOrdersRepo(database, outbox), outbox, carts: createCartRepo(database) };
 }
 
@@ -169,7 +171,7 @@ const theOrder = async () => {
   const [summary] = await orders.listForCustomer(customer);
   return summary ? await orders.findById(summary.id) : undefined;
 };
-const outboxRow = async () => createOrderOutbox(db).find((await theOrder())?.id ?? "missing");
+const outboxRow = async () => createOrderOutbox(db, TIMEOUT_MS).find((await theOrder())?.id ?? "missing");
 
 async function warehouseOrdersFor(storeOrderId: string) {
   const response = await fetch(`${real.url}/api/orders?limit=100`, { headers: await real.staffHeaders() });
@@ -259,7 +261,7 @@ describe("the order outbox relay", () => {
     expect(await relay.runOnce()).toEqual({ delivered: 0, retried: 0, parked: 1 });
     expect(await outboxRow()).toMatchObject({ state: "parked", attempts: 2, lastError: "unexpected 400 from the warehouse" });
     expect((await theOrder())?.status).toBe("failed");
-    expect(await createOrderOutbox(db).backlog()).toEqual({ pending: 0, parked: 1 });
+    expect(await createOrderOutbox(db, TIMEOUT_MS).backlog()).toEqual({ pending: 0, parked: 1 });
 
     proxy.set("forward");
     clock += 3_600_000;

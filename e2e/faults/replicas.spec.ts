@@ -261,9 +261,10 @@ test(`${CHECKOUTS} checkouts and ${MOVED * 2} staff moves on two replicas of eac
       async () =>
         (await replicas.query<{ n: number }>("store-web", "SELECT count(*)::int AS n FROM order_outbox WHERE state <> 'delivered'"))[0]?.n,
       {
-        // A checkout cut off with its replica leaves its row to the relays after CHECKOUT_LEASE_MS (2 min).
+        // A checkout cut off with its replica leaves its row to the relays once its lease is over (2 ×
+        // WAREHOUSE_TIMEOUT_MS + 10 s), and a row a killed relay had claimed once the claim is (10 × it + 10 s).
         message: "the store's outbox drains",
-        timeout: 200_000,
+        timeout: 120_000,
         intervals: [500],
       },
     )

@@ -12,7 +12,8 @@ export type Repos = { products: ProductsRepo; carts: CartRepo; orders: OrdersRep
 
 /**
  * The repositories on a database, in its dialect (ADR 0015): one implementation per dialect behind one API.
- * `deliveryBudgetMs` (WAREHOUSE_TIMEOUT_MS) bounds one delivery, and so how long a relay's claim lasts.
+ * `deliveryBudgetMs` (WAREHOUSE_TIMEOUT_MS) bounds one delivery, and so the
+ * checkout's lease on its outbox row and a relay's claim.
  */
 export function reposOn(opened: Database, deliveryBudgetMs: number): Repos {
   if (opened.dialect === "postgres") {
@@ -24,7 +25,7 @@ export function reposOn(opened: Database, deliveryBudgetMs: number): Repos {
       outbox,
     };
   }
-  const outbox = createOrderOutbox(opened.db);
+  const outbox = createOrderOutbox(opened.db, deliveryBudgetMs);
   return {
     products: createProductsRepo(opened.db),
     carts: createCartRepo(opened.db),

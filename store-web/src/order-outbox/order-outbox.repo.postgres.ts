@@ -39,7 +39,7 @@ export function createPostgresOrderOutbox(
         storeOrderId,
         correlationId,
         traceContext: traceContextJson(),
-        nextAttemptAt: firstRelayAttemptAt(now),
+        nextAttemptAt: firstRelayAttemptAt(now, deliveryBudgetMs),
         createdAt: now,
       });
     },

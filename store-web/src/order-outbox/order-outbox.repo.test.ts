@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { reposOn } from "../repos";
 import { ada, newCustomer, testDialect, testStore, type TestStore } from "../test/store-db";
-import { CHECKOUT_LEASE_MS } from "./order-outbox.repo";
+import { checkoutLeaseMsFor } from "./order-outbox.repo";
 import { claimMsFor } from "./order-outbox.repo.postgres";
 
 const BUDGET_MS = 5000;
+const CHECKOUT_LEASE_MS = checkoutLeaseMsFor(BUDGET_MS);
 
 let store: TestStore;
 beforeEach(async () => {

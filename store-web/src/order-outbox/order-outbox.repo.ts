@@ -12,10 +12,12 @@ export type OutboxRow = typeof orderOutbox.$inferSelect;
 /**
  * How long a new row is left to the checkout that wrote it before the relay may take it: the checkout
  * sends the order at once and records the outcome; only a process that died in between leaves the row
- * to the relay. Well above the client's whole budget (WAREHOUSE_TIMEOUT_MS, retries included), so the
- * relay never races a checkout still waiting for its answer.
+ * to the relay. Twice the client's whole budget for one delivery (`deliveryBudgetMs`, WAREHOUSE_TIMEOUT_MS,
+ * retries included) and 10 s, 20 s by default: the relay does not race a checkout still waiting for its
+ * answer (were it to, the order's Idempotency-Key makes the second send a replay), and an order whose
+ * checkout died goes soon after.
  */
-export const CHECKOUT_LEASE_MS = 2 * 60_000;
+export const checkoutLeaseMsFor = (deliveryBudgetMs: number) => 2 * deliveryBudgetMs + 10_000;
 
 export const DEFAULT_BACKOFF: Backoff = { baseMs: 1000, capMs: 60_000 };
 
@@ -26,10 +28,13 @@ export type OrderOutbox = Omit<SqliteOrderOutbox, "enqueue">;
 export type SqliteOrderOutbox = ReturnType<typeof createOrderOutbox>;
 
 /** A new row's first attempt is the checkout's own: the relay leaves it alone until then. */
-export const firstRelayAttemptAt = (now: Date) => new Date(now.getTime() + CHECKOUT_LEASE_MS);
+export const firstRelayAttemptAt = (now: Date, deliveryBudgetMs: number) => new Date(now.getTime() + checkoutLeaseMsFor(deliveryBudgetMs));
 
-/** The outbox owns its rows: orders.repo.ts hands it each new order inside the order's transaction. */
-export function createOrderOutbox(db: Db) {
+/**
+ * The outbox owns its rows: orders.repo.ts hands it each new order inside the order's transaction.
+ * `deliveryBudgetMs` (WAREHOUSE_TIMEOUT_MS) bounds one delivery, and so the checkout's lease on its row.
+ */
+export function createOrderOutbox(db: Db, deliveryBudgetMs: number) {
   const insert = db
     .insert(orderOutbox)
     .values({
@@ -72,7 +77,7 @@ export function createOrderOutbox(db: Db) {
     /**
      * Queues an order for delivery, in the transaction that records it: the order and the promise to
      * deliver it commit together. Its first attempt is the checkout's own, so the relay leaves the row
-     * alone for CHECKOUT_LEASE_MS. The checkout's trace goes with it: a later delivery continues it.
+     * alone for the checkout's lease. The checkout's trace goes with it: a later delivery continues it.
      */
     enqueue(_tx: Tx, { storeOrderId, correlationId, now }: { storeOrderId: string; correlationId: string; now: Date }) {
       // Prepared on the connection, so it runs in whatever transaction the connection is in: the caller's `tx`.
@@ -80,7 +85,7 @@ export function createOrderOutbox(db: Db) {
         storeOrderId,
         correlationId,
         traceContext: traceContextJson(),
-        nextAttemptAt: firstRelayAttemptAt(now),
+        nextAttemptAt: firstRelayAttemptAt(now, deliveryBudgetMs),
         now,
       });
     },

@@ -300,7 +300,7 @@ export function createOrdersRepo(db: Db, outbox: SqliteOrderOutbox) {
      * Records an order before it goes to the warehouse, as `pending`, with its lines priced as charged
      * and its charges worked out from them (lib/pricing.ts), and its row in the outbox, in one transaction: from here on the
      * order reaches the warehouse even if this process dies. The row is left to the checkout for
-     * CHECKOUT_LEASE_MS (it sends the order at once); after that the relay takes it. Returns the order's
+     * its lease (it sends the order at once); after that the relay takes it. Returns the order's
      * id (the warehouse's storeOrderId) and number.
      */
     create(order: NewOrder, now = new Date()): { id: string; number: string; totalCents: number } {
