@@ -22,9 +22,12 @@ const ON_BOTH_DIALECTS = [
   "src/orders/seed.test.ts",
 ];
 
+/** Postgres's twins of SQLite-only suites (query plans): run in the Postgres project, skipped on SQLite. */
+const ON_POSTGRES = ["src/orders/orders.plans.postgres.test.ts"];
+
 export default defineConfig({
   test: {
     ...sharedWithoutInclude,
-    projects: dialectProjects(ON_BOTH_DIALECTS),
+    projects: dialectProjects([...ON_BOTH_DIALECTS, ...ON_POSTGRES]),
   },
 });
