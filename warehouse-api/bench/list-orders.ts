@@ -2,8 +2,13 @@
 // database, through the full app over real HTTP. A measurement, not a test: it exits 0 whatever the
 // numbers, and 1 only when a response was not 200 or the benchmark itself broke.
 //
-//   node --import tsx bench/list-orders.ts [--large 1000000] [--small 10000] [--requests 400] [--rounds 3]
-//       [--warmup 200] [--pages 50] [--seed 42] [--keep-db]
+//   node --import tsx bench/list-orders.ts [--database sqlite|postgres] [--large 1000000] [--small 10000]
+//       [--requests 400] [--rounds 3] [--warmup 200] [--pages 50] [--seed 42] [--keep-db]
+//
+// --database postgres runs the same on Postgres: a throwaway cluster (as the tests start one) with a
+// database per size, seeded by the same seed, each served by the app on its pool. --keep-db is SQLite's
+// only: the cluster goes at the end of the run. The server's CPU time per request is then the Node
+// process's alone: the queries' own work is done by the Postgres backends, which it does not count.
 //
 // Targets (the issue): p95 ≤ 10 ms per page, and p95 on the large database ≤ 1.5 × p95 on the small one,
 // i.e. a page must cost about the same however many orders there are.
@@ -21,7 +26,10 @@ import { fileURLToPath } from "node:url";
 
 import Database from "better-sqlite3";
 
-import type { OrderStatus } from "../src/orders/lifecycle.js";
+import { startThrowawayPostgres } from "@fishtag/service-kit/testing/postgres-cluster";
+
+import { closeDatabase, openDatabase } from "../src/db/client.js";
+import { ORDER_STATUSES, type OrderStatus } from "../src/orders/lifecycle.js";
 import type { Order } from "../src/orders/orders.schemas.js";
 import { exited, forkChild, readFlags, runBench, type Link } from "./child-process.js";
 import { LIST_BENCH_STAFF, type ListServerMessage } from "./protocol.js";
@@ -46,9 +54,32 @@ const BUDGET_MS_PER_REQUEST = 50;
 // Seeding ran at about 3 minutes per million orders on the 2-core dev machine; the budget allows 3x that.
 const BUDGET_SEED_SECONDS_PER_MILLION = 600;
 
+const DIALECTS = ["sqlite", "postgres"] as const;
+type Dialect = (typeof DIALECTS)[number];
+
+/**
+ * --database, the one flag that is neither a number nor a switch: taken out of the command line before
+ * readFlags, which knows only those, reads the rest.
+ */
+function takeDatabaseFlag(args: string[]): Dialect {
+  const at = args.findIndex((arg) => arg === "--database" || arg.startsWith("--database="));
+  if (at === -1) return "sqlite";
+  const arg = args[at] ?? "";
+  const inline = arg.startsWith("--database=");
+  const value = inline ? arg.slice("--database=".length) : args[at + 1];
+  args.splice(at, inline ? 1 : 2);
+  const dialect = DIALECTS.find((name) => name === value);
+  if (!dialect) {
+    console.error(`--database must be ${DIALECTS.join(" or ")}, got "${value ?? ""}"`);
+    process.exit(2);
+  }
+  return dialect;
+}
+const dialect = takeDatabaseFlag(process.argv);
+
 // Upper bounds keep the run bounded in time; 10M is also the seed CLI's limit.
 const flags = readFlags(
-  "node --import tsx bench/list-orders.ts",
+  "node --import tsx bench/list-orders.ts [--database sqlite]",
   {
     large: { default: 1_000_000, min: 1000, max: 10_000_000 },
     small: { default: 10_000, min: 1000, max: 10_000_000 },
@@ -66,7 +97,11 @@ const flags = readFlags(
   },
 );
 const { "keep-db": keepDb, ...numbers } = flags;
-const options = { ...numbers, keepDb };
+if (keepDb && dialect === "postgres") {
+  console.error("--keep-db works with SQLite only: the Postgres run seeds a throwaway cluster, removed at the end of the run");
+  process.exit(2);
+}
+const options = { ...numbers, keepDb, dialect };
 type Options = typeof options;
 
 // ---- helpers ---------------------------------------------------------------------------------------
@@ -86,41 +121,154 @@ function removeDbFiles(path: string) {
 
 // ---- databases -------------------------------------------------------------------------------------
 
-type DbSpec = { label: string; orders: number; path: string };
+/** One seeded database: a SQLite file, or a database of the run's Postgres cluster. */
+type DbSpec = { label: string; orders: number; location: string };
+
+/** A read-only look into a seeded database, with `?` for each parameter in either dialect. */
+type Reader = {
+  get: <T>(query: string, ...params: unknown[]) => Promise<T | undefined>;
+  close: () => Promise<void>;
+};
+
+/** The facts' queries that differ between the dialects. */
+type DialectQueries = {
+  /** Orders stored so far, cheaply enough to ask every few seconds during the seed. */
+  progress: string;
+  /** An order from the middle of the table: neither on the first page nor among the oldest (? = half the orders). */
+  middle: string;
+  /** A status change by staff from around the middle of the trails (? = 1.5 × the orders: seeded trails hold about 3.5 events an order). */
+  staffAction: string;
+  /** 1 when the planner has statistics on the orders, 0 if not. */
+  plannerStats: string;
+  /** Where those statistics live, for the report. */
+  statsName: string;
+};
+
+/** Where the run's databases live: SQLite files in a folder, or Postgres databases in a throwaway cluster. */
+type Databases = {
+  dialect: Dialect;
+  /** Said once, before seeding. */
+  where: string;
+  /** A database of this many orders: its location, made ready to be seeded. */
+  locate: (orders: number, seedValue: number) => Promise<string>;
+  /** Whether the database is there complete from an earlier --keep-db run. */
+  kept: (location: string) => boolean;
+  /** Where the seed child writes for `location`, and what makes it `location` once the seed has succeeded. */
+  seedInto: (location: string) => { target: string; complete: () => void };
+  read: (location: string) => Promise<Reader>;
+  queries: DialectQueries;
+  close: () => Promise<void>;
+};
 
 /** Database files being seeded: removed if the run ends before they are complete. */
 const partials = new Set<string>();
 
-function seededSoFar(path: string): number | undefined {
-  try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    try {
+function sqliteDatabases(dir: string, keepDb: boolean): Databases {
+  return {
+    dialect: "sqlite",
+    where: keepDb
+      ? `databases kept in ${dir} (reused by the next --keep-db run; rm -r it to reseed)`
+      : `databases in ${dir}, removed at the end (--keep-db keeps them for the next run)`,
+    locate: (orders, seedValue) => Promise.resolve(join(dir, `orders-${orders}-seed${seedValue}.db`)),
+    kept: (location) => keepDb && existsSync(location),
+    // Seeded into `<path>.partial` and renamed when done, so a kept file is always a complete one.
+    seedInto: (location) => {
+      const target = `${location}.partial`;
+      removeDbFiles(target);
+      partials.add(target);
+      return {
+        target,
+        complete: () => {
+          renameSync(target, location);
+          partials.delete(target);
+        },
+      };
+    },
+    read: (location) => {
+      const db = new Database(location, { readonly: true, fileMustExist: true });
+      return Promise.resolve({
+        get: <T>(query: string, ...params: unknown[]) => Promise.resolve(db.prepare(query).get(...params) as T | undefined),
+        close: () => {
+          db.close();
+          return Promise.resolve();
+        },
+      });
+    },
+    queries: {
       // The table has a plain rowid that counts up with each insert: the count without a count(*) scan.
-      return (db.prepare("SELECT max(rowid) AS n FROM orders").get() as { n: number | null }).n ?? 0;
-    } finally {
-      db.close();
-    }
-  } catch {
-    // Not created, or not migrated yet.
-    return undefined;
-  }
+      progress: "SELECT max(rowid) AS n FROM orders",
+      middle:
+        "SELECT store_order_number AS storeOrderNumber, correlation_id AS correlationId FROM orders WHERE rowid >= ? ORDER BY rowid LIMIT 1",
+      staffAction:
+        "SELECT correlation_id AS correlationId, order_id AS orderId FROM order_events WHERE rowid >= ? AND type = 'status_changed' ORDER BY rowid LIMIT 1",
+      plannerStats: "SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'",
+      statsName: "sqlite_stat1",
+    },
+    close: () => Promise.resolve(),
+  };
 }
 
-/** Seeds into `<path>.partial` and renames it when done, so a kept file is always a complete one. */
-async function seed(spec: DbSpec, seedValue: number) {
-  const partial = `${spec.path}.partial`;
-  removeDbFiles(partial);
-  partials.add(partial);
+/**
+ * A throwaway cluster (initdb in a temporary folder, as the tests' one) with one database per size. It
+ * stops at the end of the run, and also when the run fails or is interrupted: startThrowawayPostgres
+ * stops it on the process's exit, which runBench reaches however the run ends.
+ */
+async function postgresDatabases(): Promise<Databases> {
+  const cluster = await startThrowawayPostgres();
+  return {
+    dialect: "postgres",
+    where: `databases in a throwaway Postgres cluster (${cluster.url}), removed at the end`,
+    locate: (orders, seedValue) => cluster.createDatabase(`orders_${orders}_seed${seedValue}`),
+    kept: () => false,
+    // A database left half seeded goes with the cluster.
+    seedInto: (location) => ({ target: location, complete: () => undefined }),
+    read: async (location) => {
+      // The warehouse's own way in (it migrates first: a database the seed child has not reached yet is
+      // then simply empty); one connection is all a reader needs.
+      const database = await openDatabase(location, { poolSize: 1 });
+      if (database.dialect !== "postgres") throw new Error(`${location} is not a Postgres URL`);
+      const pool = database.db.$client;
+      return {
+        get: async <T>(query: string, ...params: unknown[]) => {
+          let n = 0;
+          const { rows } = await pool.query(
+            query.replace(/\?/g, () => `$${++n}`),
+            params,
+          );
+          return rows[0] as T | undefined;
+        },
+        close: () => closeDatabase(database),
+      };
+    },
+    queries: {
+      // Postgres has no rowid; the counts per status are only recounted at the end of the seed.
+      progress: "SELECT count(*) AS n FROM orders",
+      // Ids are time-ordered, and the seed writes them oldest first: the middle by id is the middle by insertion.
+      middle: 'SELECT store_order_number AS "storeOrderNumber", correlation_id AS "correlationId" FROM orders ORDER BY id OFFSET ? LIMIT 1',
+      // The events' identity numbers them in insertion order, as SQLite's rowid does.
+      staffAction:
+        'SELECT correlation_id AS "correlationId", order_id AS "orderId" FROM order_events WHERE id >= ? AND type = \'status_changed\' ORDER BY id LIMIT 1',
+      plannerStats: "SELECT count(*) AS n FROM pg_stats WHERE schemaname = 'public' AND tablename = 'orders'",
+      statsName: "pg_stats",
+    },
+    close: () => cluster.stop(),
+  };
+}
+
+/** Seeds in the child process (list-server.ts), reporting progress, within the seed's time budget. */
+async function seed(databases: Databases, spec: DbSpec, seedValue: number) {
+  const { target, complete } = databases.seedInto(spec.location);
   const started = performance.now();
-  console.log(`seeding ${spec.label}: ${thousands(spec.orders)} orders (seed ${seedValue}) into ${spec.path}`);
-  const { child } = forkChild(CHILD_SCRIPT, ["seed", partial, String(spec.orders), String(seedValue)], `seed ${spec.label}`);
+  console.log(`seeding ${spec.label}: ${thousands(spec.orders)} orders (seed ${seedValue}) into ${spec.location}`);
+  const { child } = forkChild(CHILD_SCRIPT, ["seed", target, String(spec.orders), String(seedValue)], `seed ${spec.label}`);
   const progress = setInterval(() => {
-    const done = seededSoFar(partial);
-    if (done === undefined) return;
-    const fraction = done / spec.orders;
-    const elapsed = (performance.now() - started) / 1000;
-    const eta = fraction > 0.01 ? `, about ${((elapsed / fraction) * (1 - fraction)).toFixed(0)} s to go` : "";
-    console.log(`  ${spec.label}: ${thousands(done)} orders (${(fraction * 100).toFixed(0)}%) after ${elapsed.toFixed(0)} s${eta}`);
+    void seededSoFar(databases, target).then((done) => {
+      if (done === undefined) return;
+      const fraction = done / spec.orders;
+      const elapsed = (performance.now() - started) / 1000;
+      const eta = fraction > 0.01 ? `, about ${((elapsed / fraction) * (1 - fraction)).toFixed(0)} s to go` : "";
+      console.log(`  ${spec.label}: ${thousands(done)} orders (${(fraction * 100).toFixed(0)}%) after ${elapsed.toFixed(0)} s${eta}`);
+    });
   }, PROGRESS_MS);
   try {
     const code = await exited(child, BUDGET_SEED_SECONDS_PER_MILLION * 1000 * Math.max(1, spec.orders / 1_000_000));
@@ -128,9 +276,22 @@ async function seed(spec: DbSpec, seedValue: number) {
   } finally {
     clearInterval(progress);
   }
-  renameSync(partial, spec.path);
-  partials.delete(partial);
+  complete();
   console.log(`  ${spec.label}: seeded in ${seconds(started)} s`);
+}
+
+async function seededSoFar(databases: Databases, target: string): Promise<number | undefined> {
+  try {
+    const reader = await databases.read(target);
+    try {
+      return Number((await reader.get<{ n: number | string | null }>(databases.queries.progress))?.n ?? 0);
+    } finally {
+      await reader.close();
+    }
+  } catch {
+    // Not created, or not migrated yet.
+    return undefined;
+  }
 }
 
 /** The columns the exact searches look up by a value several orders share. */
@@ -154,60 +315,55 @@ type DbFacts = {
  * The most orders one value of each key has in the database, up to SEARCH_MATCHES_AT_MOST: in 10k seeded
  * orders a customer has one or two, a reference about three at the most.
  */
-function mostMatches(spec: DbSpec): Matches {
-  const db = new Database(spec.path, { readonly: true, fileMustExist: true });
+async function mostMatches(databases: Databases, spec: DbSpec): Promise<Matches> {
+  const db = await databases.read(spec.location);
   try {
-    const most = (key: SharedKey) => {
-      const row = db.prepare(`SELECT max(n) AS n FROM (SELECT count(*) AS n FROM orders GROUP BY ${key})`).get() as { n: number | null };
-      return Math.min(row.n ?? 1, SEARCH_MATCHES_AT_MOST);
+    const most = async (key: SharedKey) => {
+      // count(*) is a bigint on Postgres, which pg hands over as a string.
+      const row = await db.get<{ n: number | string | null }>(
+        `SELECT max(n) AS n FROM (SELECT count(*) AS n FROM orders GROUP BY ${key}) AS per_value`,
+      );
+      return Math.min(Number(row?.n ?? 1), SEARCH_MATCHES_AT_MOST);
     };
-    return { customer_email: most("customer_email"), reference: most("reference") };
+    return { customer_email: await most("customer_email"), reference: await most("reference") };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-/** What the scenarios search for, read straight from the file before any server opens it. */
-function readFacts(spec: DbSpec, matches: Matches): DbFacts {
-  const db = new Database(spec.path, { readonly: true, fileMustExist: true });
+/** What the scenarios search for, read straight from the database before any server opens it. */
+async function readFacts(databases: Databases, spec: DbSpec, matches: Matches): Promise<DbFacts> {
+  const { queries } = databases;
+  const db = await databases.read(spec.location);
   try {
-    const counts = Object.fromEntries(
-      (db.prepare("SELECT status, count FROM order_status_counts").all() as { status: OrderStatus; count: number }[]).map((r) => [
-        r.status,
-        r.count,
-      ]),
-    );
-    // An order from the middle of the table: neither on the first page nor among the oldest.
-    const middle = db
-      .prepare(
-        "SELECT store_order_number AS storeOrderNumber, correlation_id AS correlationId FROM orders WHERE rowid >= ? ORDER BY rowid LIMIT 1",
-      )
-      .get(Math.floor(spec.orders / 2)) as DbFacts["middle"] | undefined;
-    if (!middle) throw new Error(`${spec.label}: the database at ${spec.path} has no orders`);
-    // Seeded trails hold about 3.5 events an order; a status change by staff from around the middle.
-    const staffAction = db
-      .prepare(
-        "SELECT correlation_id AS correlationId, order_id AS orderId FROM order_events WHERE rowid >= ? AND type = 'status_changed' ORDER BY rowid LIMIT 1",
-      )
-      .get(Math.floor(spec.orders * 1.5)) as DbFacts["staffAction"] | undefined;
-    if (!staffAction) throw new Error(`${spec.label}: the database at ${spec.path} has no staff moves`);
-    const sharedBy = (key: SharedKey) => {
+    const counts: DbFacts["counts"] = {};
+    for (const status of ORDER_STATUSES) {
+      const row = await db.get<{ count: number }>("SELECT count FROM order_status_counts WHERE status = ?", status);
+      if (row) counts[status] = row.count;
+    }
+    const middle = await db.get<DbFacts["middle"]>(queries.middle, Math.floor(spec.orders / 2));
+    if (!middle) throw new Error(`${spec.label}: the database at ${spec.location} has no orders`);
+    const staffAction = await db.get<DbFacts["staffAction"]>(queries.staffAction, Math.floor(spec.orders * 1.5));
+    if (!staffAction) throw new Error(`${spec.label}: the database at ${spec.location} has no staff moves`);
+    const sharedBy = async (key: SharedKey) => {
       // Stops at the first such value in the key's index order: no full scan on the large database.
-      const row = db.prepare(`SELECT ${key} AS value FROM orders GROUP BY ${key} HAVING count(*) = ? LIMIT 1`).get(matches[key]) as
-        { value: string } | undefined;
+      const row = await db.get<{ value: string }>(
+        `SELECT ${key} AS value FROM orders GROUP BY ${key} HAVING count(*) = ? LIMIT 1`,
+        matches[key],
+      );
       if (!row) throw new Error(`${spec.label}: no ${key} is shared by exactly ${matches[key]} orders`);
       return row.value;
     };
-    const stats = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'").get() as { n: number };
+    const stats = await db.get<{ n: number | string }>(queries.plannerStats);
     return {
-      plannerStats: stats.n > 0,
+      plannerStats: Number(stats?.n ?? 0) > 0,
       counts,
       middle,
       staffAction,
-      shared: { customer_email: sharedBy("customer_email"), reference: sharedBy("reference") },
+      shared: { customer_email: await sharedBy("customer_email"), reference: await sharedBy("reference") },
     };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -285,7 +441,7 @@ function pageOf(reply: Reply, what: string): OrderPage {
 async function startServer(spec: DbSpec, runDir: string): Promise<Server> {
   const dir = join(runDir, `server-${spec.label}`);
   mkdirSync(dir);
-  const link = forkChild<ListServerMessage>(CHILD_SCRIPT, ["serve", spec.path, dir], `${spec.label} server`);
+  const link = forkChild<ListServerMessage>(CHILD_SCRIPT, ["serve", spec.location, dir], `${spec.label} server`);
   const { port } = await link.waitFor("ready");
   // One socket: sequential requests never need a second, and a fresh handshake would be timed as latency.
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -484,36 +640,44 @@ function resultRow(first: string, r: Omit<Result, "round">, ratio: number | unde
 // ---- main ------------------------------------------------------------------------------------------
 
 async function main(options: Options, runDir: string): Promise<number> {
-  const dbDir = options.keepDb ? CACHE_DIR : runDir;
-  mkdirSync(dbDir, { recursive: true });
-  const specs: DbSpec[] = [options.small, options.large].map((orders) => ({
-    label: sizeLabel(orders),
-    orders,
-    path: join(dbDir, `orders-${orders}-seed${options.seed}.db`),
-  }));
+  let databases: Databases;
+  if (options.dialect === "postgres") databases = await postgresDatabases();
+  else {
+    const dbDir = options.keepDb ? CACHE_DIR : runDir;
+    mkdirSync(dbDir, { recursive: true });
+    databases = sqliteDatabases(dbDir, options.keepDb);
+  }
+  try {
+    return await measure(options, runDir, databases);
+  } finally {
+    await databases.close();
+  }
+}
+
+async function measure(options: Options, runDir: string, databases: Databases): Promise<number> {
+  const specs: DbSpec[] = [];
+  for (const orders of [options.small, options.large])
+    specs.push({ label: sizeLabel(orders), orders, location: await databases.locate(orders, options.seed) });
   const [small, large] = specs as [DbSpec, DbSpec];
   const ratioLabel = `${large.label}/${small.label}`;
 
   console.log(
-    `list-orders bench: ${small.label} and ${large.label} seeded orders; ${options.rounds} rounds × ${options.requests} sequential requests ` +
+    `list-orders bench on ${databases.dialect}: ${small.label} and ${large.label} seeded orders; ${options.rounds} rounds × ${options.requests} sequential requests ` +
       `per scenario per database (1 keep-alive connection, fresh x-correlation-id each), ${options.warmup} warm-up requests each; ` +
       `pages of ${PAGE_SIZE}`,
   );
-  console.log(
-    options.keepDb
-      ? `databases kept in ${CACHE_DIR} (reused by the next --keep-db run; rm -r it to reseed)`
-      : `databases in ${runDir}, removed at the end (--keep-db keeps them for the next run)`,
-  );
+  console.log(databases.where);
 
   for (const spec of specs) {
-    if (options.keepDb && existsSync(spec.path)) console.log(`reusing ${spec.label}: ${spec.path}`);
-    else await seed(spec, options.seed);
+    if (databases.kept(spec.location)) console.log(`reusing ${spec.label}: ${spec.location}`);
+    else await seed(databases, spec, options.seed);
   }
 
   // Each database has its own customers and references, so each searches for its own value; as many
   // orders share it in both, so both sides of a ratio fetch the same size of page.
-  const matches = mostMatches(small);
-  const facts = specs.map((spec) => readFacts(spec, matches));
+  const matches = await mostMatches(databases, small);
+  const facts: DbFacts[] = [];
+  for (const spec of specs) facts.push(await readFacts(databases, spec, matches));
   specs.forEach((spec, i) => {
     const f = facts[i];
     if (!f) return;
@@ -521,7 +685,7 @@ async function main(options: Options, runDir: string): Promise<number> {
       .map(([status, n]) => `${status} ${thousands(n)}`)
       .join(", ");
     console.log(
-      `${spec.label}: ${counts}; planner statistics (sqlite_stat1): ${f.plannerStats ? "yes" : "no"}; ` +
+      `${spec.label}: ${counts}; planner statistics (${databases.queries.statsName}): ${f.plannerStats ? "yes" : "no"}; ` +
         `q=${f.shared.customer_email} matches ${matches.customer_email}, q=${f.shared.reference} ${matches.reference}, ` +
         `q=${f.middle.storeOrderNumber}, q=${f.middle.correlationId} and q=${f.staffAction.correlationId} 1 each`,
     );
