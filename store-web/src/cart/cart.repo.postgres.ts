@@ -49,13 +49,13 @@ export function createPostgresCartRepo(db: PgDb): CartRepo {
       if (quantity > MAX_QUANTITY) return { ok: false, error: "too_many" };
       // One upsert, not a read then a write: of two adds at once (from two replicas), the second waits for
       // the first's row lock and adds to what it wrote. Past MAX_QUANTITY the update's condition leaves the
-      // row as it was and returns nothing. Like SQLite's, adding to a line keeps its addedAt.
+      // row as it was and returns nothing. As any change, it renews addedAt, the cart's age.
       const [row] = await db
         .insert(cartItems)
         .values({ customerId, sku, quantity, addedAt: new Date() })
         .onConflictDoUpdate({
           target: [cartItems.customerId, cartItems.sku],
-          set: { quantity: sql`${cartItems.quantity} + excluded.quantity` },
+          set: { quantity: sql`${cartItems.quantity} + excluded.quantity`, addedAt: sql`excluded.added_at` },
           setWhere: sql`${cartItems.quantity} + excluded.quantity <= ${MAX_QUANTITY}`,
         })
         .returning({ quantity: cartItems.quantity });
@@ -74,7 +74,7 @@ export function createPostgresCartRepo(db: PgDb): CartRepo {
       await db
         .insert(cartItems)
         .values({ customerId, sku, quantity, addedAt: new Date() })
-        .onConflictDoUpdate({ target: [cartItems.customerId, cartItems.sku], set: { quantity } });
+        .onConflictDoUpdate({ target: [cartItems.customerId, cartItems.sku], set: { quantity, addedAt: sql`excluded.added_at` } });
       return { ok: true, quantity };
     },
 

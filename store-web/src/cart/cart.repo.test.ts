@@ -2,6 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { newCustomer, testDialect, testStore, type TestStore } from "../test/store-db";
 
+/** A time as each dialect stores it: epoch milliseconds in SQLite, a timestamp in Postgres. */
+const stored = (ms: number) => (testDialect() === "sqlite" ? ms : new Date(ms));
+
 let store: TestStore;
 beforeEach(async () => {
   store = await testStore();
@@ -108,8 +111,6 @@ describe("carts", () => {
     await store.carts.add(recent, "MUG-TEAL", 1);
     const cutoff = new Date(Date.now() + 1000);
     await store.carts.add(recent, "STK-PACK", 1);
-    // A time as each dialect stores it: epoch milliseconds in SQLite, a timestamp in Postgres.
-    const stored = (ms: number) => (testDialect() === "sqlite" ? ms : new Date(ms));
     await store.execute("update cart_items set added_at = ? where customer_id = ?", stored(cutoff.getTime() - 60_000), old);
     await store.execute(
       "update cart_items set added_at = ? where customer_id = ? and sku = 'STK-PACK'",
@@ -120,5 +121,20 @@ describe("carts", () => {
     expect(await store.carts.deleteAbandoned(cutoff)).toBe(1);
     expect((await store.carts.get(old)).lines).toEqual([]);
     expect((await store.carts.get(recent)).lines.map((line) => line.sku).sort()).toEqual(["MUG-TEAL", "STK-PACK"]);
+  });
+
+  it("counts a cart's age from its latest change, so adding more of an item keeps it", async () => {
+    const customer = newCustomer();
+    const other = newCustomer();
+    await store.carts.add(customer, "MUG-TEAL", 1);
+    await store.carts.add(other, "MUG-TEAL", 1);
+    await store.execute("update cart_items set added_at = ?", stored(Date.now() - 60 * 86_400_000));
+
+    await store.carts.add(customer, "MUG-TEAL", 1);
+    await store.carts.setQuantity(other, "MUG-TEAL", 3);
+
+    expect(await store.carts.deleteAbandoned(new Date(Date.now() - 86_400_000))).toBe(0);
+    expect((await store.carts.get(customer)).itemCount).toBe(2);
+    expect((await store.carts.get(other)).itemCount).toBe(3);
   });
 });

@@ -78,7 +78,11 @@ export function createCartRepo(db: Db) {
   const upsert = db
     .insert(cartItems)
     .values({ customerId: p("customerId"), sku: p("sku"), quantity: p("quantity"), addedAt: p("at") })
-    .onConflictDoUpdate({ target: [cartItems.customerId, cartItems.sku], set: { quantity: sql`excluded.quantity` } })
+    // A change to a line is a visit too: the cart's age (deleteAbandoned) runs from the latest.
+    .onConflictDoUpdate({
+      target: [cartItems.customerId, cartItems.sku],
+      set: { quantity: sql`excluded.quantity`, addedAt: sql`excluded.added_at` },
+    })
     .prepare();
   const remove = db
     .delete(cartItems)
@@ -130,7 +134,7 @@ export function createCartRepo(db: Db) {
     },
 
     /**
-     * Forgets the carts nobody has added to since `before`: an anonymous customer who left does not come
+     * Forgets the carts nobody has changed since `before`: an anonymous customer who left does not come
      * back for them, and every new cookie makes a cart. Returns how many lines went.
      */
     deleteAbandoned(before: Date): number {
