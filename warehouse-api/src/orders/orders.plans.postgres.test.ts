@@ -7,7 +7,9 @@
 // planner's own choices on a seeded, ANALYZE'd database, not forced with enable_seqscan=off, which would
 // also hide a missing index (Postgres then still scans, at a "disabled" cost). 20,000 orders are enough for
 // the choice to mean something: with orders_customer_email_idx dropped, the email search's branch becomes
-// a Seq Scan on orders and this test fails (tried when it was written).
+// a Seq Scan on orders and this test fails (tried when it was written). Each page must also read the index
+// expected of it, not merely some index: the shipped tab once walked orders_pkey, cheap here and 13 ms a
+// page at a million orders (orders.repo.postgres.ts says why).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import type { PgDb } from "../db/client.js";
@@ -37,8 +39,8 @@ type Facts = { id: string; email: string; reference: string; storeOrderNumber: s
 type Scenario = {
   name: string;
   query: (facts: Facts) => ListOrdersQuery;
-  /** The indexes of orders and order_events the statements read, sorted: any one of these sets. */
-  indexes: string[][];
+  /** The indexes of orders and order_events the statements read, sorted. */
+  indexes: string[];
   /** Matched by the Index Cond of some read of orders: the page starts where the range does, not at the top. */
   range?: RegExp;
   /** A search sorts the few ids its branches found; a list page comes in the index's order, unsorted. */
@@ -54,60 +56,52 @@ const SEARCH_INDEXES = [
 ];
 
 const SCENARIOS: Scenario[] = [
-  { name: "the first page", query: () => ({ limit: 20 }), indexes: [["orders_pkey"]] },
-  { name: "a page past a cursor", query: (f) => ({ limit: 20, cursor: f.id }), indexes: [["orders_pkey"]], range: /\(id < '/ },
-  {
-    name: "a rare status (rejected)",
-    query: () => ({ status: "rejected", limit: 20 }),
-    indexes: [["orders_status_id_idx"]],
-    range: /status = 'rejected'/,
-  },
-  {
-    name: "a rare status past a cursor",
-    query: (f) => ({ status: "rejected", limit: 20, cursor: f.id }),
-    indexes: [["orders_status_id_idx"]],
-    range: /status = 'rejected'.*id < '/,
-  },
-  // Nine orders in ten are shipped: reading the newest ids and skipping the few others is as good a range.
-  {
-    name: "the commonest status (shipped)",
-    query: () => ({ status: "shipped", limit: 20 }),
-    indexes: [["orders_pkey"], ["orders_status_id_idx"]],
-  },
-  {
-    name: "the commonest status past a cursor",
-    query: (f) => ({ status: "shipped", limit: 20, cursor: f.id }),
-    indexes: [["orders_pkey"], ["orders_status_id_idx"]],
-    range: /id < '/,
-  },
+  { name: "the first page", query: () => ({ limit: 20 }), indexes: ["orders_pkey"] },
+  { name: "a page past a cursor", query: (f) => ({ limit: 20, cursor: f.id }), indexes: ["orders_pkey"], range: /\(id < '/ },
+  ...(["rejected", "shipped"] as const).flatMap((status): Scenario[] => [
+    // Shipped is nine orders in ten, and the newest are not shipped yet: walking orders_pkey from the top
+    // and skipping the others would pass every order of the last few days first (orders.repo.postgres.ts).
+    {
+      name: `the ${status} tab`,
+      query: () => ({ status, limit: 20 }),
+      indexes: ["orders_status_id_idx"],
+      range: new RegExp(`status = .*${status}`),
+    },
+    {
+      name: `the ${status} tab past a cursor`,
+      query: (f) => ({ status, limit: 20, cursor: f.id }),
+      indexes: ["orders_status_id_idx"],
+      range: new RegExp(`status = .*${status}.*id < '`),
+    },
+  ]),
   {
     name: "the received tab",
     query: () => ({ status: "received", limit: 10 }),
-    indexes: [["orders_status_priority_id_idx"]],
-    range: /status = 'received'/,
+    indexes: ["orders_status_priority_id_idx"],
+    range: /status = .*received/,
   },
   {
     name: "the received tab past a cursor",
     // The cursor's priority is looked up by its id (orders_pkey), then the page continues past (priority, id).
     query: (f) => ({ status: "received", limit: 10, cursor: f.id }),
-    indexes: [["orders_pkey", "orders_status_priority_id_idx"]],
-    range: /status = 'received'.*ROW\(priority, id\) < ROW/,
+    indexes: ["orders_pkey", "orders_status_priority_id_idx"],
+    range: /status = .*received.*ROW\(priority, id\) < ROW/,
   },
-  { name: "a search by email", query: (f) => ({ q: f.email.toUpperCase(), limit: 20 }), indexes: [SEARCH_INDEXES], sorts: true },
-  { name: "a search by PO number", query: (f) => ({ q: f.reference.toLowerCase(), limit: 20 }), indexes: [SEARCH_INDEXES], sorts: true },
+  { name: "a search by email", query: (f) => ({ q: f.email.toUpperCase(), limit: 20 }), indexes: SEARCH_INDEXES, sorts: true },
+  { name: "a search by PO number", query: (f) => ({ q: f.reference.toLowerCase(), limit: 20 }), indexes: SEARCH_INDEXES, sorts: true },
   {
     name: "a search by order number",
     query: (f) => ({ q: f.storeOrderNumber.toLowerCase(), limit: 20 }),
-    indexes: [SEARCH_INDEXES],
+    indexes: SEARCH_INDEXES,
     sorts: true,
   },
-  { name: "a search by checkout id", query: (f) => ({ q: f.correlationId, limit: 20 }), indexes: [SEARCH_INDEXES], sorts: true },
-  { name: "a search by staff move id", query: (f) => ({ q: f.staffMove, limit: 20 }), indexes: [SEARCH_INDEXES], sorts: true },
-  { name: "a search by order id", query: (f) => ({ q: f.id, limit: 20 }), indexes: [SEARCH_INDEXES], sorts: true },
+  { name: "a search by checkout id", query: (f) => ({ q: f.correlationId, limit: 20 }), indexes: SEARCH_INDEXES, sorts: true },
+  { name: "a search by staff move id", query: (f) => ({ q: f.staffMove, limit: 20 }), indexes: SEARCH_INDEXES, sorts: true },
+  { name: "a search by order id", query: (f) => ({ q: f.id, limit: 20 }), indexes: SEARCH_INDEXES, sorts: true },
   {
     name: "a search within a status, past a cursor",
     query: (f) => ({ q: f.email, status: "shipped", limit: 20, cursor: f.id }),
-    indexes: [SEARCH_INDEXES],
+    indexes: SEARCH_INDEXES,
     sorts: true,
   },
 ];
@@ -175,7 +169,7 @@ describe.skipIf(testDialect() !== "postgres")("the list's query plans on Postgre
     const reads = nodes.filter((node) => node["Relation Name"] !== undefined);
     expect(reads.filter((node) => !["Index Scan", "Index Only Scan", "Bitmap Heap Scan"].includes(node["Node Type"]))).toEqual([]);
     const ordersReads = reads.filter((node) => node["Relation Name"] === "orders" || node["Relation Name"] === "order_events");
-    expect(indexes).toContainEqual([...new Set(ordersReads.map((node) => node["Index Name"] ?? node["Node Type"]))].sort());
+    expect([...new Set(ordersReads.map((node) => node["Index Name"] ?? node["Node Type"]))].sort()).toEqual(indexes);
     if (range) expect(ordersReads.map((node) => node["Index Cond"] ?? "")).toContainEqual(expect.stringMatching(range));
     if (!sorts) expect(nodes.map((node) => node["Node Type"])).not.toContain("Sort");
   });

@@ -210,6 +210,16 @@ export function createPostgresOrdersRepo(db: PgDb): OrdersRepo {
         }
         return page(where, [desc(orders.priority), desc(orders.id)], limit);
       }
+      if (status && !q) {
+        // A status tab is one range of orders_status_id_idx, newest first. Written `status = $1`, the
+        // status is a constant to Postgres: it drops it from the ORDER BY, and may then walk orders_pkey
+        // backwards skipping the other statuses instead. For shipped (nine orders in ten) it does, and
+        // skips every order of the last few days, none of them shipped yet, before the first it returns:
+        // 33,000 of a million seeded orders, 13 ms a page in bench:list. As `= ANY(array)` the status stays
+        // in the order, which only this index gives (orders.plans.postgres.test.ts holds the plan to it).
+        const statusAmong = sql`${orders.status} = ANY(${sql.param([status])}::text[])`;
+        return page(and(statusAmong, cursor ? lt(orders.id, cursor) : undefined), [desc(orders.status), desc(orders.id)], limit);
+      }
       const filters = and(statusIs, cursor ? lt(orders.id, cursor) : undefined);
       const newestMatching = (key: SQL, name: string) => {
         const branch = db
