@@ -1,35 +1,4 @@
 import { test } from "@playwright/test";
-import Database from "better-sqlite3";
-
-/**
- * Reads a service's SQLite file, read-only, while the service may still be writing to it: the fault
- * tests check what was stored, not only what was answered. WAL lets a reader in without blocking the writer.
- */
-function readDb<T>(path: string, read: (db: Database.Database) => T): T {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-}
-
-/** Every row a query returns, typed as the caller knows it to be. */
-export function rows<Row>(path: string, sql: string): Row[] {
-  return readDb(path, (db) => db.prepare<[], Row>(sql).all());
-}
-
-/** The first column of every row: ids, references. */
-export function column(path: string, sql: string): string[] {
-  return readDb(path, (db) => db.prepare<[], string>(sql).pluck().all());
-}
-
-/** A single number, such as a count(*). */
-export function count(path: string, sql: string): number {
-  const value = readDb(path, (db) => db.prepare<[], number>(sql).pluck().get());
-  if (value === undefined) throw new Error(`no row for: ${sql}`);
-  return value;
-}
 
 /**
  * Counts work done and wakes whoever waits for a count: the chaos in a fault test happens "after 300

@@ -1,10 +1,8 @@
 import { readFileSync } from "node:fs";
 
-import { expect, test } from "@playwright/test";
-
 import { isValidCorrelationId } from "@fishtag/tracing/correlation";
 
-import { Stack } from "../fixtures/stack";
+import { expect, Stack, test } from "../fixtures/stack";
 import { report } from "./harness";
 import { head, sendRaw, type RawAnswer } from "./raw-http";
 
@@ -14,8 +12,8 @@ import { head, sendRaw, type RawAnswer } from "./raw-http";
 const MB = 1024 * 1024;
 
 let stack: Stack;
-test.beforeAll(async () => {
-  stack = await Stack.start();
+test.beforeAll(async ({ database }) => {
+  stack = await Stack.start({ database });
 });
 test.afterAll(async () => {
   await stack.close();

@@ -1,9 +1,8 @@
-import { expect, test } from "@playwright/test";
 import { SIGN_IN_LIMITS } from "warehouse-api/testing";
 
-import { Stack, STAFF, type LogLine } from "../fixtures/stack";
+import { expect, Stack, STAFF, test, type LogLine } from "../fixtures/stack";
 import { fromAddress, loopbackAddresses, type Answer, type Client } from "./from-address";
-import { column, count, report, underLoad } from "./harness";
+import { report, underLoad } from "./harness";
 import { shopperSession } from "./shopper";
 
 /** Guesses at the staff account sent at once from one address. */
@@ -24,8 +23,8 @@ const LANES = 4;
 const ROUNDS = 3;
 
 let stack: Stack;
-test.beforeAll(async () => {
-  stack = await Stack.start();
+test.beforeAll(async ({ database }) => {
+  stack = await Stack.start({ database });
 });
 test.afterAll(async () => {
   await stack.close();
@@ -132,8 +131,12 @@ function percentile(values: number[], p: number): number {
 }
 
 /** One phase's order intake: the durations on `service`'s lines that `isIntake` picks for the orders `idsSql` lists. */
-function intakeDurations(service: "store-web" | "warehouse-api", idsSql: string, isIntake: (line: LogLine, ids: Set<string>) => boolean) {
-  const ids = new Set(column(stack.dbPath(service), idsSql));
+async function intakeDurations(
+  service: "store-web" | "warehouse-api",
+  idsSql: string,
+  isIntake: (line: LogLine, ids: Set<string>) => boolean,
+): Promise<number[]> {
+  const ids = new Set(await stack.column(service, idsSql));
   return stack
     .logLines(service)
     .filter((line) => isIntake(line, ids))
@@ -167,8 +170,8 @@ test("a sign-in flood during checkouts: order intake stays within twice its calm
     outcomes.push(...[...calm.answered, ...flooded.answered].map(({ result }) => result.kind));
   }
 
-  const waiting = count(stack.dbPath("store-web"), "SELECT count(*) FROM order_outbox WHERE state <> 'delivered'");
-  const [calmMs, floodMs] = [storeIntakeMs("PO-CALM"), storeIntakeMs("PO-FLOOD")];
+  const waiting = await stack.count("store-web", "SELECT count(*) FROM order_outbox WHERE state <> 'delivered'");
+  const [calmMs, floodMs] = [await storeIntakeMs("PO-CALM"), await storeIntakeMs("PO-FLOOD")];
   report("sign-in flood", {
     "sign-ins in the flood": flood.length,
     ...Object.fromEntries(Object.entries(tally(flood)).map(([status, n]) => [`answered ${status}`, n])),
@@ -177,8 +180,8 @@ test("a sign-in flood during checkouts: order intake stays within twice its calm
     "intake p95 calm ms": percentile(calmMs, 0.95),
     "intake p95 flooded ms": percentile(floodMs, 0.95),
     "intake max flooded ms": Math.max(...floodMs),
-    "warehouse p50 calm ms": median(warehouseIntakeMs("PO-CALM")),
-    "warehouse p50 flooded ms": median(warehouseIntakeMs("PO-FLOOD")),
+    "warehouse p50 calm ms": median(await warehouseIntakeMs("PO-CALM")),
+    "warehouse p50 flooded ms": median(await warehouseIntakeMs("PO-FLOOD")),
     "orders left in the outbox": waiting,
   });
   expect(outcomes, "every checkout placed its order with the warehouse at once").toEqual(

@@ -1,7 +1,5 @@
-import { expect, test } from "@playwright/test";
-
-import { Stack } from "../fixtures/stack";
-import { column, count, repeated, report, rows, underLoad } from "./harness";
+import { expect, Stack, test } from "../fixtures/stack";
+import { repeated, report, underLoad } from "./harness";
 import { shopperSession, type CheckoutOutcome } from "./shopper";
 
 const CHECKOUTS = 1000;
@@ -13,11 +11,11 @@ const KILL_AT = [300, 650];
 const DOWN_FOR = 100;
 
 let stack: Stack;
-test.beforeAll(async () => {
+test.beforeAll(async ({ database }) => {
   // The breaker half-opens after 1 s (not the suite's 2 s, or production's 10): with the warehouse back,
   // checkouts reach it again soon, so the second kill lands on orders in flight, not on a store still
   // accepting everything for later.
-  stack = await Stack.start({ storeEnv: { WAREHOUSE_BREAKER_HALF_OPEN_MS: "1000" } });
+  stack = await Stack.start({ database, storeEnv: { WAREHOUSE_BREAKER_HALF_OPEN_MS: "1000" } });
 });
 
 /** The store's circuit breaker, as its health route reports it. */
@@ -64,9 +62,8 @@ test(`${CHECKOUTS} checkouts while the warehouse is killed twice: every accepted
   expect(awaiting, "the kills were felt: some orders had to wait for the warehouse").toBeGreaterThan(0);
 
   // The store's relay delivers what the checkouts could not, once the warehouse is back.
-  const storeDb = stack.dbPath("store-web");
   await expect
-    .poll(() => count(storeDb, "SELECT count(*) FROM order_outbox WHERE state <> 'delivered'"), {
+    .poll(() => stack.count("store-web", "SELECT count(*) FROM order_outbox WHERE state <> 'delivered'"), {
       message: "the store's outbox drains",
       timeout: 120_000,
       intervals: [500],
@@ -74,7 +71,10 @@ test(`${CHECKOUTS} checkouts while the warehouse is killed twice: every accepted
     .toBe(0);
 
   // The two id sets: the orders the customers were told about, as the store recorded them...
-  const storeOrders = rows<{ number: number; id: string; status: string }>(storeDb, "SELECT number, id, status FROM orders");
+  const storeOrders = await stack.rows<{ number: number; id: string; status: string }>(
+    "store-web",
+    "SELECT number, id, status FROM orders",
+  );
   const byNumber = new Map(storeOrders.map((order) => [`ST-${String(order.number).padStart(6, "0")}`, order]));
   const accepted = taken.map((number) => byNumber.get(number)?.id);
   expect(accepted).not.toContain(undefined);
@@ -82,7 +82,7 @@ test(`${CHECKOUTS} checkouts while the warehouse is killed twice: every accepted
   expect(new Set(storeOrders.map((order) => order.status)), "every order confirmed by the warehouse").toEqual(new Set(["received"]));
 
   // ...and the orders the warehouse has, by the store's id for them.
-  const inWarehouse = column(stack.dbPath("warehouse-api"), "SELECT store_order_id FROM orders");
+  const inWarehouse = await stack.column("warehouse-api", "SELECT store_order_id FROM orders");
   const found = new Set(inWarehouse);
   const lost = accepted.filter((id) => id !== undefined && !found.has(id));
   const duplicated = repeated(inWarehouse);

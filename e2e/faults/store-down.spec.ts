@@ -1,7 +1,5 @@
-import { expect, test } from "@playwright/test";
-
-import { Stack, STAFF } from "../fixtures/stack";
-import { column, count, repeated, report, rows, underLoad } from "./harness";
+import { expect, Stack, STAFF, test } from "../fixtures/stack";
+import { repeated, report, underLoad } from "./harness";
 import { shopperSession, type CheckoutOutcome } from "./shopper";
 
 /** Orders the warehouse confirms at checkout; staff then move each twice while the store is down. */
@@ -13,8 +11,8 @@ const MOVES = ["picking", "packed"] as const;
 const STOP_AFTER_CHECKOUTS = 40;
 
 let stack: Stack;
-test.beforeAll(async () => {
-  stack = await Stack.start();
+test.beforeAll(async ({ database }) => {
+  stack = await Stack.start({ database });
 });
 test.afterAll(async () => {
   await stack.close();
@@ -57,13 +55,11 @@ test("the store is killed with orders in its outbox while staff move orders: bot
   // The store dies with those orders still to deliver; the warehouse comes back without it.
   await stack.killStore();
   await stack.startWarehouse();
-  const warehouseDb = stack.dbPath("warehouse-api");
-  const storeDb = stack.dbPath("store-web");
-  expect(count(storeDb, undelivered("order_outbox"))).toBe(WAITING);
+  expect(await stack.count("store-web", undelivered("order_outbox"))).toBe(WAITING);
 
   // Staff move every confirmed order twice: each move is a status event for a store that is not there.
   const staff = await staffSession();
-  const placedIds = column(warehouseDb, "SELECT id FROM orders ORDER BY id");
+  const placedIds = await stack.column("warehouse-api", "SELECT id FROM orders ORDER BY id");
   expect(placedIds).toHaveLength(PLACED);
   for (const to of MOVES) {
     for (const id of placedIds) {
@@ -79,20 +75,20 @@ test("the store is killed with orders in its outbox while staff move orders: bot
   // order's first has been tried, since an order's events go in order.
   const outbox = "SELECT count(*) AS pending, count(*) FILTER (WHERE attempts > 0) AS tried FROM status_outbox WHERE state = 'pending'";
   await expect
-    .poll(() => rows(warehouseDb, outbox)[0], { message: "the warehouse's relay finds the store down" })
+    .poll(async () => (await stack.rows("warehouse-api", outbox))[0], { message: "the warehouse's relay finds the store down" })
     .toEqual({ pending: PLACED * MOVES.length, tried: PLACED });
 
   await stack.startStore();
-  const drained = () => ({
-    store: count(storeDb, undelivered("order_outbox")),
-    warehouse: count(warehouseDb, undelivered("status_outbox")),
+  const drained = async () => ({
+    store: await stack.count("store-web", undelivered("order_outbox")),
+    warehouse: await stack.count("warehouse-api", undelivered("status_outbox")),
   });
   await expect.poll(drained, { message: "both outboxes drain", timeout: 120_000, intervals: [500] }).toEqual({ store: 0, warehouse: 0 });
 
   // Every order the store took is in the warehouse once.
-  const warehouseOrders = column(warehouseDb, "SELECT store_order_id FROM orders");
-  const storeOrders = rows<{ number: number; id: string; status: string }>(
-    storeDb,
+  const warehouseOrders = await stack.column("warehouse-api", "SELECT store_order_id FROM orders");
+  const storeOrders = await stack.rows<{ number: number; id: string; status: string }>(
+    "store-web",
     "SELECT number, id, status FROM orders ORDER BY number",
   );
   expect(new Set(warehouseOrders)).toEqual(new Set(storeOrders.map((order) => order.id)));
@@ -108,12 +104,12 @@ test("the store is killed with orders in its outbox while staff move orders: bot
     for (const { order, id, status } of steps) sequences.set(order, [...(sequences.get(order) ?? []), `${String(id)} ${status}`]);
     return [...sequences.values()].map((sequence) => sequence.join(", ")).sort();
   };
-  const events = rows<Step>(
-    warehouseDb,
+  const events = await stack.rows<Step>(
+    "warehouse-api",
     "SELECT o.store_order_id AS \"order\", e.id, e.to_status AS status FROM order_events e JOIN orders o ON o.id = e.order_id WHERE e.type = 'status_changed' ORDER BY e.id",
   );
-  const applied = rows<Step>(
-    storeDb,
+  const applied = await stack.rows<Step>(
+    "store-web",
     'SELECT o.id AS "order", h.warehouse_event_id AS id, h.status FROM order_status_history h JOIN orders o ON o.number = h.order_number WHERE h.warehouse_event_id IS NOT NULL ORDER BY h.id',
   );
   expect(events).toHaveLength(PLACED * MOVES.length);
@@ -134,8 +130,7 @@ test("the store is killed with orders in its outbox while staff move orders: bot
 });
 
 test("SIGTERM the store during checkouts: every checkout it took in is answered, it exits 0, and each order reaches the warehouse once", async () => {
-  const storeDb = stack.dbPath("store-web");
-  const before = count(storeDb, "SELECT count(*) FROM orders");
+  const before = await stack.count("store-web", "SELECT count(*) FROM orders");
   let exitCode: number | null = null;
   const run = await underLoad({
     lanes: 4,
@@ -157,7 +152,7 @@ test("SIGTERM the store during checkouts: every checkout it took in is answered,
   const answered = run.answered.map(({ step }) => `PO-TERM-${step}`);
   const cutOff = run.cutOff.map((step) => `PO-TERM-${step}`);
 
-  const references = column(storeDb, "SELECT reference FROM orders");
+  const references = await stack.column("store-web", "SELECT reference FROM orders");
   report("store graceful shutdown", {
     "checkouts answered": answered.length,
     "refused after SIGTERM": cutOff.length,
@@ -172,7 +167,7 @@ test("SIGTERM the store during checkouts: every checkout it took in is answered,
   ).toEqual([]);
 
   await stack.startStore();
-  const inWarehouse = column(stack.dbPath("warehouse-api"), "SELECT reference FROM orders WHERE reference LIKE 'PO-TERM-%'");
+  const inWarehouse = await stack.column("warehouse-api", "SELECT reference FROM orders WHERE reference LIKE 'PO-TERM-%'");
   expect(new Set(inWarehouse)).toEqual(new Set(answered));
   expect(repeated(inWarehouse)).toEqual([]);
 });
