@@ -18,16 +18,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import autocannon from "autocannon";
-
 import { testKeyPair } from "@fishtag/service-auth/testing";
 
 import type { Order } from "../src/orders/orders.schemas.js";
 import { exited, forkChild, readFlags, runBench, type Link } from "./child-process.js";
 import { mainThreadProfile, summariseCpuProfile } from "./cpu-profile.js";
+import { loadProblems, non201Count, orderLoad, type OrderLoad } from "./order-load.js";
 import { otlpSink } from "./otlp-sink.js";
 import { benchAuthorization, orderBody, SERVER_KINDS, type ChildMessage, type ServerKind } from "./protocol.js";
-import { fixed, median, percentile, textTable } from "./report.js";
+import { fixed, median, textTable } from "./report.js";
 
 const SERVER_SCRIPT = fileURLToPath(new URL("./server.ts", import.meta.url));
 const SEED_SCRIPT = fileURLToPath(new URL("../src/cli/seed.ts", import.meta.url));
@@ -95,97 +94,12 @@ async function closeServer(server: Server) {
 
 // ---- load ------------------------------------------------------------------------------------------
 
-type Load = {
-  reqPerSec: number;
-  requests: number;
-  p50Ms: number;
-  p99Ms: number;
-  non201: Record<string, number>;
-  errors: number;
-  firstError: string | undefined;
-  loadGenCpuPct: number;
-};
-
 const runId = Date.now().toString(36);
 
-/** One autocannon run; `label` keeps the storeOrderIds and correlation IDs unique across the whole run. */
-function load(server: Server, options: Options, seconds: number, label: string): Promise<Load> {
-  let sequence = 0;
-  // autocannon's own latency histogram has whole-millisecond resolution; these requests take about one.
-  const latencies: number[] = [];
-  let firstError: string | undefined;
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-
-  const ordersUrl = `http://${HOST}:${server.port}/api/orders`;
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: ordersUrl,
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        connections: options.connections,
-        duration: seconds,
-        timeout: 10,
-        requests: [
-          {
-            setupRequest: (request) => {
-              sequence++;
-              const storeOrderId = `st-${runId}-${label}-${sequence}`;
-              return {
-                ...request,
-                // A new order per request, so a new key: as the Store does, its order id.
-                headers: {
-                  ...request.headers,
-                  authorization: benchAuthorization(STORE_KEYS.signingKey, { method: "POST", url: ordersUrl }),
-                  "x-correlation-id": `bench-${runId}-${label}-${sequence}`,
-                  "idempotency-key": storeOrderId,
-                },
-                body: orderBody(storeOrderId),
-              };
-            },
-          },
-        ],
-      },
-      (error, result) => {
-        clearTimeout(watchdog);
-        if (error) {
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        const cpu = process.cpuUsage(cpuBefore);
-        const wallMicros = (performance.now() - started) * 1000;
-        const non201: Record<string, number> = {};
-        for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) {
-          if (status !== "201") non201[status] = stats.count ?? 0;
-        }
-        latencies.sort((a, b) => a - b);
-        resolve({
-          reqPerSec: result.requests.total / result.duration,
-          requests: result.requests.total,
-          p50Ms: percentile(latencies, 0.5),
-          p99Ms: percentile(latencies, 0.99),
-          non201,
-          errors: result.errors + result.mismatches,
-          firstError,
-          loadGenCpuPct: (100 * (cpu.user + cpu.system)) / wallMicros,
-        });
-      },
-    );
-    instance.on("response", (_client, _status, _bytes, responseTimeMs) => {
-      latencies.push(responseTimeMs);
-    });
-    instance.on("reqError", (error: unknown) => {
-      firstError ??= error instanceof Error ? error.message : String(error);
-    });
-    // autocannon stops itself after `duration`; this is for a server that stops answering altogether.
-    const watchdog = setTimeout(
-      () => {
-        instance.stop();
-      },
-      (seconds + 15) * 1000,
-    );
-  });
+/** One load run; `label` keeps the storeOrderIds and correlation IDs unique across the whole run. */
+function load(server: Server, options: Options, seconds: number, label: string): Promise<OrderLoad> {
+  const url = `http://${HOST}:${server.port}/api/orders`;
+  return orderLoad({ url, signingKey: STORE_KEYS.signingKey, connections: options.connections, seconds, prefix: `${runId}-${label}` });
 }
 
 /** One real request before any load: proves the server stores and answers, and shows the two answer alike. */
@@ -232,7 +146,7 @@ function shape(value: unknown): unknown {
 type Round = {
   round: number;
   kind: ServerKind;
-  load: Load;
+  load: OrderLoad;
   cpuMicrosPerRequest: number;
   /** Can pass 100: process.cpuUsage() counts every thread (GC helpers, libuv), not just the event loop. */
   serverCpuPct: number;
@@ -262,8 +176,6 @@ const { row, header } = textTable(
   2,
 );
 
-const count = (non201: Record<string, number>) => Object.values(non201).reduce((sum, n) => sum + n, 0);
-
 const ratio = (value: number | undefined) => (value === undefined ? "" : fixed(value, 2));
 
 function roundRow(r: Round): string {
@@ -280,7 +192,7 @@ function roundRow(r: Round): string {
     fixed(r.load.p99Ms, 2),
     fixed(r.peakRssMb, 0),
     String(r.load.requests),
-    String(count(r.load.non201)),
+    String(non201Count(r.load.non201)),
     String(r.load.errors),
   ]);
 }
@@ -310,13 +222,6 @@ function medianRow(kind: ServerKind, rounds: Round[]): string {
   ]);
 }
 
-function problems(label: string, l: Load): string[] {
-  const lines: string[] = [];
-  if (count(l.non201) > 0) lines.push(`${label}: non-201 responses ${JSON.stringify(l.non201)}`);
-  if (l.errors > 0) lines.push(`${label}: ${l.errors} errors (first: ${l.firstError ?? "?"})`);
-  return lines;
-}
-
 // ---- main ------------------------------------------------------------------------------------------
 
 async function main(options: Options, root: string): Promise<number> {
@@ -343,7 +248,7 @@ async function main(options: Options, root: string): Promise<number> {
   const issues: string[] = [];
   if (options.warmup > 0) {
     for (const server of servers)
-      issues.push(...problems(`${server.kind} warm-up`, await load(server, options, options.warmup, `${server.kind}-warmup`)));
+      issues.push(...loadProblems(`${server.kind} warm-up`, await load(server, options, options.warmup, `${server.kind}-warmup`)));
   }
 
   console.log(header);
@@ -372,7 +277,7 @@ async function main(options: Options, root: string): Promise<number> {
         vsRaw: vs("raw"),
       };
       rounds.push(r);
-      issues.push(...problems(`round ${round} ${server.kind}`, result));
+      issues.push(...loadProblems(`round ${round} ${server.kind}`, result));
       console.log(roundRow(r));
     }
   }

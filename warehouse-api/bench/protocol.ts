@@ -105,6 +105,27 @@ export function benchAuthorization(signingKey: KeyObject, target: TokenTarget): 
 }
 
 /**
+ * One order as the Store sends it to `url` (its WAREHOUSE_URL: a replica or the load balancer in front of
+ * them): a fresh signed token, the correlation ID, and the store order id as Idempotency-Key.
+ */
+export function storeOrderRequest(
+  signingKey: KeyObject,
+  url: string,
+  storeOrderId: string,
+  correlationId: string,
+): { headers: Record<string, string>; body: string } {
+  return {
+    headers: {
+      "content-type": "application/json",
+      authorization: benchAuthorization(signingKey, { method: "POST", url }),
+      "x-correlation-id": correlationId,
+      "idempotency-key": storeOrderId,
+    },
+    body: orderBody(storeOrderId),
+  };
+}
+
+/**
  * The raw server's floor for the same check: the Ed25519 signature, the audience and the expiry, with no
  * library around it. The app's check (jose, in the requireStore middleware) does more, which is its cost.
  */
