@@ -113,6 +113,34 @@ describe("order lifecycle", () => {
     expect(await orders.counts()).toEqual({ received: 1, picking: 1, packed: 0, shipped: 0, cancelled: 0, rejected: 1 });
   });
 
+  // Every creation and move updates the shared count rows in its own transaction: however they
+  // interleave (on Postgres from two replicas, each with its pool), the counts are the orders' own.
+  it("keeps the counts in step under concurrent creations and moves, from two replicas on Postgres", async () => {
+    warehouse = await createTestWarehouse();
+    const orders = createOrdersRepo(warehouse.database);
+    const replica = testDialect() === "postgres" ? await createTestWarehouse({ replicaOf: warehouse }) : undefined;
+    try {
+      const replicas = [orders, replica ? createOrdersRepo(replica.database) : orders];
+      const on = (n: number) => replicas[n % 2] ?? orders;
+      const created = await Promise.all(
+        Array.from({ length: 40 }, (_, n) =>
+          storeOrder(on(n), orderInput(), { status: "received", actor: "store", correlationId: `c${n}` }),
+        ),
+      );
+      // A quarter stay received, a quarter are cancelled, half go to picking, and half of those on to packed.
+      const moved = created.filter((_, n) => n % 4 !== 0);
+      await Promise.all(moved.map(({ id }, n) => on(n).transition(id, { ...staff(`m${n}`), to: n % 3 === 0 ? "cancelled" : "picking" })));
+      const picked = moved.filter((_, n) => n % 3 !== 0);
+      await Promise.all(
+        picked.filter((_, n) => n % 2 === 0).map(({ id }, n) => on(n + 1).transition(id, { ...staff(`p${n}`), to: "packed" })),
+      );
+
+      expect(await orders.counts()).toEqual({ received: 10, picking: 10, packed: 10, shipped: 0, cancelled: 10, rejected: 0 });
+    } finally {
+      await replica?.close();
+    }
+  });
+
   // SQLite's conditional UPDATE (Postgres's transition locks the row instead: no stale write to make there).
   it.skipIf(testDialect() !== "sqlite")(
     "never overwrites a move made after the caller read the status: the stale write changes nothing",
