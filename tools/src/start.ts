@@ -7,7 +7,6 @@
 import { join } from "node:path";
 
 import { buildWithProgress } from "./build-progress.js";
-import { startOtlpReceiver } from "./otlp-receiver.js";
 import { DATA_DIR, LOG_DIR, REPO_ROOT, SPANS_FILE } from "./paths.js";
 import { readableLogs } from "./readable-logs.js";
 import { ADMIN_FILE, adminAccount, KEYS_DIR, newKeysNotice, serviceKeys } from "./secrets.js";
@@ -21,6 +20,9 @@ const warehouseUrl = `http://localhost:${warehousePort}`;
 const interactive = process.stdin.isTTY && process.stdout.isTTY;
 
 if (!(await buildWithProgress())) process.exit(1);
+// Imported once the build is done: the receiver uses @fishtag/tracing, whose modules are its build's
+// output (packages/tracing/dist), which a fresh clone does not have before this first build.
+const { startOtlpReceiver } = await import("./otlp-receiver.js");
 
 const admin = adminAccount();
 const keys = serviceKeys();
