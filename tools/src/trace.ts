@@ -19,7 +19,7 @@ import { isValidCorrelationId } from "@fishtag/tracing/correlation";
 import { LOG_DIR, SPANS_FILE } from "./paths.js";
 import { openSpanStore, type StoredSpan } from "./span-store.js";
 import { collectTimeline, collectTraceLines, correlationIdsOfOrder, formatTimeline, logFiles } from "./timeline.js";
-import { formatWaterfall, withoutFrameworkSpans } from "./waterfall.js";
+import { formatWaterfall, linesOutsideSpans, withoutFrameworkSpans } from "./waterfall.js";
 
 const USAGE =
   "usage: npm run trace -- [--logs <file-or-folder>]... [--spans <traces.db>] [--next] [--] <correlationId | trace id | ST-000123>";
@@ -84,9 +84,11 @@ async function main(): Promise<number> {
     const shown = values.next ? { spans, logs: traceLines } : withoutFrameworkSpans(spans, traceLines);
     console.log(`${formatWaterfall(shown.spans, shown.logs)}\n`);
   }
-  // What no span holds (a line written outside any span), or everything when there are no spans.
-  const placed = new Set(traceLines.map((entry) => `${entry.time}|${entry.msg}|${String(entry.span_id)}`));
-  const rest = entries.filter((entry) => !placed.has(`${entry.time}|${entry.msg}|${String(entry.span_id)}`));
+  // What no span above holds, or everything when there are no spans.
+  const rest = linesOutsideSpans(
+    entries,
+    traces.flatMap(([, spans]) => spans),
+  );
   if (rest.length > 0) {
     if (traces.length > 0) console.log("Log lines outside the spans above:\n");
     console.log(formatTimeline(rest, { requests: orderNumber !== undefined }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { StoredSpan } from "./span-store.js";
 import type { LogEntry } from "./timeline.js";
-import { formatWaterfall, withoutFrameworkSpans } from "./waterfall.js";
+import { formatWaterfall, linesOutsideSpans, withoutFrameworkSpans } from "./waterfall.js";
 
 const span = (spanId: string, parentSpanId: string | null, name: string, nextType?: string): StoredSpan => ({
   traceId: "t",
@@ -18,6 +18,25 @@ const span = (spanId: string, parentSpanId: string | null, name: string, nextTyp
   attributes: nextType ? { "next.span_type": nextType } : {},
   events: [],
   correlationId: "c",
+});
+
+describe("linesOutsideSpans", () => {
+  it("keeps the lines no span shows: written outside any span, or in one whose span has not arrived yet", () => {
+    const line = (msg: string, spanId?: string): LogEntry => ({
+      time: "",
+      service: "store-web",
+      level: "info",
+      msg,
+      correlationId: "c",
+      ...(spanId ? { span_id: spanId } : {}),
+    });
+    const entries = [line("in a span", "a"), line("outside any span"), line("in a span not exported yet", "zz")];
+
+    expect(linesOutsideSpans(entries, [span("a", null, "POST /api/warehouse-events")]).map((entry) => entry.msg)).toEqual([
+      "outside any span",
+      "in a span not exported yet",
+    ]);
+  });
 });
 
 describe("withoutFrameworkSpans", () => {

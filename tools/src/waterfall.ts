@@ -15,6 +15,16 @@ function formatMs(value: number): string {
   return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
 }
 
+/**
+ * The log lines no waterfall of these spans shows: written outside any span, or in a span the store has
+ * not received (yet: spans are exported in batches, a moment after they end, while the line is already
+ * in the file). `npm run trace` lists them below the waterfalls rather than dropping them.
+ */
+export function linesOutsideSpans(entries: LogEntry[], spans: StoredSpan[]): LogEntry[] {
+  const ids = new Set(spans.map((span) => span.spanId));
+  return entries.filter((entry) => typeof entry.span_id !== "string" || !ids.has(entry.span_id));
+}
+
 /** Next.js's own spans (it marks each with `next.span_type`): the store's request span already names the route. */
 const isFrameworkSpan = (span: StoredSpan) => span.attributes["next.span_type"] !== undefined;
 
